@@ -1,0 +1,102 @@
+// The cockpit's one zustand vanilla store. Watch streams are bursty, so object changes arrive
+// as batches (see batcher.ts) and each batch is one set(): one render, not one per event.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { CockpitState, ConnectionState, UiState, WatchedKind } from './types.js';
+
+export type ObjectChange =
+  | { kind: WatchedKind; type: 'upsert'; key: string; object: unknown }
+  | { kind: WatchedKind; type: 'delete'; key: string }
+  /** A relist: the kind's whole content is replaced by `objects`. */
+  | { kind: WatchedKind; type: 'replace'; objects: ReadonlyMap<string, unknown> };
+
+const KIND_FIELD = {
+  pods: 'pods',
+  deployments: 'deployments',
+  replicasets: 'replicaSets',
+  events: 'events',
+  nodes: 'nodes',
+} as const satisfies Record<WatchedKind, keyof CockpitState>;
+
+export interface CockpitActions {
+  applyChanges(changes: readonly ObjectChange[], receivedAt: number): void;
+  setConnection(patch: Partial<ConnectionState>): void;
+  setForbidden(kind: WatchedKind, reason: string | undefined): void;
+  setMetrics(patch: Partial<CockpitState['metrics']>): void;
+  setUi(patch: Partial<UiState>): void;
+}
+
+export type CockpitStore = StoreApi<CockpitState & CockpitActions>;
+
+export function initialState(connection: Pick<ConnectionState, 'context' | 'server' | 'namespace'>): CockpitState {
+  return {
+    connection: { ...connection, status: 'connecting' },
+    pods: new Map(),
+    deployments: new Map(),
+    replicaSets: new Map(),
+    events: new Map(),
+    nodes: new Map(),
+    forbidden: {},
+    synced: {},
+    metrics: { available: undefined, containers: new Map(), nodes: new Map() },
+    ui: {
+      focus: 'pods',
+      selectedPodKey: undefined,
+      filter: '',
+      sortBy: 'name',
+      overlay: 'none',
+      commandLine: undefined,
+      notice: undefined,
+    },
+  };
+}
+
+export function createCockpitStore(initial: CockpitState): CockpitStore {
+  return createStore<CockpitState & CockpitActions>()((set) => ({
+    ...initial,
+    applyChanges(changes, receivedAt) {
+      if (changes.length === 0) return;
+      set((state) => {
+        // Copy each touched map once per batch, however many events it holds.
+        const next: Partial<Record<WatchedKind, Map<string, unknown>>> = {};
+        const synced = { ...state.synced };
+        for (const change of changes) {
+          const field = KIND_FIELD[change.kind];
+          if (change.type === 'replace') {
+            next[change.kind] = new Map(change.objects);
+            synced[change.kind] = true;
+            continue;
+          }
+          let map = next[change.kind];
+          if (!map) map = next[change.kind] = new Map(state[field] as ReadonlyMap<string, unknown>);
+          if (change.type === 'upsert') map.set(change.key, change.object);
+          else map.delete(change.key);
+        }
+        const patch: Partial<CockpitState> = {
+          synced,
+          connection: { ...state.connection, lastEventAt: receivedAt },
+        };
+        for (const [kind, map] of Object.entries(next) as [WatchedKind, Map<string, unknown>][]) {
+          (patch as Record<string, unknown>)[KIND_FIELD[kind]] = map;
+        }
+        return patch;
+      });
+    },
+    setConnection(patch) {
+      set((state) => ({ connection: { ...state.connection, ...patch } }));
+    },
+    setForbidden(kind, reason) {
+      set((state) => {
+        const forbidden = { ...state.forbidden };
+        if (reason === undefined) delete forbidden[kind];
+        else forbidden[kind] = reason;
+        return { forbidden };
+      });
+    },
+    setMetrics(patch) {
+      set((state) => ({ metrics: { ...state.metrics, ...patch } }));
+    },
+    setUi(patch) {
+      set((state) => ({ ui: { ...state.ui, ...patch } }));
+    },
+  }));
+}

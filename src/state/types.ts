@@ -1,0 +1,71 @@
+// What the cockpit knows, in one place. Services (src/cluster, src/assistants, src/analysis,
+// src/workflow) write it through the store's actions; views only read it.
+import type { CoreV1Event, V1Deployment, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+
+/** Objects of one kind keyed by `namespace/name` (cluster-scoped: `name`). */
+export type ObjectMap<T> = ReadonlyMap<string, T>;
+
+export type WatchedKind = 'pods' | 'deployments' | 'replicasets' | 'events' | 'nodes';
+
+export interface UsageSample {
+  /** Epoch milliseconds of the metrics timestamp. */
+  at: number;
+  cpuMillis: number;
+  memoryBytes: number;
+}
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
+
+export interface ConnectionState {
+  context: string;
+  server: string;
+  /** The namespace shown; undefined means all namespaces. */
+  namespace: string | undefined;
+  status: ConnectionStatus;
+  /** Why the connection is not `connected` (one line). */
+  message?: string;
+  /** Epoch ms of the last watch event received, for the status bar's age. */
+  lastEventAt?: number;
+}
+
+export interface MetricsState {
+  /** undefined until the first poll answers; false when metrics.k8s.io is not served. */
+  available: boolean | undefined;
+  message?: string;
+  lastPollAt?: number;
+  /** Bounded history per container, keyed `namespace/pod/container`, oldest first. */
+  containers: ReadonlyMap<string, readonly UsageSample[]>;
+  /** Latest usage per node name. */
+  nodes: ReadonlyMap<string, { cpuMillis: number; memoryBytes: number; at: number }>;
+}
+
+export type PaneId = 'pods' | 'metrics' | 'chat' | 'findings' | 'approvals';
+export type SortKey = 'name' | 'status' | 'restarts' | 'cpu' | 'mem';
+export type Overlay = 'none' | 'help' | 'report' | 'detail';
+
+export interface UiState {
+  focus: PaneId;
+  selectedPodKey: string | undefined;
+  filter: string;
+  sortBy: SortKey;
+  overlay: Overlay;
+  /** Text of the `:` command line while it is open; undefined when closed. */
+  commandLine: string | undefined;
+  /** One-line feedback (e.g. an unknown `:` command), cleared on the next key. */
+  notice: string | undefined;
+}
+
+export interface CockpitState {
+  connection: ConnectionState;
+  pods: ObjectMap<V1Pod>;
+  deployments: ObjectMap<V1Deployment>;
+  replicaSets: ObjectMap<V1ReplicaSet>;
+  events: ObjectMap<CoreV1Event>;
+  nodes: ObjectMap<V1Node>;
+  /** Per kind, the one-line reason it cannot be listed (`forbidden: list pods in namespace todo`). */
+  forbidden: Partial<Record<WatchedKind, string>>;
+  /** Kinds whose initial list has arrived (a pane shows "loading" until then). */
+  synced: Partial<Record<WatchedKind, boolean>>;
+  metrics: MetricsState;
+  ui: UiState;
+}
