@@ -22,6 +22,15 @@ fi
 
 case "${1:-}" in
   demo) shift; npm run build --silent && exec node dist/cli.js --demo "$@" ;;
-  test) npm run lint && npm run typecheck && npm test ;;
+  test)
+    npm run lint
+    npm run typecheck
+    report=$(mktemp)
+    status=0
+    npx vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+    [ -s "$report" ] && node scripts/test-summary.mjs "$report"
+    rm -f "$report"
+    exit "$status"
+    ;;
   *) echo "usage: bash scripts/run.sh demo|test" >&2; exit 2 ;;
 esac
