@@ -8,9 +8,18 @@ export interface LogLine {
 
 const KEEP_LINES = 1000;
 
+export type LogListener = (namespace: string, pod: string, container: string, line: LogLine) => void;
+
 export class LogBook {
   private readonly current = new Map<string, LogLine[]>();
   private readonly previous = new Map<string, LogLine[]>();
+  private readonly listeners = new Set<LogListener>();
+
+  /** Called for every appended line (`kubectl logs -f`). */
+  onAppend(listener: LogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   private static key(namespace: string, pod: string, container: string): string {
     return `${namespace}/${pod}/${container}`;
@@ -22,6 +31,7 @@ export class LogBook {
     if (!lines) this.current.set(key, (lines = []));
     lines.push(line);
     if (lines.length > KEEP_LINES) lines.splice(0, lines.length - KEEP_LINES);
+    for (const listener of this.listeners) listener(namespace, pod, container, line);
   }
 
   /** A container restarted: its current log becomes the previous one. */

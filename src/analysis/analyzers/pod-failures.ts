@@ -1,0 +1,274 @@
+// Pod failures, one finding per container problem: crash loops (with the last termination and
+// log lines), OOM kills (usage against the limit), image pulls, unschedulable pods, failing
+// probes, frequent restarts. Each container gets at most one finding, the most specific one.
+import type { CoreV1Event, V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import { formatBytes } from '../../cluster/quantity.js';
+import { makeFinding, type FindingInput } from '../finding.js';
+import { setResourcesOp } from '../operations.js';
+import { containerResources, memoryQuantity, TEMPLATED_KINDS } from '../resources.js';
+import { indexSnapshot, type Workload } from '../snapshot-index.js';
+import { epoch, formatDuration } from '../time.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../types.js';
+
+const ANALYZER = 'pod-failures';
+const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+const CONTAINER_ERRORS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+
+const EXIT_CODE_HINTS: Record<number, string> = {
+  1: 'application error',
+  126: 'command not executable',
+  127: 'command not found',
+  137: 'killed by SIGKILL (out of memory or a failed liveness probe)',
+  139: 'segmentation fault',
+  143: 'terminated by SIGTERM',
+};
+
+interface PodContext {
+  snapshot: ClusterSnapshot;
+  options: AnalyzeOptions;
+  pod: V1Pod;
+  ref: ResourceRef;
+  workload: Workload | undefined;
+  affected: ResourceRef[];
+  events: CoreV1Event[];
+}
+
+export function podFailures(snapshot: ClusterSnapshot, options: AnalyzeOptions): Finding[] {
+  const index = indexSnapshot(snapshot);
+  const findings: Finding[] = [];
+  for (const pod of snapshot.pods) {
+    const { namespace, name } = pod.metadata ?? {};
+    if (!name || pod.metadata?.deletionTimestamp) continue;
+    const ref = { kind: 'Pod', namespace, name };
+    const workload = index.podWorkload.get(`${namespace}/${name}`);
+    const ctx: PodContext = {
+      snapshot,
+      options,
+      pod,
+      ref,
+      workload,
+      affected: workload && workload.ref.kind !== 'Pod' ? [workload.ref] : [],
+      events: index.events.get(`Pod/${namespace}/${name}`) ?? [],
+    };
+    const add = (input: Omit<FindingInput, 'analyzer' | 'resource' | 'affected'>) =>
+      findings.push(makeFinding(snapshot, { analyzer: ANALYZER, resource: ref, affected: ctx.affected, ...input }));
+
+    const pending = pendingFinding(ctx);
+    if (pending) add(pending);
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    for (const status of statuses) {
+      const problem = containerFinding(ctx, status);
+      if (problem) add(problem);
+    }
+  }
+  return findings;
+}
+
+type Problem = Omit<FindingInput, 'analyzer' | 'resource' | 'affected'>;
+
+function containerFinding(ctx: PodContext, status: V1ContainerStatus): Problem | undefined {
+  const waiting = status.state?.waiting;
+  const reason = waiting?.reason ?? '';
+  if (IMAGE_PULL.has(reason)) return imagePull(ctx, status);
+  const oomKilled = [status.state?.terminated, status.lastState?.terminated].find((t) => t?.reason === 'OOMKilled');
+  if (oomKilled) return oom(ctx, status, reason === 'CrashLoopBackOff', epoch(oomKilled.finishedAt));
+  if (reason === 'CrashLoopBackOff') return crashLoop(ctx, status);
+  if (CONTAINER_ERRORS.has(reason)) {
+    return {
+      problem: `container-error:${status.name}`,
+      severity: 'critical',
+      title: `${status.name}: ${reason}`,
+      detail: [waiting?.message ?? reason],
+      suggestedFix: 'Check the referenced ConfigMaps, Secrets and the container command.',
+    };
+  }
+  return probeFailure(ctx, status) ?? restarts(ctx, status);
+}
+
+function imagePull(ctx: PodContext, status: V1ContainerStatus): Problem {
+  const waiting = status.state!.waiting!;
+  const image = specContainer(ctx.pod, status.name)?.image ?? status.image;
+  const pulls = eventsFor(ctx, status.name, (e) => e.reason === 'Failed' || e.reason === 'BackOff');
+  return {
+    problem: `image-pull:${status.name}`,
+    severity: 'critical',
+    title: `${status.name} cannot pull image ${image} (${waiting.reason})`,
+    detail: [
+      `image: ${image}`,
+      ...(waiting.message ? [`kubelet: ${waiting.message}`] : []),
+      ...pulls.slice(-2).map(describeEvent),
+    ],
+    suggestedFix: `Check the image name and tag, that it exists in the registry, and the pull secret; or roll the owner back to the last working image.`,
+    runbook: 'imagepullbackoff',
+    since: firstEventTime(pulls),
+  };
+}
+
+function crashLoop(ctx: PodContext, status: V1ContainerStatus): Problem {
+  const last = status.lastState?.terminated;
+  const detail = [`restarts: ${status.restartCount}`];
+  if (last) {
+    const hint = EXIT_CODE_HINTS[last.exitCode];
+    detail.push(
+      `last termination: ${last.reason ?? 'unknown'}, exit code ${last.exitCode}${hint ? ` (${hint})` : ''}` +
+        (last.finishedAt ? ` at ${new Date(epoch(last.finishedAt)!).toISOString()}` : ''),
+    );
+    if (last.message) detail.push(`message: ${last.message}`);
+  }
+  const { namespace: ns, name } = ctx.ref;
+  const logs = ctx.snapshot.logs?.[`${ns}/${name}/${status.name}`];
+  if (logs?.length) {
+    detail.push(`last ${Math.min(logs.length, ctx.options.logLines)} log lines:`);
+    for (const line of logs.slice(-ctx.options.logLines)) detail.push(`  ${line}`);
+  }
+  return {
+    problem: `crashloop:${status.name}`,
+    severity: 'critical',
+    title: `${status.name} is crash-looping${last ? ` (exit code ${last.exitCode}, ${last.reason ?? 'unknown'})` : ''}`,
+    detail,
+    suggestedFix: `Read the previous run's log (kubectl logs ${name} -n ${ns} -c ${status.name} --previous) and fix the command, configuration or dependency it fails on.`,
+    runbook: 'crashloopbackoff',
+    since: epoch(status.lastState?.terminated?.startedAt) ?? epoch(ctx.pod.status?.startTime),
+  };
+}
+
+function oom(ctx: PodContext, status: V1ContainerStatus, looping: boolean, at: number | undefined): Problem {
+  const container = specContainer(ctx.pod, status.name);
+  const limit = container ? containerResources(container).memoryLimit : undefined;
+  const samples = ctx.snapshot.usage.get(`${ctx.ref.namespace}/${ctx.ref.name}/${status.name}`) ?? [];
+  const peak = samples.reduce((max, s) => Math.max(max, s.memoryBytes), 0);
+  const detail = [`restarts: ${status.restartCount}`];
+  detail.push(limit === undefined ? 'memory limit: none (killed by node memory pressure)' : `memory limit: ${formatBytes(limit)}`);
+  if (peak > 0) {
+    detail.push(`peak memory usage seen: ${formatBytes(peak)}${limit ? ` (${Math.round((peak / limit) * 100)} % of the limit)` : ''}`);
+  }
+  let recommendation;
+  let suggestedFix = 'Find what uses the memory (a leak, a cache, a large request) or raise the limit.';
+  const target = ctx.workload?.ref;
+  if (limit !== undefined && target && TEMPLATED_KINDS.has(target.kind)) {
+    // Above both the old limit (it was too small) and the observed peak, with headroom.
+    const raised = memoryQuantity(Math.max(limit * 1.5, peak * ctx.options.memoryLimitFactor));
+    recommendation = setResourcesOp(target, status.name, {}, { memory: raised });
+    suggestedFix = `Raise the memory limit of ${status.name} to ${raised}, then check whether usage keeps growing (a leak).`;
+  }
+  return {
+    problem: `oomkilled:${status.name}`,
+    severity: looping ? 'critical' : 'warning',
+    title: `${status.name} was OOMKilled${limit !== undefined ? ` at its ${formatBytes(limit)} memory limit` : ''}`,
+    detail,
+    suggestedFix,
+    recommendation,
+    runbook: 'oomkilled',
+    since: at,
+  };
+}
+
+function pendingFinding(ctx: PodContext): Problem | undefined {
+  const { pod, snapshot, options } = ctx;
+  if (pod.status?.phase !== 'Pending' || pod.spec?.nodeName) return undefined;
+  const scheduled = pod.status.conditions?.find((c) => c.type === 'PodScheduled');
+  const failed = ctx.events.filter((e) => e.reason === 'FailedScheduling');
+  const created = epoch(pod.metadata?.creationTimestamp) ?? snapshot.now;
+  const unschedulable = scheduled?.status === 'False';
+  if (!unschedulable && failed.length === 0 && snapshot.now - created < options.graceMs) return undefined;
+  const reason =
+    (unschedulable ? scheduled.message : undefined) ?? failed.at(-1)?.message ?? 'not scheduled yet, no reason given';
+  return {
+    problem: 'pending',
+    severity: unschedulable || failed.length ? 'critical' : 'warning',
+    title: `Pending: ${firstLine(reason)}`,
+    detail: [
+      `pending for ${formatDuration(snapshot.now - created)}`,
+      ...(scheduled?.reason ? [`PodScheduled=${scheduled.status} (${scheduled.reason})`] : []),
+      ...failed.slice(-2).map(describeEvent),
+    ],
+    suggestedFix: /insufficient/i.test(reason)
+      ? 'Lower the pod requests to what it uses, or add node capacity.'
+      : 'Check node selectors, affinity, taints/tolerations and PersistentVolumeClaims against the nodes.',
+    runbook: 'pending',
+    since: epoch(scheduled?.lastTransitionTime) ?? created,
+  };
+}
+
+function probeFailure(ctx: PodContext, status: V1ContainerStatus): Problem | undefined {
+  const unhealthy = eventsFor(ctx, status.name, (e) => e.reason === 'Unhealthy');
+  const liveness = unhealthy.filter((e) => /^liveness/i.test(e.message ?? ''));
+  const readiness = unhealthy.filter((e) => /^readiness/i.test(e.message ?? ''));
+  const container = specContainer(ctx.pod, status.name);
+  const started = epoch(status.state?.running?.startedAt);
+  const notReadyLong =
+    started !== undefined && !status.ready && ctx.snapshot.now - started >= ctx.options.graceMs;
+  const probe = liveness.length ? 'liveness' : readiness.length || (notReadyLong && container?.readinessProbe) ? 'readiness' : undefined;
+  if (!probe) return undefined;
+  const events = probe === 'liveness' ? liveness : readiness;
+  const detail = [`ready: ${status.ready}, restarts: ${status.restartCount}`];
+  if (notReadyLong) detail.push(`not Ready for ${formatDuration(ctx.snapshot.now - started!)}`);
+  const spec = probe === 'liveness' ? container?.livenessProbe : container?.readinessProbe;
+  if (spec) detail.push(`${probe} probe: ${describeProbe(spec)}`);
+  detail.push(...events.slice(-3).map(describeEvent));
+  return {
+    problem: `probe-${probe}:${status.name}`,
+    severity: probe === 'liveness' || notReadyLong ? 'critical' : 'warning',
+    title: `${status.name} fails its ${probe} probe`,
+    detail,
+    suggestedFix: `Check that the probe's port and path match what ${status.name} serves, and that its delays and timeouts fit the start-up time.`,
+    runbook: 'probe-failure',
+    since: firstEventTime(events) ?? started,
+  };
+}
+
+function restarts(ctx: PodContext, status: V1ContainerStatus): Problem | undefined {
+  if (status.restartCount < ctx.options.restartThreshold) return undefined;
+  const last = status.lastState?.terminated;
+  return {
+    problem: `restarts:${status.name}`,
+    severity: 'warning',
+    title: `${status.name} restarted ${status.restartCount} times`,
+    detail: last ? [`last termination: ${last.reason ?? 'unknown'}, exit code ${last.exitCode}`] : [],
+    suggestedFix: 'Read the previous log and the events to see why it keeps stopping.',
+    runbook: 'crashloopbackoff',
+    since: epoch(ctx.pod.status?.startTime),
+  };
+}
+
+function specContainer(pod: V1Pod, name: string): V1Container | undefined {
+  return pod.spec?.containers.find((c) => c.name === name) ?? pod.spec?.initContainers?.find((c) => c.name === name);
+}
+
+/** Events about this container (fieldPath `spec.containers{name}`) or the pod as a whole. */
+function eventsFor(ctx: PodContext, container: string, match: (e: CoreV1Event) => boolean): CoreV1Event[] {
+  return ctx.events.filter((e) => {
+    const path = e.involvedObject.fieldPath;
+    return match(e) && (!path || path.endsWith(`{${container}}`));
+  });
+}
+
+function eventTime(e: CoreV1Event): number | undefined {
+  return epoch(e.lastTimestamp) ?? epoch(e.eventTime) ?? epoch(e.firstTimestamp);
+}
+
+function firstEventTime(events: CoreV1Event[]): number | undefined {
+  let first: number | undefined;
+  for (const e of events) {
+    const t = epoch(e.firstTimestamp) ?? eventTime(e);
+    if (t !== undefined && (first === undefined || t < first)) first = t;
+  }
+  return first;
+}
+
+function describeEvent(e: CoreV1Event): string {
+  const count = e.count && e.count > 1 ? ` (×${e.count})` : '';
+  return `event ${e.reason}${count}: ${firstLine(e.message ?? '')}`;
+}
+
+function describeProbe(probe: NonNullable<V1Container['readinessProbe']>): string {
+  if (probe.httpGet) return `GET :${probe.httpGet.port}${probe.httpGet.path ?? '/'}`;
+  if (probe.tcpSocket) return `TCP :${probe.tcpSocket.port}`;
+  if (probe.grpc) return `gRPC :${probe.grpc.port}`;
+  if (probe.exec) return `exec ${(probe.exec.command ?? []).join(' ')}`;
+  return 'unknown handler';
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? '';
+}

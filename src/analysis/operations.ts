@@ -1,0 +1,117 @@
+// Builders for ProposedOperation: each computes the summary and the equivalent kubectl command
+// from the same parameters, so the two never disagree.
+import type { ProposedOperation, ResourceAmounts, ResourceRef } from './types.js';
+
+function kubectlTarget(target: ResourceRef): string {
+  return `${target.kind.toLowerCase()}/${target.name}`;
+}
+
+function ns(target: ResourceRef): string {
+  return target.namespace ? ` -n ${target.namespace}` : '';
+}
+
+function label(target: ResourceRef): string {
+  const name = target.namespace ? `${target.namespace}/${target.name}` : target.name;
+  return `${target.kind.toLowerCase()} ${name}`;
+}
+
+function amounts(values: ResourceAmounts): string {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(',');
+}
+
+export function scaleOp(target: ResourceRef, replicas: number): ProposedOperation {
+  return {
+    kind: 'scale',
+    target,
+    replicas,
+    summary: `scale ${label(target)} to ${replicas} replicas`,
+    kubectl: `kubectl scale ${kubectlTarget(target)}${ns(target)} --replicas=${replicas}`,
+  };
+}
+
+export function setResourcesOp(
+  target: ResourceRef,
+  container: string,
+  requests: ResourceAmounts,
+  limits: ResourceAmounts,
+): ProposedOperation {
+  const parts = [`-c ${container}`];
+  if (amounts(requests)) parts.push(`--requests=${amounts(requests)}`);
+  if (amounts(limits)) parts.push(`--limits=${amounts(limits)}`);
+  const said = [amounts(requests) && `requests ${amounts(requests)}`, amounts(limits) && `limits ${amounts(limits)}`]
+    .filter(Boolean)
+    .join(', ');
+  return {
+    kind: 'set-resources',
+    target,
+    container,
+    requests,
+    limits,
+    summary: `set ${label(target)} container ${container} ${said}`,
+    kubectl: `kubectl set resources ${kubectlTarget(target)}${ns(target)} ${parts.join(' ')}`,
+  };
+}
+
+export function createHpaOp(
+  target: ResourceRef,
+  minReplicas: number,
+  maxReplicas: number,
+  targetCpuUtilization: number,
+): ProposedOperation {
+  return {
+    kind: 'create-hpa',
+    target,
+    minReplicas,
+    maxReplicas,
+    targetCpuUtilization,
+    summary: `autoscale ${label(target)} between ${minReplicas} and ${maxReplicas} replicas at ${targetCpuUtilization}% CPU`,
+    kubectl: `kubectl autoscale ${kubectlTarget(target)}${ns(target)} --min=${minReplicas} --max=${maxReplicas} --cpu-percent=${targetCpuUtilization}`,
+  };
+}
+
+export function rolloutUndoOp(target: ResourceRef, toRevision?: number): ProposedOperation {
+  const revision = toRevision === undefined ? '' : ` --to-revision=${toRevision}`;
+  return {
+    kind: 'rollout-undo',
+    target,
+    ...(toRevision === undefined ? {} : { toRevision }),
+    summary: `roll back ${label(target)} to ${toRevision === undefined ? 'the previous revision' : `revision ${toRevision}`}`,
+    kubectl: `kubectl rollout undo ${kubectlTarget(target)}${ns(target)}${revision}`,
+  };
+}
+
+export function rolloutRestartOp(target: ResourceRef): ProposedOperation {
+  return {
+    kind: 'rollout-restart',
+    target,
+    summary: `restart the pods of ${label(target)}`,
+    kubectl: `kubectl rollout restart ${kubectlTarget(target)}${ns(target)}`,
+  };
+}
+
+export function deletePodOp(target: ResourceRef): ProposedOperation {
+  return {
+    kind: 'delete-pod',
+    target,
+    summary: `delete pod ${target.namespace}/${target.name} (its controller recreates it)`,
+    kubectl: `kubectl delete pod ${target.name}${ns(target)}`,
+  };
+}
+
+export function patchOp(
+  target: ResourceRef,
+  patchType: 'strategic' | 'merge' | 'json',
+  patch: unknown,
+): ProposedOperation {
+  return {
+    kind: 'patch',
+    target,
+    patchType,
+    patch,
+    summary: `patch ${label(target)} (${patchType})`,
+    kubectl: `kubectl patch ${kubectlTarget(target)}${ns(target)} --type=${patchType} -p '${JSON.stringify(patch)}'`,
+  };
+}

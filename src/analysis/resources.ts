@@ -1,0 +1,34 @@
+// Container requests/limits as numbers, and recommended amounts as kubectl quantities.
+import type { V1Container } from '@kubernetes/client-node';
+import { bytes, cpuMillis } from '../cluster/quantity.js';
+
+const MI = 2 ** 20;
+
+export interface ContainerResources {
+  cpuRequest?: number | undefined;
+  cpuLimit?: number | undefined;
+  memoryRequest?: number | undefined;
+  memoryLimit?: number | undefined;
+}
+
+/** Millicores and bytes; a limit without a request counts as the request, as the API defaults it. */
+export function containerResources(container: V1Container): ContainerResources {
+  const { requests = {}, limits = {} } = container.resources ?? {};
+  const cpuLimit = cpuMillis(limits['cpu']);
+  const memoryLimit = bytes(limits['memory']);
+  return {
+    cpuRequest: cpuMillis(requests['cpu']) ?? cpuLimit,
+    cpuLimit,
+    memoryRequest: bytes(requests['memory']) ?? memoryLimit,
+    memoryLimit,
+  };
+}
+
+/** Rounded up to 10m so recommendations are readable and never below the computed need. */
+export const cpuQuantity = (millis: number): string => `${Math.max(10, Math.ceil(millis / 10) * 10)}m`;
+
+/** Rounded up to whole Mi. */
+export const memoryQuantity = (value: number): string => `${Math.max(1, Math.ceil(value / MI))}Mi`;
+
+/** Kinds `kubectl set resources` can change through their pod template. */
+export const TEMPLATED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);

@@ -1,0 +1,139 @@
+// Indexes built once per snapshot (memoized), so each analyzer is linear in the snapshot:
+// workloads and their pods, events per object, HPAs per target, usage pooled per workload.
+import type { CoreV1Event, V1Deployment, V1Pod, V1PodSpec, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import { refKey } from './finding.js';
+import type { ClusterSnapshot, ResourceRef, UsageSample } from './types.js';
+
+/** What owns pods: a Deployment (through its ReplicaSet), another controller, or a bare pod. */
+export interface Workload {
+  ref: ResourceRef;
+  deployment?: V1Deployment;
+  pods: V1Pod[];
+  /** The pod spec the workload stamps out (the deployment's template, else a current pod's). */
+  spec?: V1PodSpec;
+  hpa?: V2HorizontalPodAutoscaler;
+}
+
+export interface SnapshotIndex {
+  workloads: Map<string, Workload>;
+  /** Pod `namespace/name` → its workload. */
+  podWorkload: Map<string, Workload>;
+  /** `Kind/namespace/name` of the involved object → its events. */
+  events: Map<string, CoreV1Event[]>;
+  /** Usage samples pooled over all pods (current and gone) of a workload, per container name. */
+  usage(): Map<Workload, Map<string, UsageSample[]>>;
+}
+
+export const podKey = (pod: V1Pod): string => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+
+const memo = new WeakMap<ClusterSnapshot, SnapshotIndex>();
+
+export function indexSnapshot(snapshot: ClusterSnapshot): SnapshotIndex {
+  let index = memo.get(snapshot);
+  if (!index) memo.set(snapshot, (index = buildIndex(snapshot)));
+  return index;
+}
+
+function stripLastSegment(name: string): string | undefined {
+  const dash = name.lastIndexOf('-');
+  return dash > 0 ? name.slice(0, dash) : undefined;
+}
+
+function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
+  const workloads = new Map<string, Workload>();
+  const workloadFor = (ref: ResourceRef): Workload => {
+    const key = refKey(ref);
+    let workload = workloads.get(key);
+    if (!workload) workloads.set(key, (workload = { ref, pods: [] }));
+    return workload;
+  };
+
+  for (const deployment of snapshot.deployments) {
+    const { namespace, name } = deployment.metadata ?? {};
+    if (!name) continue;
+    const workload = workloadFor({ kind: 'Deployment', namespace, name });
+    workload.deployment = deployment;
+    workload.spec = deployment.spec?.template?.spec;
+  }
+
+  // ReplicaSet `namespace/name` → the workload its pods belong to.
+  const byReplicaSet = new Map<string, Workload>();
+  for (const rs of snapshot.replicaSets) {
+    const { namespace, name } = rs.metadata ?? {};
+    if (!name) continue;
+    const owner = rs.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
+    const ref = owner ? { kind: 'Deployment', namespace, name: owner.name } : { kind: 'ReplicaSet', namespace, name };
+    byReplicaSet.set(`${namespace}/${name}`, workloadFor(ref));
+  }
+
+  const podWorkload = new Map<string, Workload>();
+  for (const pod of snapshot.pods) {
+    const { namespace, name } = pod.metadata ?? {};
+    if (!name) continue;
+    const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
+    let workload: Workload;
+    if (owner?.kind === 'ReplicaSet') {
+      workload =
+        byReplicaSet.get(`${namespace}/${owner.name}`) ??
+        workloadFor({ kind: 'ReplicaSet', namespace, name: owner.name });
+    } else if (owner) {
+      workload = workloadFor({ kind: owner.kind, namespace, name: owner.name });
+    } else {
+      workload = workloadFor({ kind: 'Pod', namespace, name });
+    }
+    workload.pods.push(pod);
+    workload.spec ??= pod.spec;
+    podWorkload.set(`${namespace}/${name}`, workload);
+  }
+
+  for (const hpa of snapshot.hpas) {
+    const target = hpa.spec?.scaleTargetRef;
+    if (!target) continue;
+    const workload = workloads.get(refKey({ kind: target.kind, namespace: hpa.metadata?.namespace, name: target.name }));
+    if (workload) workload.hpa = hpa;
+  }
+
+  const events = new Map<string, CoreV1Event[]>();
+  for (const event of snapshot.events) {
+    const object = event.involvedObject;
+    const key = `${object.kind}/${object.namespace ?? event.metadata?.namespace ?? ''}/${object.name}`;
+    const list = events.get(key);
+    if (list) list.push(event);
+    else events.set(key, [event]);
+  }
+
+  // A gone pod is found through its name: `<replicaset>-<suffix>` or `<statefulset>-<ordinal>`.
+  const byOwnerName = new Map<string, Workload>(byReplicaSet);
+  for (const workload of workloads.values()) {
+    if (workload.ref.kind !== 'Pod' && workload.ref.kind !== 'Deployment') {
+      byOwnerName.set(`${workload.ref.namespace}/${workload.ref.name}`, workload);
+    }
+  }
+  const resolveGonePod = (namespace: string, pod: string): Workload | undefined => {
+    const owner = stripLastSegment(pod);
+    if (!owner) return undefined;
+    const found = byOwnerName.get(`${namespace}/${owner}`);
+    if (found) return found;
+    const deployment = stripLastSegment(owner);
+    return deployment ? workloads.get(refKey({ kind: 'Deployment', namespace, name: deployment })) : undefined;
+  };
+
+  let pooled: Map<Workload, Map<string, UsageSample[]>> | undefined;
+  const usage = (): Map<Workload, Map<string, UsageSample[]>> => {
+    if (pooled) return pooled;
+    pooled = new Map();
+    for (const [key, samples] of snapshot.usage) {
+      const [namespace = '', pod = '', container = ''] = key.split('/');
+      const workload = podWorkload.get(`${namespace}/${pod}`) ?? resolveGonePod(namespace, pod);
+      if (!workload) continue;
+      let containers = pooled.get(workload);
+      if (!containers) pooled.set(workload, (containers = new Map()));
+      const list = containers.get(container);
+      if (list) for (const sample of samples) list.push(sample);
+      else containers.set(container, [...samples]);
+    }
+    return pooled;
+  };
+
+  return { workloads, podWorkload, events, usage };
+}

@@ -1,0 +1,152 @@
+// The analyzers' input (a plain-data snapshot of the cluster) and output (findings).
+// The cockpit store produces a ClusterSnapshot (see snapshot.ts); `aiops-tui analyze` builds one
+// from a single list of each kind. Analyzers never do I/O: same snapshot, same findings.
+import type {
+  CoreV1Event,
+  V1Deployment,
+  V1Node,
+  V1Pod,
+  V1ReplicaSet,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
+import type { UsageSample } from '../state/types.js';
+
+export type { UsageSample };
+
+/**
+ * Everything the analyzers look at, as plain data.
+ *
+ * - `usage` is the bounded per-container history the metrics poller keeps, keyed
+ *   `namespace/pod/container`, oldest sample first. Pods churn, so keys of pods that no longer
+ *   exist may remain: the analyzers aggregate per workload (the owning Deployment, found through
+ *   the ReplicaSet, or the pod name's `<replicaset>-<suffix>` shape when the pod is gone).
+ * - `logs` (optional) holds the last lines of a container's log, keyed `namespace/pod/container`;
+ *   the crash-loop diagnosis quotes them.
+ * - `now` is the analysis time in epoch ms, so tests and the tracker agree on "age".
+ */
+export interface ClusterSnapshot {
+  now: number;
+  pods: readonly V1Pod[];
+  deployments: readonly V1Deployment[];
+  replicaSets: readonly V1ReplicaSet[];
+  hpas: readonly V2HorizontalPodAutoscaler[];
+  events: readonly CoreV1Event[];
+  nodes: readonly V1Node[];
+  usage: ReadonlyMap<string, readonly UsageSample[]>;
+  logs?: Readonly<Record<string, readonly string[]>>;
+}
+
+export type Severity = 'critical' | 'warning' | 'info';
+export type FindingSource = 'built-in' | 'kagent';
+
+/** Names of runbooks shipped as `runbooks/<pattern>.md`. */
+export type RunbookPattern =
+  | 'crashloopbackoff'
+  | 'oomkilled'
+  | 'imagepullbackoff'
+  | 'pending'
+  | 'probe-failure'
+  | 'stuck-rollout'
+  | 'hpa-thrashing';
+
+export interface ResourceRef {
+  kind: string;
+  /** Absent for cluster-scoped objects (nodes) and cluster-wide findings. */
+  namespace?: string;
+  name: string;
+}
+
+export interface ResourceAmounts {
+  /** Quantities as kubectl takes them ("250m", "512Mi"). */
+  cpu?: string;
+  memory?: string;
+}
+
+interface OperationBase {
+  target: ResourceRef;
+  /** One line for lists: "scale deployment todo/frontend to 3 replicas". */
+  summary: string;
+  /** The kubectl command that does the same, for the audit trail and for humans. */
+  kubectl: string;
+}
+
+/** A structured change a finding proposes; the workflow turns it into a recommendation. */
+export type ProposedOperation =
+  | (OperationBase & { kind: 'scale'; replicas: number })
+  | (OperationBase & {
+      kind: 'set-resources';
+      container: string;
+      requests: ResourceAmounts;
+      limits: ResourceAmounts;
+    })
+  | (OperationBase & {
+      kind: 'create-hpa';
+      minReplicas: number;
+      maxReplicas: number;
+      targetCpuUtilization: number;
+    })
+  | (OperationBase & { kind: 'rollout-restart' })
+  | (OperationBase & { kind: 'rollout-undo'; toRevision?: number })
+  | (OperationBase & { kind: 'delete-pod' })
+  | (OperationBase & { kind: 'patch'; patchType: 'strategic' | 'merge' | 'json'; patch: unknown });
+
+export type OperationKind = ProposedOperation['kind'];
+
+export interface Finding {
+  /** analyzer + resource + problem: the same problem seen again is the same finding. */
+  id: string;
+  severity: Severity;
+  analyzer: string;
+  source: FindingSource;
+  resource: ResourceRef;
+  title: string;
+  /** Evidence, one fact a line. */
+  detail: string[];
+  /** Other objects involved (the owning deployment, the node, the sibling pods). */
+  affected: ResourceRef[];
+  suggestedFix?: string;
+  recommendation?: ProposedOperation;
+  runbook?: RunbookPattern;
+  /** Epoch ms: when the problem started as far as the evidence tells, else first observation. */
+  firstSeen: number;
+  lastSeen: number;
+  /** Number of analysis runs that observed it (FindingsTracker); 1 from a single run. */
+  count: number;
+  /** kagent only: the raw reply and tool responses the finding was made from. */
+  raw?: { text: string; functionResponses: unknown[] };
+}
+
+/** Tunables of all analyzers; every field has a default (see options.ts). */
+export interface AnalyzeOptions {
+  /** Restarts at or above which a container is reported as restarting frequently. */
+  restartThreshold: number;
+  /** A pod not Ready (or Pending without a scheduler verdict) for longer than this is reported. */
+  graceMs: number;
+  /** Last log lines quoted for a crash loop. */
+  logLines: number;
+  /** Usage history needed before right-sizing or scaling says anything. */
+  minSamples: number;
+  minSpanMs: number;
+  /** Recommended request = p95 × requestFactor (the plan's p95 + 30 %). */
+  requestFactor: number;
+  /** Memory limit = observed peak × memoryLimitFactor, never below the recommended request. */
+  memoryLimitFactor: number;
+  /** CPU limit = recommended request × cpuLimitFactor (only where a CPU limit exists today). */
+  cpuLimitFactor: number;
+  /** A change is material when both the relative and the absolute thresholds are met. */
+  materialRatio: number;
+  materialCpuMillis: number;
+  materialMemoryBytes: number;
+  /** Right-size workloads an HPA scales too (with a caveat); KRR skips them by default. */
+  includeHpaScaled: boolean;
+  /** Sustained (median) CPU utilization of requests above which more replicas are proposed. */
+  scaleUpUtilization: number;
+  /** Below which fewer replicas are proposed. */
+  scaleDownUtilization: number;
+  /** Utilization a proposed replica count or HPA aims at. */
+  targetUtilization: number;
+  /** Policy cap on any proposed replica count or HPA maximum. */
+  maxReplicas: number;
+}
+
+export type Analyzer = (snapshot: ClusterSnapshot, options: AnalyzeOptions) => Finding[];

@@ -1,0 +1,134 @@
+// How kubectl words things: a pod's STATUS reason, READY count, RESTARTS and AGE. Ported from
+// the Kubernetes printers (pkg/printers/internalversion) so the simulator's server-side tables
+// and the cockpit's pods pane say exactly what `kubectl get pods` says.
+
+/** The fields of a pod these functions read; client-node's V1Pod and raw JSON both fit. */
+export interface PodLike {
+  metadata?: { deletionTimestamp?: string | Date; creationTimestamp?: string | Date };
+  spec?: { containers?: unknown[]; initContainers?: unknown[] };
+  status?: {
+    phase?: string;
+    reason?: string;
+    conditions?: { type: string; status: string }[];
+    initContainerStatuses?: ContainerStatusLike[];
+    containerStatuses?: ContainerStatusLike[];
+  };
+}
+
+interface ContainerStatusLike {
+  ready?: boolean;
+  restartCount?: number;
+  state?: {
+    waiting?: { reason?: string };
+    running?: unknown;
+    terminated?: { reason?: string; exitCode?: number; signal?: number };
+  };
+  lastState?: { terminated?: { finishedAt?: string | Date } };
+}
+
+export interface PodSummary {
+  /** kubectl's STATUS column. */
+  status: string;
+  readyContainers: number;
+  totalContainers: number;
+  restarts: number;
+  /** Epoch ms of the most recent container termination, for "(5m ago)". */
+  lastRestartAt: number | undefined;
+}
+
+export function summarizePod(pod: PodLike): PodSummary {
+  const status = pod.status ?? {};
+  const totalContainers = pod.spec?.containers?.length ?? 0;
+  let readyContainers = 0;
+  let restarts = 0;
+  let lastRestartAt: number | undefined;
+  let reason = status.reason || status.phase || 'Unknown';
+  const noteRestart = (c: ContainerStatusLike): void => {
+    restarts += c.restartCount ?? 0;
+    const finished = c.lastState?.terminated?.finishedAt;
+    if (finished) lastRestartAt = Math.max(lastRestartAt ?? 0, new Date(finished).getTime());
+  };
+
+  let initializing = false;
+  const inits = status.initContainerStatuses ?? [];
+  const initCount = pod.spec?.initContainers?.length ?? inits.length;
+  for (let i = 0; i < inits.length; i++) {
+    const c = inits[i]!;
+    noteRestart(c);
+    const term = c.state?.terminated;
+    const waiting = c.state?.waiting;
+    if (term && term.exitCode === 0) continue;
+    if (term) {
+      reason = term.reason
+        ? `Init:${term.reason}`
+        : term.signal
+          ? `Init:Signal:${term.signal}`
+          : `Init:ExitCode:${term.exitCode ?? 0}`;
+    } else if (waiting?.reason && waiting.reason !== 'PodInitializing') {
+      reason = `Init:${waiting.reason}`;
+    } else {
+      reason = `Init:${i}/${initCount}`;
+    }
+    initializing = true;
+    break;
+  }
+
+  if (!initializing) {
+    restarts = 0;
+    lastRestartAt = undefined;
+    let hasRunning = false;
+    const containers = status.containerStatuses ?? [];
+    for (let i = containers.length - 1; i >= 0; i--) {
+      const c = containers[i]!;
+      noteRestart(c);
+      const waiting = c.state?.waiting;
+      const term = c.state?.terminated;
+      if (waiting?.reason) reason = waiting.reason;
+      else if (term?.reason) reason = term.reason;
+      else if (term) reason = term.signal ? `Signal:${term.signal}` : `ExitCode:${term.exitCode ?? 0}`;
+      else if (c.ready && c.state?.running) {
+        hasRunning = true;
+        readyContainers++;
+      }
+    }
+    if (reason === 'Completed' && hasRunning) {
+      const ready = status.conditions?.some((cond) => cond.type === 'Ready' && cond.status === 'True');
+      reason = ready ? 'Running' : 'NotReady';
+    }
+  }
+
+  if (pod.metadata?.deletionTimestamp) reason = status.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
+  return { status: reason, readyContainers, totalContainers, restarts, lastRestartAt };
+}
+
+/** kubectl's RESTARTS cell: "3" or "3 (2m ago)". */
+export function formatRestarts(summary: PodSummary, now: number): string {
+  if (summary.restarts === 0 || summary.lastRestartAt === undefined) return String(summary.restarts);
+  return `${summary.restarts} (${humanDuration(now - summary.lastRestartAt)} ago)`;
+}
+
+/** kubectl's AGE format (k8s.io/apimachinery duration.HumanDuration). */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  const days = Math.floor(hours / 24);
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
+  if (hours < 24 * 365 * 2) return `${days}d`;
+  const years = Math.floor(days / 365);
+  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+  return `${years}y`;
+}
+
+/** Age of an object from its creationTimestamp, "<unknown>" when it has none. */
+export function ageOf(created: string | Date | undefined, now: number): string {
+  if (!created) return '<unknown>';
+  return humanDuration(now - new Date(created).getTime());
+}

@@ -1,0 +1,60 @@
+// `aiops-tui sim`: the simulator as a standalone server for kubectl, helm and the cockpit.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliError } from '../cli-errors.js';
+import { startSimulator } from './index.js';
+
+const USAGE =
+  'usage: aiops-tui sim [--port N] [--scenario todo|empty|large:N] [--speed X] [--kubeconfig-out FILE]';
+
+export async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '0' },
+        scenario: { type: 'string', default: 'todo' },
+        speed: { type: 'string', default: '1' },
+        'kubeconfig-out': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message.split('\n')[0]} (${USAGE})`);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port must be a port number, got "${values.port}"`);
+  const speed = Number(values.speed);
+  if (!(speed > 0)) throw new CliError(`--speed must be a positive number, got "${values.speed}"`);
+  let sim;
+  try {
+    sim = await startSimulator({
+      port,
+      scenario: values.scenario,
+      speed,
+      kubeconfigOut: values['kubeconfig-out'] && resolve(values['kubeconfig-out']),
+    });
+  } catch (error) {
+    throw new CliError((error as Error).message.split('\n')[0]!);
+  }
+  process.stdout.write(
+    `simulator listening on ${sim.url} (scenario ${values.scenario}, speed ${speed}x)\n` +
+      `kubeconfig: ${sim.kubeconfigPath}\n` +
+      `try: kubectl --kubeconfig ${sim.kubeconfigPath} get pods -A\n`,
+  );
+  await new Promise<void>((done) => {
+    const stop = (): void => done();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await sim.close();
+  return 0;
+}

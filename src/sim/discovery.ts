@@ -1,0 +1,103 @@
+// Discovery documents built from the resource table: what kubectl reads to resolve `po`,
+// `deploy`, `hpa` and subresources before it makes any other request.
+import { RESOURCE_TYPES, apiVersionOf, type ResourceType } from './resources.js';
+
+const READ_VERBS = ['get', 'list', 'watch'];
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export const SERVER_VERSION = {
+  major: '1',
+  minor: '34',
+  emulationMajor: '1',
+  emulationMinor: '34',
+  minCompatibilityMajor: '1',
+  minCompatibilityMinor: '33',
+  gitVersion: 'v1.34.0-aiops-sim',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'go1.24',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+function groupVersions(): Map<string, ResourceType[]> {
+  const byGroupVersion = new Map<string, ResourceType[]>();
+  for (const t of RESOURCE_TYPES) {
+    const gv = apiVersionOf(t);
+    byGroupVersion.set(gv, [...(byGroupVersion.get(gv) ?? []), t]);
+  }
+  return byGroupVersion;
+}
+
+const SUBRESOURCE_KIND: Record<string, { kind: string; group?: string; version?: string; verbs: string[] }> =
+  {
+    status: { kind: '', verbs: ['get', 'patch', 'update'] },
+    scale: { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
+    log: { kind: 'Pod', verbs: ['get'] },
+    eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
+  };
+
+export function apiVersions(): Record<string, unknown> {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }],
+  };
+}
+
+export function apiGroupList(): Record<string, unknown> {
+  const groups = new Map<string, string[]>();
+  for (const t of RESOURCE_TYPES) {
+    if (!t.group) continue;
+    const versions = groups.get(t.group) ?? [];
+    if (!versions.includes(t.version)) versions.push(t.version);
+    groups.set(t.group, versions);
+  }
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [...groups].map(([name, versions]) => apiGroup(name, versions)),
+  };
+}
+
+function apiGroup(name: string, versions: string[]): Record<string, unknown> {
+  const list = versions.map((version) => ({ groupVersion: `${name}/${version}`, version }));
+  return { name, versions: list, preferredVersion: list[0] };
+}
+
+export function apiGroupDocument(group: string): Record<string, unknown> | undefined {
+  const versions = [...new Set(RESOURCE_TYPES.filter((t) => t.group === group).map((t) => t.version))];
+  if (versions.length === 0) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, versions) };
+}
+
+export function apiResourceList(groupVersion: string): Record<string, unknown> | undefined {
+  const types = groupVersions().get(groupVersion);
+  if (!types) return undefined;
+  const resources: Record<string, unknown>[] = [];
+  for (const t of types) {
+    resources.push({
+      name: t.plural,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: t.readOnly ? READ_VERBS : ALL_VERBS,
+      ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
+      ...(t.group === 'apps' ? { categories: ['all'] } : {}),
+      ...(t.group === '' && ['pods', 'services'].includes(t.plural) ? { categories: ['all'] } : {}),
+    });
+    for (const sub of t.subresources) {
+      const info = SUBRESOURCE_KIND[sub]!;
+      resources.push({
+        name: `${t.plural}/${sub}`,
+        singularName: '',
+        namespaced: t.namespaced,
+        kind: info.kind || t.kind,
+        ...(info.group ? { group: info.group, version: info.version } : {}),
+        verbs: info.verbs,
+      });
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion, resources };
+}

@@ -1,0 +1,76 @@
+// startSimulator: the embedded Kubernetes API the demo and every test run against.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SimClock } from './clock.js';
+import type { SimContext } from './context.js';
+import { startControllers } from './controllers/index.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { LogBook } from './logs.js';
+import { loadScenario } from './scenarios.js';
+import { createApiServer, type DenyRule } from './server.js';
+import { ObjectStore } from './store.js';
+
+export type { DenyRule } from './server.js';
+
+export interface SimOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** `todo` (default), `empty` or `large:N`. */
+  scenario?: string;
+  /** Simulated seconds per wall-clock second. */
+  speed?: number;
+  /** Where to write the kubeconfig; a private temp file otherwise. */
+  kubeconfigOut?: string;
+  deny?: DenyRule[];
+}
+
+export interface RunningSim {
+  url: string;
+  port: number;
+  kubeconfigPath: string;
+  ctx: SimContext;
+  setDenyRules(rules: DenyRule[]): void;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(options: SimOptions = {}): Promise<RunningSim> {
+  const clock = new SimClock(options.speed ?? 1);
+  const ctx: SimContext = { store: new ObjectStore(clock), clock, logs: new LogBook() };
+  loadScenario(ctx, options.scenario ?? 'todo');
+  const controllers = startControllers(ctx);
+  const api = createApiServer(ctx, options.deny);
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    api.server.once('error', reject);
+    api.server.listen(options.port ?? 0, host, () => {
+      api.server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (api.server.address() as AddressInfo).port;
+  const url = `http://${host}:${port}`;
+  const tempDir = options.kubeconfigOut ? undefined : mkdtempSync(join(tmpdir(), 'aiops-sim-'));
+  const kubeconfigPath = options.kubeconfigOut ?? join(tempDir!, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, url);
+  let closed = false;
+  return {
+    url,
+    port,
+    kubeconfigPath,
+    ctx,
+    setDenyRules: api.setDenyRules,
+    async close() {
+      if (closed) return;
+      closed = true;
+      controllers.stop();
+      clock.stop();
+      api.closeStreams();
+      api.server.closeAllConnections();
+      await new Promise<void>((resolve) => api.server.close(() => resolve()));
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,735 @@
+// The simulator's HTTP front: routes Kubernetes REST paths to the object store. Every answer is
+// an object, a list, a Table, a watch stream or a metav1.Status; nothing a client sends can
+// crash it.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import type { SimContext } from './context.js';
+import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
+import { clone, type KubeObject } from './objects.js';
+import { openapiDocument, openapiIndex } from './openapi.js';
+import { applyPatch, patchTypeOf } from './patch.js';
+import { RESOURCE_TYPES, apiVersionOf, typeKey, type ResourceType } from './resources.js';
+import { fieldMatcher, labelMatcher, type Matcher } from './selectors.js';
+import { badRequest, fail, methodNotAllowed, notFoundPath, statusOf, type Status } from './status.js';
+import { StoreError } from './store.js';
+import { toTable, wantsTable, type IncludeObject } from './tables.js';
+import { validateObject } from './validate.js';
+
+/** A request the simulated RBAC refuses; omitted fields match anything. */
+export interface DenyRule {
+  verb?: string;
+  /** Plural resource name, e.g. `pods`. */
+  resource?: string;
+  namespace?: string;
+}
+
+const MAX_BODY = 8 * 1024 * 1024;
+/** The user every request is attributed to in 403 messages. */
+const SIM_USER = 'aiops';
+
+interface Route {
+  type: ResourceType;
+  key: string;
+  namespace: string | undefined;
+  name: string | undefined;
+  subresource: string | undefined;
+  watchPath: boolean;
+}
+
+function findType(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.plural === plural);
+}
+
+/** /api/v1/... and /apis/{group}/{version}/... into a resource route, or undefined. */
+function route(segments: string[]): Route | undefined {
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segments[0] === 'api') [group, version, rest] = ['', segments[1] ?? '', segments.slice(2)];
+  else if (segments[0] === 'apis')
+    [group, version, rest] = [segments[1] ?? '', segments[2] ?? '', segments.slice(3)];
+  else return undefined;
+  let watchPath = false;
+  if (rest[0] === 'watch') {
+    watchPath = true;
+    rest = rest.slice(1);
+  }
+  let namespace: string | undefined;
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [plural, name, subresource, ...extra] = rest;
+  if (!plural || extra.length > 0) return undefined;
+  const type = findType(group, version, plural);
+  if (!type) return undefined;
+  if (namespace !== undefined && !type.namespaced) return undefined;
+  if (subresource && !type.subresources.includes(subresource)) return undefined;
+  return { type, key: typeKey(type), namespace, name, subresource, watchPath };
+}
+
+function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function sendStatus(res: ServerResponse, status: Status): void {
+  sendJson(res, status.code, status);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) fail(413, 'RequestEntityTooLarge', 'the request body is too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (/protobuf|cbor/.test(contentType ?? '')) {
+    // kubectl's typed clients (create <type>, autoscale, expose) send protobuf since client-go
+    // 1.31; the simulator decodes JSON and YAML only, and says what works instead.
+    fail(
+      415,
+      'UnsupportedMediaType',
+      `the simulator accepts application/json and application/yaml bodies only, not ${contentType}; use kubectl apply -f or kubectl create -f`,
+    );
+  }
+  if (!text.trim()) fail(400, 'BadRequest', 'the request body is empty');
+  try {
+    return /yaml/.test(contentType ?? '') ? parseYaml(text) : JSON.parse(text);
+  } catch (error) {
+    fail(400, 'BadRequest', `error decoding request body: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+function asObject(body: unknown): KubeObject {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    fail(400, 'BadRequest', 'the request body must be a JSON object');
+  }
+  const obj = body as KubeObject;
+  if (
+    obj.metadata !== undefined &&
+    (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))
+  ) {
+    fail(400, 'BadRequest', 'metadata must be an object');
+  }
+  obj.metadata ??= { name: '' };
+  return obj;
+}
+
+function verbOf(method: string, r: Route, watch: boolean): string {
+  switch (method) {
+    case 'GET':
+      return r.name ? 'get' : watch ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return r.name ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+/** Types whose status is written only through the status subresource (and reset on create). */
+const hasStatusSubresource = (t: ResourceType): boolean => t.subresources.includes('status');
+
+export interface ApiServer {
+  server: Server;
+  setDenyRules(rules: DenyRule[]): void;
+  /** Ends every open watch and log stream (shutdown). */
+  closeStreams(): void;
+}
+
+export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): ApiServer {
+  const { store, clock, logs } = ctx;
+  let deny = initialDeny;
+  const streams = new Set<ServerResponse>();
+
+  function checkDenied(verb: string, r: Route): void {
+    const namespace = r.namespace;
+    const rule = deny.find(
+      (d) =>
+        (d.verb === undefined || d.verb === verb) &&
+        (d.resource === undefined || d.resource === r.type.plural) &&
+        (d.namespace === undefined || d.namespace === namespace),
+    );
+    if (!rule) return;
+    const resource = r.subresource ? `${r.type.plural}/${r.subresource}` : r.type.plural;
+    const where = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+    fail(
+      403,
+      'Forbidden',
+      `${r.type.plural}${r.name ? ` "${r.name}"` : ''} is forbidden: User "${SIM_USER}" cannot ${verb} resource "${resource}" in API group "${r.type.group}" ${where}`,
+      { name: r.name, group: r.type.group, kind: r.type.plural },
+    );
+  }
+
+  function requireNamespace(namespace: string | undefined): void {
+    if (namespace !== undefined && !store.get('namespaces', undefined, namespace)) {
+      throw new StoreError(404, 'NotFound', `namespaces "${namespace}" not found`, {
+        name: namespace,
+        kind: 'namespaces',
+      });
+    }
+  }
+
+  function listMatching(r: Route, query: URLSearchParams): KubeObject[] {
+    const byLabel = labelMatcher(query.get('labelSelector'));
+    const byField = fieldMatcher(query.get('fieldSelector'), r.type.kind);
+    return store.list(r.key, r.namespace).filter((o) => byLabel(o) && byField(o));
+  }
+
+  function handleList(r: Route, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    let items = listMatching(r, query);
+    const limit = Number(query.get('limit') ?? 0);
+    const token = query.get('continue');
+    const rv = String(store.resourceVersion);
+    if (token) {
+      let after: string;
+      try {
+        after = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')).after;
+        if (typeof after !== 'string') throw new Error('bad token');
+      } catch {
+        fail(
+          400,
+          'BadRequest',
+          'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+        );
+      }
+      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
+    }
+    let continueToken: string | undefined;
+    let remaining: number | undefined;
+    if (limit > 0 && items.length > limit) {
+      remaining = items.length - limit;
+      items = items.slice(0, limit);
+      const last = items[items.length - 1]!;
+      continueToken = Buffer.from(
+        JSON.stringify({ after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` }),
+      ).toString('base64url');
+    }
+    if (wantsTable(req.headers.accept)) {
+      sendJson(
+        res,
+        200,
+        toTable(r.type.kind, items, {
+          includeObject: includeObjectOf(query),
+          resourceVersion: rv,
+          continueToken,
+          now: clock.now(),
+        }),
+      );
+      return;
+    }
+    sendJson(res, 200, {
+      kind: r.type.listKind,
+      apiVersion: apiVersionOf(r.type),
+      metadata: {
+        resourceVersion: rv,
+        ...(continueToken ? { continue: continueToken, remainingItemCount: remaining } : {}),
+      },
+      items,
+    });
+  }
+
+  function handleWatch(r: Route, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    const byLabel = labelMatcher(query.get('labelSelector'));
+    const byField = fieldMatcher(query.get('fieldSelector'), r.type.kind);
+    const matches: Matcher = (o) => byLabel(o) && byField(o);
+    const table = wantsTable(req.headers.accept);
+    const includeObject = includeObjectOf(query);
+    let first = true;
+    const encode = (type: string, object: KubeObject): string => {
+      const payload = table
+        ? toTable(r.type.kind, [object], {
+            includeObject,
+            resourceVersion: object.metadata.resourceVersion ?? '',
+            withColumns: first,
+            now: clock.now(),
+          })
+        : object;
+      first = false;
+      return JSON.stringify({ type, object: payload }) + '\n';
+    };
+    const rvParam = query.get('resourceVersion');
+    const since = rvParam && rvParam !== '0' ? Number(rvParam) : undefined;
+    if (since !== undefined && !Number.isInteger(since))
+      fail(400, 'BadRequest', `invalid resource version: ${rvParam}`);
+
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache',
+    });
+    res.flushHeaders();
+    streams.add(res);
+    let unsubscribe = (): void => {};
+    const end = (): void => {
+      unsubscribe();
+      streams.delete(res);
+      if (!res.writableEnded) res.end();
+    };
+    try {
+      if (since === undefined) for (const obj of listMatching(r, query)) res.write(encode('ADDED', obj));
+      unsubscribe = store.watch(r.key, { namespace: r.namespace, sinceResourceVersion: since }, (event) => {
+        if (matches(event.object)) res.write(encode(event.type, event.object));
+      });
+    } catch (error) {
+      res.write(JSON.stringify({ type: 'ERROR', object: statusOf(error) }) + '\n');
+      end();
+      return;
+    }
+    const timeout = Number(query.get('timeoutSeconds') ?? 0);
+    if (timeout > 0) setTimeout(end, timeout * 1000).unref();
+    req.on('close', end);
+    res.on('close', end);
+  }
+
+  function handleLog(r: Route, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    const pod = store.mustGet('pods', r.namespace, r.name!);
+    const names: string[] = (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
+    let container = query.get('container') ?? undefined;
+    if (!container) {
+      if (names.length !== 1) {
+        fail(
+          400,
+          'BadRequest',
+          `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`,
+        );
+      }
+      container = names[0]!;
+    }
+    if (!names.includes(container))
+      fail(400, 'BadRequest', `container ${container} is not valid for pod ${pod.metadata.name}`);
+    const previous = query.get('previous') === 'true';
+    const lines = logs.read(pod.metadata.namespace!, pod.metadata.name, container, previous);
+    if (!lines) {
+      if (previous)
+        fail(
+          400,
+          'BadRequest',
+          `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`,
+        );
+      fail(
+        400,
+        'BadRequest',
+        `container "${container}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`,
+      );
+    }
+    const timestamps = query.get('timestamps') === 'true';
+    const format = (l: { time: number; text: string }): string =>
+      `${
+        timestamps
+          ? new Date(l.time)
+              .toISOString()
+              .replace('Z', '000000Z')
+              .replace(/\.(\d{3})000000Z$/, '.$1000000Z') + ' '
+          : ''
+      }${l.text}\n`;
+    const sinceSeconds = Number(query.get('sinceSeconds') ?? 0);
+    let shown = sinceSeconds > 0 ? lines.filter((l) => l.time >= clock.now() - sinceSeconds * 1000) : lines;
+    const tail = query.get('tailLines');
+    if (tail !== null && Number(tail) >= 0) shown = Number(tail) === 0 ? [] : shown.slice(-Number(tail));
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    for (const line of shown) res.write(format(line));
+    if (query.get('follow') !== 'true' || previous) {
+      res.end();
+      return;
+    }
+    streams.add(res);
+    const stop = logs.onAppend((ns, podName, c, line) => {
+      if (ns === pod.metadata.namespace && podName === pod.metadata.name && c === container)
+        res.write(format(line));
+    });
+    const end = (): void => {
+      stop();
+      streams.delete(res);
+      if (!res.writableEnded) res.end();
+    };
+    req.on('close', end);
+    res.on('close', end);
+  }
+
+  function scaleOf(obj: KubeObject): KubeObject {
+    const selector = Object.entries(obj.spec?.selector?.matchLabels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: {
+        name: obj.metadata.name,
+        namespace: obj.metadata.namespace,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
+        creationTimestamp: obj.metadata.creationTimestamp,
+      },
+      spec: { replicas: obj.spec?.replicas ?? 1 },
+      status: { replicas: obj.status?.replicas ?? 0, selector },
+    };
+  }
+
+  /** The object a write produces, before it is stored: body for PUT, patched current for PATCH. */
+  async function writeTarget(req: IncomingMessage, r: Route, current: KubeObject): Promise<KubeObject> {
+    const text = await readBody(req);
+    if (req.method === 'PUT') return asObject(parseBody(text, req.headers['content-type']));
+    const type = patchTypeOf(req.headers['content-type']);
+    if (!type) {
+      fail(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+      );
+    }
+    const patch = parseBody(text, type === 'apply' ? 'yaml' : 'json');
+    return asObject(applyPatch(type, clone(current), patch));
+  }
+
+  function dryRun(query: URLSearchParams): boolean {
+    return query.getAll('dryRun').includes('All');
+  }
+
+  async function handleWrite(
+    r: Route,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const current = store.mustGet(r.key, r.namespace, r.name!);
+    if (r.subresource === 'scale') {
+      const scale = await writeTarget(req, r, scaleOf(current));
+      const replicas = scale.spec?.replicas;
+      if (!Number.isInteger(replicas) || replicas < 0) {
+        fail(
+          422,
+          'Invalid',
+          `Scale.autoscaling "${r.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
+        );
+      }
+      const rv = scale.metadata?.resourceVersion;
+      const next = { ...current, spec: { ...current.spec, replicas } };
+      next.metadata = {
+        ...current.metadata,
+        resourceVersion: req.method === 'PUT' && rv ? rv : current.metadata.resourceVersion,
+      };
+      const stored = dryRun(query) ? next : store.update(r.key, next);
+      sendJson(res, 200, scaleOf(stored));
+      return;
+    }
+    let next = await writeTarget(req, r, current);
+    if (
+      next.metadata.name !== undefined &&
+      next.metadata.name !== '' &&
+      next.metadata.name !== current.metadata.name
+    ) {
+      fail(
+        400,
+        'BadRequest',
+        `the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${current.metadata.name})`,
+      );
+    }
+    next.metadata.name = current.metadata.name;
+    next.metadata.namespace = current.metadata.namespace;
+    if (req.method === 'PATCH')
+      next.metadata.resourceVersion = next.metadata.resourceVersion ?? current.metadata.resourceVersion;
+    if (r.subresource === 'status') {
+      next = { ...current, status: next.status };
+    } else if (hasStatusSubresource(r.type)) {
+      next.status = current.status;
+    }
+    next.kind = current.kind;
+    next.apiVersion = current.apiVersion;
+    validateObject(next);
+    const stored = dryRun(query) ? next : store.update(r.key, next);
+    sendJson(res, 200, stored);
+  }
+
+  async function handleCreate(
+    r: Route,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    if (r.name)
+      fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
+    if (r.type.namespaced) {
+      const ns = r.namespace;
+      if (ns === undefined)
+        fail(
+          405,
+          'MethodNotAllowed',
+          `the server does not allow this method on the requested resource (post ${r.type.plural})`,
+        );
+      if (obj.metadata.namespace && obj.metadata.namespace !== ns) {
+        fail(
+          400,
+          'BadRequest',
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
+      }
+      obj.metadata.namespace = ns;
+      requireNamespace(ns);
+    }
+    if (obj.kind && obj.kind !== r.type.kind)
+      fail(
+        400,
+        'BadRequest',
+        `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersionOf(r.type)})`,
+      );
+    obj.kind = r.type.kind;
+    obj.apiVersion = apiVersionOf(r.type);
+    if (hasStatusSubresource(r.type)) delete obj.status;
+    if (r.type.plural === 'namespaces') obj.status = { phase: 'Active' };
+    validateObject(obj);
+    if (dryRun(query)) {
+      sendJson(res, 201, obj);
+      return;
+    }
+    sendJson(res, 201, store.create(r.key, obj));
+  }
+
+  async function handleDelete(
+    r: Route,
+    query: URLSearchParams,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const text = await readBody(req);
+    const options = (text.trim() ? asObject(parseBody(text, 'json')) : {}) as {
+      gracePeriodSeconds?: number;
+      propagationPolicy?: string;
+    };
+    const current = store.mustGet(r.key, r.namespace, r.name!);
+    if (dryRun(query)) {
+      sendJson(res, 200, current);
+      return;
+    }
+    const graceParam = query.get('gracePeriodSeconds');
+    const grace = graceParam !== null ? Number(graceParam) : options.gracePeriodSeconds;
+    const policy = query.get('propagationPolicy') ?? options.propagationPolicy;
+    if (policy === 'Orphan') orphanDependents(current);
+    if (r.type.plural === 'namespaces') {
+      deleteNamespaceContents(current.metadata.name);
+      sendJson(res, 200, store.delete(r.key, undefined, current.metadata.name));
+      return;
+    }
+    if (r.key === 'pods') {
+      // Contract with the kubelet controller: a scheduled pod deleted with a grace period gets a
+      // deletionTimestamp and stays (Terminating) until the kubelet removes it.
+      const podGrace = grace ?? current.spec?.terminationGracePeriodSeconds ?? 30;
+      if (podGrace > 0 && current.spec?.nodeName) {
+        if (current.metadata.deletionTimestamp) {
+          sendJson(res, 200, current);
+          return;
+        }
+        current.metadata.deletionTimestamp = new Date(clock.now() + podGrace * 1000)
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z');
+        current.metadata.deletionGracePeriodSeconds = podGrace;
+        sendJson(res, 200, store.update('pods', current));
+        return;
+      }
+    }
+    sendJson(res, 200, store.delete(r.key, r.namespace, r.name!));
+  }
+
+  function orphanDependents(owner: KubeObject): void {
+    const uid = owner.metadata.uid;
+    for (const t of RESOURCE_TYPES) {
+      if (t.readOnly) continue;
+      const key = typeKey(t);
+      for (const obj of store.list(key, owner.metadata.namespace)) {
+        const refs = obj.metadata.ownerReferences ?? [];
+        if (!refs.some((ref) => ref.uid === uid)) continue;
+        obj.metadata.ownerReferences = refs.filter((ref) => ref.uid !== uid);
+        store.update(key, obj);
+      }
+    }
+  }
+
+  function deleteNamespaceContents(namespace: string): void {
+    for (const t of RESOURCE_TYPES) {
+      if (!t.namespaced) continue;
+      const key = typeKey(t);
+      for (const obj of store.list(key, namespace)) store.delete(key, namespace, obj.metadata.name);
+    }
+  }
+
+  function handleDeleteCollection(r: Route, query: URLSearchParams, res: ServerResponse): void {
+    const items = listMatching(r, query);
+    if (!dryRun(query))
+      for (const obj of items) store.delete(r.key, obj.metadata.namespace, obj.metadata.name);
+    sendJson(res, 200, {
+      kind: r.type.listKind,
+      apiVersion: apiVersionOf(r.type),
+      metadata: { resourceVersion: String(store.resourceVersion) },
+      items,
+    });
+  }
+
+  async function handleResource(
+    r: Route,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const query = url.searchParams;
+    const method = req.method ?? 'GET';
+    const watch = r.watchPath || query.get('watch') === 'true' || query.get('watch') === '1';
+    const verb = verbOf(method, r, watch);
+    checkDenied(verb, r);
+    if (r.type.readOnly && method !== 'GET')
+      fail(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    if (r.subresource === 'log') {
+      if (method !== 'GET')
+        fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      handleLog(r, query, req, res);
+      return;
+    }
+    if (r.subresource === 'eviction') {
+      if (method !== 'POST')
+        fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      await readBody(req);
+      store.mustGet('pods', r.namespace, r.name!);
+      store.delete('pods', r.namespace, r.name!);
+      sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+      return;
+    }
+    switch (method) {
+      case 'GET': {
+        if (watch) {
+          if (r.name) query.append('fieldSelector', `metadata.name=${r.name}`);
+          handleWatch(r, mergeFieldSelectors(query), req, res);
+          return;
+        }
+        if (!r.name) {
+          handleList(r, query, req, res);
+          return;
+        }
+        const obj = store.mustGet(r.key, r.namespace, r.name);
+        const body = r.subresource === 'scale' ? scaleOf(obj) : obj;
+        if (wantsTable(req.headers.accept) && !r.subresource) {
+          sendJson(
+            res,
+            200,
+            toTable(r.type.kind, [obj], {
+              includeObject: includeObjectOf(query),
+              resourceVersion: obj.metadata.resourceVersion ?? '',
+              now: clock.now(),
+            }),
+          );
+        } else sendJson(res, 200, body);
+        return;
+      }
+      case 'POST':
+        await handleCreate(r, query, req, res);
+        return;
+      case 'PUT':
+      case 'PATCH':
+        if (!r.name)
+          fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        await handleWrite(r, query, req, res);
+        return;
+      case 'DELETE':
+        if (r.name) await handleDelete(r, query, req, res);
+        else handleDeleteCollection(r, query, res);
+        return;
+      default:
+        sendStatus(res, methodNotAllowed(`the server does not allow this method on the requested resource`));
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sim.local');
+    } catch {
+      sendStatus(res, badRequest('malformed request URL'));
+      return;
+    }
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const segments = path
+      .split('/')
+      .filter(Boolean)
+      .map((s) => decodeURIComponent(s));
+    if (req.method === 'GET') {
+      const doc = discovery(path, segments);
+      if (doc) {
+        sendJson(res, 200, doc);
+        return;
+      }
+      if (['/healthz', '/livez', '/readyz'].includes(path)) {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+        return;
+      }
+    }
+    const r = route(segments);
+    if (!r) {
+      sendStatus(res, notFoundPath(path));
+      return;
+    }
+    await handleResource(r, url, req, res);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        if (!res.writableEnded) res.end();
+        return;
+      }
+      sendStatus(res, statusOf(error));
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+  });
+
+  return {
+    server,
+    setDenyRules(rules) {
+      deny = rules;
+    },
+    closeStreams() {
+      for (const res of streams) res.end();
+      streams.clear();
+    },
+  };
+}
+
+function discovery(path: string, segments: string[]): unknown {
+  if (path === '/version') return SERVER_VERSION;
+  if (path === '/openapi/v3') return openapiIndex();
+  if (segments[0] === 'openapi' && segments[1] === 'v3') return openapiDocument(segments.slice(2).join('/'));
+  if (path === '/api') return apiVersions();
+  if (path === '/apis') return apiGroupList();
+  if (segments[0] === 'api' && segments.length === 2) return apiResourceList(segments[1]!);
+  if (segments[0] === 'apis' && segments.length === 2) return apiGroupDocument(segments[1]!);
+  if (segments[0] === 'apis' && segments.length === 3)
+    return apiResourceList(`${segments[1]}/${segments[2]}`);
+  return undefined;
+}
+
+function includeObjectOf(query: URLSearchParams): IncludeObject {
+  const value = query.get('includeObject');
+  return value === 'None' || value === 'Object' ? value : 'Metadata';
+}
+
+/** A watch on a named object adds a name selector to whatever field selector was given. */
+function mergeFieldSelectors(query: URLSearchParams): URLSearchParams {
+  const all = query.getAll('fieldSelector').filter(Boolean);
+  if (all.length <= 1) return query;
+  const merged = new URLSearchParams(query);
+  merged.set('fieldSelector', all.join(','));
+  return merged;
+}
