@@ -12,7 +12,10 @@ export function findingId(analyzer: string, resource: ResourceRef, problem: stri
   return `${analyzer}:${refKey(resource)}:${problem}`;
 }
 
-export type FindingInput = Omit<Finding, 'id' | 'source' | 'firstSeen' | 'lastSeen' | 'count' | 'affected'> & {
+export type FindingInput = Omit<
+  Finding,
+  'id' | 'source' | 'firstSeen' | 'lastSeen' | 'count' | 'affected'
+> & {
   problem: string;
   affected?: ResourceRef[];
   /** Epoch ms the evidence says the problem started; defaults to the snapshot time. */

@@ -41,7 +41,10 @@ export function setResourcesOp(
   const parts = [`-c ${container}`];
   if (amounts(requests)) parts.push(`--requests=${amounts(requests)}`);
   if (amounts(limits)) parts.push(`--limits=${amounts(limits)}`);
-  const said = [amounts(requests) && `requests ${amounts(requests)}`, amounts(limits) && `limits ${amounts(limits)}`]
+  const said = [
+    amounts(requests) && `requests ${amounts(requests)}`,
+    amounts(limits) && `limits ${amounts(limits)}`,
+  ]
     .filter(Boolean)
     .join(', ');
   return {

@@ -25,10 +25,14 @@ export function containerResources(container: V1Container): ContainerResources {
 }
 
 /** Rounded up to 10m so recommendations are readable and never below the computed need. */
-export const cpuQuantity = (millis: number): string => `${Math.max(10, Math.ceil(millis / 10) * 10)}m`;
+export const roundCpuMillis = (millis: number): number => Math.max(10, Math.ceil(millis / 10) * 10);
 
 /** Rounded up to whole Mi. */
-export const memoryQuantity = (value: number): string => `${Math.max(1, Math.ceil(value / MI))}Mi`;
+export const roundMemoryBytes = (value: number): number => Math.max(1, Math.ceil(value / MI)) * MI;
+
+/** Recommended amounts as kubectl quantities ("160m", "260Mi"), rounded up as above. */
+export const cpuQuantity = (millis: number): string => `${roundCpuMillis(millis)}m`;
+export const memoryQuantity = (value: number): string => `${roundMemoryBytes(value) / MI}Mi`;
 
 /** Kinds `kubectl set resources` can change through their pod template. */
 export const TEMPLATED_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);

@@ -1,6 +1,12 @@
 // Indexes built once per snapshot (memoized), so each analyzer is linear in the snapshot:
 // workloads and their pods, events per object, HPAs per target, usage pooled per workload.
-import type { CoreV1Event, V1Deployment, V1Pod, V1PodSpec, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1Deployment,
+  V1Pod,
+  V1PodSpec,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import { refKey } from './finding.js';
 import type { ClusterSnapshot, ResourceRef, UsageSample } from './types.js';
 
@@ -23,8 +29,6 @@ export interface SnapshotIndex {
   /** Usage samples pooled over all pods (current and gone) of a workload, per container name. */
   usage(): Map<Workload, Map<string, UsageSample[]>>;
 }
-
-export const podKey = (pod: V1Pod): string => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 
 const memo = new WeakMap<ClusterSnapshot, SnapshotIndex>();
 
@@ -62,7 +66,9 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     const { namespace, name } = rs.metadata ?? {};
     if (!name) continue;
     const owner = rs.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
-    const ref = owner ? { kind: 'Deployment', namespace, name: owner.name } : { kind: 'ReplicaSet', namespace, name };
+    const ref = owner
+      ? { kind: 'Deployment', namespace, name: owner.name }
+      : { kind: 'ReplicaSet', namespace, name };
     byReplicaSet.set(`${namespace}/${name}`, workloadFor(ref));
   }
 
@@ -89,7 +95,9 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
   for (const hpa of snapshot.hpas) {
     const target = hpa.spec?.scaleTargetRef;
     if (!target) continue;
-    const workload = workloads.get(refKey({ kind: target.kind, namespace: hpa.metadata?.namespace, name: target.name }));
+    const workload = workloads.get(
+      refKey({ kind: target.kind, namespace: hpa.metadata?.namespace, name: target.name }),
+    );
     if (workload) workload.hpa = hpa;
   }
 
@@ -115,7 +123,9 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     const found = byOwnerName.get(`${namespace}/${owner}`);
     if (found) return found;
     const deployment = stripLastSegment(owner);
-    return deployment ? workloads.get(refKey({ kind: 'Deployment', namespace, name: deployment })) : undefined;
+    return deployment
+      ? workloads.get(refKey({ kind: 'Deployment', namespace, name: deployment }))
+      : undefined;
   };
 
   let pooled: Map<Workload, Map<string, UsageSample[]>> | undefined;

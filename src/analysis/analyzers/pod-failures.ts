@@ -14,6 +14,9 @@ const ANALYZER = 'pod-failures';
 const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 const CONTAINER_ERRORS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
 
+/** Liveness failures older than this are history, not a current problem. */
+const RECENT_MS = 10 * 60_000;
+
 const EXIT_CODE_HINTS: Record<number, string> = {
   1: 'application error',
   126: 'command not executable',
@@ -51,7 +54,9 @@ export function podFailures(snapshot: ClusterSnapshot, options: AnalyzeOptions):
       events: index.events.get(`Pod/${namespace}/${name}`) ?? [],
     };
     const add = (input: Omit<FindingInput, 'analyzer' | 'resource' | 'affected'>) =>
-      findings.push(makeFinding(snapshot, { analyzer: ANALYZER, resource: ref, affected: ctx.affected, ...input }));
+      findings.push(
+        makeFinding(snapshot, { analyzer: ANALYZER, resource: ref, affected: ctx.affected, ...input }),
+      );
 
     const pending = pendingFinding(ctx);
     if (pending) add(pending);
@@ -70,7 +75,9 @@ function containerFinding(ctx: PodContext, status: V1ContainerStatus): Problem |
   const waiting = status.state?.waiting;
   const reason = waiting?.reason ?? '';
   if (IMAGE_PULL.has(reason)) return imagePull(ctx, status);
-  const oomKilled = [status.state?.terminated, status.lastState?.terminated].find((t) => t?.reason === 'OOMKilled');
+  const oomKilled = [status.state?.terminated, status.lastState?.terminated].find(
+    (t) => t?.reason === 'OOMKilled',
+  );
   if (oomKilled) return oom(ctx, status, reason === 'CrashLoopBackOff', epoch(oomKilled.finishedAt));
   if (reason === 'CrashLoopBackOff') return crashLoop(ctx, status);
   if (CONTAINER_ERRORS.has(reason)) {
@@ -138,9 +145,15 @@ function oom(ctx: PodContext, status: V1ContainerStatus, looping: boolean, at: n
   const samples = ctx.snapshot.usage.get(`${ctx.ref.namespace}/${ctx.ref.name}/${status.name}`) ?? [];
   const peak = samples.reduce((max, s) => Math.max(max, s.memoryBytes), 0);
   const detail = [`restarts: ${status.restartCount}`];
-  detail.push(limit === undefined ? 'memory limit: none (killed by node memory pressure)' : `memory limit: ${formatBytes(limit)}`);
+  detail.push(
+    limit === undefined
+      ? 'memory limit: none (killed by node memory pressure)'
+      : `memory limit: ${formatBytes(limit)}`,
+  );
   if (peak > 0) {
-    detail.push(`peak memory usage seen: ${formatBytes(peak)}${limit ? ` (${Math.round((peak / limit) * 100)} % of the limit)` : ''}`);
+    detail.push(
+      `peak memory usage seen: ${formatBytes(peak)}${limit ? ` (${Math.round((peak / limit) * 100)} % of the limit)` : ''}`,
+    );
   }
   let recommendation;
   let suggestedFix = 'Find what uses the memory (a leak, a cache, a large request) or raise the limit.';
@@ -172,7 +185,9 @@ function pendingFinding(ctx: PodContext): Problem | undefined {
   const unschedulable = scheduled?.status === 'False';
   if (!unschedulable && failed.length === 0 && snapshot.now - created < options.graceMs) return undefined;
   const reason =
-    (unschedulable ? scheduled.message : undefined) ?? failed.at(-1)?.message ?? 'not scheduled yet, no reason given';
+    (unschedulable ? scheduled.message : undefined) ??
+    failed.at(-1)?.message ??
+    'not scheduled yet, no reason given';
   return {
     problem: 'pending',
     severity: unschedulable || failed.length ? 'critical' : 'warning',
@@ -191,14 +206,22 @@ function pendingFinding(ctx: PodContext): Problem | undefined {
 }
 
 function probeFailure(ctx: PodContext, status: V1ContainerStatus): Problem | undefined {
+  // Events outlive the problem (an hour by default): readiness counts while the container is
+  // not Ready, liveness while its failures are recent.
   const unhealthy = eventsFor(ctx, status.name, (e) => e.reason === 'Unhealthy');
-  const liveness = unhealthy.filter((e) => /^liveness/i.test(e.message ?? ''));
-  const readiness = unhealthy.filter((e) => /^readiness/i.test(e.message ?? ''));
+  const liveness = unhealthy.filter(
+    (e) => /^liveness/i.test(e.message ?? '') && ctx.snapshot.now - (eventTime(e) ?? 0) <= RECENT_MS,
+  );
+  const readiness = status.ready ? [] : unhealthy.filter((e) => /^readiness/i.test(e.message ?? ''));
   const container = specContainer(ctx.pod, status.name);
   const started = epoch(status.state?.running?.startedAt);
   const notReadyLong =
     started !== undefined && !status.ready && ctx.snapshot.now - started >= ctx.options.graceMs;
-  const probe = liveness.length ? 'liveness' : readiness.length || (notReadyLong && container?.readinessProbe) ? 'readiness' : undefined;
+  const probe = liveness.length
+    ? 'liveness'
+    : readiness.length || (notReadyLong && container?.readinessProbe)
+      ? 'readiness'
+      : undefined;
   if (!probe) return undefined;
   const events = probe === 'liveness' ? liveness : readiness;
   const detail = [`ready: ${status.ready}, restarts: ${status.restartCount}`];
@@ -232,7 +255,10 @@ function restarts(ctx: PodContext, status: V1ContainerStatus): Problem | undefin
 }
 
 function specContainer(pod: V1Pod, name: string): V1Container | undefined {
-  return pod.spec?.containers.find((c) => c.name === name) ?? pod.spec?.initContainers?.find((c) => c.name === name);
+  return (
+    pod.spec?.containers.find((c) => c.name === name) ??
+    pod.spec?.initContainers?.find((c) => c.name === name)
+  );
 }
 
 /** Events about this container (fieldPath `spec.containers{name}`) or the pod as a whole. */

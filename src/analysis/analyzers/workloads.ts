@@ -1,6 +1,6 @@
 // Workloads: deployments short of their replicas, rollouts past their progress deadline,
 // HPAs pinned at their maximum or flapping between scale-ups and scale-downs.
-import type { V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { makeFinding } from '../finding.js';
 import { rolloutUndoOp } from '../operations.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
@@ -16,7 +16,8 @@ export function workloads(snapshot: ClusterSnapshot, options: AnalyzeOptions): F
   const index = indexSnapshot(snapshot);
   const findings: Finding[] = [];
   for (const workload of index.workloads.values()) {
-    if (workload.deployment) findings.push(...deploymentFindings(snapshot, options, workload, workload.deployment));
+    if (workload.deployment)
+      findings.push(...deploymentFindings(snapshot, options, workload, workload.deployment));
   }
   for (const hpa of snapshot.hpas) findings.push(...hpaFindings(snapshot, hpa, index.events));
   return findings;
@@ -31,7 +32,11 @@ function deploymentFindings(
   if (deployment.spec?.paused) return [];
   const desired = deployment.spec?.replicas ?? 1;
   const available = deployment.status?.availableReplicas ?? 0;
-  const base = { analyzer: ANALYZER, resource: workload.ref, affected: unavailablePods(workload).map(podRef) };
+  const base = {
+    analyzer: ANALYZER,
+    resource: workload.ref,
+    affected: unavailablePods(workload).map(podRef),
+  };
   const availability = `${available}/${desired} replicas available, ${deployment.status?.updatedReplicas ?? 0} up to date`;
   const progressing = deployment.status?.conditions?.find((c) => c.type === 'Progressing');
 
@@ -77,15 +82,22 @@ function shortfallSince(workload: Workload, deployment: V1Deployment, now: numbe
   if (available?.status === 'False') return epoch(available.lastTransitionTime) ?? now;
   // Otherwise: since the youngest unavailable pod was created (or now, when none is known).
   let youngest = -Infinity;
-  for (const pod of unavailablePods(workload)) youngest = Math.max(youngest, epoch(pod.metadata?.creationTimestamp) ?? now);
+  for (const pod of unavailablePods(workload))
+    youngest = Math.max(youngest, epoch(pod.metadata?.creationTimestamp) ?? now);
   return Number.isFinite(youngest) ? youngest : now;
 }
 
 function unavailablePods(workload: Workload): V1Pod[] {
-  return workload.pods.filter((pod) => !pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+  return workload.pods.filter(
+    (pod) => !pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
 }
 
-const podRef = (pod: V1Pod) => ({ kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name ?? '' });
+const podRef = (pod: V1Pod) => ({
+  kind: 'Pod',
+  namespace: pod.metadata?.namespace,
+  name: pod.metadata?.name ?? '',
+});
 
 /** "pods not ready: 2 CrashLoopBackOff, 1 Pending", as kubectl's STATUS column would say. */
 function podReasons(workload: Workload): string[] {
@@ -98,7 +110,7 @@ function podReasons(workload: Workload): string[] {
   return [`pods not ready: ${[...counts].map(([reason, n]) => `${n} ${reason}`).join(', ')}`];
 }
 
-export function podStatusReason(pod: V1Pod): string {
+function podStatusReason(pod: V1Pod): string {
   for (const status of pod.status?.containerStatuses ?? []) {
     const reason = status.state?.waiting?.reason ?? status.state?.terminated?.reason;
     if (reason) return reason;
@@ -109,12 +121,16 @@ export function podStatusReason(pod: V1Pod): string {
 function hpaFindings(
   snapshot: ClusterSnapshot,
   hpa: V2HorizontalPodAutoscaler,
-  events: Map<string, import('@kubernetes/client-node').CoreV1Event[]>,
+  events: Map<string, CoreV1Event[]>,
 ): Finding[] {
   const { namespace, name = '' } = hpa.metadata ?? {};
   const resource = { kind: 'HorizontalPodAutoscaler', namespace, name };
   const target = hpa.spec.scaleTargetRef;
-  const base = { analyzer: ANALYZER, resource, affected: [{ kind: target.kind, namespace, name: target.name }] };
+  const base = {
+    analyzer: ANALYZER,
+    resource,
+    affected: [{ kind: target.kind, namespace, name: target.name }],
+  };
   const findings: Finding[] = [];
   const current = hpa.status?.currentReplicas ?? 0;
   const max = hpa.spec.maxReplicas;
@@ -152,7 +168,8 @@ function hpaFindings(
         severity: 'warning',
         title: `HPA rescaled ${total} times in ${formatDuration(THRASH_WINDOW_MS)}, up and down`,
         detail: rescales.slice(-4).map((e) => `event ${e.reason}: ${e.message ?? ''}`),
-        suggestedFix: 'Add a scale-down stabilization window (spec.behavior) or widen the gap between target and actual use.',
+        suggestedFix:
+          'Add a scale-down stabilization window (spec.behavior) or widen the gap between target and actual use.',
         runbook: 'hpa-thrashing',
       }),
     );

@@ -1,0 +1,115 @@
+// `aiops-tui analyze`: the built-in findings once, for scripts and CI. Exit code 1 when a
+// critical finding exists (as popeye and k8sgpt in pipelines), 2 when the cluster is unreachable.
+import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import { parseArgs } from 'node:util';
+import { CliError, describeError } from '../cli-errors.js';
+import { analyze } from './analyze.js';
+import { fetchSnapshot } from './fetch-snapshot.js';
+import { findingsTable } from './format.js';
+
+const USAGE = 'usage: aiops-tui analyze [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--json]';
+const LIST_TIMEOUT_MS = 15_000;
+
+export interface AnalyzeIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: AnalyzeIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export async function analyzeMain(argv: string[], io: AnalyzeIo = processIo): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        namespace: { type: 'string', short: 'n' },
+        'all-namespaces': { type: 'boolean', short: 'A' },
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CliError(`${describeError(error)} (${USAGE})`);
+  }
+  if (values.help) {
+    io.stdout(USAGE + '\n');
+    return 0;
+  }
+  if (values.namespace && values['all-namespaces'])
+    throw new CliError(`-n and -A exclude each other (${USAGE})`);
+
+  const kc = loadKubeConfig(values.kubeconfig, values.context);
+  const contextName = kc.getCurrentContext();
+  const server = kc.getCurrentCluster()?.server ?? 'no server';
+  const namespace = values['all-namespaces']
+    ? undefined
+    : (values.namespace ?? kc.getContextObject(contextName)?.namespace ?? 'default');
+
+  let result;
+  try {
+    result = await withTimeout(fetchSnapshot(kc, namespace), LIST_TIMEOUT_MS);
+  } catch (error) {
+    throw new CliError(`cannot list pods from context "${contextName}" at ${server}: ${reason(error)}`);
+  }
+  for (const note of result.skipped) io.stderr(`aiops-tui analyze: skipped ${note}\n`);
+
+  const findings = analyze(result.snapshot);
+  if (values.json) {
+    const report = { context: contextName, server, namespace: namespace ?? null, findings };
+    io.stdout(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    io.stdout(findingsTable(findings));
+  }
+  return findings.some((f) => f.severity === 'critical') ? 1 : 0;
+}
+
+function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (file) kc.loadFromFile(file);
+    else kc.loadFromDefault();
+  } catch (error) {
+    throw new CliError(`cannot load kubeconfig ${file ?? '(default)'}: ${describeError(error)}`);
+  }
+  if (context) {
+    if (!kc.getContextObject(context))
+      throw new CliError(`context "${context}" not found in kubeconfig ${file ?? ''}`.trim());
+    kc.setCurrentContext(context);
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new CliError(
+      `kubeconfig ${file ?? '(default)'} has no cluster for context "${kc.getCurrentContext()}"`,
+    );
+  }
+  return kc;
+}
+
+/** One line: the HTTP status and the API's message, or the network error's cause. */
+function reason(error: unknown): string {
+  if (error instanceof ApiException) {
+    try {
+      const status = JSON.parse(String(error.body)) as { message?: string };
+      return `HTTP ${error.code}${status.message ? `: ${status.message}` : ''}`;
+    } catch {
+      return `HTTP ${error.code}`;
+    }
+  }
+  const cause = (error as { cause?: unknown } | undefined)?.cause;
+  return cause instanceof Error ? `${describeError(error)} (${describeError(cause)})` : describeError(error);
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

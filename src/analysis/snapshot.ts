@@ -1,0 +1,24 @@
+// The cockpit store's state as the analyzers' input. The store keeps objects in maps and the
+// usage history already keyed `namespace/pod/container`; HPAs and logs come from their own
+// pollers when they exist.
+import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
+import type { CockpitState } from '../state/types.js';
+import type { ClusterSnapshot } from './types.js';
+
+export function snapshotFromState(
+  state: Pick<CockpitState, 'pods' | 'deployments' | 'replicaSets' | 'events' | 'nodes' | 'metrics'>,
+  now: number,
+  extra: { hpas?: readonly V2HorizontalPodAutoscaler[]; logs?: ClusterSnapshot['logs'] } = {},
+): ClusterSnapshot {
+  return {
+    now,
+    pods: [...state.pods.values()],
+    deployments: [...state.deployments.values()],
+    replicaSets: [...state.replicaSets.values()],
+    events: [...state.events.values()],
+    nodes: [...state.nodes.values()],
+    hpas: extra.hpas ?? [],
+    usage: state.metrics.containers,
+    ...(extra.logs ? { logs: extra.logs } : {}),
+  };
+}

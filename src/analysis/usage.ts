@@ -1,0 +1,33 @@
+// Usage history per workload container, summarized once per snapshot for right-sizing and scaling.
+import type { V1Container } from '@kubernetes/client-node';
+import { indexSnapshot, type Workload } from './snapshot-index.js';
+import { summarize, type HistorySummary } from './stats.js';
+import type { ClusterSnapshot } from './types.js';
+
+export interface ContainerHistory {
+  workload: Workload;
+  container: V1Container;
+  summary: HistorySummary;
+}
+
+const memo = new WeakMap<ClusterSnapshot, ContainerHistory[]>();
+
+/** Containers of the workload's pod template that have samples (pooled over its pods, current and gone). */
+export function containerHistories(snapshot: ClusterSnapshot): ContainerHistory[] {
+  let histories = memo.get(snapshot);
+  if (histories) return histories;
+  histories = [];
+  for (const [workload, containers] of indexSnapshot(snapshot).usage()) {
+    for (const container of workload.spec?.containers ?? []) {
+      const samples = containers.get(container.name);
+      if (samples?.length) histories.push({ workload, container, summary: summarize(samples) });
+    }
+  }
+  memo.set(snapshot, histories);
+  return histories;
+}
+
+/** The replica count a workload runs at: the Deployment's desired count, else its pods. */
+export function replicasOf(workload: Workload): number {
+  return workload.deployment?.spec?.replicas ?? workload.pods.length;
+}
