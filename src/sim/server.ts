@@ -5,7 +5,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { parse as parseYaml } from 'yaml';
 import type { SimContext } from './context.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
+import { applyDefaults } from './defaults.js';
 import { clone, type KubeObject } from './objects.js';
+import { deletePod } from './pods.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
 import { applyPatch, patchTypeOf } from './patch.js';
 import { RESOURCE_TYPES, apiVersionOf, typeKey, type ResourceType } from './resources.js';
@@ -448,6 +450,7 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
     }
     next.kind = current.kind;
     next.apiVersion = current.apiVersion;
+    applyDefaults(next);
     validateObject(next);
     const stored = dryRun(query) ? next : store.update(r.key, next);
     sendJson(res, 200, stored);
@@ -490,6 +493,7 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
     obj.apiVersion = apiVersionOf(r.type);
     if (hasStatusSubresource(r.type)) delete obj.status;
     if (r.type.plural === 'namespaces') obj.status = { phase: 'Active' };
+    applyDefaults(obj);
     validateObject(obj);
     if (dryRun(query)) {
       sendJson(res, 201, obj);
@@ -526,19 +530,8 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
     if (r.key === 'pods') {
       // Contract with the kubelet controller: a scheduled pod deleted with a grace period gets a
       // deletionTimestamp and stays (Terminating) until the kubelet removes it.
-      const podGrace = grace ?? current.spec?.terminationGracePeriodSeconds ?? 30;
-      if (podGrace > 0 && current.spec?.nodeName) {
-        if (current.metadata.deletionTimestamp) {
-          sendJson(res, 200, current);
-          return;
-        }
-        current.metadata.deletionTimestamp = new Date(clock.now() + podGrace * 1000)
-          .toISOString()
-          .replace(/\.\d{3}Z$/, 'Z');
-        current.metadata.deletionGracePeriodSeconds = podGrace;
-        sendJson(res, 200, store.update('pods', current));
-        return;
-      }
+      sendJson(res, 200, deletePod(ctx, current, grace));
+      return;
     }
     sendJson(res, 200, store.delete(r.key, r.namespace, r.name!));
   }

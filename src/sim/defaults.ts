@@ -1,0 +1,79 @@
+// The defaults a real API server fills in on every write, so objects read back look as kubectl
+// expects and a ReplicaSet's template equals its Deployment's.
+import type { KubeObject } from './objects.js';
+
+type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function defaultPodSpec(spec: Spec | undefined): void {
+  if (!spec) return;
+  spec.restartPolicy ??= 'Always';
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.securityContext ??= {};
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as Spec[]) {
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+    const tag = typeof c.image === 'string' ? imageTag(c.image) : undefined;
+    c.imagePullPolicy ??= !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
+    for (const p of (c.ports ?? []) as Spec[]) p.protocol ??= 'TCP';
+  }
+}
+
+/** The tag of an image reference, undefined when it has none (a digest counts as a tag). */
+export function imageTag(image: string): string | undefined {
+  if (image.includes('@')) return image.split('@')[1];
+  const last = image.split('/').pop() ?? '';
+  const colon = last.indexOf(':');
+  return colon >= 0 ? last.slice(colon + 1) : undefined;
+}
+
+let nextServiceIp = 1;
+
+export function applyDefaults(obj: KubeObject): void {
+  switch (obj.kind) {
+    case 'Pod':
+      defaultPodSpec(obj.spec);
+      obj.status ??= { phase: 'Pending', qosClass: 'Burstable' };
+      break;
+    case 'Deployment': {
+      const spec = (obj.spec ??= {});
+      spec.replicas ??= 1;
+      spec.revisionHistoryLimit ??= 10;
+      spec.progressDeadlineSeconds ??= 600;
+      spec.strategy ??= { type: 'RollingUpdate' };
+      if (spec.strategy.type === 'RollingUpdate') {
+        spec.strategy.rollingUpdate = {
+          maxSurge: '25%',
+          maxUnavailable: '25%',
+          ...spec.strategy.rollingUpdate,
+        };
+      }
+      defaultPodSpec(spec.template?.spec);
+      break;
+    }
+    case 'ReplicaSet':
+      obj.spec ??= {};
+      obj.spec.replicas ??= 1;
+      defaultPodSpec(obj.spec.template?.spec);
+      break;
+    case 'Service': {
+      const spec = (obj.spec ??= {});
+      spec.type ??= 'ClusterIP';
+      spec.sessionAffinity ??= 'None';
+      if (spec.clusterIP === undefined) {
+        spec.clusterIP = `10.96.${Math.floor(nextServiceIp / 250)}.${(nextServiceIp % 250) + 1}`;
+        nextServiceIp++;
+      }
+      for (const p of (spec.ports ?? []) as Spec[]) {
+        p.protocol ??= 'TCP';
+        p.targetPort ??= p.port;
+      }
+      break;
+    }
+    case 'Secret':
+      obj.type ??= 'Opaque';
+      break;
+  }
+}
