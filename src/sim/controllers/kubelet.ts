@@ -28,8 +28,11 @@ interface Terminated {
   containerID: string;
 }
 
+// Pod spec fragments as stored: untyped JSON the kubelet reads a few fields of.
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
 interface ContainerRuntime {
-  spec: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  spec: Json;
   restartCount: number;
   backoffMs: number;
   state:
@@ -70,11 +73,10 @@ function commandExitCode(spec: ContainerRuntime['spec']): number | undefined {
 
 /** Whether a probe reaches a port the container serves (its containerPorts, or an annotation). */
 function probeSucceeds(
-  probe: Record<string, any> | undefined,
+  probe: Json | undefined,
   spec: ContainerRuntime['spec'],
   served: string | undefined,
 ): boolean {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   if (!probe) return true;
   const port = probe.httpGet?.port ?? probe.tcpSocket?.port ?? probe.grpc?.port;
   if (port === undefined) return true;
@@ -87,8 +89,7 @@ function probeSucceeds(
   return servedPorts.includes(String(port));
 }
 
-function probeFailure(probe: Record<string, any>, podIP: string, kind: string): string {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+function probeFailure(probe: Json, podIP: string, kind: string): string {
   const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
   if (probe.httpGet)
     return `${kind} probe failed: Get "http://${podIP}:${port}${probe.httpGet.path ?? '/'}": dial tcp ${podIP}:${port}: connect: connection refused`;
