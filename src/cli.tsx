@@ -7,15 +7,27 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim/cli.js')).main,
+  analyze: async () => (await import('./analysis/cli.js')).analyzeMain,
 };
 
 const USAGE = `aiops-tui — a terminal cockpit for AI-assisted Kubernetes operations
 
 Usage:
+  aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--demo [--speed X]] [--no-color]
+  aiops-tui analyze [-n NS | -A] [--kubeconfig F] [--context C] [--json]
   aiops-tui sim [--port N] [--scenario todo|empty|large:N] [--speed X] [--kubeconfig-out FILE]
   aiops-tui --help | --version`;
 
+/** ink 8, execa 10 and client-node 2 need Node 22: say so rather than fail deep inside one. */
+const MIN_NODE_MAJOR = 22;
+
 async function run(argv: string[]): Promise<number> {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < MIN_NODE_MAJOR) {
+    throw new CliError(
+      `needs Node.js ${MIN_NODE_MAJOR} or newer, this is ${process.version} (bash scripts/run.sh demo brings one)`,
+    );
+  }
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(USAGE + '\n');
@@ -29,8 +41,10 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`aiops-tui ${pkg.version}\n`);
     return 0;
   }
-  const load = first !== undefined ? commands[first] : undefined;
-  if (!load) throw new CliError(`unknown command "${first ?? ''}" (see aiops-tui --help)`);
+  // No subcommand (or only flags): the cockpit.
+  if (first === undefined || first.startsWith('-')) return (await import('./ui/launch.js')).cockpitMain(argv);
+  const load = commands[first];
+  if (!load) throw new CliError(`unknown command "${first}" (see aiops-tui --help)`);
   return (await load())(rest);
 }
 

@@ -104,7 +104,8 @@ export function summarizePod(pod: PodLike): PodSummary {
 /** kubectl's RESTARTS cell: "3" or "3 (2m ago)". */
 export function formatRestarts(summary: PodSummary, now: number): string {
   if (summary.restarts === 0 || summary.lastRestartAt === undefined) return String(summary.restarts);
-  return `${summary.restarts} (${humanDuration(now - summary.lastRestartAt)} ago)`;
+  // A restart stamped a moment ahead of our idea of the server's clock is "0s ago", not "<invalid>".
+  return `${summary.restarts} (${humanDuration(Math.max(0, now - summary.lastRestartAt))} ago)`;
 }
 
 /** kubectl's AGE format (k8s.io/apimachinery duration.HumanDuration). */

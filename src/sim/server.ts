@@ -676,6 +676,8 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
   }
 
   const server = createServer((req, res) => {
+    // Simulated time, as a real server's Date header is its clock: clients correct ages by it.
+    res.setHeader('Date', new Date(clock.now()).toUTCString());
     handle(req, res).catch((error: unknown) => {
       if (res.headersSent) {
         if (!res.writableEnded) res.end();

@@ -27,7 +27,9 @@ export interface CockpitActions {
 
 export type CockpitStore = StoreApi<CockpitState & CockpitActions>;
 
-export function initialState(connection: Pick<ConnectionState, 'context' | 'server' | 'namespace'>): CockpitState {
+export function initialState(
+  connection: Pick<ConnectionState, 'context' | 'server' | 'namespace'>,
+): CockpitState {
   return {
     connection: { ...connection, status: 'connecting' },
     pods: new Map(),
@@ -42,6 +44,7 @@ export function initialState(connection: Pick<ConnectionState, 'context' | 'serv
       focus: 'pods',
       selectedPodKey: undefined,
       filter: '',
+      filterEditing: false,
       sortBy: 'name',
       overlay: 'none',
       commandLine: undefined,

@@ -26,6 +26,8 @@ export interface ConnectionState {
   message?: string;
   /** Epoch ms of the last watch event received, for the status bar's age. */
   lastEventAt?: number;
+  /** Server clock minus local clock (from the Date header): ages are computed in server time. */
+  clockSkewMs?: number;
 }
 
 export interface MetricsState {
@@ -47,6 +49,8 @@ export interface UiState {
   focus: PaneId;
   selectedPodKey: string | undefined;
   filter: string;
+  /** The `/` filter line is open and typing edits it. */
+  filterEditing: boolean;
   sortBy: SortKey;
   overlay: Overlay;
   /** Text of the `:` command line while it is open; undefined when closed. */

@@ -1,0 +1,46 @@
+// The pods table's columns and which of them fit a width: NAME takes what is left, optional
+// columns drop in priority order rather than wrapping.
+import type { PodRow } from '../state/selectors.js';
+import { cpuText, fit, memText, pctText } from './format.js';
+
+export interface Column {
+  title: string;
+  width: number;
+  /** Lower drops first; undefined never drops. */
+  priority?: number;
+  align?: 'left' | 'right';
+  cell(row: PodRow): string;
+}
+
+const NAME_MIN = 24;
+
+const COLUMNS: readonly Column[] = [
+  { title: 'NAMESPACE', width: 12, priority: 4, cell: (r) => r.namespace },
+  { title: 'NAME', width: NAME_MIN, cell: (r) => r.name },
+  { title: 'READY', width: 5, priority: 9, cell: (r) => r.ready },
+  { title: 'STATUS', width: 16, cell: (r) => r.status },
+  { title: 'RESTARTS', width: 12, priority: 8, cell: (r) => r.restartsText },
+  { title: 'AGE', width: 6, priority: 7, cell: (r) => r.age },
+  { title: 'NODE', width: 10, priority: 1, cell: (r) => r.node },
+  { title: 'CPU', width: 6, priority: 6, align: 'right', cell: (r) => cpuText(r.cpuMillis) },
+  { title: 'MEM', width: 7, priority: 5, align: 'right', cell: (r) => memText(r.memoryBytes) },
+  { title: '%CPU/R', width: 7, priority: 3, align: 'right', cell: (r) => pctText(r.cpuOfRequest) },
+  { title: '%MEM/L', width: 7, priority: 2, align: 'right', cell: (r) => pctText(r.memOfLimit) },
+];
+
+/** Columns for a table `width` characters wide (one space between columns); NAME widened to fill. */
+export function columnsFor(width: number, showNamespace: boolean): Column[] {
+  let cols = COLUMNS.filter((c) => showNamespace || c.title !== 'NAMESPACE');
+  const total = (list: Column[]): number => list.reduce((n, c) => n + c.width + 1, 0) - 1;
+  const droppable = cols.filter((c) => c.priority !== undefined).sort((a, b) => a.priority! - b.priority!);
+  for (const c of droppable) {
+    if (total(cols) <= width) break;
+    cols = cols.filter((x) => x !== c);
+  }
+  const spare = Math.max(0, width - total(cols));
+  return cols.map((c) => (c.title === 'NAME' ? { ...c, width: c.width + spare } : c));
+}
+
+export function renderCells(columns: readonly Column[], cell: (c: Column) => string): string {
+  return columns.map((c) => fit(cell(c), c.width, c.align)).join(' ');
+}

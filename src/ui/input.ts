@@ -1,0 +1,149 @@
+// What a key does to the cockpit's UI state. Pure over the store: the App component only routes
+// key events here, so the key map is tested without rendering.
+import type { CockpitStore } from '../state/store.js';
+import { podRows } from '../state/selectors.js';
+import type { PaneId, SortKey } from '../state/types.js';
+import { commandFor, type Command } from './keymap.js';
+
+export const PANES: readonly PaneId[] = ['pods', 'metrics', 'chat', 'findings', 'approvals'];
+const SORT_KEYS: readonly SortKey[] = ['name', 'status', 'restarts', 'cpu', 'mem'];
+
+export interface InputContext {
+  store: CockpitStore;
+  /** Rows a page-up/down moves. */
+  pageSize: number;
+  quit(): void;
+  onNamespaceChange(namespace: string | undefined): void;
+}
+
+function moveSelection(ctx: InputContext, to: (index: number, count: number) => number): void {
+  const state = ctx.store.getState();
+  const rows = podRows(state, Date.now(), state.ui.filter, state.ui.sortBy);
+  if (rows.length === 0) return;
+  const current = Math.max(
+    0,
+    rows.findIndex((r) => r.key === state.ui.selectedPodKey),
+  );
+  const next = Math.max(0, Math.min(rows.length - 1, to(current, rows.length)));
+  state.setUi({ selectedPodKey: rows[next]!.key });
+}
+
+function runColonCommand(ctx: InputContext, line: string): void {
+  const [name, ...args] = line.trim().split(/\s+/);
+  const setUi = ctx.store.getState().setUi;
+  switch (name) {
+    case 'q':
+    case 'quit':
+      ctx.quit();
+      return;
+    case 'ns':
+    case 'namespace': {
+      const target = args[0];
+      if (!target) return setUi({ notice: 'usage: :ns NAME or :ns all' });
+      ctx.onNamespaceChange(target === 'all' || target === '-A' ? undefined : target);
+      return setUi({ notice: `namespace: ${target}`, selectedPodKey: undefined });
+    }
+    case 'all':
+      ctx.onNamespaceChange(undefined);
+      return setUi({ notice: 'namespace: all', selectedPodKey: undefined });
+    case 'sort': {
+      const key = args[0] as SortKey;
+      if (!SORT_KEYS.includes(key))
+        return setUi({ notice: `unknown sort key "${args[0] ?? ''}" (name, status, restarts, cpu, mem)` });
+      return setUi({ sortBy: key });
+    }
+    case '':
+    case undefined:
+      return;
+    default:
+      setUi({ notice: `unknown command ":${name}" (try :ns NAME, :ns all, :sort KEY, :q)` });
+  }
+}
+
+function runCommand(ctx: InputContext, command: Command): void {
+  const state = ctx.store.getState();
+  const ui = state.ui;
+  const focus = (delta: number): void => {
+    const i = PANES.indexOf(ui.focus);
+    state.setUi({ focus: PANES[(i + delta + PANES.length) % PANES.length]! });
+  };
+  switch (command) {
+    case 'quit':
+      return ctx.quit();
+    case 'help':
+      return state.setUi({ overlay: ui.overlay === 'help' ? 'none' : 'help' });
+    case 'back':
+      if (ui.overlay !== 'none') return state.setUi({ overlay: 'none' });
+      return state.setUi({ filter: '' });
+    case 'focus-next':
+      return focus(1);
+    case 'focus-prev':
+      return focus(-1);
+    case 'down':
+      return moveSelection(ctx, (i) => i + 1);
+    case 'up':
+      return moveSelection(ctx, (i) => i - 1);
+    case 'top':
+      return moveSelection(ctx, () => 0);
+    case 'bottom':
+      return moveSelection(ctx, (_, n) => n - 1);
+    case 'page-down':
+      return moveSelection(ctx, (i) => i + ctx.pageSize);
+    case 'page-up':
+      return moveSelection(ctx, (i) => i - ctx.pageSize);
+    case 'filter':
+      return state.setUi({ filterEditing: true });
+    case 'command':
+      return state.setUi({ commandLine: '' });
+    case 'sort':
+      return state.setUi({ sortBy: SORT_KEYS[(SORT_KEYS.indexOf(ui.sortBy) + 1) % SORT_KEYS.length]! });
+    case 'approve':
+    case 'rollback':
+      return state.setUi({
+        notice: 'no recommendation selected (the approval queue arrives with its own issue)',
+      });
+  }
+}
+
+/** Control characters inside a typed burst, as the key they stand for. */
+const CONTROL: Record<string, string> = {
+  '\r': 'enter',
+  '\n': 'enter',
+  '\x7f': 'backspace',
+  '\b': 'backspace',
+  '\x1b': 'esc',
+  '\t': 'tab',
+};
+
+/** Handles one key event: `special` names a non-character key, `text` holds typed characters. */
+export function handleKey(ctx: InputContext, text: string, special: string | undefined): void {
+  if (special) return handleOne(ctx, '', special);
+  // Keys typed quickly arrive together ("jjj", "ns todo\r"): each character is a key press.
+  for (const ch of text) handleOne(ctx, CONTROL[ch] ? '' : ch, CONTROL[ch]);
+}
+
+function handleOne(ctx: InputContext, ch: string, special: string | undefined): void {
+  const state = ctx.store.getState();
+  const ui = state.ui;
+  if (ui.notice) state.setUi({ notice: undefined });
+  if (special === 'ctrl-c') return ctx.quit();
+  if (ui.commandLine !== undefined) {
+    if (special === 'esc') return state.setUi({ commandLine: undefined });
+    if (special === 'enter') {
+      state.setUi({ commandLine: undefined });
+      return runColonCommand(ctx, ui.commandLine);
+    }
+    if (special === 'backspace') return state.setUi({ commandLine: ui.commandLine.slice(0, -1) });
+    if (!special) state.setUi({ commandLine: ui.commandLine + ch });
+    return;
+  }
+  if (ui.filterEditing) {
+    if (special === 'esc') return state.setUi({ filterEditing: false, filter: '' });
+    if (special === 'enter') return state.setUi({ filterEditing: false });
+    if (special === 'backspace') return state.setUi({ filter: ui.filter.slice(0, -1) });
+    if (!special) state.setUi({ filter: ui.filter + ch });
+    return;
+  }
+  const command = commandFor(special ?? ch);
+  if (command) runCommand(ctx, command);
+}

@@ -1,0 +1,116 @@
+// `aiops-tui` (the cockpit): flags, connection and preflight, then the full-screen app. Every
+// error before the first frame is one line on stderr and exit code 2.
+import { parseArgs } from 'node:util';
+import { CliError, describeError } from '../cli-errors.js';
+import { startCockpitData } from '../cluster/cockpit-service.js';
+import { loadConnection, preflight } from '../cluster/connect.js';
+import { parseDuration } from '../sim/usage.js';
+
+/** Simulated seconds per second in the demo: the backend's crash loop shows within seconds. */
+const DEMO_SPEED = 10;
+
+export const COCKPIT_USAGE =
+  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--demo [--speed X]] [--no-color]';
+
+export async function cockpitMain(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        kubeconfig: { type: 'string' },
+        context: { type: 'string' },
+        namespace: { type: 'string', short: 'n' },
+        'all-namespaces': { type: 'boolean', short: 'A' },
+        'metrics-interval': { type: 'string' },
+        demo: { type: 'boolean' },
+        speed: { type: 'string' },
+        'no-color': { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CliError(`${describeError(error)} (usage: ${COCKPIT_USAGE})`);
+  }
+  if (values.speed !== undefined && !(Number(values.speed) > 0))
+    throw new CliError(`--speed must be a positive number (got "${values.speed}")`);
+  const speed = Number(values.speed ?? DEMO_SPEED);
+  // In the demo, poll as often in simulated time as metrics-server scrapes (15 s).
+  const metricsIntervalMs =
+    values['metrics-interval'] === undefined
+      ? values.demo
+        ? Math.max(1000, 15_000 / speed)
+        : 15_000
+      : parseDuration(values['metrics-interval']);
+  if (!metricsIntervalMs || metricsIntervalMs < 1000)
+    throw new CliError(
+      `--metrics-interval must be a duration of at least 1s, like 15s (got "${values['metrics-interval']}")`,
+    );
+  if (values.speed !== undefined && !values.demo) throw new CliError('--speed only applies with --demo');
+  if (!process.stdin.isTTY)
+    throw new CliError('stdin is not a terminal (the cockpit needs one; for scripts use aiops-tui analyze)');
+  if (values['no-color']) process.env.NO_COLOR = '1';
+
+  const sim = values.demo
+    ? await (await import('../sim/index.js')).startSimulator({ scenario: 'todo', speed })
+    : undefined;
+  try {
+    const connection = loadConnection({
+      kubeconfig: sim?.kubeconfigPath ?? values.kubeconfig,
+      context: values.context,
+      namespace: values.namespace,
+      // The demo shows the whole simulated cluster, as -A would.
+      allNamespaces: values['all-namespaces'] ?? (sim !== undefined && values.namespace === undefined),
+    });
+    await preflight(connection);
+    return await runFullScreen(connection, metricsIntervalMs);
+  } finally {
+    await sim?.close();
+  }
+}
+
+async function runFullScreen(
+  connection: ReturnType<typeof loadConnection>,
+  metricsIntervalMs: number,
+): Promise<number> {
+  // Ink and React load only once we know we go full screen: errors above stay fast and plain.
+  const [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }] = await Promise.all([
+    import('ink'),
+    import('./App.js'),
+    import('./context.js'),
+    import('./fullscreen.js'),
+  ]);
+  const data = startCockpitData(connection, metricsIntervalMs);
+  let signalled = false;
+  const screen = enterFullScreen(process.stdout, () => {
+    signalled = true;
+    app.unmount();
+  });
+  const crash = (error: unknown): void => {
+    screen.leave();
+    process.stderr.write(`aiops-tui: ${describeError(error)}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  function Sized() {
+    const { columns, rows } = useWindowSize();
+    return <App width={columns} height={rows} onNamespaceChange={data.setNamespace} />;
+  }
+  const app = render(
+    <StoreProvider store={data.store}>
+      <Sized />
+    </StoreProvider>,
+    { exitOnCtrlC: false, maxFps: 30, patchConsole: false },
+  );
+  try {
+    await app.waitUntilExit();
+  } finally {
+    data.stop();
+    screen.leave();
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
+  }
+  return signalled ? 130 : 0;
+}
