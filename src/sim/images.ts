@@ -2,16 +2,15 @@
 import { imageTag } from './defaults.js';
 
 /**
- * An image the registry does not have: a tag of `missing`, `doesnotexist` or `does-not-exist`,
- * or a registry host ending in `.invalid` or `.example` other than the demo's own.
+ * An image the registry does not have: a tag of `missing`, `doesnotexist`, `does-not-exist` or
+ * `0.0.0`, a repository named `does-not-exist`, or a registry host ending in `.invalid`.
  */
 export function imageExists(image: string): boolean {
   const tag = imageTag(image) ?? 'latest';
   if (/^(missing|doesnotexist|does-not-exist|0\.0\.0)$/.test(tag)) return false;
+  if (/(^|\/)does-not-exist(:|@|$)/.test(image)) return false;
   const host = image.includes('/') ? image.split('/')[0]! : '';
-  if (/\.(invalid)$/.test(host) || (host.endsWith('.example') && host !== 'registry.example')) return false;
-  if (host === 'registry.example') return false;
-  return true;
+  return !host.endsWith('.invalid');
 }
 
 export function pullError(image: string): string {

@@ -1,10 +1,7 @@
 // The whole path against the simulator's fault model: pods created over the API with one fault
 // each, the simulator's controllers turning the fault into status and events, a snapshot listed
 // through client-node, and the analyzers naming exactly the right problem for each pod.
-// Runs once the fault model (docs/simulator.md) has landed; the controllers are a placeholder
-// until then and these pods would never change.
 import { CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/analyze.js';
 import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
@@ -12,7 +9,6 @@ import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { kubeconfigFor } from './kubeconfig.js';
 
 const NS = 'faults';
-const FAULT_MODEL = existsSync(new URL('../../docs/simulator.md', import.meta.url));
 
 function faultPod(name: string, container: Record<string, unknown>): V1Pod {
   return {
@@ -33,7 +29,7 @@ const CASES: [V1Pod, string | undefined][] = [
   ],
 ];
 
-describe.runIf(FAULT_MODEL)('analysis pipeline against the simulator fault model', () => {
+describe('analysis pipeline against the simulator fault model', () => {
   let sim: RunningSim;
   let kc: KubeConfig;
   beforeAll(async () => {
