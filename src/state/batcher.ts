@@ -9,7 +9,7 @@ export interface Batcher {
   stop(): void;
 }
 
-export function createBatcher(store: CockpitStore, intervalMs = 50, now: () => number = Date.now): Batcher {
+export function createBatcher(store: CockpitStore, intervalMs = 100, now: () => number = Date.now): Batcher {
   let pending: ObjectChange[] = [];
   let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {

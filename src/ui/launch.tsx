@@ -51,6 +51,9 @@ export async function cockpitMain(argv: string[]): Promise<number> {
   if (!process.stdin.isTTY)
     throw new CliError('stdin is not a terminal (the cockpit needs one; for scripts use aiops-tui analyze)');
   if (values['no-color']) process.env.NO_COLOR = '1';
+  // Load the UI while the connection is made: the two largest imports overlap.
+  const ui = loadUi();
+  ui.catch(() => {});
 
   const sim = values.demo
     ? await (await import('../sim/index.js')).startSimulator({ scenario: 'todo', speed })
@@ -64,23 +67,23 @@ export async function cockpitMain(argv: string[]): Promise<number> {
       allNamespaces: values['all-namespaces'] ?? (sim !== undefined && values.namespace === undefined),
     });
     await preflight(connection);
-    return await runFullScreen(connection, metricsIntervalMs);
+    return await runFullScreen(connection, metricsIntervalMs, await ui);
   } finally {
     await sim?.close();
   }
 }
 
+function loadUi() {
+  return Promise.all([import('ink'), import('./App.js'), import('./context.js'), import('./fullscreen.js')]);
+}
+
 async function runFullScreen(
   connection: ReturnType<typeof loadConnection>,
   metricsIntervalMs: number,
+  [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
+    ReturnType<typeof loadUi>
+  >,
 ): Promise<number> {
-  // Ink and React load only once we know we go full screen: errors above stay fast and plain.
-  const [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }] = await Promise.all([
-    import('ink'),
-    import('./App.js'),
-    import('./context.js'),
-    import('./fullscreen.js'),
-  ]);
   const data = startCockpitData(connection, metricsIntervalMs);
   let signalled = false;
   const screen = enterFullScreen(process.stdout, () => {
@@ -102,7 +105,7 @@ async function runFullScreen(
     <StoreProvider store={data.store}>
       <Sized />
     </StoreProvider>,
-    { exitOnCtrlC: false, maxFps: 30, patchConsole: false },
+    { exitOnCtrlC: false, maxFps: 60, patchConsole: false },
   );
   try {
     await app.waitUntilExit();

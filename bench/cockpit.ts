@@ -1,0 +1,180 @@
+// npm run bench — the cockpit's figures against the simulator, as a person meets them in a real
+// terminal (tmux): launch → first frame with pods, as a ratio to `kubectl get pods -A` on the same
+// simulator; RSS; keypress → frame under pod churn; idle CPU. Prints a Markdown table.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { startSimulator, type RunningSim } from '../src/sim/index.js';
+import { K } from '../src/sim/resources.js';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'dist', 'cli.js');
+const kubectl = join(root, '.tools', 'bin', 'kubectl');
+// A fresh tmux server per launch: killing one and starting another on the same socket races.
+let launches = 0;
+let socket = '';
+const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args]);
+const killTmux = () => execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const median = (values: number[]) => percentile(values, 50);
+
+async function kubectlWallMs(sim: RunningSim, runs = 5): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await execa(kubectl, ['--kubeconfig', sim.kubeconfigPath, 'get', 'pods', '-A']);
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+async function screen(): Promise<string> {
+  return (await tmux('capture-pane', '-p', '-t', 'bench')).stdout;
+}
+
+async function until(predicate: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const text = await screen();
+    if (predicate(text)) return text;
+    if (performance.now() > deadline) throw new Error(`timed out; screen:\n${text}`);
+    await sleep(5);
+  }
+}
+
+/** Starts the cockpit in tmux and returns the ms until a pod row is on screen. */
+async function launchCockpit(
+  sim: RunningSim,
+  extra: string[] = [],
+): Promise<{ firstFrameMs: number; pid: number }> {
+  await killTmux();
+  socket = `aiops-bench-${process.pid}-${++launches}`;
+  const start = performance.now();
+  await execa('tmux', [
+    '-L',
+    socket,
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-s',
+    'bench',
+    '-x',
+    '160',
+    '-y',
+    '48',
+    '-e',
+    'CI=false',
+    process.execPath,
+    cli,
+    '--kubeconfig',
+    sim.kubeconfigPath,
+    '-A',
+    ...extra,
+  ]);
+  await until((s) => /pod-\d{5}/.test(s));
+  const firstFrameMs = performance.now() - start;
+  const pid = Number((await tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}')).stdout);
+  return { firstFrameMs, pid };
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function firstFrame(
+  pods: number,
+): Promise<{ ratio: number; cockpitMs: number; kubectlMs: number; rss: number }> {
+  const sim = await startSimulator({ scenario: `large:${pods}` });
+  try {
+    const kubectlMs = await kubectlWallMs(sim);
+    const launches: number[] = [];
+    let rss = 0;
+    for (let i = 0; i < 3; i++) {
+      const { firstFrameMs, pid } = await launchCockpit(sim);
+      launches.push(firstFrameMs);
+      await sleep(2000);
+      rss = Math.max(rss, rssMb(pid));
+    }
+    const cockpitMs = median(launches);
+    return { ratio: cockpitMs / kubectlMs, cockpitMs, kubectlMs, rss };
+  } finally {
+    await killTmux();
+    await sim.close();
+  }
+}
+
+/** Types filter characters while the simulator churns pods at `eventsPerSecond`. */
+async function keypressUnderChurn(eventsPerSecond: number, presses = 40): Promise<number[]> {
+  const sim = await startSimulator({ scenario: 'large:1000' });
+  const pods = sim.ctx.store.list(K.pods);
+  let i = 0;
+  const churn = setInterval(() => {
+    for (let n = 0; n < eventsPerSecond / 100; n++) {
+      const pod = pods[i++ % pods.length]!;
+      sim.ctx.store.modify(K.pods, pod.metadata.namespace, pod.metadata.name, (p) => {
+        p.metadata.labels = { ...p.metadata.labels, churn: String(i) };
+      });
+    }
+  }, 10);
+  try {
+    await launchCockpit(sim);
+    await tmux('send-keys', '-t', 'bench', '/');
+    await until((s) => s.includes('/█'));
+    const latencies: number[] = [];
+    let typed = '';
+    for (let k = 0; k < presses; k++) {
+      const ch = k % 2 === 0 ? 'x' : 'y';
+      typed += ch;
+      const start = performance.now();
+      await tmux('send-keys', '-t', 'bench', '-l', ch);
+      await until((s) => s.includes(`/${typed}█`), 5000);
+      latencies.push(performance.now() - start);
+    }
+    return latencies;
+  } finally {
+    clearInterval(churn);
+    await killTmux();
+    await sim.close();
+  }
+}
+
+async function idleCpu(seconds: number): Promise<number> {
+  const sim = await startSimulator({ scenario: 'large:1000' });
+  try {
+    const { pid } = await launchCockpit(sim, ['--metrics-interval', '15s']);
+    await sleep(3000);
+    const before = cpuSeconds(pid);
+    await sleep(seconds * 1000);
+    return ((cpuSeconds(pid) - before) / seconds) * 100;
+  } finally {
+    await killTmux();
+    await sim.close();
+  }
+}
+
+const f1 = await firstFrame(1000);
+const f10 = await firstFrame(10_000);
+const keys = await keypressUnderChurn(2000);
+const idle = await idleCpu(Number(process.env.IDLE_SECONDS ?? 30));
+
+console.log(`| figure | measured | goal |
+|---|---|---|
+| launch → first frame with pods, large:1000 (cockpit ${f1.cockpitMs.toFixed(0)} ms, kubectl get pods -A ${f1.kubectlMs.toFixed(0)} ms) | ratio ${f1.ratio.toFixed(2)} | ≤ 1.0 |
+| the same at large:10000 (cockpit ${f10.cockpitMs.toFixed(0)} ms, kubectl ${f10.kubectlMs.toFixed(0)} ms) | ratio ${f10.ratio.toFixed(2)} | ≤ 1.0 |
+| RSS at large:10000 | ${f10.rss.toFixed(0)} MB | ≤ 200 MB |
+| keypress → frame under 2,000 pod events/s (${keys.length} presses, via tmux) | p50 ${median(keys).toFixed(0)} ms, p95 ${percentile(keys, 95).toFixed(0)} ms | p95 ≤ 50 ms |
+| idle CPU at 1,000 pods, metrics every 15 s | ${idle.toFixed(2)} % of a core | ≤ 2 % |`);
