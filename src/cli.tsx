@@ -45,8 +45,10 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`aiops-tui ${pkg.version}\n`);
     return 0;
   }
-  // No subcommand (or only flags): the cockpit.
-  if (first === undefined || first.startsWith('-')) return (await import('./ui/launch.js')).cockpitMain(argv);
+  // No subcommand (or only flags): the cockpit. Once it has restored the terminal it exits at
+  // once; idle keep-alive sockets and timers must not hold a quit user at a dead screen.
+  if (first === undefined || first.startsWith('-'))
+    process.exit(await (await import('./ui/launch.js')).cockpitMain(argv));
   const load = commands[first];
   if (!load) throw new CliError(`unknown command "${first}" (see aiops-tui --help)`);
   return (await load())(rest);
