@@ -184,10 +184,11 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
     }
   }
 
-  function listMatching(r: Route, query: URLSearchParams): KubeObject[] {
+  /** Matching stored objects, uncopied: callers copy what they send (JSON.stringify does). */
+  function listMatching(r: Route, query: URLSearchParams): readonly KubeObject[] {
     const byLabel = labelMatcher(query.get('labelSelector'));
     const byField = fieldMatcher(query.get('fieldSelector'), r.type.kind);
-    return store.list(r.key, r.namespace).filter((o) => byLabel(o) && byField(o));
+    return store.peek(r.key, r.namespace).filter((o) => byLabel(o) && byField(o));
   }
 
   function handleList(r: Route, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {

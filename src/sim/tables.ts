@@ -210,7 +210,7 @@ export function wantsTable(accept: string | undefined): boolean {
 
 export function toTable(
   kind: string,
-  objects: KubeObject[],
+  objects: readonly KubeObject[],
   options: {
     includeObject: IncludeObject;
     resourceVersion: string;
