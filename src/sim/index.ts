@@ -25,6 +25,8 @@ export interface SimOptions {
   /** Where to write the kubeconfig; a private temp file otherwise. */
   kubeconfigOut?: string;
   deny?: DenyRule[];
+  /** Changes kept for watch resumption (older resourceVersions get 410 Gone); default 100,000. */
+  watchHistory?: number;
 }
 
 export interface RunningSim {
@@ -38,7 +40,7 @@ export interface RunningSim {
 
 export async function startSimulator(options: SimOptions = {}): Promise<RunningSim> {
   const clock = new SimClock(options.speed ?? 1);
-  const ctx: SimContext = { store: new ObjectStore(clock), clock, logs: new LogBook() };
+  const ctx: SimContext = { store: new ObjectStore(clock, options.watchHistory), clock, logs: new LogBook() };
   loadScenario(ctx, options.scenario ?? 'todo');
   const controllers = startControllers(ctx);
   const api = createApiServer(ctx, options.deny);

@@ -1,36 +1,21 @@
 // A region kept for a pane another issue fills (chat, findings, approvals), saying what comes there.
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
+import { Pane } from './Pane.js';
 
-export function ReservedPane({
-  title,
-  purpose,
-  width,
-  height,
-  focused,
-}: {
+export interface ReservedPaneProps {
   title: string;
   purpose: string;
   width: number;
   height: number;
   focused: boolean;
-}) {
+}
+
+export function ReservedPane({ title, purpose, ...frame }: ReservedPaneProps) {
   return (
-    <Box
-      flexDirection="column"
-      width={width}
-      height={height}
-      borderStyle="round"
-      borderColor={focused ? 'cyan' : 'gray'}
-      paddingX={1}
-    >
-      <Text bold wrap="truncate">
-        {title}
+    <Pane title={title} {...frame}>
+      <Text color="gray" wrap="truncate">
+        {purpose}
       </Text>
-      {height > 3 && (
-        <Text color="gray" wrap="truncate">
-          {purpose}
-        </Text>
-      )}
-    </Box>
+    </Pane>
   );
 }

@@ -1,5 +1,5 @@
 // The pods table's columns and which of them fit a width: NAME takes what is left, optional
-// columns drop in priority order rather than wrapping.
+// columns drop in priority order (NODE, AGE and the percentages first) rather than wrapping.
 import type { PodRow } from '../state/selectors.js';
 import { cpuText, fit, memText, pctText } from './format.js';
 
@@ -12,20 +12,19 @@ export interface Column {
   cell(row: PodRow): string;
 }
 
-const NAME_MIN = 24;
-
 const COLUMNS: readonly Column[] = [
-  { title: 'NAMESPACE', width: 12, priority: 4, cell: (r) => r.namespace },
-  { title: 'NAME', width: NAME_MIN, cell: (r) => r.name },
+  { title: 'NAMESPACE', width: 12, priority: 5, cell: (r) => r.namespace },
+  { title: 'NAME', width: 24, cell: (r) => r.name },
   { title: 'READY', width: 5, priority: 9, cell: (r) => r.ready },
+  // CrashLoopBackOff, the longest common reason, fits whole.
   { title: 'STATUS', width: 16, cell: (r) => r.status },
   { title: 'RESTARTS', width: 12, priority: 8, cell: (r) => r.restartsText },
-  { title: 'AGE', width: 6, priority: 7, cell: (r) => r.age },
+  { title: 'AGE', width: 5, priority: 2, cell: (r) => r.age },
   { title: 'NODE', width: 10, priority: 1, cell: (r) => r.node },
-  { title: 'CPU', width: 6, priority: 6, align: 'right', cell: (r) => cpuText(r.cpuMillis) },
-  { title: 'MEM', width: 7, priority: 5, align: 'right', cell: (r) => memText(r.memoryBytes) },
-  { title: '%CPU/R', width: 7, priority: 3, align: 'right', cell: (r) => pctText(r.cpuOfRequest) },
-  { title: '%MEM/L', width: 7, priority: 2, align: 'right', cell: (r) => pctText(r.memOfLimit) },
+  { title: 'CPU', width: 5, priority: 7, align: 'right', cell: (r) => cpuText(r.cpuMillis) },
+  { title: 'MEM', width: 7, priority: 6, align: 'right', cell: (r) => memText(r.memoryBytes) },
+  { title: '%CPU/R', width: 6, priority: 4, align: 'right', cell: (r) => pctText(r.cpuOfRequest) },
+  { title: '%MEM/L', width: 6, priority: 3, align: 'right', cell: (r) => pctText(r.memOfLimit) },
 ];
 
 /** Columns for a table `width` characters wide (one space between columns); NAME widened to fill. */

@@ -1,0 +1,35 @@
+// The frame every pane shares: a rounded border and a title line. Focus shows as a cyan border
+// and a ▸ before the title, so it is still visible when NO_COLOR drops colours and inverse.
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+
+export interface PaneProps {
+  title: string;
+  width: number;
+  height: number;
+  focused: boolean;
+  children?: ReactNode;
+}
+
+/** Columns a pane's border and padding take from its width. */
+export const PANE_CHROME = 4;
+
+export function Pane({ title, width, height, focused, children }: PaneProps) {
+  return (
+    <Box
+      flexDirection="column"
+      width={width}
+      height={height}
+      borderStyle="round"
+      borderColor={focused ? 'cyan' : 'gray'}
+      paddingX={1}
+      overflow="hidden"
+    >
+      <Text bold wrap="truncate">
+        {focused ? '▸ ' : '  '}
+        {title}
+      </Text>
+      {children}
+    </Box>
+  );
+}
