@@ -12,6 +12,7 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim/cli.js')).main,
   analyze: async () => (await import('./analysis/cli.js')).analyzeMain,
+  report: async () => (await import('./analysis/report-cli.js')).reportMain,
 };
 
 const USAGE = `aiops-tui — a terminal cockpit for AI-assisted Kubernetes operations
@@ -19,6 +20,7 @@ const USAGE = `aiops-tui — a terminal cockpit for AI-assisted Kubernetes opera
 Usage:
   aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--demo [--speed X]] [--no-color]
   aiops-tui analyze [-n NS | -A] [--kubeconfig F] [--context C] [--json]
+  aiops-tui report health|utilization|security [-n NS | -A] [--history-dir DIR] [--json]
   aiops-tui sim [--port N] [--scenario todo|empty|large:N] [--speed X] [--kubeconfig-out FILE]
   aiops-tui --help | --version`;
 

@@ -15,7 +15,7 @@ export interface AnalyzeIo {
   stderr: (text: string) => void;
 }
 
-const processIo: AnalyzeIo = {
+export const processIo: AnalyzeIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
 };
@@ -43,25 +43,8 @@ export async function analyzeMain(argv: string[], io: AnalyzeIo = processIo): Pr
     io.stdout(USAGE + '\n');
     return 0;
   }
-  if (values.namespace && values['all-namespaces'])
-    throw new CliError(`-n and -A exclude each other (${USAGE})`);
-
-  const kc = loadKubeConfig(values.kubeconfig, values.context);
-  const contextName = kc.getCurrentContext();
-  const server = kc.getCurrentCluster()?.server ?? 'no server';
-  const namespace = values['all-namespaces']
-    ? undefined
-    : (values.namespace ?? kc.getContextObject(contextName)?.namespace ?? 'default');
-
-  let result;
-  try {
-    result = await withTimeout(fetchSnapshot(kc, namespace), LIST_TIMEOUT_MS);
-  } catch (error) {
-    throw new CliError(`cannot list pods from context "${contextName}" at ${server}: ${reason(error)}`);
-  }
-  for (const note of result.skipped) io.stderr(`aiops-tui analyze: skipped ${note}\n`);
-
-  const findings = analyze(result.snapshot);
+  const { snapshot, contextName, server, namespace } = await snapshotForCli(values, io, 'analyze', USAGE);
+  const findings = analyze(snapshot);
   if (values.json) {
     const report = { context: contextName, server, namespace: namespace ?? null, findings };
     io.stdout(JSON.stringify(report, null, 2) + '\n');
@@ -69,6 +52,33 @@ export async function analyzeMain(argv: string[], io: AnalyzeIo = processIo): Pr
     io.stdout(findingsTable(findings));
   }
   return findings.some((f) => f.severity === 'critical') ? 1 : 0;
+}
+
+export interface ClusterFlags {
+  namespace?: string;
+  'all-namespaces'?: boolean;
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** The cluster flags every non-interactive command shares, turned into one snapshot. */
+export async function snapshotForCli(values: ClusterFlags, io: AnalyzeIo, command: string, usage: string) {
+  if (values.namespace && values['all-namespaces'])
+    throw new CliError(`-n and -A exclude each other (${usage})`);
+  const kc = loadKubeConfig(values.kubeconfig, values.context);
+  const contextName = kc.getCurrentContext();
+  const server = kc.getCurrentCluster()?.server ?? 'no server';
+  const namespace = values['all-namespaces']
+    ? undefined
+    : (values.namespace ?? kc.getContextObject(contextName)?.namespace ?? 'default');
+  let result;
+  try {
+    result = await withTimeout(fetchSnapshot(kc, namespace), LIST_TIMEOUT_MS);
+  } catch (error) {
+    throw new CliError(`cannot list pods from context "${contextName}" at ${server}: ${reason(error)}`);
+  }
+  for (const note of result.skipped) io.stderr(`aiops-tui ${command}: skipped ${note}\n`);
+  return { snapshot: result.snapshot, contextName, server, namespace };
 }
 
 function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
