@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim/cli.js')).main,
   analyze: async () => (await import('./analysis/cli.js')).analyzeMain,
   report: async () => (await import('./analysis/report-cli.js')).reportMain,
+  phr: async () => (await import('./audit/cli.js')).phrMain,
 };
 
 const USAGE = `aiops-tui — a terminal cockpit for AI-assisted Kubernetes operations
@@ -21,6 +22,7 @@ Usage:
   aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--demo [--speed X]] [--no-color]
   aiops-tui analyze [-n NS | -A] [--kubeconfig F] [--context C] [--json]
   aiops-tui report health|utilization|security [-n NS | -A] [--history-dir DIR] [--json]
+  aiops-tui phr list|show ID|verify [--history-dir DIR] [--json]
   aiops-tui sim [--port N] [--scenario todo|empty|large:N] [--speed X] [--kubeconfig-out FILE]
   aiops-tui --help | --version`;
 

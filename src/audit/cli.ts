@@ -1,0 +1,77 @@
+// `aiops-tui phr list|show ID|verify`: the audit trail from the command line. verify exits 1 and
+// names the first broken record when the chain does not hold.
+import { parseArgs } from 'node:util';
+import { CliError, describeError } from '../cli-errors.js';
+import { HistoryError, openHistory } from './history.js';
+
+const USAGE = 'usage: aiops-tui phr list|show ID|verify [--history-dir DIR] [--json]';
+
+export async function phrMain(
+  argv: string[],
+  out: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { 'history-dir': { type: 'string', default: 'history' }, json: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new CliError(`${describeError(error)} (${USAGE})`);
+  }
+  const [verb, ...rest] = parsed.positionals;
+  const { values } = parsed;
+  const history = openHistory(values['history-dir']);
+  try {
+    switch (verb) {
+      case 'list': {
+        if (rest.length) throw new CliError(`phr list takes no arguments (${USAGE})`);
+        const records = history.list();
+        if (values.json) out(JSON.stringify(records, null, 2) + '\n');
+        else {
+          const rows = [
+            ['ID', 'TYPE', 'TIER', 'STATUS', 'TARGET'],
+            ...records.map((r) => [r.id, r.type, r.tier ?? '-', r.status, r.target ?? '-']),
+          ];
+          const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+          out(
+            rows
+              .map((row) =>
+                row
+                  .map((cell, col) => cell.padEnd(widths[col]!))
+                  .join('  ')
+                  .trimEnd(),
+              )
+              .join('\n') + '\n',
+          );
+        }
+        return 0;
+      }
+      case 'show': {
+        if (rest.length !== 1) throw new CliError(`phr show takes one record id (${USAGE})`);
+        const record = history.get(rest[0]!);
+        out(values.json ? JSON.stringify(record, null, 2) + '\n' : `${record.body.trim()}\n`);
+        return 0;
+      }
+      case 'verify': {
+        if (rest.length) throw new CliError(`phr verify takes no arguments (${USAGE})`);
+        const result = history.verify();
+        if (values.json) out(JSON.stringify(result) + '\n');
+        else
+          out(
+            result.ok
+              ? `ok: ${result.records} records, chain intact\n`
+              : `broken: ${result.broken!.id}: ${result.broken!.reason}\n`,
+          );
+        return result.ok ? 0 : 1;
+      }
+      default:
+        throw new CliError(`${verb ? `unknown phr command "${verb}"` : 'which phr command?'} (${USAGE})`);
+    }
+  } catch (error) {
+    if (error instanceof HistoryError) throw new CliError(error.message, 1);
+    throw error;
+  }
+}
