@@ -16,6 +16,15 @@ function ownerAlive(pid: number): boolean {
   }
 }
 
+/** The pid in a lock file; NaN while its owner is still writing it, undefined when it is gone. */
+function readOwner(lockPath: string): number | undefined {
+  try {
+    return Number(readFileSync(lockPath, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function withLock<T>(lockPath: string, work: () => T | Promise<T>): Promise<T> {
@@ -28,12 +37,8 @@ export async function withLock<T>(lockPath: string, work: () => T | Promise<T>):
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let owner = NaN;
-      try {
-        owner = Number(readFileSync(lockPath, 'utf8'));
-      } catch {
-        continue; // released between our attempts
-      }
+      const owner = readOwner(lockPath);
+      if (owner === undefined) continue; // released between our attempts
       // An empty file is a lock being written this instant; only a named, dead owner is stale.
       if (!Number.isNaN(owner) && owner !== 0 && !ownerAlive(owner)) {
         try {
@@ -44,7 +49,8 @@ export async function withLock<T>(lockPath: string, work: () => T | Promise<T>):
         }
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`history is locked by process ${owner} (${lockPath})`);
+      if (Date.now() > deadline)
+        throw new Error(`history is locked by process ${owner} (${lockPath})`, { cause: error });
       await sleep(RETRY_MS + Math.random() * RETRY_MS);
     }
   }
