@@ -6,9 +6,12 @@ import { CliError, describeError } from '../cli-errors.js';
 import { processIo, snapshotForCli, type AnalyzeIo } from './cli.js';
 import { REPORT_KINDS, buildReport, latestReport, writeReport, type ReportKind } from './reports.js';
 
-const USAGE = `usage: aiops-tui report ${REPORT_KINDS.join('|')} [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--history-dir DIR] [--json]`;
+const USAGE = `usage: aiops-tui report ${[...REPORT_KINDS, 'metrics'].join('|')} [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--history-dir DIR] [--json]`;
 
 export async function reportMain(argv: string[], io: AnalyzeIo = processIo): Promise<number> {
+  // Figures from the audit trail are the audit module's report, with its own flags.
+  if (argv[0] === 'metrics')
+    return (await import('../audit/cli.js')).reportMetricsMain(argv.slice(1), io.stdout);
   let parsed;
   try {
     parsed = parseArgs({

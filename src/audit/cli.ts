@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
 import { HistoryError, openHistory } from './history.js';
+import { computeFigures, figuresTable, parseSince } from './metrics.js';
 
 const USAGE = 'usage: aiops-tui phr list|show ID|verify [--history-dir DIR] [--json]';
 
@@ -74,4 +75,37 @@ export async function phrMain(
     if (error instanceof HistoryError) throw new CliError(error.message, 1);
     throw error;
   }
+}
+
+const METRICS_USAGE = 'usage: aiops-tui report metrics [--since 7d] [--history-dir DIR] [--json]';
+
+/** `aiops-tui report metrics`: MTTD, MTTR, approval latency and the rest, from the PHRs. */
+export async function reportMetricsMain(
+  argv: string[],
+  out: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'history-dir': { type: 'string', default: 'history' },
+        since: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new CliError(`${describeError(error)} (${METRICS_USAGE})`);
+  }
+  const window = values.since === undefined ? undefined : parseSince(values.since);
+  if (values.since !== undefined && window === undefined)
+    throw new CliError(`--since takes a duration like 7d, 12h or 30m, not "${values.since}"`);
+  const figures = computeFigures(
+    openHistory(values['history-dir']).list(),
+    window === undefined ? undefined : Date.now() - window,
+  );
+  out(values.json ? JSON.stringify(figures, null, 2) + '\n' : figuresTable(figures));
+  return 0;
 }

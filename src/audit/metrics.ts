@@ -1,0 +1,152 @@
+// The operations plan's figures, computed from the PHRs alone (the audit trail is the source of
+// truth). Raw timestamps in, medians and p95 out (Google SRE's "Incident Metrics in SRE").
+//   MTTD      detected − failure_started
+//   MTTR      validated (or rolled_back) − failure_started (else detected)
+//   approval  the approval that made it executable − recommended (critical: the second approver)
+//   compliance  medium/critical records that executed and hold recommended, enough approvals,
+//             executed and validated-or-failed
+//   rollback  rolled_back − rollback_requested; success rate over requests
+//   cost      post − pre of requests_cpu_millis / requests_memory_bytes (× replicas) of
+//             validated optimization records
+import type { RecordMeta, Tier } from './types.js';
+
+export interface Distribution {
+  count: number;
+  p50_s: number | null;
+  p95_s: number | null;
+}
+
+export interface Figures {
+  records: number;
+  mttd: Distribution;
+  mttr: Distribution;
+  approval_latency: Record<Tier, Distribution>;
+  compliance: { executed: number; complete: number; ratio: number | null; incomplete: string[] };
+  rollback: { requested: number; succeeded: number; success_rate: number | null; time: Distribution };
+  cost_delta: { cpu_cores: number; memory_gib: number };
+}
+
+const ms = (iso: string | undefined): number | undefined => (iso ? Date.parse(iso) : undefined);
+
+function distribution(values: number[]): Distribution {
+  if (values.length === 0) return { count: 0, p50_s: null, p95_s: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return { count: values.length, p50_s: rank(50) / 1000, p95_s: rank(95) / 1000 };
+}
+
+const APPROVALS_NEEDED: Record<Tier, number> = { trivial: 0, low: 1, medium: 1, critical: 2 };
+
+export function computeFigures(records: readonly RecordMeta[], since?: number): Figures {
+  const inWindow = records.filter((r) => since === undefined || (ms(r.created) ?? 0) >= since);
+  const mttd: number[] = [];
+  const mttr: number[] = [];
+  const approval: Record<Tier, number[]> = { trivial: [], low: [], medium: [], critical: [] };
+  const incomplete: string[] = [];
+  let executed = 0;
+  const rollbackTimes: number[] = [];
+  let rollbackRequested = 0;
+  let rollbackSucceeded = 0;
+  let cpuMillis = 0;
+  let memoryBytes = 0;
+  for (const r of inWindow) {
+    const t = r.timestamps ?? {};
+    const started = ms(t.failure_started);
+    const detected = ms(t.detected);
+    if (started !== undefined && detected !== undefined) mttd.push(detected - started);
+    const recovered = ms(t.validated) ?? ms(t.rolled_back);
+    const from = started ?? detected;
+    if (recovered !== undefined && from !== undefined && r.type !== 'optimization')
+      mttr.push(recovered - from);
+    const tier = r.tier;
+    if (
+      tier &&
+      tier !== 'trivial' &&
+      t.recommended &&
+      t.approved &&
+      t.approved.length >= APPROVALS_NEEDED[tier]
+    ) {
+      approval[tier].push(ms(t.approved[APPROVALS_NEEDED[tier] - 1])! - ms(t.recommended)!);
+    }
+    if ((tier === 'medium' || tier === 'critical') && t.executed) {
+      executed++;
+      const complete =
+        Boolean(t.recommended) &&
+        (t.approved?.length ?? 0) >= APPROVALS_NEEDED[tier] &&
+        Boolean(t.validated || t.failed);
+      if (!complete) incomplete.push(r.id);
+    }
+    if (t.rollback_requested) {
+      rollbackRequested++;
+      if (t.rolled_back) {
+        rollbackSucceeded++;
+        rollbackTimes.push(ms(t.rolled_back)! - ms(t.rollback_requested)!);
+      }
+    }
+    if (r.type === 'optimization' && r.status === 'validated' && r.metrics?.pre && r.metrics.post) {
+      const replicas = r.metrics.post.replicas ?? r.metrics.pre.replicas ?? 1;
+      cpuMillis +=
+        ((r.metrics.post.requests_cpu_millis ?? 0) - (r.metrics.pre.requests_cpu_millis ?? 0)) * replicas;
+      memoryBytes +=
+        ((r.metrics.post.requests_memory_bytes ?? 0) - (r.metrics.pre.requests_memory_bytes ?? 0)) * replicas;
+    }
+  }
+  return {
+    records: inWindow.length,
+    mttd: distribution(mttd),
+    mttr: distribution(mttr),
+    approval_latency: {
+      trivial: distribution(approval.trivial),
+      low: distribution(approval.low),
+      medium: distribution(approval.medium),
+      critical: distribution(approval.critical),
+    },
+    compliance: {
+      executed,
+      complete: executed - incomplete.length,
+      ratio: executed ? (executed - incomplete.length) / executed : null,
+      incomplete,
+    },
+    rollback: {
+      requested: rollbackRequested,
+      succeeded: rollbackSucceeded,
+      success_rate: rollbackRequested ? rollbackSucceeded / rollbackRequested : null,
+      time: distribution(rollbackTimes),
+    },
+    cost_delta: { cpu_cores: cpuMillis / 1000, memory_gib: memoryBytes / 2 ** 30 },
+  };
+}
+
+const seconds = (d: Distribution) =>
+  d.count ? `p50 ${d.p50_s} s, p95 ${d.p95_s} s (n=${d.count})` : 'no data';
+
+export function figuresTable(f: Figures): string {
+  const pct = (x: number | null) => (x === null ? 'no data' : `${Math.round(x * 100)} %`);
+  const rows: [string, string][] = [
+    ['records', String(f.records)],
+    ['MTTD', seconds(f.mttd)],
+    ['MTTR', seconds(f.mttr)],
+    ...(['low', 'medium', 'critical'] as const).map((t): [string, string] => [
+      `approval latency (${t})`,
+      seconds(f.approval_latency[t]),
+    ]),
+    [
+      'PHR compliance (medium/critical executions)',
+      `${pct(f.compliance.ratio)} (${f.compliance.complete}/${f.compliance.executed})`,
+    ],
+    ['rollback success', `${pct(f.rollback.success_rate)} (${f.rollback.succeeded}/${f.rollback.requested})`],
+    ['rollback time', seconds(f.rollback.time)],
+    [
+      'cost delta of applied right-sizing',
+      `${f.cost_delta.cpu_cores.toFixed(2)} cores, ${f.cost_delta.memory_gib.toFixed(2)} GiB`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+}
+
+/** "7d", "12h", "30m" → milliseconds. */
+export function parseSince(text: string): number | undefined {
+  const m = /^(\d+)([dhm])$/.exec(text);
+  return m ? Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'] : undefined;
+}
