@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   analyze: async () => (await import('./analysis/cli.js')).analyzeMain,
   report: async () => (await import('./analysis/report-cli.js')).reportMain,
   phr: async () => (await import('./audit/cli.js')).phrMain,
+  runbook: async () => (await import('./audit/cli.js')).runbookMain,
 };
 
 const USAGE = `aiops-tui — a terminal cockpit for AI-assisted Kubernetes operations
@@ -23,6 +24,7 @@ Usage:
   aiops-tui analyze [-n NS | -A] [--kubeconfig F] [--context C] [--json]
   aiops-tui report health|utilization|security [-n NS | -A] [--history-dir DIR] [--json]
   aiops-tui phr list|show ID|verify [--history-dir DIR] [--json]
+  aiops-tui runbook generate PATTERN [--history-dir DIR] [--runbooks-dir DIR]
   aiops-tui sim [--port N] [--scenario todo|empty|large:N] [--speed X] [--kubeconfig-out FILE]
   aiops-tui --help | --version`;
 

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
 import { HistoryError, openHistory } from './history.js';
 import { computeFigures, figuresTable, parseSince } from './metrics.js';
+import { RUNBOOK_PATTERNS, generatedSection, updateRunbook } from './runbooks.js';
 
 const USAGE = 'usage: aiops-tui phr list|show ID|verify [--history-dir DIR] [--json]';
 
@@ -107,5 +108,36 @@ export async function reportMetricsMain(
     window === undefined ? undefined : Date.now() - window,
   );
   out(values.json ? JSON.stringify(figures, null, 2) + '\n' : figuresTable(figures));
+  return 0;
+}
+
+const RUNBOOK_USAGE = `usage: aiops-tui runbook generate ${'PATTERN'} [--history-dir DIR] [--runbooks-dir DIR] (patterns: ${RUNBOOK_PATTERNS.join(', ')})`;
+
+/** `aiops-tui runbook generate PATTERN`: the runbook's generated section from resolved PHRs. */
+export async function runbookMain(
+  argv: string[],
+  out: (text: string) => void = (t) => process.stdout.write(t),
+): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        'history-dir': { type: 'string', default: 'history' },
+        'runbooks-dir': { type: 'string', default: 'runbooks' },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new CliError(`${describeError(error)} (${RUNBOOK_USAGE})`);
+  }
+  const [verb, pattern, ...extra] = parsed.positionals;
+  if (verb !== 'generate' || !pattern || extra.length) throw new CliError(RUNBOOK_USAGE);
+  if (!(RUNBOOK_PATTERNS as readonly string[]).includes(pattern))
+    throw new CliError(`unknown failure pattern "${pattern}" (${RUNBOOK_USAGE})`);
+  const history = openHistory(parsed.values['history-dir']);
+  const path = updateRunbook(parsed.values['runbooks-dir'], pattern, generatedSection(history, pattern));
+  out(`updated ${path}\n`);
   return 0;
 }

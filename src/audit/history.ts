@@ -261,6 +261,7 @@ export function openHistory(historyDir: string, now: () => Date = () => new Date
           status: init.type === 'chat' ? 'answered' : init.type === 'report' ? 'recorded' : 'proposed',
           source: init.source,
           target: init.target ?? null,
+          runbook: init.runbook ?? null,
           timestamps: { ...init.timestamps },
           approvers: [],
           metrics: {},

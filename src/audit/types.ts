@@ -42,6 +42,8 @@ export interface RecordInit {
   target?: string;
   /** ISO times known at creation (when the failure started, when it was detected). */
   timestamps?: Pick<Timestamps, 'failure_started' | 'detected'>;
+  /** The failure pattern's runbook (`crashloopbackoff`, `oomkilled` …) this decision belongs to. */
+  runbook?: string;
 }
 
 export type PhrEvent =
@@ -81,6 +83,7 @@ export interface RecordMeta {
   status: RecordStatus;
   source: string;
   target: string | null;
+  runbook: string | null;
   timestamps: Timestamps;
   approvers: string[];
   metrics: { pre?: Record<string, number>; post?: Record<string, number> };
