@@ -68,6 +68,19 @@ function writeDurably(dir: string, file: string, text: string): void {
   }
 }
 
+/** git add + commit of one record file, with execa and argument arrays. */
+async function commitRecord(dir: string, file: string, message: string): Promise<void> {
+  const { execa } = await import('execa');
+  try {
+    await execa('git', ['-C', dir, 'add', '--', file]);
+    await execa('git', ['-C', dir, 'commit', '--quiet', '-m', message, '--', file]);
+  } catch (error) {
+    throw new HistoryError(
+      `recorded, but git commit failed: ${((error as { stderr?: string }).stderr || (error as Error).message).split('\n')[0]}`,
+    );
+  }
+}
+
 function renderEvent(event: PhrEvent, at: string): string {
   const lines = [`## ${at} — ${event.kind}`, ''];
   const yamlBlock = (label: string, value: unknown) => [
@@ -204,7 +217,18 @@ export interface History {
   verify(): VerifyResult;
 }
 
-export function openHistory(historyDir: string, now: () => Date = () => new Date()): History {
+/** Statuses after which a record is finished (and, with gitCommit, committed). */
+const FINISHED = new Set(['validated', 'failed', 'rolled-back', 'rejected', 'expired', 'answered']);
+
+export interface HistoryOptions {
+  now?: () => Date;
+  /** Commit each finished record to the git repository that holds the history directory. */
+  gitCommit?: boolean;
+}
+
+export function openHistory(historyDir: string, options: HistoryOptions | (() => Date) = {}): History {
+  const { now = () => new Date(), gitCommit = false } =
+    typeof options === 'function' ? { now: options } : options;
   const dir = join(historyDir, 'prompts');
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, '.lock');
@@ -290,6 +314,10 @@ export function openHistory(historyDir: string, now: () => Date = () => new Date
         const sealed = seal(meta, body);
         writeDurably(dir, file, sealed.text);
         return { ...meta, hash: sealed.hash };
+      }).then(async (meta) => {
+        if (gitCommit && FINISHED.has(meta.status))
+          await commitRecord(dir, file, `PHR ${meta.id}: ${meta.status}`);
+        return meta;
       });
     },
     get(id) {

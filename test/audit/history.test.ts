@@ -148,3 +148,29 @@ describe('durability and concurrency', () => {
     for (const [id, events] of acked) expect(history.get(id).meta.events, id).toBeGreaterThanOrEqual(events);
   }, 60_000);
 });
+
+describe('--git-commit', () => {
+  it('commits a record to the repository holding the history once it is finished', async () => {
+    const repo = tempHistory();
+    await execa('git', ['init', '-q', repo]);
+    await execa('git', ['-C', repo, 'config', 'user.email', 'ops@example.com']);
+    await execa('git', ['-C', repo, 'config', 'user.name', 'ops']);
+    const history = openHistory(repo, { gitCommit: true });
+    const rec = await history.create({
+      title: 'restart backend',
+      type: 'diagnosis',
+      tier: 'trivial',
+      source: 'built-in',
+    });
+    await history.append(rec.id, {
+      kind: 'executed',
+      operation: 'restart',
+      kubectl: 'kubectl rollout restart deployment/backend -n todo',
+    });
+    expect((await execa('git', ['-C', repo, 'log', '--oneline'], { reject: false })).stdout).toBe('');
+    await history.append(rec.id, { kind: 'validated' });
+    const log = (await execa('git', ['-C', repo, 'log', '--format=%s', '--name-only'])).stdout;
+    expect(log).toContain(`PHR ${rec.id}: validated`);
+    expect(log).toContain(`prompts/${rec.id}.md`);
+  });
+});
