@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Entry point: picks the subcommand and hands it the rest of argv. Each subcommand module parses
 // its own flags and returns an exit code; errors end in one line on stderr.
-import { enableCompileCache } from 'node:module';
+// A namespace import: Node 20 has no enableCompileCache, and a named import would fail to link
+// before the version check below could say so.
+import * as nodeModule from 'node:module';
 import { CliError, describeError } from './cli-errors.js';
 
 // Cached bytecode of client-node and Ink cuts about a third off every start after the first.
-enableCompileCache?.();
+nodeModule.enableCompileCache?.();
 
 type Command = (argv: string[]) => Promise<number>;
 
