@@ -1,12 +1,15 @@
 // The cockpit's frame: status bar, pods and metrics panes, the regions kept for chat, findings
 // and approvals, and the footer. Layout follows the terminal size it is given.
 import { Box, Text, useApp, useInput } from 'ink';
+import type { ReactNode } from 'react';
+import type { PaneId } from '../state/types.js';
 import { useCockpit, useCockpitStore } from './context.js';
 import { Footer } from './Footer.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { handleKey } from './input.js';
 import { specialKey } from './keymap.js';
 import { MetricsPane } from './MetricsPane.js';
+import type { PaneProps } from './Pane.js';
 import { PodsPane } from './PodsPane.js';
 import { ReservedPane } from './ReservedPane.js';
 import { StatusBar } from './StatusBar.js';
@@ -15,34 +18,77 @@ export const MIN_WIDTH = 60;
 export const MIN_HEIGHT = 16;
 /** At this width and above the side column sits beside the pods pane. */
 const WIDE = 130;
-/** Room the pods table wants beside the side column. */
-const PODS_WANT = 126;
+/** Room the pods table wants beside the side column: every column, with NAMESPACE. */
+const PODS_WANT = 123;
+/** Below this body height the reserved panes give their rows to the pods. */
+const ROOM_FOR_RESERVED = 20;
 
 export interface AppProps {
   width: number;
   height: number;
   onNamespaceChange(namespace: string | undefined): void;
   onQuit?(): void;
+  chatBackend?: string;
 }
 
-const RESERVED = [
-  { id: 'chat', title: 'chat', purpose: 'ask kubectl-ai or the offline assistant' },
-  { id: 'findings', title: 'findings', purpose: 'analyzer and kagent findings' },
-  { id: 'approvals', title: 'approvals', purpose: 'recommendations awaiting a decision' },
-] as const;
+type Frame = Pick<PaneProps, 'width' | 'height' | 'focused'>;
 
-export function App({ width, height, onNamespaceChange, onQuit }: AppProps) {
+/** The panes under metrics, in focus order. The chat, findings and approvals issues each swap
+ * their placeholder for the real pane here. */
+const SIDE_PANES: { id: PaneId; view(frame: Frame): ReactNode }[] = [
+  {
+    id: 'chat',
+    view: (f) => <ReservedPane title="chat" purpose="ask kubectl-ai or the offline assistant" {...f} />,
+  },
+  {
+    id: 'findings',
+    view: (f) => <ReservedPane title="findings" purpose="analyzer and kagent findings" {...f} />,
+  },
+  {
+    id: 'approvals',
+    view: (f) => <ReservedPane title="approvals" purpose="recommendations awaiting a decision" {...f} />,
+  },
+];
+
+/** Where each region goes at a terminal size. Wide: pods left, a side column of metrics and the
+ * reserved panes right. Narrow: pods, then metrics, then the reserved panes in a row of three,
+ * which give their rows to the pods on short terminals. */
+function layout(width: number, height: number) {
+  const body = height - 2;
+  if (width >= WIDE) {
+    const sideWidth = Math.max(44, Math.min(64, width - PODS_WANT));
+    const paneHeight = Math.max(3, Math.min(6, Math.floor((body - 10) / SIDE_PANES.length)));
+    return {
+      wide: true,
+      body,
+      pods: { width: width - sideWidth, height: body },
+      metrics: { width: sideWidth, height: body - SIDE_PANES.length * paneHeight },
+      sidePane: { width: sideWidth, height: paneHeight },
+    };
+  }
+  const roomy = body >= ROOM_FOR_RESERVED;
+  // A third of a tall terminal, so nodes show beside the selected pod; 7 rows at 80×24.
+  const metricsHeight = roomy ? Math.max(7, Math.min(14, Math.floor(body / 3))) : 6;
+  const paneHeight = roomy ? 3 : 0;
+  return {
+    wide: false,
+    body,
+    pods: { width, height: body - metricsHeight - paneHeight },
+    metrics: { width, height: metricsHeight },
+    sidePane: { width: Math.floor(width / SIDE_PANES.length), height: paneHeight },
+  };
+}
+
+export function App({ width, height, onNamespaceChange, onQuit, chatBackend }: AppProps) {
   const store = useCockpitStore();
   const { exit } = useApp();
   const focus = useCockpit((s) => s.ui.focus);
   const overlay = useCockpit((s) => s.ui.overlay);
-  const bodyHeight = height - 2;
-  const wide = width >= WIDE;
-  const podsHeight = wide ? bodyHeight : Math.max(6, bodyHeight - 7 - 3);
+  const at = layout(width, height);
   useInput((input, key) => {
     const ctx = {
       store,
-      pageSize: Math.max(1, podsHeight - 5),
+      pageSize: Math.max(1, at.pods.height - 5),
       quit: () => {
         onQuit?.();
         exit();
@@ -64,49 +110,21 @@ export function App({ width, height, onNamespaceChange, onQuit }: AppProps) {
       </Text>
     );
   }
-  const sideWidth = wide ? Math.max(44, Math.min(64, width - PODS_WANT)) : width;
-  const podsWidth = wide ? width - sideWidth : width;
-  const reservedHeight = wide ? Math.max(3, Math.min(6, Math.floor((bodyHeight - 10) / 3))) : 3;
-  const metricsHeight = wide ? bodyHeight - 3 * reservedHeight : 7;
-  const side = (
-    <Box flexDirection="column" width={sideWidth}>
-      <MetricsPane width={sideWidth} height={metricsHeight} focused={focus === 'metrics'} />
-      {wide ? (
-        RESERVED.map((r) => (
-          <ReservedPane
-            key={r.id}
-            title={r.title}
-            purpose={r.purpose}
-            width={sideWidth}
-            height={reservedHeight}
-            focused={focus === r.id}
-          />
-        ))
-      ) : (
-        <Box width={width}>
-          {RESERVED.map((r) => (
-            <ReservedPane
-              key={r.id}
-              title={r.title}
-              purpose={r.purpose}
-              width={Math.floor(width / 3)}
-              height={3}
-              focused={focus === r.id}
-            />
-          ))}
-        </Box>
-      )}
-    </Box>
-  );
+  const sidePanes =
+    at.sidePane.height > 0 &&
+    SIDE_PANES.map((p) => <Box key={p.id}>{p.view({ ...at.sidePane, focused: focus === p.id })}</Box>);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <StatusBar width={width} />
+      <StatusBar width={width} chatBackend={chatBackend} />
       {overlay === 'help' ? (
-        <HelpOverlay width={width} height={bodyHeight} />
+        <HelpOverlay width={width} height={at.body} />
       ) : (
-        <Box flexDirection={wide ? 'row' : 'column'} height={bodyHeight}>
-          <PodsPane width={podsWidth} height={podsHeight} focused={focus === 'pods'} />
-          {side}
+        <Box flexDirection={at.wide ? 'row' : 'column'} height={at.body}>
+          <PodsPane {...at.pods} focused={focus === 'pods'} />
+          <Box flexDirection="column" width={at.metrics.width}>
+            <MetricsPane {...at.metrics} focused={focus === 'metrics'} />
+            <Box flexDirection={at.wide ? 'column' : 'row'}>{sidePanes}</Box>
+          </Box>
         </Box>
       )}
       <Footer width={width} />

@@ -2,23 +2,32 @@
 import { Text } from 'ink';
 import { useCockpit } from './context.js';
 
+const HINTS = ['j/k move', '/ filter', 's sort', ': command', '? help', 'q quit', 'tab pane'];
+
+/** As many whole hints as fit, most useful first; `? help` lists the rest. */
+function hints(width: number): string {
+  let text = '';
+  for (const hint of HINTS) {
+    const next = text ? `${text}  ${hint}` : hint;
+    if (next.length > width) break;
+    text = next;
+  }
+  return text;
+}
+
 export function Footer({ width }: { width: number }) {
   const commandLine = useCockpit((s) => s.ui.commandLine);
   const filterEditing = useCockpit((s) => s.ui.filterEditing);
   const filter = useCockpit((s) => s.ui.filter);
   const notice = useCockpit((s) => s.ui.notice);
   const text =
-    commandLine !== undefined
-      ? `:${commandLine}█`
-      : filterEditing
-        ? `/${filter}█`
-        : (notice ?? 'j/k move  / filter  s sort  : command  tab pane  ? help  q quit');
+    commandLine !== undefined ? `:${commandLine}█` : filterEditing ? `/${filter}█` : (notice ?? hints(width));
   return (
     <Text
       wrap="truncate"
       color={notice ? 'yellow' : commandLine !== undefined || filterEditing ? 'white' : 'gray'}
     >
-      {text.slice(0, Math.max(0, width))}
+      {text}
     </Text>
   );
 }

@@ -2,7 +2,15 @@
 import { Box, Text } from 'ink';
 import { KEYMAP } from './keymap.js';
 
+const KEYS_WIDTH = 15;
+
 export function HelpOverlay({ width, height }: { width: number; height: number }) {
+  // Borders and the title take 3 rows; on a short terminal the bindings flow into more columns
+  // rather than overflow (Ink would draw the extra lines over each other).
+  const rows = Math.max(1, height - 3);
+  const columns = Math.ceil(KEYMAP.length / rows);
+  const perColumn = Math.ceil(KEYMAP.length / columns);
+  const columnWidth = Math.floor((width - 4) / columns);
   return (
     <Box
       flexDirection="column"
@@ -13,11 +21,17 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
       paddingX={1}
     >
       <Text bold>keys (esc or ? closes)</Text>
-      {KEYMAP.map((b) => (
-        <Text key={b.command} wrap="truncate">
-          <Text color="cyan">{b.keys.join(' / ').padEnd(16)}</Text> {b.help}
-        </Text>
-      ))}
+      <Box>
+        {Array.from({ length: columns }, (_, c) => (
+          <Box key={c} flexDirection="column" width={columnWidth} paddingRight={2}>
+            {KEYMAP.slice(c * perColumn, (c + 1) * perColumn).map((b) => (
+              <Text key={b.command} wrap="truncate">
+                <Text color="cyan">{b.keys.join(' / ').padEnd(KEYS_WIDTH)}</Text> {b.help}
+              </Text>
+            ))}
+          </Box>
+        ))}
+      </Box>
     </Box>
   );
 }

@@ -25,10 +25,12 @@ export function Pane({ title, width, height, focused, children }: PaneProps) {
       paddingX={1}
       overflow="hidden"
     >
-      <Text bold wrap="truncate">
-        {focused ? '▸ ' : '  '}
-        {title}
-      </Text>
+      {/* The title keeps its line when a short pane clips its content. */}
+      <Box flexShrink={0}>
+        <Text bold wrap="truncate">
+          {focused ? `▸ ${title}` : title}
+        </Text>
+      </Box>
       {children}
     </Box>
   );

@@ -1,18 +1,10 @@
 // A region kept for a pane another issue fills (chat, findings, approvals), saying what comes there.
 import { Text } from 'ink';
-import { Pane } from './Pane.js';
+import { Pane, type PaneProps } from './Pane.js';
 
-export interface ReservedPaneProps {
-  title: string;
-  purpose: string;
-  width: number;
-  height: number;
-  focused: boolean;
-}
-
-export function ReservedPane({ title, purpose, ...frame }: ReservedPaneProps) {
+export function ReservedPane({ purpose, ...frame }: Omit<PaneProps, 'children'> & { purpose: string }) {
   return (
-    <Pane title={title} {...frame}>
+    <Pane {...frame}>
       <Text color="gray" wrap="truncate">
         {purpose}
       </Text>

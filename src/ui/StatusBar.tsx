@@ -1,5 +1,6 @@
-// The top line: where the cockpit is connected, how, and how fresh the data is.
-import { Box, Text } from 'ink';
+// The top line: where the cockpit is connected, how, how fresh the data is, and who answers chat.
+import { Text } from 'ink';
+import { Fragment } from 'react';
 import { humanDuration } from '../cluster/kube-format.js';
 import { useCockpit } from './context.js';
 import { useNow } from './useNow.js';
@@ -11,22 +12,50 @@ const STATUS_COLOR = {
   failed: 'red',
 } as const;
 
-export function StatusBar({ width }: { width: number }) {
-  const connection = useCockpit((s) => s.connection);
+const BRAND = 'aiops-tui';
+const SEPARATOR = ' · ';
+
+export interface StatusBarProps {
+  width: number;
+  /** The assistant answering chat (kubectl-ai, kagent, offline); the chat issue fills it in. */
+  chatBackend?: string;
+}
+
+export function StatusBar({ width, chatBackend }: StatusBarProps) {
+  const context = useCockpit((s) => s.connection.context);
+  const namespace = useCockpit((s) => s.connection.namespace);
+  const status = useCockpit((s) => s.connection.status);
+  const lastEventAt = useCockpit((s) => s.connection.lastEventAt);
   const now = useNow(1_000);
-  const last =
-    connection.lastEventAt === undefined
-      ? 'no events yet'
-      : `last event ${humanDuration(now - connection.lastEventAt)} ago`;
+  const segments: { text: string; color?: string }[] = [
+    { text: `ctx ${context}` },
+    { text: namespace === undefined ? 'all namespaces' : `ns ${namespace}` },
+    { text: status, color: STATUS_COLOR[status] },
+    {
+      text:
+        lastEventAt === undefined
+          ? 'no events yet'
+          : `last event ${humanDuration(Math.max(0, now - lastEventAt))} ago`,
+    },
+    { text: `chat: ${chatBackend ?? 'none'}` },
+  ];
+  // The name goes first when there is room for it; what the cockpit is connected to matters more.
+  const length = segments.reduce((n, s) => n + s.text.length + SEPARATOR.length, 0) - SEPARATOR.length;
+  const brand = length + BRAND.length + SEPARATOR.length <= width;
   return (
-    <Box width={width}>
-      <Text wrap="truncate">
+    <Text wrap="truncate">
+      {brand && (
         <Text bold color="cyan">
-          aiops-tui
-        </Text>{' '}
-        ctx <Text bold>{connection.context}</Text> · ns <Text bold>{connection.namespace ?? 'all'}</Text> ·{' '}
-        <Text color={STATUS_COLOR[connection.status]}>{connection.status}</Text> · {last} · ? help
-      </Text>
-    </Box>
+          {BRAND}
+          {SEPARATOR}
+        </Text>
+      )}
+      {segments.map((s, i) => (
+        <Fragment key={i}>
+          {i > 0 && SEPARATOR}
+          <Text color={s.color}>{s.text}</Text>
+        </Fragment>
+      ))}
+    </Text>
   );
 }

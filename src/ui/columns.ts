@@ -29,13 +29,17 @@ const COLUMNS: readonly Column[] = [
 
 /** Columns for a table `width` characters wide (one space between columns); NAME widened to fill. */
 export function columnsFor(width: number, showNamespace: boolean): Column[] {
-  let cols = COLUMNS.filter((c) => showNamespace || c.title !== 'NAMESPACE');
-  const total = (list: Column[]): number => list.reduce((n, c) => n + c.width + 1, 0) - 1;
-  const droppable = cols.filter((c) => c.priority !== undefined).sort((a, b) => a.priority! - b.priority!);
+  const all = COLUMNS.filter((c) => showNamespace || c.title !== 'NAMESPACE');
+  const total = (list: Iterable<Column>): number => [...list].reduce((n, c) => n + c.width + 1, 0) - 1;
+  const droppable = all.filter((c) => c.priority !== undefined).sort((a, b) => a.priority! - b.priority!);
+  const kept = new Set(all);
   for (const c of droppable) {
-    if (total(cols) <= width) break;
-    cols = cols.filter((x) => x !== c);
+    if (total(kept) <= width) break;
+    kept.delete(c);
   }
+  // A narrow column dropped for a wide one may still fit on its own.
+  for (const c of droppable.toReversed()) if (!kept.has(c) && total([...kept, c]) <= width) kept.add(c);
+  const cols = all.filter((c) => kept.has(c));
   const spare = Math.max(0, width - total(cols));
   return cols.map((c) => (c.title === 'NAME' ? { ...c, width: c.width + spare } : c));
 }

@@ -2,35 +2,37 @@
 // SIGINT, SIGTERM, SIGHUP. The terminal is never left in the alternate screen or without a cursor.
 const ENTER = '\x1b[?1049h\x1b[?25l\x1b[H';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export interface FullScreen {
+  /** Restores the terminal (once) and stops handling signals. */
   leave(): void;
 }
 
+/** `onSignal` should end the app; its handler stays installed until `leave()`, so Ink's
+ * signal-exit, seeing another listener, does not re-raise the signal and kill the process first. */
 export function enterFullScreen(
   stream: NodeJS.WriteStream,
   onSignal: (signal: NodeJS.Signals) => void,
 ): FullScreen {
-  let active = true;
-  const leave = (): void => {
-    if (!active) return;
-    active = false;
+  let onScreen = true;
+  const restore = (): void => {
+    if (!onScreen) return;
+    onScreen = false;
     stream.write(LEAVE);
-    for (const signal of SIGNALS) process.off(signal, handlers[signal]);
-    process.off('exit', leave);
   };
-  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  const handlers = Object.fromEntries(
-    SIGNALS.map((signal) => [
-      signal,
-      () => {
-        leave();
-        onSignal(signal);
-      },
-    ]),
-  ) as Record<(typeof SIGNALS)[number], () => void>;
+  const handler = (signal: NodeJS.Signals): void => {
+    restore();
+    onSignal(signal);
+  };
   stream.write(ENTER);
-  for (const signal of SIGNALS) process.on(signal, handlers[signal]);
-  process.on('exit', leave);
-  return { leave };
+  for (const signal of SIGNALS) process.on(signal, handler);
+  process.on('exit', restore);
+  return {
+    leave() {
+      restore();
+      for (const signal of SIGNALS) process.off(signal, handler);
+      process.off('exit', restore);
+    },
+  };
 }

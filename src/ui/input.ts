@@ -99,9 +99,8 @@ function runCommand(ctx: InputContext, command: Command): void {
       return state.setUi({ sortBy: SORT_KEYS[(SORT_KEYS.indexOf(ui.sortBy) + 1) % SORT_KEYS.length]! });
     case 'approve':
     case 'rollback':
-      return state.setUi({
-        notice: 'no recommendation selected (the approval queue arrives with its own issue)',
-      });
+      // Reserved until the approvals pane exists: nothing can be selected yet.
+      return state.setUi({ notice: 'no recommendation selected' });
   }
 }
 

@@ -1,5 +1,6 @@
 // `aiops-tui` (the cockpit): flags, connection and preflight, then the full-screen app. Every
 // error before the first frame is one line on stderr and exit code 2.
+import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
@@ -50,7 +51,9 @@ export async function cockpitMain(argv: string[]): Promise<number> {
   if (values.speed !== undefined && !values.demo) throw new CliError('--speed only applies with --demo');
   if (!process.stdin.isTTY)
     throw new CliError('stdin is not a terminal (the cockpit needs one; for scripts use aiops-tui analyze)');
-  if (values['no-color']) process.env.NO_COLOR = '1';
+  // Ink's colours come from chalk, which honours FORCE_COLOR but not NO_COLOR (no-color.org):
+  // translate before Ink is loaded.
+  if (values['no-color'] || process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
   // Load the UI while the connection is made: the two largest imports overlap.
   const ui = loadUi();
   ui.catch(() => {});
@@ -85,9 +88,10 @@ async function runFullScreen(
   >,
 ): Promise<number> {
   const data = startCockpitData(connection, metricsIntervalMs);
-  let signalled = false;
-  const screen = enterFullScreen(process.stdout, () => {
-    signalled = true;
+  let exitCode = 0;
+  const screen = enterFullScreen(process.stdout, (signal) => {
+    // As a shell reports a process killed by a signal: 128 + its number.
+    exitCode = 128 + (constants.signals[signal] ?? 0);
     app.unmount();
   });
   const crash = (error: unknown): void => {
@@ -115,5 +119,5 @@ async function runFullScreen(
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
   }
-  return signalled ? 130 : 0;
+  return exitCode;
 }

@@ -39,27 +39,23 @@ async function waitForScreen(
 
 let statusFile = '';
 
-async function startCockpit(width: number, height: number): Promise<void> {
-  socket = `aiops-e2e-${process.pid}-${width}`;
+let sessions = 0;
+
+/** Starts `aiops-tui --demo` in a fresh tmux server; `env` adds NAME=value pairs to its environment. */
+async function startCockpit(
+  width: number,
+  height: number,
+  env: string[] = [],
+  args: string[] = [],
+): Promise<void> {
+  socket = `aiops-e2e-${process.pid}-${++sessions}`;
   statusFile = join(mkdtempSync(join(tmpdir(), 'aiops-e2e-')), 'status');
   await execa('tmux', [
-    ...[
-      '-L',
-      socket,
-      '-f',
-      '/dev/null',
-      'new-session',
-      '-d',
-      '-s',
-      'cockpit',
-      '-x',
-      String(width),
-      '-y',
-      String(height),
-      '-e',
-      'CI=false',
-    ],
-    ...[process.execPath, recorder, statusFile, process.execPath, cli, '--demo', '--speed', '20'],
+    ...['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'cockpit'],
+    ...['-x', String(width), '-y', String(height)],
+    // Ink renders only the last frame when CI is set; the test runner's CI must not reach it.
+    ...['CI=false', ...env].flatMap((pair) => ['-e', pair]),
+    ...[process.execPath, recorder, statusFile, process.execPath, cli, '--demo', '--speed', '20', ...args],
   ]);
 }
 
@@ -97,15 +93,24 @@ afterEach(async () => {
 });
 
 describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
-  it('at 80×24: shows the todo pods, the crash loop, help, filter, and quits restoring the terminal', async () => {
+  it('at 80×24: shows the todo pods, the crash loop, moves, help, filter, :ns, and q restores the terminal', async () => {
     await startCockpit(80, 24);
     const first = await waitForScreen(
-      (s) => s.includes('frontend-') && s.includes('backend-'),
+      (s) => s.includes('frontend-') && s.includes('backend-') && s.includes('›'),
       'the todo pods',
     );
-    expect(first).toContain('ns all');
+    expect(first.split('\n')[0]).toContain('all namespaces');
+    expect(first).toContain('pods (3)');
     await waitForScreen((s) => s.includes('CrashLoopBackOff'), 'the backend crash loop', 30_000);
     for (const line of (await screen()).split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
+
+    // The first row is selected; j selects the second, and the metrics pane follows.
+    const rowOf = (s: string, mark: string) => s.split('\n').find((l) => l.includes(mark)) ?? '';
+    const podOf = (line: string) => /(\w+-\w+-\w+)/.exec(line)?.[1];
+    const before = podOf(rowOf(await screen(), '›'));
+    await tmux('send-keys', '-t', 'cockpit', 'j');
+    const moved = await waitForScreen((s) => podOf(rowOf(s, '›')) !== before, 'the selection moving down');
+    expect(rowOf(moved, '│ pod ')).toContain(podOf(rowOf(moved, '›')));
 
     await tmux('send-keys', '-t', 'cockpit', '?');
     await waitForScreen((s) => s.includes('keys (esc or ? closes)'), 'the help overlay');
@@ -116,9 +121,48 @@ describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
     await tmux('send-keys', '-t', 'cockpit', 'frontend', 'Enter');
     const filtered = await waitForScreen((s) => s.includes('(1 of 3)'), 'the filtered list');
     expect(filtered).not.toMatch(/backend-\w+-\w+ /);
+    await tmux('send-keys', '-t', 'cockpit', 'Escape');
+    await waitForScreen((s) => s.includes('pods (3)'), 'the filter cleared');
+
+    await tmux('send-keys', '-t', 'cockpit', ':ns todo', 'Enter');
+    await waitForScreen(
+      (s) => s.split('\n')[0]!.includes('ns todo') && s.includes('pods (3)'),
+      'namespace todo',
+    );
 
     await tmux('send-keys', '-t', 'cockpit', 'q');
     expect(await exitStatus()).toEqual({ exit: 'exit 0', alternate: '0' });
+  }, 60_000);
+
+  it('SIGTERM restores the terminal and exits 143', async () => {
+    await startCockpit(80, 24);
+    await waitForScreen((s) => s.includes('frontend-'), 'the todo pods');
+    expect((await tmux('display-message', '-p', '-t', 'cockpit', '#{alternate_on}')).stdout).toBe('1');
+    // The pane runs the exit recorder; the cockpit is its only child.
+    const recorderPid = (await tmux('display-message', '-p', '-t', 'cockpit', '#{pane_pid}')).stdout.trim();
+    const cockpitPid = (await execa('pgrep', ['-P', recorderPid])).stdout.trim();
+    process.kill(Number(cockpitPid), 'SIGTERM');
+    expect(await exitStatus()).toEqual({ exit: 'exit 143', alternate: '0' });
+  }, 60_000);
+
+  it('NO_COLOR and --no-color turn colour off, even against FORCE_COLOR; the selection still shows', async () => {
+    // SGR foreground colours (30–37, 90–97, 38;…) in the captured screen.
+    // eslint-disable-next-line no-control-regex
+    const colours = /\x1b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])[;m]/;
+    const coloured = async () => (await tmux('capture-pane', '-e', '-p', '-t', 'cockpit')).stdout;
+    await startCockpit(80, 24, ['FORCE_COLOR=1']);
+    await waitForScreen((s) => s.includes('frontend-'), 'the todo pods');
+    expect(await coloured()).toMatch(colours);
+    const runs: [env: string[], args: string[]][] = [
+      [['FORCE_COLOR=1', 'NO_COLOR=1'], []],
+      [['FORCE_COLOR=1'], ['--no-color']],
+    ];
+    for (const [env, args] of runs) {
+      await tmux('kill-server');
+      await startCockpit(80, 24, env, args);
+      await waitForScreen((s) => s.includes('frontend-') && s.includes('›'), 'the todo pods, one selected');
+      expect(await coloured(), `${env.join(' ')} ${args.join(' ')}`).not.toMatch(colours);
+    }
   }, 60_000);
 
   it('at 200×60: lays the side column beside the pods and shows usage against requests', async () => {

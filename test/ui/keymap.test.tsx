@@ -1,0 +1,196 @@
+// The key map drives the cockpit: movement, filter, sort, the `:` command line, help, focus and
+// quit, including keys typed faster than a frame (they arrive as one input).
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KEYMAP } from '../../src/ui/keymap.js';
+import { frameContaining, lineWith, makePod, renderCockpit, storeWith, type Rendered } from './harness.js';
+
+let rendered: Rendered | undefined;
+afterEach(() => rendered?.unmount());
+
+const KEYS = { esc: '\x1b', enter: '\r', tab: '\t', shiftTab: '\x1b[Z', pageDown: '\x1b[6~', ctrlC: '\x03' };
+
+/** Pods a-00 … a-29 (ten of them crash-looping with restarts) in namespace `shop`. */
+function manyPods() {
+  return Array.from({ length: 30 }, (_, i) =>
+    makePod(
+      'shop',
+      `a-${String(i).padStart(2, '0')}`,
+      i % 3 === 0 ? { status: 'CrashLoopBackOff', restarts: i } : {},
+    ),
+  );
+}
+
+async function start(props: Parameters<typeof renderCockpit>[2] = {}) {
+  const store = storeWith(manyPods(), 'shop');
+  rendered = renderCockpit(store, { width: 80, height: 24 }, props);
+  await frameContaining(rendered, 'a-00');
+  await vi.waitFor(() => expect(store.getState().ui.selectedPodKey).toBe('shop/a-00'));
+  const selected = () => store.getState().ui.selectedPodKey;
+  const press = async (keys: string, expected: string | undefined) => {
+    rendered!.stdin.write(keys);
+    await vi.waitFor(() => expect(selected()).toBe(expected));
+  };
+  return { store, r: rendered, selected, press };
+}
+
+describe('the key map', () => {
+  it('j/k and the arrows move; a burst like "jjj" moves three rows; g/G go to the ends; pgdn pages', async () => {
+    const { r, press } = await start();
+    await press('j', 'shop/a-01');
+    await press('jjj', 'shop/a-04');
+    await press('k', 'shop/a-03');
+    await press('\x1b[B', 'shop/a-04');
+    await press('\x1b[A', 'shop/a-03');
+    await press('G', 'shop/a-29');
+    expect(lineWith(await frameContaining(r, '›a-29'), '›')).toContain('a-29');
+    await press('g', 'shop/a-00');
+    // 80×24: a 12-row pods pane pages by 7 rows.
+    await press(KEYS.pageDown, 'shop/a-07');
+  });
+
+  it('/ filters as the user types, enter keeps the filter, esc clears it', async () => {
+    const { r, selected } = await start();
+    r.stdin.write('/');
+    await frameContaining(r, '/█');
+    r.stdin.write('a-1');
+    let frame = await frameContaining(r, 'pods /a-1 (10 of 30)');
+    expect(frame).not.toContain('a-20');
+    expect(frame).toContain('/a-1█');
+    r.stdin.write(KEYS.enter);
+    frame = await frameContaining(r, 'j/k move');
+    expect(frame).toContain('pods /a-1 (10 of 30)');
+    // j moves within the filtered rows, not the typed text.
+    r.stdin.write('j');
+    await vi.waitFor(() => expect(selected()).toBe('shop/a-11'));
+    r.stdin.write(KEYS.esc);
+    await frameContaining(r, 'pods (30)');
+  });
+
+  it('backspace edits the filter; esc while typing drops it', async () => {
+    const { r } = await start();
+    r.stdin.write('/a-29');
+    await frameContaining(r, '(1 of 30)');
+    r.stdin.write('\x7f');
+    await frameContaining(r, 'pods /a-2 (10 of 30)');
+    r.stdin.write(KEYS.esc);
+    await frameContaining(r, 'pods (30)');
+  });
+
+  it('s cycles the sort key through name, status, restarts, cpu, mem; :sort picks one', async () => {
+    const { r } = await start();
+    for (const key of ['status', 'restarts', 'cpu', 'mem', 'name']) {
+      r.stdin.write('s');
+      await frameContaining(r, `sort:${key}`);
+    }
+    r.stdin.write(':sort restarts\r');
+    await frameContaining(r, 'sort:restarts');
+    // The selection stays on its pod; at the top are the most restarts.
+    r.stdin.write('g');
+    const frame = await frameContaining(r, '›a-27');
+    expect(frame.indexOf('a-27')).toBeLessThan(frame.indexOf('a-24'));
+    r.stdin.write(':sort size\r');
+    await frameContaining(r, 'unknown sort key "size"');
+  });
+
+  it(':ns NAME and :ns all reach the data layer; :all too; an unknown command is one line', async () => {
+    const onNamespaceChange = vi.fn();
+    const { r } = await start({ onNamespaceChange });
+    r.stdin.write(':');
+    await frameContaining(r, ':█');
+    r.stdin.write('ns todo');
+    await frameContaining(r, ':ns todo█');
+    r.stdin.write(KEYS.enter);
+    await vi.waitFor(() => expect(onNamespaceChange).toHaveBeenLastCalledWith('todo'));
+    r.stdin.write(':ns all\r');
+    await vi.waitFor(() => expect(onNamespaceChange).toHaveBeenLastCalledWith(undefined));
+    onNamespaceChange.mockClear();
+    r.stdin.write(':all\r');
+    await vi.waitFor(() => expect(onNamespaceChange).toHaveBeenCalledWith(undefined));
+    r.stdin.write(':frobnicate\r');
+    const frame = await frameContaining(r, 'unknown command ":frobnicate"');
+    expect(frame.split('\n').at(-1)).toMatch(/^unknown command ":frobnicate"/);
+    // The notice goes with the next key.
+    r.stdin.write('j');
+    await frameContaining(r, 'j/k move');
+  });
+
+  it('? lists every binding of the key map with its keys, and esc closes it', async () => {
+    const { r } = await start();
+    r.stdin.write('?');
+    const frame = await frameContaining(r, 'keys (esc or ? closes)');
+    for (const binding of KEYMAP) expect(lineWith(frame, binding.help)).toContain(binding.keys.join(' / '));
+    r.stdin.write(KEYS.esc);
+    await frameContaining(r, 'a-00');
+    r.stdin.write('?');
+    await frameContaining(r, 'keys (esc or ? closes)');
+    r.stdin.write('?');
+    await frameContaining(r, 'a-00');
+  });
+
+  it('tab and shift-tab move the focus mark between panes', async () => {
+    const { r, store } = await start();
+    expect(await frameContaining(r, '▸ pods')).not.toContain('▸ metrics');
+    r.stdin.write(KEYS.tab);
+    await frameContaining(r, '▸ metrics');
+    for (const pane of ['chat', 'findings', 'approvals', 'pods']) {
+      r.stdin.write(KEYS.tab);
+      await vi.waitFor(() => expect(store.getState().ui.focus).toBe(pane));
+    }
+    r.stdin.write(KEYS.shiftTab);
+    await frameContaining(r, '▸ approvals');
+  });
+
+  it('a and r say there is no recommendation to act on yet', async () => {
+    const { r } = await start();
+    for (const key of ['a', 'r']) {
+      r.stdin.write(key);
+      await frameContaining(r, 'no recommendation selected');
+      r.stdin.write('j');
+      await frameContaining(r, 'j/k move');
+    }
+  });
+
+  it.each([
+    ['q', 'q'],
+    ['ctrl-c', KEYS.ctrlC],
+    [':q', ':q\r'],
+  ])('%s quits', async (_, keys) => {
+    const onQuit = vi.fn();
+    const { r } = await start({ onQuit });
+    r.stdin.write(keys);
+    await vi.waitFor(() => expect(onQuit).toHaveBeenCalledOnce());
+  });
+});
+
+describe('the status bar', () => {
+  it('names the context, the namespace, the connection state, the last event age and the chat slot', async () => {
+    const store = storeWith(manyPods(), 'shop');
+    store.getState().setConnection({ lastEventAt: Date.now() - 5_000 });
+    rendered = renderCockpit(store, { width: 100, height: 24 }, { chatBackend: 'offline' });
+    const frame = await frameContaining(rendered, 'a-00');
+    expect(frame.split('\n')[0]).toMatch(
+      /^aiops-tui · ctx test-ctx · ns shop · connected · last event [56]s ago · chat: offline$/,
+    );
+  });
+
+  it('says "all namespaces" and keeps the connection state in sight at 80 columns', async () => {
+    const store = storeWith(manyPods());
+    store.getState().setConnection({ status: 'reconnecting' });
+    rendered = renderCockpit(store, { width: 80, height: 24 });
+    const frame = await frameContaining(rendered, 'a-00');
+    expect(frame.split('\n')[0]).toMatch(
+      /^ctx test-ctx · all namespaces · reconnecting · last event \ds ago/,
+    );
+  });
+});
+
+describe('the help overlay on a short terminal', () => {
+  it('flows the bindings into two columns at 60×16 instead of drawing lines over each other', async () => {
+    rendered = renderCockpit(storeWith([]), { width: 60, height: 16 });
+    rendered.stdin.write('?');
+    const frame = await frameContaining(rendered, 'keys (esc or ? closes)');
+    expect(frame.split('\n')).toHaveLength(16);
+    for (const binding of KEYMAP) expect(frame).toContain(binding.keys.join(' / '));
+    expect(lineWith(frame, 'shift-tab')).toMatch(/shift-tab .*… +: +command/);
+  });
+});
