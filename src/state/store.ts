@@ -40,6 +40,7 @@ export function initialState(
     forbidden: {},
     synced: {},
     metrics: { available: undefined, containers: new Map(), nodes: new Map() },
+    auditFigures: undefined,
     ui: {
       focus: 'pods',
       selectedPodKey: undefined,

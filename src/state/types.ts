@@ -1,6 +1,7 @@
 // What the cockpit knows, in one place. Services (src/cluster, src/assistants, src/analysis,
 // src/workflow) write it through the store's actions; views only read it.
 import type { CoreV1Event, V1Deployment, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Figures } from '../audit/metrics.js';
 
 /** Objects of one kind keyed by `namespace/name` (cluster-scoped: `name`). */
 export type ObjectMap<T> = ReadonlyMap<string, T>;
@@ -71,5 +72,7 @@ export interface CockpitState {
   /** Kinds whose initial list has arrived (a pane shows "loading" until then). */
   synced: Partial<Record<WatchedKind, boolean>>;
   metrics: MetricsState;
+  /** MTTD, MTTR, approval latency … computed from the PHRs; undefined until read. */
+  auditFigures: Figures | undefined;
   ui: UiState;
 }

@@ -5,6 +5,7 @@ import type { ReactNode } from 'react';
 import type { PaneId } from '../state/types.js';
 import { useCockpit, useCockpitStore } from './context.js';
 import { Footer } from './Footer.js';
+import { FiguresOverlay } from './FiguresOverlay.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { handleKey } from './input.js';
 import { specialKey } from './keymap.js';
@@ -118,6 +119,8 @@ export function App({ width, height, onNamespaceChange, onQuit, chatBackend }: A
       <StatusBar width={width} chatBackend={chatBackend} />
       {overlay === 'help' ? (
         <HelpOverlay width={width} height={at.body} />
+      ) : overlay === 'report' ? (
+        <FiguresOverlay width={width} height={at.body} />
       ) : (
         <Box flexDirection={at.wide ? 'row' : 'column'} height={at.body}>
           <PodsPane {...at.pods} focused={focus === 'pods'} />

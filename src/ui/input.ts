@@ -72,6 +72,8 @@ function runCommand(ctx: InputContext, command: Command): void {
       return ctx.quit();
     case 'help':
       return state.setUi({ overlay: ui.overlay === 'help' ? 'none' : 'help' });
+    case 'figures':
+      return state.setUi({ overlay: ui.overlay === 'report' ? 'none' : 'report' });
     case 'back':
       if (ui.overlay !== 'none') return state.setUi({ overlay: 'none' });
       return state.setUi({ filter: '' });

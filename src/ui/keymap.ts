@@ -14,6 +14,7 @@ export type Command =
   | 'command'
   | 'sort'
   | 'help'
+  | 'figures'
   | 'back'
   | 'approve'
   | 'rollback'
@@ -38,6 +39,7 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'command', keys: [':'], help: 'command line: :ns NAME, :ns all, :sort KEY, :q' },
   { command: 'sort', keys: ['s'], help: 'cycle the sort key (name, status, restarts, cpu, mem)' },
   { command: 'help', keys: ['?'], help: 'show or hide this help' },
+  { command: 'figures', keys: ['m'], help: 'audit figures from the PHRs: MTTD, MTTR, approval latency' },
   { command: 'back', keys: ['esc'], help: 'close the overlay, clear the filter' },
   { command: 'approve', keys: ['a'], help: 'approve the selected recommendation' },
   { command: 'rollback', keys: ['r'], help: 'roll back the selected executed recommendation' },

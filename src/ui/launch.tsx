@@ -3,6 +3,10 @@
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openHistory } from '../audit/history.js';
+import { computeFigures } from '../audit/metrics.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
 import { loadConnection, preflight } from '../cluster/connect.js';
 import { parseDuration } from '../sim/usage.js';
@@ -11,7 +15,7 @@ import { parseDuration } from '../sim/usage.js';
 const DEMO_SPEED = 10;
 
 export const COCKPIT_USAGE =
-  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--demo [--speed X]] [--no-color]';
+  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--demo [--speed X]] [--no-color]';
 
 export async function cockpitMain(argv: string[]): Promise<number> {
   let values;
@@ -27,6 +31,7 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         demo: { type: 'boolean' },
         speed: { type: 'string' },
         'no-color': { type: 'boolean' },
+        'history-dir': { type: 'string', default: 'history' },
       },
       strict: true,
       allowPositionals: false,
@@ -70,7 +75,7 @@ export async function cockpitMain(argv: string[]): Promise<number> {
       allNamespaces: values['all-namespaces'] ?? (sim !== undefined && values.namespace === undefined),
     });
     await preflight(connection);
-    return await runFullScreen(connection, metricsIntervalMs, await ui);
+    return await runFullScreen(connection, metricsIntervalMs, values['history-dir'], await ui);
   } finally {
     await sim?.close();
   }
@@ -80,14 +85,30 @@ function loadUi() {
   return Promise.all([import('ink'), import('./App.js'), import('./context.js'), import('./fullscreen.js')]);
 }
 
+/** How often the audit figures are re-read from the PHRs while the cockpit runs. */
+const FIGURES_REFRESH_MS = 30_000;
+
 async function runFullScreen(
   connection: ReturnType<typeof loadConnection>,
   metricsIntervalMs: number,
+  historyDir: string,
   [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
     ReturnType<typeof loadUi>
   >,
 ): Promise<number> {
   const data = startCockpitData(connection, metricsIntervalMs);
+  const readFigures = (): void => {
+    // Read only a trail that exists: launching the cockpit creates no directories.
+    if (!existsSync(join(historyDir, 'prompts'))) return;
+    try {
+      data.store.setState({ auditFigures: computeFigures(openHistory(historyDir).list()) });
+    } catch {
+      // An unreadable record is `phr verify`'s to report; the overlay keeps the last figures.
+    }
+  };
+  readFigures();
+  const figuresTimer = setInterval(readFigures, FIGURES_REFRESH_MS);
+  figuresTimer.unref();
   let exitCode = 0;
   const screen = enterFullScreen(process.stdout, (signal) => {
     // As a shell reports a process killed by a signal: 128 + its number.
@@ -114,6 +135,7 @@ async function runFullScreen(
   try {
     await app.waitUntilExit();
   } finally {
+    clearInterval(figuresTimer);
     data.stop();
     screen.leave();
     process.off('uncaughtException', crash);

@@ -1,6 +1,7 @@
 // The key map drives the cockpit: movement, filter, sort, the `:` command line, help, focus and
 // quit, including keys typed faster than a frame (they arrive as one input).
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { computeFigures } from '../../src/audit/metrics.js';
 import { KEYMAP } from '../../src/ui/keymap.js';
 import { frameContaining, lineWith, makePod, renderCockpit, storeWith, type Rendered } from './harness.js';
 
@@ -191,6 +192,48 @@ describe('the help overlay on a short terminal', () => {
     const frame = await frameContaining(rendered, 'keys (esc or ? closes)');
     expect(frame.split('\n')).toHaveLength(16);
     for (const binding of KEYMAP) expect(frame).toContain(binding.keys.join(' / '));
-    expect(lineWith(frame, 'shift-tab')).toMatch(/shift-tab .*… +: +command/);
+    expect(lineWith(frame, 'shift-tab')).toMatch(/shift-tab .*… +s +cycle/);
+  });
+});
+
+describe('the audit figures overlay', () => {
+  it('m shows the figures computed from the PHRs, esc closes it', async () => {
+    const store = storeWith([makePod('todo', 'frontend-1')]);
+    store.setState({
+      auditFigures: computeFigures([
+        {
+          ...{
+            id: '00001-x',
+            seq: 1,
+            title: 'x',
+            type: 'diagnosis',
+            tier: 'low',
+            status: 'validated',
+            source: 't',
+          },
+          ...{
+            target: null,
+            runbook: null,
+            approvers: ['a'],
+            metrics: {},
+            events: 3,
+            created: '2026-11-20T10:00:00.000Z',
+          },
+          ...{ prev_hash: 'genesis', genesis_hash: 'g', hash: 'h' },
+          timestamps: {
+            failure_started: '2026-11-20T10:00:00.000Z',
+            detected: '2026-11-20T10:00:12.000Z',
+            validated: '2026-11-20T10:02:00.000Z',
+          },
+        },
+      ]),
+    });
+    rendered = renderCockpit(store, { width: 100, height: 30 });
+    rendered.stdin.write('m');
+    const frame = await frameContaining(rendered, 'audit figures from the PHRs');
+    expect(frame).toMatch(/MTTD\s+p50 12 s, p95 12 s \(n=1\)/);
+    expect(frame).toMatch(/MTTR\s+p50 120 s/);
+    rendered.stdin.write('\x1b');
+    await frameContaining(rendered, 'frontend-1');
   });
 });
