@@ -40,6 +40,7 @@ export function initialState(
     forbidden: {},
     synced: {},
     metrics: { available: undefined, containers: new Map(), nodes: new Map() },
+    findings: [],
     auditFigures: undefined,
     ui: {
       focus: 'pods',
@@ -49,6 +50,7 @@ export function initialState(
       sortBy: 'name',
       overlay: 'none',
       commandLine: undefined,
+      selectedFindingId: undefined,
       notice: undefined,
     },
   };

@@ -1,6 +1,7 @@
 // What the cockpit knows, in one place. Services (src/cluster, src/assistants, src/analysis,
 // src/workflow) write it through the store's actions; views only read it.
 import type { CoreV1Event, V1Deployment, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Finding } from '../analysis/types.js';
 import type { Figures } from '../audit/metrics.js';
 
 /** Objects of one kind keyed by `namespace/name` (cluster-scoped: `name`). */
@@ -56,6 +57,8 @@ export interface UiState {
   overlay: Overlay;
   /** Text of the `:` command line while it is open; undefined when closed. */
   commandLine: string | undefined;
+  /** The finding the findings pane has selected (and `enter` opens). */
+  selectedFindingId: string | undefined;
   /** One-line feedback (e.g. an unknown `:` command), cleared on the next key. */
   notice: string | undefined;
 }
@@ -72,6 +75,8 @@ export interface CockpitState {
   /** Kinds whose initial list has arrived (a pane shows "loading" until then). */
   synced: Partial<Record<WatchedKind, boolean>>;
   metrics: MetricsState;
+  /** Built-in (and kagent) findings, most severe first, kept current by the findings service. */
+  findings: readonly Finding[];
   /** MTTD, MTTR, approval latency … computed from the PHRs; undefined until read. */
   auditFigures: Figures | undefined;
   ui: UiState;

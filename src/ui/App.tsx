@@ -6,6 +6,8 @@ import type { PaneId } from '../state/types.js';
 import { useCockpit, useCockpitStore } from './context.js';
 import { Footer } from './Footer.js';
 import { FiguresOverlay } from './FiguresOverlay.js';
+import { FindingDetail } from './FindingDetail.js';
+import { FindingsPane } from './FindingsPane.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { handleKey } from './input.js';
 import { specialKey } from './keymap.js';
@@ -41,10 +43,7 @@ const SIDE_PANES: { id: PaneId; view(frame: Frame): ReactNode }[] = [
     id: 'chat',
     view: (f) => <ReservedPane title="chat" purpose="ask kubectl-ai or the offline assistant" {...f} />,
   },
-  {
-    id: 'findings',
-    view: (f) => <ReservedPane title="findings" purpose="analyzer and kagent findings" {...f} />,
-  },
+  { id: 'findings', view: (f) => <FindingsPane {...f} /> },
   {
     id: 'approvals',
     view: (f) => <ReservedPane title="approvals" purpose="recommendations awaiting a decision" {...f} />,
@@ -58,7 +57,7 @@ function layout(width: number, height: number) {
   const body = height - 2;
   if (width >= WIDE) {
     const sideWidth = Math.max(44, Math.min(64, width - PODS_WANT));
-    const paneHeight = Math.max(3, Math.min(6, Math.floor((body - 10) / SIDE_PANES.length)));
+    const paneHeight = Math.max(3, Math.min(10, Math.floor((body - 10) / SIDE_PANES.length)));
     return {
       wide: true,
       body,
@@ -119,6 +118,8 @@ export function App({ width, height, onNamespaceChange, onQuit, chatBackend }: A
       <StatusBar width={width} chatBackend={chatBackend} />
       {overlay === 'help' ? (
         <HelpOverlay width={width} height={at.body} />
+      ) : overlay === 'detail' ? (
+        <FindingDetail width={width} height={at.body} />
       ) : overlay === 'report' ? (
         <FiguresOverlay width={width} height={at.body} />
       ) : (

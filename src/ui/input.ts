@@ -16,8 +16,16 @@ export interface InputContext {
   onNamespaceChange(namespace: string | undefined): void;
 }
 
+/** Moves the selection of the focused list: findings when that pane has focus, else pods. */
 function moveSelection(ctx: InputContext, to: (index: number, count: number) => number): void {
   const state = ctx.store.getState();
+  if (state.ui.focus === 'findings') {
+    const ids = state.findings.map((f) => f.id);
+    if (ids.length === 0) return;
+    const current = Math.max(0, ids.indexOf(state.ui.selectedFindingId ?? ''));
+    state.setUi({ selectedFindingId: ids[Math.max(0, Math.min(ids.length - 1, to(current, ids.length)))] });
+    return;
+  }
   const rows = podRows(state, Date.now(), state.ui.filter, state.ui.sortBy);
   if (rows.length === 0) return;
   const current = Math.max(
@@ -72,6 +80,9 @@ function runCommand(ctx: InputContext, command: Command): void {
       return ctx.quit();
     case 'help':
       return state.setUi({ overlay: ui.overlay === 'help' ? 'none' : 'help' });
+    case 'open':
+      if (ui.focus === 'findings' && ui.selectedFindingId) return state.setUi({ overlay: 'detail' });
+      return;
     case 'figures':
       return state.setUi({ overlay: ui.overlay === 'report' ? 'none' : 'report' });
     case 'back':

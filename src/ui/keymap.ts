@@ -15,6 +15,7 @@ export type Command =
   | 'sort'
   | 'help'
   | 'figures'
+  | 'open'
   | 'back'
   | 'approve'
   | 'rollback'
@@ -39,6 +40,7 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'command', keys: [':'], help: 'command line: :ns NAME, :ns all, :sort KEY, :q' },
   { command: 'sort', keys: ['s'], help: 'cycle the sort key (name, status, restarts, cpu, mem)' },
   { command: 'help', keys: ['?'], help: 'show or hide this help' },
+  { command: 'open', keys: ['enter'], help: 'open the selected finding: evidence, fix, runbook' },
   { command: 'figures', keys: ['m'], help: 'audit figures from the PHRs: MTTD, MTTR, approval latency' },
   { command: 'back', keys: ['esc'], help: 'close the overlay, clear the filter' },
   { command: 'approve', keys: ['a'], help: 'approve the selected recommendation' },

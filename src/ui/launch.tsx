@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { startFindingsService } from '../analysis/findings-service.js';
 import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
@@ -97,6 +98,7 @@ async function runFullScreen(
   >,
 ): Promise<number> {
   const data = startCockpitData(connection, metricsIntervalMs);
+  const findings = startFindingsService(data.store);
   const readFigures = (): void => {
     // Read only a trail that exists: launching the cockpit creates no directories.
     if (!existsSync(join(historyDir, 'prompts'))) return;
@@ -136,6 +138,7 @@ async function runFullScreen(
     await app.waitUntilExit();
   } finally {
     clearInterval(figuresTimer);
+    findings.stop();
     data.stop();
     screen.leave();
     process.off('uncaughtException', crash);

@@ -172,6 +172,8 @@ describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
       'the wide layout with usage',
     );
     expect(frame).toMatch(/NODE/);
+    // The demo's crash loop reaches the findings pane by itself.
+    await waitForScreen((s) => /✖ backend is crash-looping/.test(s), 'the crash-loop finding', 30_000);
     await tmux('send-keys', '-t', 'cockpit', 'C-c');
     expect((await exitStatus()).exit).toBe('exit 0');
   }, 60_000);

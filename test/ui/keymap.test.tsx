@@ -237,3 +237,31 @@ describe('the audit figures overlay', () => {
     await frameContaining(rendered, 'frontend-1');
   });
 });
+
+describe('the findings pane', () => {
+  it('lists findings most severe first; tab to it, j moves, enter opens the detail', async () => {
+    const { startFindingsService } = await import('../../src/analysis/findings-service.js');
+    const crashing = makePod('todo', 'backend-abc12-x1', { status: 'CrashLoopBackOff', restarts: 4 });
+    const store = storeWith([crashing, makePod('todo', 'frontend-def34-y1')]);
+    const service = startFindingsService(store);
+    store
+      .getState()
+      .applyChanges(
+        [{ kind: 'pods', type: 'upsert', key: 'todo/backend-abc12-x1', object: crashing }],
+        Date.now(),
+      );
+    try {
+      rendered = renderCockpit(store, { width: 200, height: 60 });
+      const frame = await frameContaining(rendered, 'app is crash-looping');
+      expect(lineWith(frame, 'findings (')).toMatch(/findings \(\d+\) 1 critical/);
+      rendered.stdin.write('\t\t\t');
+      await frameContaining(rendered, '▸ findings');
+      rendered.stdin.write('\r');
+      const detail = await frameContaining(rendered, '(esc closes)');
+      expect(detail).toMatch(/critical · pod\/todo\/backend-abc12-x1 · built-in/);
+      expect(detail).toContain('runbook: runbooks/crashloopbackoff.md');
+    } finally {
+      service.stop();
+    }
+  });
+});

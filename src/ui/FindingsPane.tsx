@@ -1,0 +1,66 @@
+// The findings pane: the analyzers' (and kagent's) findings, most severe first, one line each.
+import { Text } from 'ink';
+import type { Finding, Severity } from '../analysis/types.js';
+import { humanDuration } from '../cluster/kube-format.js';
+import { useCockpit } from './context.js';
+import { Pane } from './Pane.js';
+import { useNow } from './useNow.js';
+
+export const SEVERITY_MARK: Record<Severity, { mark: string; color: string }> = {
+  critical: { mark: '✖', color: 'red' },
+  warning: { mark: '▲', color: 'yellow' },
+  info: { mark: '●', color: 'blue' },
+};
+
+function counts(findings: readonly Finding[]): string {
+  const n = { critical: 0, warning: 0, info: 0 };
+  for (const f of findings) n[f.severity]++;
+  return `${n.critical} critical · ${n.warning} warning · ${n.info} info`;
+}
+
+export function FindingsPane({
+  width,
+  height,
+  focused,
+}: {
+  width: number;
+  height: number;
+  focused: boolean;
+}) {
+  const findings = useCockpit((s) => s.findings);
+  const selected = useCockpit((s) => s.ui.selectedFindingId);
+  const skew = useCockpit((s) => s.connection.clockSkewMs ?? 0);
+  const now = useNow(5_000) + skew;
+  const room = Math.max(0, height - 3);
+  const index = Math.max(
+    0,
+    findings.findIndex((f) => f.id === selected),
+  );
+  const start = Math.max(0, Math.min(index - Math.floor(room / 2), findings.length - room));
+  return (
+    <Pane
+      title={`findings (${findings.length}) ${counts(findings)}`}
+      width={width}
+      height={height}
+      focused={focused}
+    >
+      {findings.length === 0 ? (
+        <Text color="gray">no findings</Text>
+      ) : (
+        findings.slice(start, start + room).map((f) => {
+          const { mark, color } = SEVERITY_MARK[f.severity];
+          const isSelected = f.id === selected && focused;
+          return (
+            <Text key={f.id} wrap="truncate" inverse={isSelected}>
+              <Text color={color}>{mark}</Text>
+              {isSelected ? '›' : ' '}
+              {f.title} · {f.resource.kind.toLowerCase()} {f.resource.name} ·{' '}
+              {humanDuration(Math.max(0, now - f.firstSeen))}
+              {f.source === 'kagent' ? ' · kagent' : ''}
+            </Text>
+          );
+        })
+      )}
+    </Pane>
+  );
+}
