@@ -6,6 +6,9 @@ import { CliError, describeError } from '../cli-errors.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFindingsService } from '../analysis/findings-service.js';
+import { createKagentProvider } from '../analysis/kagent/provider.js';
+import { scheduleKagent } from '../analysis/kagent/scheduler.js';
+import { startReportScheduler } from '../analysis/report-scheduler.js';
 import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
@@ -16,7 +19,7 @@ import { parseDuration } from '../sim/usage.js';
 const DEMO_SPEED = 10;
 
 export const COCKPIT_USAGE =
-  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--demo [--speed X]] [--no-color]';
+  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--kagent-url URL [--kagent-agent NS/NAME]] [--demo [--speed X]] [--no-color]';
 
 export async function cockpitMain(argv: string[]): Promise<number> {
   let values;
@@ -33,6 +36,8 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         speed: { type: 'string' },
         'no-color': { type: 'boolean' },
         'history-dir': { type: 'string', default: 'history' },
+        'kagent-url': { type: 'string' },
+        'kagent-agent': { type: 'string', default: 'kagent/k8s-agent' },
       },
       strict: true,
       allowPositionals: false,
@@ -55,6 +60,11 @@ export async function cockpitMain(argv: string[]): Promise<number> {
       `--metrics-interval must be a duration of at least 1s, like 15s (got "${values['metrics-interval']}")`,
     );
   if (values.speed !== undefined && !values.demo) throw new CliError('--speed only applies with --demo');
+  if (values['kagent-url'] !== undefined && !URL.canParse(values['kagent-url'])) {
+    throw new CliError(
+      `--kagent-url must be a URL like http://kagent-controller.kagent:8083 (got "${values['kagent-url']}")`,
+    );
+  }
   if (!process.stdin.isTTY)
     throw new CliError('stdin is not a terminal (the cockpit needs one; for scripts use aiops-tui analyze)');
   // Ink's colours come from chalk, which honours FORCE_COLOR but not NO_COLOR (no-color.org):
@@ -76,7 +86,16 @@ export async function cockpitMain(argv: string[]): Promise<number> {
       allNamespaces: values['all-namespaces'] ?? (sim !== undefined && values.namespace === undefined),
     });
     await preflight(connection);
-    return await runFullScreen(connection, metricsIntervalMs, values['history-dir'], await ui);
+    return await runFullScreen(
+      connection,
+      {
+        metricsIntervalMs,
+        historyDir: values['history-dir'],
+        kagentUrl: values['kagent-url'],
+        kagentAgent: values['kagent-agent'],
+      },
+      await ui,
+    );
   } finally {
     await sim?.close();
   }
@@ -89,16 +108,35 @@ function loadUi() {
 /** How often the audit figures are re-read from the PHRs while the cockpit runs. */
 const FIGURES_REFRESH_MS = 30_000;
 
+/** How often kagent is asked for its analyses. */
+const KAGENT_INTERVAL_MS = 5 * 60_000;
+
+interface CockpitOptions {
+  metricsIntervalMs: number;
+  historyDir: string;
+  kagentUrl: string | undefined;
+  kagentAgent: string;
+}
+
 async function runFullScreen(
   connection: ReturnType<typeof loadConnection>,
-  metricsIntervalMs: number,
-  historyDir: string,
+  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent }: CockpitOptions,
   [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
     ReturnType<typeof loadUi>
   >,
 ): Promise<number> {
   const data = startCockpitData(connection, metricsIntervalMs);
   const findings = startFindingsService(data.store);
+  const reports = startReportScheduler(data.store, join(historyDir, 'reports'));
+  const kagent = kagentUrl
+    ? scheduleKagent(
+        createKagentProvider({ url: kagentUrl, agent: kagentAgent, namespace: connection.namespace }),
+        {
+          intervalMs: KAGENT_INTERVAL_MS,
+          onFindings: (f) => findings.report('kagent', f),
+        },
+      )
+    : undefined;
   const readFigures = (): void => {
     // Read only a trail that exists: launching the cockpit creates no directories.
     if (!existsSync(join(historyDir, 'prompts'))) return;
@@ -139,6 +177,8 @@ async function runFullScreen(
   } finally {
     clearInterval(figuresTimer);
     findings.stop();
+    reports.stop();
+    void kagent?.stop();
     data.stop();
     screen.leave();
     process.off('uncaughtException', crash);
