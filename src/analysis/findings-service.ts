@@ -1,14 +1,18 @@
 // Findings kept current in the cockpit: every store change to what the analyzers read (pods,
-// workloads, events, usage) schedules one analysis a moment later, so a pod failure seen in a
-// watch event is a finding on screen within a second (MTTD), with no polling.
+// workloads, events, usage) schedules an analysis, so a pod failure seen in a watch event is a
+// finding on screen within a second (MTTD), with no polling.
 import type { CockpitStore } from '../state/store.js';
 import { analyze } from './analyze.js';
 import { snapshotFromState } from './snapshot.js';
 import { FindingsTracker } from './tracker.js';
 import type { Finding, FindingSource } from './types.js';
 
-/** Changes arriving in a burst are analysed once, this long after the first of them. */
-export const ANALYSIS_DELAY_MS = 200;
+/**
+ * At most one analysis per interval: a change after a quiet spell is analysed at once (the
+ * batcher already gathered its burst), a stream of changes twice a second, so churn on a large
+ * cluster does not keep the event loop busy with analysis.
+ */
+export const ANALYSIS_INTERVAL_MS = 500;
 
 export interface FindingsService {
   /** Findings from another source (kagent) replace that source's previous ones. */
@@ -19,6 +23,7 @@ export interface FindingsService {
 export function startFindingsService(store: CockpitStore, now: () => number = Date.now): FindingsService {
   const tracker = new FindingsTracker();
   let timer: NodeJS.Timeout | undefined;
+  let lastRun = -Infinity;
   const publish = (findings: Finding[]): void => {
     const state = store.getState();
     const selected = state.ui.selectedFindingId;
@@ -32,6 +37,7 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
   };
   const run = (): void => {
     timer = undefined;
+    lastRun = Date.now();
     const state = store.getState();
     const at = now() + (state.connection.clockSkewMs ?? 0);
     publish(tracker.update('built-in', analyze(snapshotFromState(state, at)), at));
@@ -43,7 +49,7 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
       state.replicaSets !== previous.replicaSets ||
       state.events !== previous.events ||
       state.metrics !== previous.metrics;
-    if (inputs) timer ??= setTimeout(run, ANALYSIS_DELAY_MS);
+    if (inputs) timer ??= setTimeout(run, Math.max(0, lastRun + ANALYSIS_INTERVAL_MS - Date.now()));
   });
   return {
     report(source, findings) {

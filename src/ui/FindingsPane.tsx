@@ -36,7 +36,8 @@ export function FindingsPane({
     0,
     findings.findIndex((f) => f.id === selected),
   );
-  const start = Math.max(0, Math.min(index - Math.floor(room / 2), findings.length - room));
+  // Unfocused, the pane shows the most severe findings; focused, the window follows the selection.
+  const start = focused ? Math.max(0, Math.min(index - Math.floor(room / 2), findings.length - room)) : 0;
   return (
     <Pane
       title={`findings (${findings.length}) ${counts(findings)}`}

@@ -1,7 +1,7 @@
 // Findings follow the store: a pod turning to CrashLoopBackOff in a watch batch is a finding
 // within the analysis delay, and a recovered pod's finding leaves the list.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ANALYSIS_DELAY_MS, startFindingsService } from '../../src/analysis/findings-service.js';
+import { startFindingsService } from '../../src/analysis/findings-service.js';
 import { createCockpitStore, initialState } from '../../src/state/store.js';
 
 let stop: (() => void) | undefined;
@@ -60,7 +60,6 @@ describe('the findings service', () => {
     });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(1000);
-    expect(elapsed).toBeGreaterThanOrEqual(ANALYSIS_DELAY_MS - 5);
     const finding = store.getState().findings.find((f) => f.severity === 'critical')!;
     expect(finding.title).toMatch(/crash-looping/);
     expect(store.getState().ui.selectedFindingId).toBeDefined();
