@@ -10,12 +10,16 @@ import { clone, type KubeObject } from './objects.js';
 import { deletePod } from './pods.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
 import { applyPatch, patchTypeOf } from './patch.js';
+import { decodeProtobuf, isProtobuf } from './protobuf.js';
 import { RESOURCE_TYPES, apiVersionOf, typeKey, type ResourceType } from './resources.js';
-import { fieldMatcher, labelMatcher, type Matcher } from './selectors.js';
+import { ListPager } from './paging.js';
+import { serveLog } from './podlog.js';
+import { fieldMatcher, labelMatcher } from './selectors.js';
 import { badRequest, fail, methodNotAllowed, notFoundPath, statusOf, type Status } from './status.js';
-import { StoreError } from './store.js';
+import { notFound, StoreError } from './store.js';
 import { toTable, wantsTable, type IncludeObject } from './tables.js';
 import { validateObject } from './validate.js';
+import { serveWatch } from './watch.js';
 
 /** A request the simulated RBAC refuses; omitted fields match anything. */
 export interface DenyRule {
@@ -80,7 +84,7 @@ function sendStatus(res: ServerResponse, status: Status): void {
   sendJson(res, status.code, status);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -88,19 +92,19 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) fail(413, 'RequestEntityTooLarge', 'the request body is too large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-function parseBody(text: string, contentType: string | undefined): unknown {
-  if (/protobuf|cbor/.test(contentType ?? '')) {
-    // kubectl's typed clients (create <type>, autoscale, expose) send protobuf since client-go
-    // 1.31; the simulator decodes JSON and YAML only, and says what works instead.
+function parseBody(body: Buffer, contentType: string | undefined): unknown {
+  if (isProtobuf(contentType)) return decodeProtobuf(body);
+  if (/cbor/.test(contentType ?? '')) {
     fail(
       415,
       'UnsupportedMediaType',
-      `the simulator accepts application/json and application/yaml bodies only, not ${contentType}; use kubectl apply -f or kubectl create -f`,
+      `the simulator accepts JSON, YAML and protobuf bodies, not ${contentType}; use kubectl apply -f or kubectl create -f`,
     );
   }
+  const text = body.toString('utf8');
   if (!text.trim()) fail(400, 'BadRequest', 'the request body is empty');
   try {
     return /yaml/.test(contentType ?? '') ? parseYaml(text) : JSON.parse(text);
@@ -152,9 +156,10 @@ export interface ApiServer {
 }
 
 export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): ApiServer {
-  const { store, clock, logs } = ctx;
+  const { store, clock } = ctx;
   let deny = initialDeny;
   const streams = new Set<ServerResponse>();
+  const pager = new ListPager();
 
   function checkDenied(verb: string, r: Route): void {
     const namespace = r.namespace;
@@ -192,42 +197,20 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
   }
 
   function handleList(r: Route, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
-    let items = listMatching(r, query);
-    const limit = Number(query.get('limit') ?? 0);
-    const token = query.get('continue');
-    const rv = String(store.resourceVersion);
-    if (token) {
-      let after: string;
-      try {
-        after = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')).after;
-        if (typeof after !== 'string') throw new Error('bad token');
-      } catch {
-        fail(
-          400,
-          'BadRequest',
-          'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
-        );
-      }
-      items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > after);
-    }
-    let continueToken: string | undefined;
-    let remaining: number | undefined;
-    if (limit > 0 && items.length > limit) {
-      remaining = items.length - limit;
-      items = items.slice(0, limit);
-      const last = items[items.length - 1]!;
-      continueToken = Buffer.from(
-        JSON.stringify({ after: `${last.metadata.namespace ?? ''}/${last.metadata.name}` }),
-      ).toString('base64url');
-    }
+    const page = pager.page(
+      () => listMatching(r, query),
+      String(store.resourceVersion),
+      Number(query.get('limit') ?? 0),
+      query.get('continue'),
+    );
     if (wantsTable(req.headers.accept)) {
       sendJson(
         res,
         200,
-        toTable(r.type.kind, items, {
+        toTable(r.type.kind, page.items, {
           includeObject: includeObjectOf(query),
-          resourceVersion: rv,
-          continueToken,
+          resourceVersion: page.resourceVersion,
+          continueToken: page.continueToken,
           now: clock.now(),
         }),
       );
@@ -237,129 +220,35 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
       kind: r.type.listKind,
       apiVersion: apiVersionOf(r.type),
       metadata: {
-        resourceVersion: rv,
-        ...(continueToken ? { continue: continueToken, remainingItemCount: remaining } : {}),
+        resourceVersion: page.resourceVersion,
+        ...(page.continueToken
+          ? { continue: page.continueToken, remainingItemCount: page.remainingItemCount }
+          : {}),
       },
-      items,
+      items: page.items,
     });
   }
 
   function handleWatch(r: Route, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
     const byLabel = labelMatcher(query.get('labelSelector'));
     const byField = fieldMatcher(query.get('fieldSelector'), r.type.kind);
-    const matches: Matcher = (o) => byLabel(o) && byField(o);
-    const table = wantsTable(req.headers.accept);
-    const includeObject = includeObjectOf(query);
-    let first = true;
-    const encode = (type: string, object: KubeObject): string => {
-      const payload = table
-        ? toTable(r.type.kind, [object], {
-            includeObject,
-            resourceVersion: object.metadata.resourceVersion ?? '',
-            withColumns: first,
-            now: clock.now(),
-          })
-        : object;
-      first = false;
-      return JSON.stringify({ type, object: payload }) + '\n';
-    };
-    const rvParam = query.get('resourceVersion');
-    const since = rvParam && rvParam !== '0' ? Number(rvParam) : undefined;
-    if (since !== undefined && !Number.isInteger(since))
-      fail(400, 'BadRequest', `invalid resource version: ${rvParam}`);
-
-    res.writeHead(200, {
-      'Content-Type': 'application/json',
-      'Transfer-Encoding': 'chunked',
-      'Cache-Control': 'no-cache',
-    });
-    res.flushHeaders();
-    streams.add(res);
-    let unsubscribe = (): void => {};
-    const end = (): void => {
-      unsubscribe();
-      streams.delete(res);
-      if (!res.writableEnded) res.end();
-    };
-    try {
-      if (since === undefined) for (const obj of listMatching(r, query)) res.write(encode('ADDED', obj));
-      unsubscribe = store.watch(r.key, { namespace: r.namespace, sinceResourceVersion: since }, (event) => {
-        if (matches(event.object)) res.write(encode(event.type, event.object));
-      });
-    } catch (error) {
-      res.write(JSON.stringify({ type: 'ERROR', object: statusOf(error) }) + '\n');
-      end();
-      return;
-    }
-    const timeout = Number(query.get('timeoutSeconds') ?? 0);
-    if (timeout > 0) setTimeout(end, timeout * 1000).unref();
-    req.on('close', end);
-    res.on('close', end);
-  }
-
-  function handleLog(r: Route, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
-    const pod = store.mustGet('pods', r.namespace, r.name!);
-    const names: string[] = (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
-    let container = query.get('container') ?? undefined;
-    if (!container) {
-      if (names.length !== 1) {
-        fail(
-          400,
-          'BadRequest',
-          `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`,
-        );
-      }
-      container = names[0]!;
-    }
-    if (!names.includes(container))
-      fail(400, 'BadRequest', `container ${container} is not valid for pod ${pod.metadata.name}`);
-    const previous = query.get('previous') === 'true';
-    const lines = logs.read(pod.metadata.namespace!, pod.metadata.name, container, previous);
-    if (!lines) {
-      if (previous)
-        fail(
-          400,
-          'BadRequest',
-          `previous terminated container "${container}" in pod "${pod.metadata.name}" not found`,
-        );
-      fail(
-        400,
-        'BadRequest',
-        `container "${container}" in pod "${pod.metadata.name}" is waiting to start: ContainerCreating`,
-      );
-    }
-    const timestamps = query.get('timestamps') === 'true';
-    const format = (l: { time: number; text: string }): string =>
-      `${
-        timestamps
-          ? new Date(l.time)
-              .toISOString()
-              .replace('Z', '000000Z')
-              .replace(/\.(\d{3})000000Z$/, '.$1000000Z') + ' '
-          : ''
-      }${l.text}\n`;
-    const sinceSeconds = Number(query.get('sinceSeconds') ?? 0);
-    let shown = sinceSeconds > 0 ? lines.filter((l) => l.time >= clock.now() - sinceSeconds * 1000) : lines;
-    const tail = query.get('tailLines');
-    if (tail !== null && Number(tail) >= 0) shown = Number(tail) === 0 ? [] : shown.slice(-Number(tail));
-    res.writeHead(200, { 'Content-Type': 'text/plain' });
-    for (const line of shown) res.write(format(line));
-    if (query.get('follow') !== 'true' || previous) {
-      res.end();
-      return;
-    }
-    streams.add(res);
-    const stop = logs.onAppend((ns, podName, c, line) => {
-      if (ns === pod.metadata.namespace && podName === pod.metadata.name && c === container)
-        res.write(format(line));
-    });
-    const end = (): void => {
-      stop();
-      streams.delete(res);
-      if (!res.writableEnded) res.end();
-    };
-    req.on('close', end);
-    res.on('close', end);
+    serveWatch(
+      ctx,
+      streams,
+      {
+        typeKey: r.key,
+        kind: r.type.kind,
+        apiVersion: apiVersionOf(r.type),
+        namespace: r.namespace,
+        matches: (o) => byLabel(o) && byField(o),
+        current: () => listMatching(r, query),
+        query,
+        table: wantsTable(req.headers.accept),
+        includeObject: includeObjectOf(query),
+      },
+      req,
+      res,
+    );
   }
 
   function scaleOf(obj: KubeObject): KubeObject {
@@ -383,8 +272,8 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
 
   /** The object a write produces, before it is stored: body for PUT, patched current for PATCH. */
   async function writeTarget(req: IncomingMessage, r: Route, current: KubeObject): Promise<KubeObject> {
-    const text = await readBody(req);
-    if (req.method === 'PUT') return asObject(parseBody(text, req.headers['content-type']));
+    const body = await readBody(req);
+    if (req.method === 'PUT') return asObject(parseBody(body, req.headers['content-type']));
     const type = patchTypeOf(req.headers['content-type']);
     if (!type) {
       fail(
@@ -393,7 +282,7 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
         `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
       );
     }
-    const patch = parseBody(text, type === 'apply' ? 'yaml' : 'json');
+    const patch = parseBody(body, type === 'apply' ? 'yaml' : 'json');
     return asObject(applyPatch(type, clone(current), patch));
   }
 
@@ -407,7 +296,19 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    const current = store.mustGet(r.key, r.namespace, r.name!);
+    const apply = req.method === 'PATCH' && patchTypeOf(req.headers['content-type']) === 'apply';
+    if (apply && !query.get('fieldManager'))
+      fail(400, 'BadRequest', 'PATCH /apply requires fieldManager to be set');
+    const current = store.get(r.key, r.namespace, r.name!);
+    if (!current) {
+      if (!apply || r.subresource) throw notFound(r.key, r.name!);
+      // Server-side apply creates what does not exist yet.
+      const obj = asObject(parseBody(await readBody(req), 'yaml'));
+      checkName(obj, r.name!);
+      obj.metadata.name = r.name!;
+      createObject(r, obj, query, res);
+      return;
+    }
     if (r.subresource === 'scale') {
       const scale = await writeTarget(req, r, scaleOf(current));
       const replicas = scale.spec?.replicas;
@@ -429,17 +330,7 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
       return;
     }
     let next = await writeTarget(req, r, current);
-    if (
-      next.metadata.name !== undefined &&
-      next.metadata.name !== '' &&
-      next.metadata.name !== current.metadata.name
-    ) {
-      fail(
-        400,
-        'BadRequest',
-        `the name of the object (${String(next.metadata.name)}) does not match the name on the URL (${current.metadata.name})`,
-      );
-    }
+    checkName(next, current.metadata.name);
     next.metadata.name = current.metadata.name;
     next.metadata.namespace = current.metadata.namespace;
     if (req.method === 'PATCH')
@@ -465,7 +356,11 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
   ): Promise<void> {
     if (r.name)
       fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-    const obj = asObject(parseBody(await readBody(req), req.headers['content-type']));
+    createObject(r, asObject(parseBody(await readBody(req), req.headers['content-type'])), query, res);
+  }
+
+  /** Stores a new object sent to a collection (POST) or applied to a missing name (apply). */
+  function createObject(r: Route, obj: KubeObject, query: URLSearchParams, res: ServerResponse): void {
     if (r.type.namespaced) {
       const ns = r.namespace;
       if (ns === undefined)
@@ -509,8 +404,10 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
-    const text = await readBody(req);
-    const options = (text.trim() ? asObject(parseBody(text, 'json')) : {}) as {
+    const body = await readBody(req);
+    const options = (
+      body.toString('utf8').trim() ? asObject(parseBody(body, req.headers['content-type'] ?? 'json')) : {}
+    ) as {
       gracePeriodSeconds?: number;
       propagationPolicy?: string;
     };
@@ -587,7 +484,7 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
     if (r.subresource === 'log') {
       if (method !== 'GET')
         fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-      handleLog(r, query, req, res);
+      serveLog(ctx, streams, r.namespace!, r.name!, query, req, res);
       return;
     }
     if (r.subresource === 'eviction') {
@@ -714,6 +611,17 @@ function discovery(path: string, segments: string[]): unknown {
   if (segments[0] === 'apis' && segments.length === 3)
     return apiResourceList(`${segments[1]}/${segments[2]}`);
   return undefined;
+}
+
+function checkName(obj: KubeObject, urlName: string): void {
+  const name = obj.metadata.name;
+  if (name !== undefined && name !== '' && name !== urlName) {
+    fail(
+      400,
+      'BadRequest',
+      `the name of the object (${String(name)}) does not match the name on the URL (${urlName})`,
+    );
+  }
 }
 
 function includeObjectOf(query: URLSearchParams): IncludeObject {

@@ -76,21 +76,53 @@ const QUERIES = [
   '?resourceVersion=abc&watch=true&timeoutSeconds=1',
   '?container=nope',
   '?tailLines=x',
+  '?watch=1&sendInitialEvents=true&allowWatchBookmarks=true&timeoutSeconds=1',
+  '?limit=1&continue=eyJpZCI6IngiLCJhZnRlciI6IiJ9',
+  '?limitBytes=7&timestamps=true',
+  '?fieldManager=fuzz',
 ];
 
-it('answers 1,500 random requests with Status or objects and keeps serving', async () => {
+it('answers 2,000 random requests with Status or objects and keeps serving', async () => {
   const random = prng(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const bytes = (n: number): Buffer =>
+    Buffer.from(Array.from({ length: Math.floor(random() * n) }, () => Math.floor(random() * 256)));
+  /** The k8s protobuf envelope of a type the decoder knows, around random bytes. */
+  const protobufNoise = (): Buffer => {
+    const [apiVersion, kind] = pick([
+      ['v1', 'Pod'],
+      ['apps/v1', 'Deployment'],
+      ['v1', 'ConfigMap'],
+    ]);
+    const typeMeta = Buffer.from([
+      0x0a,
+      apiVersion!.length,
+      ...Buffer.from(apiVersion!),
+      0x12,
+      kind!.length,
+      ...Buffer.from(kind!),
+    ]);
+    const raw = bytes(100);
+    return Buffer.concat([
+      Buffer.from('k8s\0'),
+      Buffer.from([0x0a, typeMeta.length]),
+      typeMeta,
+      Buffer.from([0x12, raw.length]),
+      raw,
+    ]);
+  };
   const statusCodes = new Set<number>();
-  for (let i = 0; i < 1500; i++) {
+  for (let i = 0; i < 2000; i++) {
     const depth = 1 + Math.floor(random() * 7);
     const path = '/' + Array.from({ length: depth }, () => pick(SEGMENTS)).join('/') + pick(QUERIES);
     const method = pick(METHODS);
-    const body = method === 'GET' || method === 'HEAD' ? undefined : pick(BODIES);
+    const protobuf = method !== 'GET' && method !== 'HEAD' && random() < 0.2;
+    const body =
+      method === 'GET' || method === 'HEAD' ? undefined : protobuf ? protobufNoise() : pick(BODIES);
     const response = await fetch(sim.url + path, {
       method,
       body,
-      headers: { 'Content-Type': pick(TYPES) },
+      headers: { 'Content-Type': protobuf ? 'application/vnd.kubernetes.protobuf' : pick(TYPES) },
       signal: AbortSignal.timeout(5000),
     });
     statusCodes.add(response.status);

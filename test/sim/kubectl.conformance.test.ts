@@ -201,9 +201,72 @@ describe('kubectl against the simulator', () => {
     await ok('scale', 'deployment/frontend', '-n', 'todo', '--replicas=1');
   });
 
-  it('create <type> (protobuf) is refused with what to do instead', async () => {
-    const result = await kubectl('create', 'namespace', 'extra');
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain('use kubectl apply -f or kubectl create -f');
+  it('typed commands send protobuf: create namespace/configmap/deployment, run and expose', async () => {
+    expect(await ok('create', 'namespace', 'extra')).toBe('namespace/extra created');
+    await ok('create', 'configmap', 'flags', '-n', 'extra', '--from-literal=beta=on');
+    await ok('create', 'deployment', 'web', '-n', 'extra', '--image=nginx:1.27', '--port=80', '--replicas=0');
+    await ok(
+      'run',
+      'once',
+      '-n',
+      'extra',
+      '--image=busybox:1.36',
+      '--restart=Never',
+      '--env=MODE=x',
+      '--',
+      'true',
+    );
+    await ok('expose', 'deployment', 'web', '-n', 'extra', '--port=8080', '--target-port=80');
+    expect(await ok('get', 'cm', 'flags', '-n', 'extra', '-o', 'jsonpath={.data.beta}')).toBe('on');
+    expect(await ok('get', 'deploy', 'web', '-n', 'extra', '-o', 'jsonpath={.spec.replicas}')).toBe('0');
+    const pod = JSON.parse(await ok('get', 'pod', 'once', '-n', 'extra', '-o', 'json')) as {
+      spec: {
+        restartPolicy: string;
+        containers: { args: string[]; env: { name: string; value: string }[] }[];
+      };
+    };
+    expect(pod.spec.restartPolicy).toBe('Never');
+    expect(pod.spec.containers[0]).toMatchObject({ args: ['true'], env: [{ name: 'MODE', value: 'x' }] });
+    expect(await ok('get', 'svc', 'web', '-n', 'extra', '-o', 'jsonpath={.spec.ports[0].targetPort}')).toBe(
+      '80',
+    );
+    expect(await ok('delete', 'namespace', 'extra')).toBe('namespace "extra" deleted');
+    expect((await kubectl('get', 'deploy', 'web', '-n', 'extra')).exitCode).toBe(1);
+  });
+
+  it('autoscale creates an autoscaling/v2 HPA on CPU utilization', async () => {
+    expect(
+      await ok('autoscale', 'deployment/frontend', '-n', 'todo', '--min=1', '--max=4', '--cpu=70%'),
+    ).toBe('horizontalpodautoscaler.autoscaling/frontend autoscaled');
+    const hpa = JSON.parse(await ok('get', 'hpa', 'frontend', '-n', 'todo', '-o', 'json')) as {
+      spec: Record<string, unknown>;
+    };
+    expect(hpa.spec).toMatchObject({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend' },
+      minReplicas: 1,
+      maxReplicas: 4,
+      metrics: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ],
+    });
+    await ok('delete', 'hpa', 'frontend', '-n', 'todo');
+  });
+
+  it('apply --server-side creates, then applies again', async () => {
+    const manifest = join(import.meta.dirname, 'fixtures', 'worker.yaml');
+    const applied = 'configmap/worker-config serverside-applied\ndeployment.apps/worker serverside-applied';
+    expect(await ok('apply', '--server-side', '-f', manifest)).toBe(applied);
+    expect(await ok('apply', '--server-side', '-f', manifest)).toBe(applied);
+    await ok('delete', '-f', manifest);
+  });
+
+  it('logs prints the current log of a pod, --tail lines of it', async () => {
+    const pod = (await ok('get', 'pods', '-n', 'todo', '-l', 'app=frontend', '-o', 'name')).split('\n')[0]!;
+    const lines = (await ok('logs', '-n', 'todo', pod, '--tail=2')).split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.every((l) => l.length > 0)).toBe(true);
   });
 });
