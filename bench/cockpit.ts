@@ -1,13 +1,15 @@
 // npm run bench — the cockpit's figures against the simulator, as a person meets them in a real
 // terminal (tmux): launch → first frame with pods, as a ratio to `kubectl get pods -A` on the same
 // simulator; RSS; keypress → frame under pod churn; idle CPU. Prints a Markdown table.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startSimulator, type RunningSim } from '../src/sim/index.js';
 import { K } from '../src/sim/resources.js';
 
 const root = join(import.meta.dirname, '..');
+const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-history-'));
 const cli = join(root, 'dist', 'cli.js');
 const kubectl = join(root, '.tools', 'bin', 'kubectl');
 // A fresh tmux server per launch: killing one and starting another on the same socket races.
@@ -76,6 +78,9 @@ async function launchCockpit(
     '--kubeconfig',
     sim.kubeconfigPath,
     '-A',
+    // Reports the cockpit writes while it runs go to a scratch directory, not the repository.
+    '--history-dir',
+    scratchHistory,
     ...extra,
   ]);
   await until((s) => /pod-\d{5}/.test(s));

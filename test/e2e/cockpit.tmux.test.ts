@@ -55,7 +55,19 @@ async function startCockpit(
     ...['-x', String(width), '-y', String(height)],
     // Ink renders only the last frame when CI is set; the test runner's CI must not reach it.
     ...['CI=false', ...env].flatMap((pair) => ['-e', pair]),
-    ...[process.execPath, recorder, statusFile, process.execPath, cli, '--demo', '--speed', '20', ...args],
+    ...[
+      process.execPath,
+      recorder,
+      statusFile,
+      process.execPath,
+      cli,
+      '--demo',
+      '--speed',
+      '20',
+      '--history-dir',
+      join(tmpdir(), `aiops-e2e-history-${process.pid}`),
+      ...args,
+    ],
   ]);
 }
 
