@@ -12,14 +12,29 @@ export interface CockpitData {
   stop(): void;
 }
 
-export function startCockpitData(connection: Connection, metricsIntervalMs = 15_000): CockpitData {
+export interface DataTuning {
+  /** A watch stream silent this long is re-opened from its resourceVersion (default 30 s). */
+  watchIdleTimeoutMs?: number;
+}
+
+export function startCockpitData(
+  connection: Connection,
+  metricsIntervalMs = 15_000,
+  tuning: DataTuning = {},
+): CockpitData {
   const store = createCockpitStore(initialState(connection));
   const batcher = createBatcher(store);
   let watchers: Watcher[] = [];
   let poller: MetricsPoller | undefined;
   const start = (namespace: string | undefined): void => {
     watchers = WATCHED_KINDS.map((kind) =>
-      startWatcher(kind, { kubeConfig: connection.kubeConfig, namespace, store, batcher }),
+      startWatcher(kind, {
+        kubeConfig: connection.kubeConfig,
+        namespace,
+        store,
+        batcher,
+        idleTimeoutMs: tuning.watchIdleTimeoutMs,
+      }),
     );
     poller = startMetricsPoller(connection.kubeConfig, namespace, store, metricsIntervalMs);
   };

@@ -73,7 +73,10 @@ export async function getJson<T>(
       });
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-    req.on('error', reject);
+    // Node reports a refused dual-stack connect as an AggregateError with an empty message.
+    req.on('error', (error: Error & { code?: string }) =>
+      reject(error.message ? error : new Error(`connect ${error.code ?? 'failed'} ${url.host}`)),
+    );
     req.end();
   });
 }

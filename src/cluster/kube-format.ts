@@ -5,18 +5,20 @@
 /** The fields of a pod these functions read; client-node's V1Pod and raw JSON both fit. */
 export interface PodLike {
   metadata?: { deletionTimestamp?: string | Date; creationTimestamp?: string | Date };
-  spec?: { containers?: unknown[]; initContainers?: unknown[] };
+  spec?: { containers?: unknown[]; initContainers?: { name?: string; restartPolicy?: string }[] };
   status?: {
     phase?: string;
     reason?: string;
-    conditions?: { type: string; status: string }[];
+    conditions?: { type: string; status: string; reason?: string }[];
     initContainerStatuses?: ContainerStatusLike[];
     containerStatuses?: ContainerStatusLike[];
   };
 }
 
 interface ContainerStatusLike {
+  name?: string;
   ready?: boolean;
+  started?: boolean;
   restartCount?: number;
   state?: {
     waiting?: { reason?: string };
@@ -36,28 +38,50 @@ export interface PodSummary {
   lastRestartAt: number | undefined;
 }
 
+const conditionTrue = (pod: PodLike, type: string): boolean =>
+  pod.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
+
+/** Restarts and the latest termination over some containers. */
+class RestartTally {
+  count = 0;
+  lastAt: number | undefined;
+  add(c: ContainerStatusLike): void {
+    this.count += c.restartCount ?? 0;
+    const finished = c.lastState?.terminated?.finishedAt;
+    if (finished) this.lastAt = Math.max(this.lastAt ?? 0, new Date(finished).getTime());
+  }
+}
+
+/** kubectl get pods' READY, STATUS and RESTARTS for one pod, as printPod in printers.go (1.29+). */
 export function summarizePod(pod: PodLike): PodSummary {
   const status = pod.status ?? {};
-  const totalContainers = pod.spec?.containers?.length ?? 0;
+  const phase = status.phase;
+  let reason = status.reason || phase || 'Unknown';
+  if (status.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated'))
+    reason = 'SchedulingGated';
+
+  // Sidecars (init containers with restartPolicy Always) run beside the app containers and count with them.
+  const initSpecs = pod.spec?.initContainers ?? [];
+  const sidecars = new Set(initSpecs.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  const totalContainers = (pod.spec?.containers?.length ?? 0) + sidecars.size;
   let readyContainers = 0;
-  let restarts = 0;
-  let lastRestartAt: number | undefined;
-  let reason = status.reason || status.phase || 'Unknown';
-  const noteRestart = (c: ContainerStatusLike): void => {
-    restarts += c.restartCount ?? 0;
-    const finished = c.lastState?.terminated?.finishedAt;
-    if (finished) lastRestartAt = Math.max(lastRestartAt ?? 0, new Date(finished).getTime());
-  };
+  const all = new RestartTally();
+  const ofSidecars = new RestartTally();
 
   let initializing = false;
   const inits = status.initContainerStatuses ?? [];
-  const initCount = pod.spec?.initContainers?.length ?? inits.length;
   for (let i = 0; i < inits.length; i++) {
     const c = inits[i]!;
-    noteRestart(c);
+    const sidecar = sidecars.has(c.name);
+    all.add(c);
+    if (sidecar) ofSidecars.add(c);
     const term = c.state?.terminated;
     const waiting = c.state?.waiting;
     if (term && term.exitCode === 0) continue;
+    if (sidecar && c.started) {
+      if (c.ready) readyContainers++;
+      continue;
+    }
     if (term) {
       reason = term.reason
         ? `Init:${term.reason}`
@@ -67,20 +91,20 @@ export function summarizePod(pod: PodLike): PodSummary {
     } else if (waiting?.reason && waiting.reason !== 'PodInitializing') {
       reason = `Init:${waiting.reason}`;
     } else {
-      reason = `Init:${i}/${initCount}`;
+      reason = `Init:${i}/${initSpecs.length || inits.length}`;
     }
     initializing = true;
     break;
   }
 
-  if (!initializing) {
-    restarts = 0;
-    lastRestartAt = undefined;
+  let tally = all;
+  if (!initializing || conditionTrue(pod, 'Initialized')) {
+    tally = ofSidecars;
     let hasRunning = false;
     const containers = status.containerStatuses ?? [];
     for (let i = containers.length - 1; i >= 0; i--) {
       const c = containers[i]!;
-      noteRestart(c);
+      tally.add(c);
       const waiting = c.state?.waiting;
       const term = c.state?.terminated;
       if (waiting?.reason) reason = waiting.reason;
@@ -91,14 +115,20 @@ export function summarizePod(pod: PodLike): PodSummary {
         readyContainers++;
       }
     }
-    if (reason === 'Completed' && hasRunning) {
-      const ready = status.conditions?.some((cond) => cond.type === 'Ready' && cond.status === 'True');
-      reason = ready ? 'Running' : 'NotReady';
-    }
+    if (reason === 'Completed' && hasRunning) reason = conditionTrue(pod, 'Ready') ? 'Running' : 'NotReady';
   }
 
-  if (pod.metadata?.deletionTimestamp) reason = status.reason === 'NodeLost' ? 'Unknown' : 'Terminating';
-  return { status: reason, readyContainers, totalContainers, restarts, lastRestartAt };
+  if (pod.metadata?.deletionTimestamp) {
+    if (status.reason === 'NodeLost') reason = 'Unknown';
+    else if (phase !== 'Succeeded' && phase !== 'Failed') reason = 'Terminating';
+  }
+  return {
+    status: reason,
+    readyContainers,
+    totalContainers,
+    restarts: tally.count,
+    lastRestartAt: tally.lastAt,
+  };
 }
 
 /** kubectl's RESTARTS cell: "3" or "3 (2m ago)". */

@@ -8,10 +8,15 @@ import { bytes, cpuMillis } from './quantity.js';
 
 /** Samples kept per container: one hour at the default 15 s interval. */
 export const HISTORY_SAMPLES = 240;
+/**
+ * How long a container missing from the scrapes keeps its history. metrics-server skips a pod
+ * now and then (a scrape that failed, a container restarting); a pod gone this long is gone.
+ */
+export const RETAIN_MISSING_MS = 5 * 60_000;
 export const METRICS_UNAVAILABLE =
   'metrics API not available — on minikube: minikube addons enable metrics-server';
 
-interface PodMetricsList {
+export interface PodMetricsList {
   items: {
     metadata: { name: string; namespace: string };
     timestamp: string;
@@ -20,6 +25,39 @@ interface PodMetricsList {
 }
 interface NodeMetricsList {
   items: { metadata: { name: string }; timestamp: string; usage: Record<string, string> }[];
+}
+
+/**
+ * The next per-container history: one sample appended per container of this scrape (a scrape
+ * read twice is one sample), at most HISTORY_SAMPLES kept, and containers not in the scrape
+ * kept until their last sample is RETAIN_MISSING_MS old. Unchanged histories keep their identity.
+ */
+export function appendUsage(
+  previous: ReadonlyMap<string, readonly UsageSample[]>,
+  scrape: PodMetricsList,
+  now: number,
+): Map<string, readonly UsageSample[]> {
+  const next = new Map<string, readonly UsageSample[]>();
+  for (const pod of scrape.items) {
+    const at = Date.parse(pod.timestamp) || now;
+    for (const c of pod.containers) {
+      const key = `${pod.metadata.namespace}/${pod.metadata.name}/${c.name}`;
+      const history = previous.get(key) ?? [];
+      if (history.length > 0 && history[history.length - 1]!.at >= at) {
+        next.set(key, history);
+        continue;
+      }
+      const grown = history.slice(
+        history.length >= HISTORY_SAMPLES ? history.length - HISTORY_SAMPLES + 1 : 0,
+      );
+      grown.push({ at, cpuMillis: cpuMillis(c.usage.cpu) ?? 0, memoryBytes: bytes(c.usage.memory) ?? 0 });
+      next.set(key, grown);
+    }
+  }
+  for (const [key, history] of previous) {
+    if (!next.has(key) && now - history[history.length - 1]!.at < RETAIN_MISSING_MS) next.set(key, history);
+  }
+  return next;
 }
 
 export interface MetricsPoller {
@@ -34,7 +72,9 @@ export function startMetricsPoller(
   intervalMs: number,
 ): MetricsPoller {
   let stopped = false;
+  let inFlight: Promise<void> | undefined;
   const base = '/apis/metrics.k8s.io/v1beta1';
+  const onServerTime = trackClockSkew(store);
   async function poll(): Promise<void> {
     try {
       const [pods, nodes] = await Promise.all([
@@ -42,36 +82,20 @@ export function startMetricsPoller(
           kubeConfig,
           `${base}${namespace ? `/namespaces/${namespace}` : ''}/pods`,
           undefined,
-          trackClockSkew(store),
+          onServerTime,
         ),
+        // Node metrics may be refused (cluster-scoped RBAC) while pod metrics are not.
         getJson<NodeMetricsList>(kubeConfig, `${base}/nodes`).catch(() => ({ items: [] }) as NodeMetricsList),
       ]);
       if (stopped) return;
-      const previous = store.getState().metrics.containers;
-      const containers = new Map<string, readonly UsageSample[]>();
-      for (const pod of pods.items) {
-        const at = Date.parse(pod.timestamp) || Date.now();
-        for (const c of pod.containers) {
-          const key = `${pod.metadata.namespace}/${pod.metadata.name}/${c.name}`;
-          const history = previous.get(key) ?? [];
-          const sample = {
-            at,
-            cpuMillis: cpuMillis(c.usage.cpu) ?? 0,
-            memoryBytes: bytes(c.usage.memory) ?? 0,
-          };
-          // The same scrape read twice is one sample.
-          const next =
-            history.length > 0 && history[history.length - 1]!.at === at ? history : [...history, sample];
-          containers.set(key, next.length > HISTORY_SAMPLES ? next.slice(-HISTORY_SAMPLES) : next);
-        }
-      }
+      const now = Date.now() + (store.getState().connection.clockSkewMs ?? 0);
       const nodeUsage = new Map(
         nodes.items.map((n) => [
           n.metadata.name,
           {
             cpuMillis: cpuMillis(n.usage.cpu) ?? 0,
             memoryBytes: bytes(n.usage.memory) ?? 0,
-            at: Date.parse(n.timestamp) || Date.now(),
+            at: Date.parse(n.timestamp) || now,
           },
         ]),
       );
@@ -79,7 +103,7 @@ export function startMetricsPoller(
         available: true,
         message: undefined,
         lastPollAt: Date.now(),
-        containers,
+        containers: appendUsage(store.getState().metrics.containers, pods, now),
         nodes: nodeUsage,
       });
     } catch (error) {
@@ -92,11 +116,16 @@ export function startMetricsPoller(
       // Other failures (connection lost) leave the last figures; the watchers report the connection.
     }
   }
-  void poll();
-  const timer = setInterval(() => void poll(), intervalMs);
+  /** One poll at a time: a slow answer on a large cluster must not pile up requests. */
+  const pollOnce = (): Promise<void> =>
+    (inFlight ??= poll().finally(() => {
+      inFlight = undefined;
+    }));
+  void pollOnce();
+  const timer = setInterval(() => void pollOnce(), intervalMs);
   timer.unref();
   return {
-    pollNow: poll,
+    pollNow: pollOnce,
     stop() {
       stopped = true;
       clearInterval(timer);

@@ -68,6 +68,45 @@ describe('the STATUS column says what kubectl get pods says', () => {
       'Terminating',
     ],
     ['evicted', pod({ phase: 'Failed', reason: 'Evicted' }), 'Evicted'],
+    [
+      'a finished pod being deleted keeps its final status',
+      pod(
+        {
+          phase: 'Succeeded',
+          containerStatuses: [{ state: { terminated: { reason: 'Completed', exitCode: 0 } } }],
+        },
+        { metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } },
+      ),
+      'Completed',
+    ],
+    [
+      'deleted on a lost node',
+      pod(
+        { phase: 'Running', reason: 'NodeLost' },
+        { metadata: { deletionTimestamp: '2026-01-01T00:00:00Z' } },
+      ),
+      'Unknown',
+    ],
+    [
+      'scheduling gated',
+      pod({
+        phase: 'Pending',
+        conditions: [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated' }],
+      }),
+      'SchedulingGated',
+    ],
+    [
+      'a started sidecar does not hold initialization',
+      pod(
+        {
+          phase: 'Running',
+          initContainerStatuses: [{ name: 'proxy', started: true, ready: true, state: { running: {} } }],
+          containerStatuses: [running],
+        },
+        { spec: { containers: [{}], initContainers: [{ name: 'proxy', restartPolicy: 'Always' }] } },
+      ),
+      'Running',
+    ],
   ])('%s → %s', (_name, input, status) => {
     expect(summarizePod(input).status).toBe(status);
   });
@@ -90,6 +129,28 @@ describe('the STATUS column says what kubectl get pods says', () => {
     });
     expect(summary).toMatchObject({ readyContainers: 1, totalContainers: 2, restarts: 3 });
     expect(formatRestarts(summary, Date.parse('2026-01-01T00:02:30Z'))).toBe('3 (2m30s ago)');
+  });
+});
+
+describe('sidecars (init containers with restartPolicy Always)', () => {
+  it('count in READY and their restarts in RESTARTS, as kubectl shows them', () => {
+    const summary = summarizePod({
+      spec: {
+        containers: [{}],
+        initContainers: [{ name: 'setup' }, { name: 'proxy', restartPolicy: 'Always' }],
+      },
+      status: {
+        phase: 'Running',
+        conditions: [{ type: 'Initialized', status: 'True' }],
+        initContainerStatuses: [
+          { name: 'setup', restartCount: 1, state: { terminated: { reason: 'Completed', exitCode: 0 } } },
+          { name: 'proxy', started: true, ready: true, restartCount: 2, state: { running: {} } },
+        ],
+        containerStatuses: [{ ...running, restartCount: 1 }],
+      },
+    });
+    // The finished init container's restart is not counted once the pod is initialized.
+    expect(summary).toMatchObject({ status: 'Running', readyContainers: 2, totalContainers: 2, restarts: 3 });
   });
 });
 

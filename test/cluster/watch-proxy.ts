@@ -1,7 +1,7 @@
-// An HTTP proxy in front of the simulator that can do what a network or a load balancer does to
-// watches: end them cleanly, hold the reconnecting requests, and send them to another server.
-// Tests use it to reach the resume paths (410 Gone, a server restarted with a fresh store)
-// deterministically; every byte still comes from the simulator.
+// An HTTP proxy in front of the simulator that can do what a network, a load balancer or a
+// cluster without some API does: end watches cleanly or stall them, hold reconnecting watches and
+// send them to another server, answer 404 for an API group. Tests use it to reach the resume and
+// fallback paths deterministically; every other byte still comes from the simulator.
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -22,6 +22,8 @@ export interface WatchProxy {
   /** New watch requests wait until `release`, optionally going to another server then. */
   holdWatches(): void;
   release(target?: string): void;
+  /** Answers 404 Not Found, as a cluster without that API does, for paths under these prefixes. */
+  missing: Set<string>;
   close(): Promise<void>;
 }
 
@@ -57,8 +59,14 @@ export async function startWatchProxy(initialTarget: string): Promise<WatchProxy
     });
     req.pipe(up);
   };
+  const missing = new Set<string>();
   const server = createServer((req, res) => {
     requests.push(req.url!);
+    if ([...missing].some((prefix) => req.url!.startsWith(prefix))) {
+      res.writeHead(404, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ kind: 'Status', status: 'Failure', reason: 'NotFound', code: 404 }));
+      return;
+    }
     const watch = new URL(req.url!, 'http://x').searchParams.get('watch') === 'true';
     if (watch && held) held.push(() => forward(req, res, watch));
     else forward(req, res, watch);
@@ -83,6 +91,7 @@ export async function startWatchProxy(initialTarget: string): Promise<WatchProxy
   return {
     kubeconfigPath,
     requests,
+    missing,
     endWatches: () => cut(true),
     stallWatches: () => cut(false),
     watching: (count) =>
