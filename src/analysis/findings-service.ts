@@ -13,6 +13,13 @@ import type { Finding, FindingSource } from './types.js';
  * cluster does not keep the event loop busy with analysis.
  */
 export const ANALYSIS_INTERVAL_MS = 500;
+/** The interval stretches to this many times the last analysis's cost (a 10,000-pod cluster). */
+const COST_FACTOR = 40;
+const MAX_INTERVAL_MS = 5_000;
+
+/** What the pane shows of a finding: a run that changes none of it need not re-render. */
+const visible = (findings: readonly Finding[]): string =>
+  findings.map((f) => `${f.id}|${f.severity}|${f.title}|${f.firstSeen}`).join('\n');
 
 export interface FindingsService {
   /** Findings from another source (kagent) replace that source's previous ones. */
@@ -24,7 +31,12 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
   const tracker = new FindingsTracker();
   let timer: NodeJS.Timeout | undefined;
   let lastRun = -Infinity;
+  let interval = ANALYSIS_INTERVAL_MS;
+  let shown = '';
   const publish = (findings: Finding[]): void => {
+    const signature = visible(findings);
+    if (signature === shown) return;
+    shown = signature;
     const state = store.getState();
     const selected = state.ui.selectedFindingId;
     store.setState({
@@ -40,7 +52,12 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
     lastRun = Date.now();
     const state = store.getState();
     const at = now() + (state.connection.clockSkewMs ?? 0);
-    publish(tracker.update('built-in', analyze(snapshotFromState(state, at)), at));
+    const findings = tracker.update('built-in', analyze(snapshotFromState(state, at)), at);
+    interval = Math.min(
+      MAX_INTERVAL_MS,
+      Math.max(ANALYSIS_INTERVAL_MS, (Date.now() - lastRun) * COST_FACTOR),
+    );
+    publish(findings);
   };
   const unsubscribe = store.subscribe((state, previous) => {
     const inputs =
@@ -49,7 +66,7 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
       state.replicaSets !== previous.replicaSets ||
       state.events !== previous.events ||
       state.metrics !== previous.metrics;
-    if (inputs) timer ??= setTimeout(run, Math.max(0, lastRun + ANALYSIS_INTERVAL_MS - Date.now()));
+    if (inputs) timer ??= setTimeout(run, Math.max(0, lastRun + interval - Date.now()));
   });
   return {
     report(source, findings) {
