@@ -25,14 +25,7 @@ export async function analyzeMain(argv: string[], io: AnalyzeIo = processIo): Pr
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: {
-        namespace: { type: 'string', short: 'n' },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...CLUSTER_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -53,6 +46,14 @@ export async function analyzeMain(argv: string[], io: AnalyzeIo = processIo): Pr
   }
   return findings.some((f) => f.severity === 'critical') ? 1 : 0;
 }
+
+/** The flags every non-interactive command that reads the cluster takes, kubectl's way. */
+export const CLUSTER_OPTIONS = {
+  namespace: { type: 'string', short: 'n' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+} as const;
 
 export interface ClusterFlags {
   namespace?: string;

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
-import { processIo, snapshotForCli, type AnalyzeIo } from './cli.js';
+import { CLUSTER_OPTIONS, processIo, snapshotForCli, type AnalyzeIo } from './cli.js';
 import { REPORT_KINDS, buildReport, latestReport, writeReport, type ReportKind } from './reports.js';
 
 const USAGE = `usage: aiops-tui report ${[...REPORT_KINDS, 'metrics'].join('|')} [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--history-dir DIR] [--json]`;
@@ -17,10 +17,7 @@ export async function reportMain(argv: string[], io: AnalyzeIo = processIo): Pro
     parsed = parseArgs({
       args: argv,
       options: {
-        namespace: { type: 'string', short: 'n' },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
+        ...CLUSTER_OPTIONS,
         'history-dir': { type: 'string', default: 'history' },
         json: { type: 'boolean' },
       },

@@ -1,7 +1,8 @@
 // The `m` overlay: the operations plan's figures as the audit trail computes them.
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { figuresTable } from '../audit/metrics.js';
 import { useCockpit } from './context.js';
+import { Overlay } from './Overlay.js';
 
 export function FiguresOverlay({ width, height }: { width: number; height: number }) {
   const figures = useCockpit((s) => s.auditFigures);
@@ -10,20 +11,12 @@ export function FiguresOverlay({ width, height }: { width: number; height: numbe
       ? figuresTable(figures).trimEnd().split('\n')
       : ['no Prompt History Records yet (history/prompts/)'];
   return (
-    <Box
-      flexDirection="column"
-      width={width}
-      height={height}
-      borderStyle="double"
-      borderColor="cyan"
-      paddingX={1}
-    >
-      <Text bold>audit figures from the PHRs (m or esc closes)</Text>
+    <Overlay title="audit figures from the PHRs (m or esc closes)" width={width} height={height}>
       {lines.slice(0, Math.max(0, height - 3)).map((line) => (
         <Text key={line} wrap="truncate">
           {line}
         </Text>
       ))}
-    </Box>
+    </Overlay>
   );
 }

@@ -1,8 +1,9 @@
 // `enter` on a finding: its evidence, what it affects, the suggested fix and the runbook.
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import { resourceLabel } from '../analysis/format.js';
 import { useCockpit } from './context.js';
 import { SEVERITY_MARK } from './FindingsPane.js';
+import { Overlay } from './Overlay.js';
 
 export function FindingDetail({ width, height }: { width: number; height: number }) {
   const finding = useCockpit((s) => s.findings.find((f) => f.id === s.ui.selectedFindingId));
@@ -22,25 +23,23 @@ export function FindingDetail({ width, height }: { width: number; height: number
       ]
     : ['the finding is resolved'];
   return (
-    <Box
-      flexDirection="column"
+    <Overlay
       width={width}
       height={height}
-      borderStyle="double"
-      borderColor="cyan"
-      paddingX={1}
+      title={
+        <>
+          {finding ? (
+            <Text color={SEVERITY_MARK[finding.severity].color}>{SEVERITY_MARK[finding.severity].mark} </Text>
+          ) : null}
+          {finding?.title ?? 'finding'} (esc closes)
+        </>
+      }
     >
-      <Text bold wrap="truncate">
-        {finding ? (
-          <Text color={SEVERITY_MARK[finding.severity].color}>{SEVERITY_MARK[finding.severity].mark} </Text>
-        ) : null}
-        {finding?.title ?? 'finding'} (esc closes)
-      </Text>
       {lines.slice(0, Math.max(0, height - 3)).map((line, i) => (
         <Text key={i} wrap="truncate">
           {line}
         </Text>
       ))}
-    </Box>
+    </Overlay>
   );
 }

@@ -1,6 +1,7 @@
 // The `?` overlay, generated from the keymap so it can never disagree with what the keys do.
 import { Box, Text } from 'ink';
 import { KEYMAP } from './keymap.js';
+import { Overlay } from './Overlay.js';
 
 const KEYS_WIDTH = 15;
 
@@ -12,15 +13,7 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
   const perColumn = Math.ceil(KEYMAP.length / columns);
   const columnWidth = Math.floor((width - 4) / columns);
   return (
-    <Box
-      flexDirection="column"
-      width={width}
-      height={height}
-      borderStyle="double"
-      borderColor="cyan"
-      paddingX={1}
-    >
-      <Text bold>keys (esc or ? closes)</Text>
+    <Overlay title="keys (esc or ? closes)" width={width} height={height}>
       <Box>
         {Array.from({ length: columns }, (_, c) => (
           <Box key={c} flexDirection="column" width={columnWidth} paddingRight={2}>
@@ -32,6 +25,6 @@ export function HelpOverlay({ width, height }: { width: number; height: number }
           </Box>
         ))}
       </Box>
-    </Box>
+    </Overlay>
   );
 }
