@@ -43,7 +43,11 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
       findings,
       ui: {
         ...state.ui,
-        selectedFindingId: findings.some((f) => f.id === selected) ? selected : findings[0]?.id,
+        // The selection follows the top (most severe) until the user browses the pane.
+        selectedFindingId:
+          state.ui.focus === 'findings' && findings.some((f) => f.id === selected)
+            ? selected
+            : findings[0]?.id,
       },
     });
   };
