@@ -1,0 +1,83 @@
+// The offline assistant against the simulator's todo app: the operations plan's three demo
+// commands, and the other questions it answers, from a snapshot listed through client-node.
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
+import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import { askOffline } from '../../src/assistants/offline.js';
+import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+
+let sim: RunningSim;
+let snapshot: ClusterSnapshot;
+let crashing: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: 'todo', speed: 50 });
+  const kc = new KubeConfig();
+  kc.loadFromFile(sim.kubeconfigPath);
+  const core = kc.makeApiClient(CoreV1Api);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const pods = await core.listNamespacedPod({ namespace: 'todo' });
+    const pod = pods.items.find(
+      (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
+    );
+    if (pod) {
+      crashing = pod.metadata!.name!;
+      break;
+    }
+    if (Date.now() > deadline) throw new Error('no crash loop');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  snapshot = (await fetchSnapshot(kc, 'todo')).snapshot;
+});
+afterAll(() => sim.close());
+
+describe("the operations plan's demo commands", () => {
+  it('"scale frontend to 2 replicas" proposes a scale operation and changes nothing', () => {
+    const { answer, proposals } = askOffline('scale frontend to 2 replicas', snapshot);
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({
+      kind: 'scale',
+      replicas: 2,
+      target: { kind: 'Deployment', namespace: 'todo', name: 'frontend' },
+    });
+    expect(answer).toContain('approval queue');
+    expect(snapshot.deployments.find((d) => d.metadata?.name === 'frontend')!.spec!.replicas).toBe(1);
+  });
+
+  it('"analyze cluster health" reports nodes, pods and the critical problem', () => {
+    const { answer } = askOffline('analyze cluster health', snapshot);
+    expect(answer).toMatch(/^\*\*Cluster health:\*\* 1 critical problem\./);
+    expect(answer).toContain('- nodes ready: 1/1');
+    expect(answer).toContain('CrashLoopBackOff');
+  });
+
+  it('"check for pod failures" names the crash-looping backend pod and why', () => {
+    const { answer } = askOffline('check for pod failures', snapshot);
+    expect(answer).toContain(crashing);
+    expect(answer).toMatch(/backend is crash-looping \(exit code 1, Error\)/);
+    expect(answer).toContain('runbooks/crashloopbackoff.md');
+  });
+});
+
+describe('other questions', () => {
+  it('"why is <pod> failing?" answers for that pod only', () => {
+    expect(askOffline(`why is ${crashing} failing?`, snapshot).answer).toContain(crashing);
+    const healthy = snapshot.pods.find((p) => p.metadata?.name?.startsWith('frontend'))!.metadata!.name!;
+    expect(askOffline(`why is ${healthy} failing?`, snapshot).answer).toBe(
+      `No failure found for \`${healthy}\`: it is running as expected.`,
+    );
+  });
+
+  it('top pods, recent changes, resources, and the list of what it can answer otherwise', () => {
+    expect(askOffline('show top pods', snapshot).answer).toMatch(/^\| pod \| CPU \| memory \|/);
+    expect(askOffline('what changed recently?', snapshot).answer).toMatch(/Warning BackOff · pod\/backend-/);
+    expect(askOffline("what should frontend's resources be?", snapshot).answer).toMatch(/frontend/);
+    expect(askOffline('tell me a joke', snapshot).answer).toContain('"check for pod failures"');
+    expect(askOffline('scale nosuchthing to 3', snapshot)).toEqual({
+      answer: 'There is no deployment `nosuchthing` in view.',
+      proposals: [],
+    });
+  });
+});
