@@ -17,6 +17,15 @@ const commands: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./analysis/report-cli.js')).reportMain,
   phr: async () => (await import('./audit/cli.js')).phrMain,
   runbook: async () => (await import('./audit/cli.js')).runbookMain,
+  ...Object.fromEntries(
+    ['queue', 'propose', 'approve', 'reject', 'rollback'].map((verb) => [
+      verb,
+      async () => {
+        const { workflowMain } = await import('./workflow/cli.js');
+        return (argv: string[]) => workflowMain(verb, argv);
+      },
+    ]),
+  ),
 };
 
 const USAGE = `aiops-tui — a terminal cockpit for AI-assisted Kubernetes operations
@@ -27,6 +36,8 @@ Usage:
   aiops-tui report health|utilization|security [-n NS | -A] [--history-dir DIR] [--json]
   aiops-tui phr list|show ID|verify [--history-dir DIR] [--json]
   aiops-tui runbook generate PATTERN [--history-dir DIR] [--runbooks-dir DIR]
+  aiops-tui queue | propose 'kubectl …' | approve ID | reject ID REASON | rollback ID
+            [--history-dir DIR] [--policy FILE] [--approver NAME] [--kubeconfig F] [--context C]
   aiops-tui sim [--port N] [--scenario todo|empty|large:N] [--speed X] [--kubeconfig-out FILE]
   aiops-tui --help | --version`;
 

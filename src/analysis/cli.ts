@@ -82,7 +82,7 @@ export async function snapshotForCli(values: ClusterFlags, io: AnalyzeIo, comman
   return { snapshot: result.snapshot, contextName, server, namespace };
 }
 
-function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
+export function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
   const kc = new KubeConfig();
   try {
     if (file) kc.loadFromFile(file);

@@ -107,6 +107,9 @@ function renderEvent(event: PhrEvent, at: string): string {
     case 'expired':
       lines.push('The approval window closed before enough approvals.', '');
       break;
+    case 'executing':
+      lines.push(`Execution started by **${event.by}**.`, '');
+      break;
     case 'executed':
       lines.push(event.operation, '', `Equivalent command: \`${event.kubectl}\``, '');
       if (event.preState !== undefined) lines.push(...yamlBlock('Pre-state', event.preState));
@@ -160,7 +163,8 @@ function applyEvent(meta: RecordMeta, event: PhrEvent, at: string): void {
     case 'approved':
       t.approved = [...(t.approved ?? []), at];
       meta.approvers = [...meta.approvers, event.approver];
-      meta.status = 'approved';
+      // Critical needs two distinct approvers: one is not yet an approval.
+      if (meta.approvers.length >= (meta.required_approvers ?? 1)) meta.status = 'approved';
       break;
     case 'rejected':
       t.rejected = at;
@@ -168,6 +172,9 @@ function applyEvent(meta: RecordMeta, event: PhrEvent, at: string): void {
       break;
     case 'expired':
       meta.status = 'expired';
+      break;
+    case 'executing':
+      meta.status = 'executing';
       break;
     case 'executed':
       t.executed = at;
@@ -211,7 +218,16 @@ export interface VerifyResult {
 export interface History {
   readonly dir: string;
   create(init: RecordInit): Promise<RecordMeta>;
-  append(id: string, event: PhrEvent): Promise<RecordMeta>;
+  /**
+   * Appends one event. `precondition` sees the record as stored, under the lock, and returns why
+   * the event may not be appended (then a HistoryError with that reason): how two cockpits agree
+   * on who approves and who executes.
+   */
+  append(
+    id: string,
+    event: PhrEvent,
+    precondition?: (meta: RecordMeta) => string | undefined,
+  ): Promise<RecordMeta>;
   get(id: string): PhrRecord;
   list(): RecordMeta[];
   verify(): VerifyResult;
@@ -288,6 +304,14 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
           runbook: init.runbook ?? null,
           timestamps: { ...init.timestamps },
           approvers: [],
+          ...(init.operation === undefined
+            ? {}
+            : {
+                operation: redactValue(init.operation),
+                proposer: init.proposer ?? null,
+                required_approvers: init.approval?.required ?? null,
+                expires: init.approval?.expires ?? null,
+              }),
           metrics: {},
           events: 0,
           created: at,
@@ -303,10 +327,12 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
         return { ...meta, hash: sealed.hash };
       });
     },
-    async append(id, event) {
+    async append(id, event, precondition) {
       const file = fileOf(id);
       return withLock(lock, () => {
         const { record } = readIntact(file);
+        const refused = precondition?.(record.meta);
+        if (refused) throw new HistoryError(refused);
         const at = event.at ?? now().toISOString();
         const meta = structuredClone(record.meta);
         applyEvent(meta, event, at);

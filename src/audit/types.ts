@@ -44,6 +44,12 @@ export interface RecordInit {
   timestamps?: Pick<Timestamps, 'failure_started' | 'detected'>;
   /** The failure pattern's runbook (`crashloopbackoff`, `oomkilled` …) this decision belongs to. */
   runbook?: string;
+  /** A recommendation's structured operation: kept in the front matter so any cockpit can act on it. */
+  operation?: unknown;
+  /** Who proposed it (an assistant, an analyzer): an approver must differ from the proposer. */
+  proposer?: string;
+  /** Approvals the tier needs and when the window closes (ISO). */
+  approval?: { required: number; expires: string };
 }
 
 export type PhrEvent =
@@ -58,6 +64,7 @@ export type PhrEvent =
   | { kind: 'approved'; at?: string; approver: string; reason?: string }
   | { kind: 'rejected'; at?: string; approver: string; reason: string }
   | { kind: 'expired'; at?: string }
+  | { kind: 'executing'; at?: string; by: string }
   | {
       kind: 'executed';
       at?: string;
@@ -86,6 +93,11 @@ export interface RecordMeta {
   runbook: string | null;
   timestamps: Timestamps;
   approvers: string[];
+  /** Recommendations only (null otherwise). */
+  operation?: unknown;
+  proposer?: string | null;
+  required_approvers?: number | null;
+  expires?: string | null;
   metrics: { pre?: Record<string, number>; post?: Record<string, number> };
   /** Lifecycle events appended so far. */
   events: number;

@@ -1,7 +1,7 @@
 // The cockpit's one zustand vanilla store. Watch streams are bursty, so object changes arrive
 // as batches (see batcher.ts) and each batch is one set(): one render, not one per event.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { CockpitState, ConnectionState, UiState, WatchedKind } from './types.js';
+import type { ChatState, CockpitState, ConnectionState, UiState, WatchedKind } from './types.js';
 
 export type ObjectChange =
   | { kind: WatchedKind; type: 'upsert'; key: string; object: unknown }
@@ -23,6 +23,7 @@ export interface CockpitActions {
   setForbidden(kind: WatchedKind, reason: string | undefined): void;
   setMetrics(patch: Partial<CockpitState['metrics']>): void;
   setUi(patch: Partial<UiState>): void;
+  setChat(patch: Partial<ChatState>): void;
 }
 
 export type CockpitStore = StoreApi<CockpitState & CockpitActions>;
@@ -42,6 +43,17 @@ export function initialState(
     metrics: { available: undefined, containers: new Map(), nodes: new Map() },
     findings: [],
     auditFigures: undefined,
+    recommendations: [],
+    progress: {},
+    chat: {
+      backend: 'offline assistant',
+      input: '',
+      asked: [],
+      historyIndex: undefined,
+      messages: [],
+      running: false,
+      scroll: 0,
+    },
     ui: {
       focus: 'pods',
       selectedPodKey: undefined,
@@ -52,6 +64,10 @@ export function initialState(
       commandLine: undefined,
       selectedFindingId: undefined,
       notice: undefined,
+      selectedRecommendationId: undefined,
+      confirm: undefined,
+      rejectReason: undefined,
+      recommendationBody: undefined,
     },
   };
 }
@@ -103,6 +119,9 @@ export function createCockpitStore(initial: CockpitState): CockpitStore {
     },
     setUi(patch) {
       set((state) => ({ ui: { ...state.ui, ...patch } }));
+    },
+    setChat(patch) {
+      set((state) => ({ chat: { ...state.chat, ...patch } }));
     },
   }));
 }

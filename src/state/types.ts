@@ -3,6 +3,8 @@
 import type { CoreV1Event, V1Deployment, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Finding } from '../analysis/types.js';
 import type { Figures } from '../audit/metrics.js';
+import type { RecordStatus, Tier } from '../audit/types.js';
+import type { Operation } from '../workflow/operations.js';
 
 /** Objects of one kind keyed by `namespace/name` (cluster-scoped: `name`). */
 export type ObjectMap<T> = ReadonlyMap<string, T>;
@@ -45,7 +47,54 @@ export interface MetricsState {
 
 export type PaneId = 'pods' | 'metrics' | 'chat' | 'findings' | 'approvals';
 export type SortKey = 'name' | 'status' | 'restarts' | 'cpu' | 'mem';
-export type Overlay = 'none' | 'help' | 'report' | 'detail';
+export type Overlay = 'none' | 'help' | 'report' | 'detail' | 'recommendation' | 'confirm';
+
+/** A recommendation as the queue pane shows it, read from its PHR (the source of truth). */
+export interface Recommendation {
+  id: string;
+  title: string;
+  tier: Tier;
+  /** kubectl-ai, offline assistant, built-in, kagent … */
+  source: string;
+  target: string;
+  status: RecordStatus;
+  operation: Operation;
+  approvers: string[];
+  requiredApprovers: number;
+  /** Epoch ms. */
+  created: number;
+  expires: number | undefined;
+}
+
+/** What a pending confirmation (`a` on a medium or critical recommendation) shows and does. */
+export interface Confirmation {
+  id: string;
+  title: string;
+  /** The exact change: a unified diff of the object, or the command for external tools. */
+  lines: string[];
+}
+
+export interface ChatMessage {
+  role: 'user' | 'assistant' | 'error';
+  text: string;
+  /** Which backend answered (assistant messages). */
+  backend?: string;
+}
+
+export interface ChatState {
+  /** The backend that answers: "kubectl-ai (gemini-2.5-pro)" or "offline assistant". */
+  backend: string;
+  input: string;
+  /** Questions asked, oldest first, for up/down. */
+  asked: string[];
+  /** Position while browsing `asked` with up/down; undefined when editing a new line. */
+  historyIndex: number | undefined;
+  messages: ChatMessage[];
+  /** A query is running (its answer streams into the last message). */
+  running: boolean;
+  /** Lines scrolled up from the bottom of the transcript. */
+  scroll: number;
+}
 
 export interface UiState {
   focus: PaneId;
@@ -61,6 +110,12 @@ export interface UiState {
   selectedFindingId: string | undefined;
   /** One-line feedback (e.g. an unknown `:` command), cleared on the next key. */
   notice: string | undefined;
+  selectedRecommendationId: string | undefined;
+  confirm: Confirmation | undefined;
+  /** The reason being typed after `x` (reject); undefined when not rejecting. */
+  rejectReason: { id: string; text: string } | undefined;
+  /** The record body (timeline) of the recommendation the detail overlay shows. */
+  recommendationBody: string | undefined;
 }
 
 export interface CockpitState {
@@ -79,5 +134,10 @@ export interface CockpitState {
   findings: readonly Finding[];
   /** MTTD, MTTR, approval latency … computed from the PHRs; undefined until read. */
   auditFigures: Figures | undefined;
+  /** Open and recent recommendations, newest first. */
+  recommendations: readonly Recommendation[];
+  /** In-process progress of executions and validations, by recommendation id. */
+  progress: Readonly<Record<string, string>>;
+  chat: ChatState;
   ui: UiState;
 }

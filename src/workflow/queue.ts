@@ -1,0 +1,454 @@
+// The recommendation lifecycle. The PHR trail is the queue: a recommendation is a record, an
+// approval is an event appended under the history lock with its rules checked against the record
+// as stored, so two cockpits on one history directory agree on who approved, who executes, and
+// when a window has closed. The cockpit's pane is a view of the records.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import { stringify } from 'yaml';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { History } from '../audit/history.js';
+import type { RecordMeta, RecordType, Tier } from '../audit/types.js';
+import type { Recommendation } from '../state/types.js';
+import type { Executor } from './executor.js';
+import { type Snapshot } from './executor.js';
+import { apiMessage, objectRef, type ObjectRef } from './objects.js';
+import type { Operation } from './operations.js';
+import { approvalRule, tierOf, type Policy } from './policy.js';
+import type { WorkloadProbe } from './validate.js';
+import { validateWorkload, type WorkloadMetrics, type WorkloadRef } from './validate.js';
+
+export interface Proposal {
+  operation: Operation;
+  /** kubectl-ai, offline assistant, built-in, kagent. */
+  source: string;
+  evidence: string[];
+  title?: string;
+  runbook?: string;
+  /** ISO times of the failure this addresses, for MTTD and MTTR. */
+  failureStarted?: string;
+  detected?: string;
+}
+
+export interface QueueOptions {
+  history: History;
+  policy: Policy;
+  /** Who approves in this cockpit: --approver or the OS user. */
+  approver: string;
+  executor: Executor;
+  probe: WorkloadProbe;
+  /** Called with the recommendations whenever the trail changes (the store's setter). */
+  publish?(recommendations: Recommendation[]): void;
+  /** Progress lines of this process's executions (validation countdown, rollback). */
+  onProgress?(id: string, text: string | undefined): void;
+  now?: () => number;
+  /** Real ms between looks during validation. */
+  validationPollMs?: number;
+}
+
+export type Outcome = { ok: boolean; message: string };
+
+const RECORD_TYPE: Partial<Record<Operation['kind'], RecordType>> = {
+  scale: 'scaling',
+  'create-hpa': 'scaling',
+  'set-resources': 'optimization',
+};
+
+/** Statuses from which the executed change exists and can be rolled back. */
+const ROLLBACKABLE = new Set(['executed', 'validated', 'failed']);
+/** How many finished recommendations the pane keeps under the open ones. */
+const RECENT = 30;
+
+const strip = (o: KubernetesObject | null): unknown => {
+  if (!o) return null;
+  const copy = JSON.parse(JSON.stringify(o)) as KubernetesObject;
+  delete copy.metadata?.managedFields;
+  return copy;
+};
+
+export class Queue {
+  private readonly history: History;
+  private readonly snapshots: string;
+  private readonly validations = new Map<string, AbortController>();
+  /** Validations and rollback records still running in this process. */
+  private readonly pending = new Set<Promise<void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: QueueOptions) {
+    this.history = options.history;
+    this.snapshots = join(this.history.dir, '..', 'snapshots');
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Reads the trail: expires what has timed out, publishes the rest. */
+  async refresh(): Promise<Recommendation[]> {
+    const all = this.history.list().filter((m) => m.operation);
+    for (const meta of all) {
+      if (meta.status === 'awaiting-approval' && meta.expires && Date.parse(meta.expires) <= this.now()) {
+        await this.history
+          .append(meta.id, { kind: 'expired' }, (m) =>
+            m.status === 'awaiting-approval' ? undefined : 'settled',
+          )
+          .then((m) => Object.assign(meta, m))
+          .catch(() => {});
+      }
+    }
+    const open = all.filter((m) => !FINISHED.has(m.status));
+    const recent = all.filter((m) => FINISHED.has(m.status)).slice(-RECENT);
+    const recs = [...open, ...recent].map(toRecommendation).sort((a, b) => b.created - a.created);
+    this.options.publish?.(recs);
+    return recs;
+  }
+
+  async propose(proposal: Proposal): Promise<RecordMeta> {
+    const { operation: op, policy } = { operation: proposal.operation, policy: this.options.policy };
+    const tier = tierOf(op, policy, await this.currentReplicas(op));
+    const rule = approvalRule(tier, policy);
+    const meta = await this.history.create({
+      title: proposal.title ?? op.summary,
+      type: RECORD_TYPE[op.kind] ?? 'diagnosis',
+      tier,
+      source: proposal.source,
+      target: `${op.target.kind.toLowerCase()}/${op.target.namespace ? `${op.target.namespace}/` : ''}${op.target.name}`,
+      operation: op,
+      proposer: proposal.source,
+      approval: { required: rule.approvers, expires: new Date(this.now() + rule.windowMs).toISOString() },
+      ...(proposal.runbook ? { runbook: proposal.runbook } : {}),
+      timestamps: {
+        ...(proposal.failureStarted ? { failure_started: proposal.failureStarted } : {}),
+        ...(proposal.detected ? { detected: proposal.detected } : {}),
+      },
+    });
+    const recommended = await this.history.append(meta.id, {
+      kind: 'recommended',
+      summary: `${op.summary} (tier ${tier}: ${rule.approvers === 0 ? 'no approval needed' : `${rule.approvers} approver${rule.approvers > 1 ? 's' : ''} within ${rule.windowMs / 60_000} min`})`,
+      operation: op,
+      evidence: proposal.evidence,
+      kubectl: op.kubectl,
+    });
+    // Trivial changes need no approval: they run at once, on the record.
+    if (recommended.status === 'auto') this.track(this.execute(meta.id).then(() => {}));
+    await this.refresh();
+    return recommended;
+  }
+
+  /** The exact change an approval would make: the server's dry run, as a diff of the object. */
+  async preview(id: string): Promise<string[]> {
+    const op = this.operationOf(id);
+    const executor = this.options.executor;
+    const refs = executor.touches(op);
+    if (refs.length === 0 || op.kind === 'generic') return [`$ ${op.kubectl}`];
+    const before = await Promise.all(refs.map((r) => executor.objects.read(r)));
+    const after = await executor.execute(op, true);
+    return refs.flatMap((ref, i) =>
+      diffLines(
+        ref,
+        before[i] ?? null,
+        op.kind === 'delete' || op.kind === 'delete-pod' ? null : (after[i] ?? null),
+      ),
+    );
+  }
+
+  async approve(id: string, reason?: string): Promise<Outcome> {
+    const approver = this.options.approver;
+    let meta: RecordMeta;
+    try {
+      meta = await this.history.append(
+        id,
+        { kind: 'approved', approver, ...(reason ? { reason } : {}) },
+        (m) => this.approvalRefusal(m, approver),
+      );
+    } catch (error) {
+      await this.refresh();
+      return { ok: false, message: (error as Error).message };
+    }
+    await this.refresh();
+    if (meta.status !== 'approved')
+      return {
+        ok: true,
+        message: `approved by ${approver}; needs ${meta.required_approvers! - meta.approvers.length} more approver (a different person)`,
+      };
+    return this.execute(id);
+  }
+
+  async reject(id: string, reason: string): Promise<Outcome> {
+    try {
+      await this.history.append(id, { kind: 'rejected', approver: this.options.approver, reason }, (m) =>
+        m.status === 'awaiting-approval' ? undefined : `cannot reject: it is ${m.status}`,
+      );
+      return { ok: true, message: 'rejected' };
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    } finally {
+      await this.refresh();
+    }
+  }
+
+  /** Claims the approved record (one cockpit executes it), runs it and starts its validation. */
+  async execute(id: string): Promise<Outcome> {
+    const { executor, approver } = this.options;
+    try {
+      await this.history.append(id, { kind: 'executing', by: approver }, (m) =>
+        m.status === 'approved' || m.status === 'auto' ? undefined : `not executable: it is ${m.status}`,
+      );
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    }
+    const op = this.operationOf(id);
+    const workload = await this.workloadOf(op).catch(() => undefined);
+    let pre: Snapshot;
+    let post: Snapshot;
+    let preMetrics: WorkloadMetrics | undefined;
+    let baseline = new Map<string, number>();
+    try {
+      this.options.onProgress?.(id, 'executing');
+      pre = await executor.capture(op);
+      if (workload) {
+        const health = await this.options.probe.health(workload);
+        preMetrics = health.metrics;
+        baseline = health.restartsByPod;
+      }
+      await executor.execute(op);
+      post = await executor.capture(op);
+      this.saveSnapshot(id, pre, post);
+    } catch (error) {
+      this.options.onProgress?.(id, undefined);
+      await this.history.append(id, { kind: 'failed', reason: `execution failed: ${apiMessage(error)}` });
+      await this.refresh();
+      return { ok: false, message: `execution failed: ${apiMessage(error)}` };
+    }
+    await this.history.append(id, {
+      kind: 'executed',
+      operation: op.summary,
+      kubectl: op.kubectl,
+      preState: pre.helm ?? pre.objects.map((o) => strip(o.object)),
+      postState: post.helm ?? post.objects.map((o) => strip(o.object)),
+      ...(preMetrics ? { preMetrics } : {}),
+    });
+    await this.refresh();
+    this.track(this.validate(id, op, workload, baseline));
+    return { ok: true, message: `executed: ${op.summary}; validating` };
+  }
+
+  /** The stability window, then validated or failed (and the policy's automatic rollback). */
+  private async validate(
+    id: string,
+    op: Operation,
+    workload: WorkloadRef | undefined,
+    baseline: Map<string, number>,
+  ) {
+    const abort = new AbortController();
+    this.validations.set(id, abort);
+    const windowMs = this.options.policy.validation_window_seconds * 1000;
+    try {
+      const result = workload
+        ? await validateWorkload(this.options.probe, workload, baseline, {
+            windowMs,
+            signal: abort.signal,
+            pollMs: this.options.validationPollMs ?? 500,
+            onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
+          })
+        : {
+            ok: true,
+            detail: 'no workload to watch; the change was read back from the server',
+            post: undefined,
+          };
+      if (abort.signal.aborted) return;
+      await this.history.append(
+        id,
+        result.ok
+          ? { kind: 'validated', detail: result.detail, ...(result.post ? { postMetrics: result.post } : {}) }
+          : { kind: 'failed', reason: `validation failed: ${result.detail}` },
+        (m) => (m.status === 'executed' ? undefined : 'settled'),
+      );
+      const tier = this.history.get(id).meta.tier as Tier;
+      if (!result.ok && this.options.policy.auto_rollback_tiers.includes(tier))
+        await this.rollback(id, 'policy (automatic)');
+    } catch {
+      // Stopped (a rollback began) or the record moved on: nothing to record here.
+    } finally {
+      this.validations.delete(id);
+      this.options.onProgress?.(id, undefined);
+      await this.refresh();
+    }
+  }
+
+  async rollback(id: string, by = this.options.approver): Promise<Outcome> {
+    const started = this.now();
+    try {
+      await this.history.append(id, { kind: 'rollback-requested', by }, (m) =>
+        ROLLBACKABLE.has(m.status) ? undefined : `cannot roll back: it is ${m.status}`,
+      );
+    } catch (error) {
+      return { ok: false, message: (error as Error).message };
+    }
+    this.validations.get(id)?.abort();
+    const op = this.operationOf(id);
+    const saved = this.loadSnapshot(id);
+    let detail: string;
+    try {
+      if (!saved) throw new Error('no snapshot of the pre-state was found');
+      this.options.onProgress?.(id, 'rolling back');
+      detail = await this.options.executor.rollback(saved.pre, saved.post);
+    } catch (error) {
+      const message = `rollback refused: ${apiMessage(error)}`;
+      await this.history.append(id, { kind: 'rolled-back', success: false, detail: message });
+      this.options.onProgress?.(id, undefined);
+      await this.refresh();
+      return { ok: false, message };
+    }
+    await this.history.append(id, { kind: 'rolled-back', success: true, detail });
+    this.options.onProgress?.(id, undefined);
+    await this.refresh();
+    this.track(this.recordRollback(id, op, detail, started));
+    return { ok: true, message: `rolled back in ${this.now() - started} ms: ${detail}` };
+  }
+
+  /** The rollback is itself a recorded, validated operation: its own PHR. */
+  private async recordRollback(id: string, op: Operation, detail: string, started: number): Promise<void> {
+    const meta = await this.history.create({
+      title: `Roll back: ${op.summary}`,
+      type: 'rollback',
+      tier: this.history.get(id).meta.tier ?? 'medium',
+      source: 'aiops-tui',
+      target: this.history.get(id).meta.target ?? undefined,
+    });
+    await this.history.append(meta.id, {
+      kind: 'executed',
+      at: new Date(started).toISOString(),
+      operation: `restore the pre-state of ${id}: ${detail}`,
+      kubectl:
+        op.kind === 'helm-rollback' || op.kind === 'helm-upgrade'
+          ? 'helm rollback'
+          : 'kubectl replace (captured objects)',
+    });
+    const workload = await this.workloadOf(op).catch(() => undefined);
+    const result = workload
+      ? await validateWorkload(
+          this.options.probe,
+          workload,
+          (await this.options.probe.health(workload)).restartsByPod,
+          {
+            windowMs: this.options.policy.validation_window_seconds * 1000,
+            pollMs: this.options.validationPollMs ?? 500,
+          },
+        ).catch((error: unknown) => ({ ok: false, detail: apiMessage(error), post: undefined }))
+      : { ok: true, detail: 'objects restored and read back', post: undefined };
+    await this.history.append(
+      meta.id,
+      result.ok ? { kind: 'validated', detail: result.detail } : { kind: 'failed', reason: result.detail },
+    );
+  }
+
+  private track(work: Promise<void>): void {
+    const p = work.catch(() => {}).finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  /** Resolves when this process's validations and rollback records have been written. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  stop(): void {
+    for (const v of this.validations.values()) v.abort();
+  }
+
+  private approvalRefusal(m: RecordMeta, approver: string): string | undefined {
+    if (m.status === 'expired' || (m.expires && Date.parse(m.expires) <= this.now()))
+      return `cannot approve: the approval window closed at ${m.expires}`;
+    if (m.status !== 'awaiting-approval') return `cannot approve: it is ${m.status}`;
+    if (m.approvers.includes(approver))
+      return `${approver} already approved it; a second, different approver is needed`;
+    if (m.proposer && m.proposer === approver) return `${approver} proposed it and cannot approve it`;
+    return undefined;
+  }
+
+  private operationOf(id: string): Operation {
+    const op = this.history.get(id).meta.operation as Operation | undefined;
+    if (!op) throw new Error(`${id} is not a recommendation`);
+    return op;
+  }
+
+  private async currentReplicas(op: Operation): Promise<number | undefined> {
+    if (op.kind !== 'scale') return undefined;
+    const ref = objectRef(op.target);
+    const current = ref
+      ? ((await this.options.executor.objects.read(ref).catch(() => null)) as {
+          spec?: { replicas?: number };
+        } | null)
+      : null;
+    return current?.spec?.replicas;
+  }
+
+  /** The Deployment whose health decides: the target itself, or a deleted pod's owner. */
+  private async workloadOf(op: Operation): Promise<WorkloadRef | undefined> {
+    const { kind, namespace, name } = op.target;
+    if (!namespace) return undefined;
+    if (kind === 'Deployment') return { namespace, name };
+    if (kind === 'Pod') {
+      const objects = this.options.executor.objects;
+      const pod = await objects.read({ apiVersion: 'v1', kind: 'Pod', namespace, name });
+      const rsName = pod?.metadata?.ownerReferences?.find((o) => o.kind === 'ReplicaSet')?.name;
+      if (!rsName) return undefined;
+      const rs = await objects.read({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace, name: rsName });
+      const deployment = rs?.metadata?.ownerReferences?.find((o) => o.kind === 'Deployment')?.name;
+      return deployment ? { namespace, name: deployment } : undefined;
+    }
+    return undefined;
+  }
+
+  private saveSnapshot(id: string, pre: Snapshot, post: Snapshot): void {
+    mkdirSync(this.snapshots, { recursive: true, mode: 0o700 });
+    const file = join(this.snapshots, `${id}.json`);
+    // Full objects, secrets included: readable by this user only.
+    writeFileSync(file, JSON.stringify({ pre, post }), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+
+  private loadSnapshot(id: string): { pre: Snapshot; post: Snapshot } | undefined {
+    const file = join(this.snapshots, `${id}.json`);
+    return existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { pre: Snapshot; post: Snapshot })
+      : undefined;
+  }
+}
+
+const FINISHED = new Set(['validated', 'rolled-back', 'rejected', 'expired', 'failed']);
+
+function toRecommendation(m: RecordMeta): Recommendation {
+  return {
+    id: m.id,
+    title: m.title,
+    tier: m.tier ?? 'critical',
+    source: m.source,
+    target: m.target ?? '',
+    status: m.status,
+    operation: m.operation as Operation,
+    approvers: m.approvers,
+    requiredApprovers: m.required_approvers ?? 1,
+    created: Date.parse(m.created),
+    expires: m.expires ? Date.parse(m.expires) : undefined,
+  };
+}
+
+function diffLines(
+  ref: ObjectRef,
+  before: KubernetesObject | null,
+  after: KubernetesObject | null,
+): string[] {
+  const text = (o: KubernetesObject | null) => {
+    if (!o) return '';
+    const copy = strip(o) as KubernetesObject & { status?: unknown };
+    delete copy.status;
+    const meta = copy.metadata as Record<string, unknown> | undefined;
+    for (const k of ['resourceVersion', 'generation', 'uid', 'creationTimestamp']) delete meta?.[k];
+    return stringify(copy);
+  };
+  const name = `${ref.kind.toLowerCase()}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+  const patch = createTwoFilesPatch(name, name, text(before), text(after), 'now', 'after', { context: 2 });
+  return patch
+    .split('\n')
+    .slice(2)
+    .filter((l) => l !== '' && !l.startsWith('\\'));
+}

@@ -1,0 +1,257 @@
+// The recommendation lifecycle against the simulator, with the PHR trail as the queue: every
+// assertion reads the server's state or the records back.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/assistants/command-parser.js';
+import { openHistory } from '../../src/audit/history.js';
+import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { ObjectClient } from '../../src/workflow/objects.js';
+import type { Operation } from '../../src/workflow/operations.js';
+import type { Queue } from '../../src/workflow/queue.js';
+import { createWorkflow } from '../../src/workflow/setup.js';
+
+const cli = join(import.meta.dirname, '..', '..', 'src', 'cli.tsx');
+let sim: RunningSim;
+let kc: KubeConfig;
+let policyPath: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: 'todo', speed: 20 });
+  kc = new KubeConfig();
+  kc.loadFromFile(sim.kubeconfigPath);
+  policyPath = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
+  // 10 simulated seconds of stability: half a second at speed 20; set-image low, to test auto-rollback.
+  writeFileSync(
+    policyPath,
+    [
+      'validation_window_seconds: 10',
+      'rules:',
+      '  - {kinds: [delete-pod, rollout-restart], tier: trivial}',
+      '  - {kinds: [scale], tier: low, max_replica_delta: 2}',
+      '  - {kinds: [set-image], tier: low}',
+      '  - {kinds: [scale, set-resources, create-hpa, patch], tier: medium}',
+    ].join('\n'),
+  );
+});
+afterAll(() => sim.close());
+
+function workflow(historyDir: string, approver: string, now?: () => number): Queue {
+  return createWorkflow({ kubeConfig: kc, historyDir, policyPath, approver, ...(now ? { now } : {}) });
+}
+
+const op = (command: string): Operation => {
+  const parsed = parseCommand(command);
+  if (parsed.kind !== 'mutating') throw new Error(command);
+  return parsed.operation;
+};
+const historyDir = () => mkdtempSync(join(tmpdir(), 'queue-'));
+const read = async <T>(apiVersion: string, kind: string, name: string) =>
+  (await new ObjectClient(kc).read({ apiVersion, kind, namespace: 'todo', name })) as T;
+const replicas = async (name = 'frontend') =>
+  (await read<V1Deployment>('apps/v1', 'Deployment', name)).spec?.replicas;
+
+const runCli = (args: string[]) =>
+  execa(
+    process.execPath,
+    ['--import', 'tsx', cli, ...args, '--kubeconfig', sim.kubeconfigPath, '--policy', policyPath],
+    {
+      reject: false,
+      stdin: 'ignore',
+      env: { CI: 'true' },
+    },
+  );
+
+describe('the approval queue', () => {
+  it('scale frontend to 2: low tier, one approval, executed, validated; rollback back to 1, itself recorded and validated', async () => {
+    const dir = historyDir();
+    const q = workflow(dir, 'alice');
+    const meta = await q.propose({
+      operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
+      source: 'offline assistant',
+      evidence: ['asked in the chat'],
+    });
+    expect(meta.tier).toBe('low');
+    expect(meta.status).toBe('awaiting-approval');
+    expect((await q.approve(meta.id)).ok).toBe(true);
+    await q.idle();
+    const history = openHistory(dir);
+    const record = history.get(meta.id);
+    expect(record.meta.status).toBe('validated');
+    expect(record.meta.metrics.post?.ready_replicas).toBe(2);
+    expect(await replicas()).toBe(2);
+    expect(record.body).toContain(
+      'Equivalent command: `kubectl scale deployment frontend --replicas=2 -n todo`',
+    );
+
+    const rollback = await q.rollback(meta.id);
+    expect(rollback.message).toMatch(/rolled back/);
+    expect(await replicas()).toBe(1);
+    await q.idle();
+    expect(history.get(meta.id).meta.status).toBe('rolled-back');
+    const rollbackRecord = history.list().find((m) => m.type === 'rollback')!;
+    expect(rollbackRecord.status).toBe('validated');
+    expect(history.verify().ok).toBe(true);
+  });
+
+  it('critical needs two distinct approvers, given from two processes on one history directory', async () => {
+    const dir = historyDir();
+    const q = workflow(dir, 'alice');
+    const meta = await q.propose({
+      operation: op('kubectl delete configmap todo-config -n todo'),
+      source: 'kubectl-ai',
+      evidence: [],
+    });
+    expect(meta.tier).toBe('critical');
+    const first = await runCli(['approve', meta.id, '--history-dir', dir, '--approver', 'alice']);
+    expect(first.exitCode).toBe(0);
+    expect(first.stdout).toMatch(/needs 1 more approver/);
+    const again = await runCli(['approve', meta.id, '--history-dir', dir, '--approver', 'alice']);
+    expect(again.exitCode).toBe(1);
+    expect(again.stderr.trim()).toBe(
+      'aiops-tui: alice already approved it; a second, different approver is needed',
+    );
+    expect(await read('v1', 'ConfigMap', 'todo-config')).not.toBeNull();
+    const second = await runCli(['approve', meta.id, '--history-dir', dir, '--approver', 'bob']);
+    expect(second.exitCode, second.stderr).toBe(0);
+    expect(await read('v1', 'ConfigMap', 'todo-config')).toBeNull();
+    expect(openHistory(dir).get(meta.id).meta.approvers).toEqual(['alice', 'bob']);
+    // The first cockpit rolls back what the second executed, from the snapshot in the trail.
+    expect((await q.rollback(meta.id)).ok).toBe(true);
+    expect((await read<V1ConfigMap>('v1', 'ConfigMap', 'todo-config')).data?.LOG_LEVEL).toBe('info');
+    await q.idle();
+  });
+
+  it('the proposer cannot approve its own proposal', async () => {
+    const q = workflow(historyDir(), 'kubectl-ai');
+    const meta = await q.propose({
+      operation: op('kubectl scale deployment backend --replicas=3 -n todo'),
+      source: 'kubectl-ai',
+      evidence: [],
+    });
+    expect(await q.approve(meta.id)).toEqual({
+      ok: false,
+      message: 'kubectl-ai proposed it and cannot approve it',
+    });
+  });
+
+  it('an expired recommendation cannot be approved and is recorded as expired', async () => {
+    const dir = historyDir();
+    let clock = Date.now();
+    const q = workflow(dir, 'alice', () => clock);
+    const meta = await q.propose({
+      operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
+      source: 'built-in',
+      evidence: [],
+    });
+    clock += 6 * 60_000; // low: a 5-minute window
+    const outcome = await q.approve(meta.id);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.message).toMatch(/^cannot approve: the approval window closed at /);
+    expect(openHistory(dir).get(meta.id).meta.status).toBe('expired');
+    expect(await replicas()).toBe(1);
+  });
+
+  it('a rollback after someone else changed the object is refused and recorded as a failed rollback', async () => {
+    const dir = historyDir();
+    const q = workflow(dir, 'alice');
+    const meta = await q.propose({
+      operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
+      source: 'built-in',
+      evidence: [],
+    });
+    await q.approve(meta.id);
+    await q.idle();
+    await execa(join('.tools', 'bin', 'kubectl'), [
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      'scale',
+      'deployment/frontend',
+      '-n',
+      'todo',
+      '--replicas=3',
+    ]);
+    const outcome = await q.rollback(meta.id);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.message).toMatch(/deployment todo\/frontend was changed by someone else since the change/);
+    expect(await replicas()).toBe(3);
+    const record = openHistory(dir).get(meta.id);
+    expect(record.meta.status).toBe('validated');
+    expect(record.body).toContain('Rollback failed: rollback refused');
+    await execa(join('.tools', 'bin', 'kubectl'), [
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      'scale',
+      'deployment/frontend',
+      '-n',
+      'todo',
+      '--replicas=1',
+    ]);
+  });
+
+  it('an execution the API forbids is recorded as failed with the server message', async () => {
+    const dir = historyDir();
+    const q = workflow(dir, 'alice');
+    const meta = await q.propose({
+      operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
+      source: 'built-in',
+      evidence: [],
+    });
+    sim.setDenyRules([{ verb: 'patch', resource: 'deployments' }]);
+    try {
+      const outcome = await q.approve(meta.id);
+      expect(outcome.ok).toBe(false);
+      const record = openHistory(dir).get(meta.id);
+      expect(record.meta.status).toBe('failed');
+      expect(record.body).toMatch(/execution failed: .*forbidden.*\(HTTP 403\)/);
+    } finally {
+      sim.setDenyRules([]);
+    }
+    expect(await replicas()).toBe(1);
+  });
+
+  it('a low-tier change that fails validation is rolled back automatically', async () => {
+    const dir = historyDir();
+    const q = workflow(dir, 'alice');
+    const meta = await q.propose({
+      operation: op(
+        'kubectl set image deployment/frontend frontend=ghcr.io/example/todo-frontend:doesnotexist -n todo',
+      ),
+      source: 'kubectl-ai',
+      evidence: [],
+    });
+    expect(meta.tier).toBe('low');
+    await q.approve(meta.id);
+    await q.idle();
+    const record = openHistory(dir).get(meta.id);
+    expect(record.body).toMatch(/validation failed: .*(ImagePullBackOff|ErrImagePull)/);
+    expect(record.meta.status).toBe('rolled-back');
+    expect(
+      (await read<V1Deployment>('apps/v1', 'Deployment', 'frontend')).spec?.template.spec?.containers[0]
+        ?.image,
+    ).toBe('ghcr.io/example/todo-frontend:1.4.2');
+  });
+
+  it('the confirmation shows the exact change: a diff of the object from a server dry run', async () => {
+    const q = workflow(historyDir(), 'alice');
+    const meta = await q.propose({
+      operation: op('kubectl set resources deployment frontend -c frontend --limits=memory=256Mi -n todo'),
+      source: 'built-in',
+      evidence: [],
+    });
+    expect(meta.tier).toBe('medium');
+    const lines = await q.preview(meta.id);
+    expect(lines.filter((l) => /^[-+] /.test(l)).map((l) => l.replace(/\s+/g, ' '))).toEqual([
+      '- memory: 512Mi',
+      '+ memory: 256Mi',
+    ]);
+    expect(
+      await read<V1Deployment>('apps/v1', 'Deployment', 'frontend').then(
+        (d) => d.spec?.template.spec?.containers[0]?.resources?.limits?.memory,
+      ),
+    ).toBe('512Mi');
+  });
+});
