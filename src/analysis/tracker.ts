@@ -18,6 +18,7 @@ export class FindingsTracker {
         source,
         firstSeen: Math.min(previous?.firstSeen ?? finding.firstSeen, finding.firstSeen),
         lastSeen: now,
+        detectedAt: previous?.detectedAt ?? now,
         count: (previous?.count ?? 0) + 1,
       });
     }

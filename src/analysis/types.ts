@@ -110,6 +110,8 @@ export interface Finding {
   /** Epoch ms: when the problem started as far as the evidence tells, else first observation. */
   firstSeen: number;
   lastSeen: number;
+  /** Epoch ms: the analysis run that first reported it (MTTD ends here). */
+  detectedAt?: number;
   /** Number of analysis runs that observed it (FindingsTracker); 1 from a single run. */
   count: number;
   /** kagent only: the raw reply and tool responses the finding was made from. */

@@ -158,7 +158,9 @@ function applyEvent(meta: RecordMeta, event: PhrEvent, at: string): void {
   switch (event.kind) {
     case 'recommended':
       t.recommended = at;
-      meta.status = meta.tier === 'trivial' ? 'auto' : 'awaiting-approval';
+      // A recommendation needing no approval (the trivial tier, unless held) runs at once.
+      meta.status =
+        (meta.required_approvers ?? (meta.tier === 'trivial' ? 0 : 1)) === 0 ? 'auto' : 'awaiting-approval';
       break;
     case 'approved':
       t.approved = [...(t.approved ?? []), at];

@@ -14,8 +14,12 @@ import { specialKey } from './keymap.js';
 import { MetricsPane } from './MetricsPane.js';
 import type { PaneProps } from './Pane.js';
 import { PodsPane } from './PodsPane.js';
-import { ReservedPane } from './ReservedPane.js';
 import { StatusBar } from './StatusBar.js';
+import { ApprovalsPane } from './ApprovalsPane.js';
+import { ChatPane } from './ChatPane.js';
+import { ConfirmOverlay } from './ConfirmOverlay.js';
+import type { UiActions } from './input.js';
+import { RecommendationDetail } from './RecommendationDetail.js';
 
 export const MIN_WIDTH = 60;
 export const MIN_HEIGHT = 16;
@@ -31,60 +35,63 @@ export interface AppProps {
   height: number;
   onNamespaceChange(namespace: string | undefined): void;
   onQuit?(): void;
-  chatBackend?: string;
+  actions?: UiActions;
 }
 
 type Frame = Pick<PaneProps, 'width' | 'height' | 'focused'>;
 
-/** The panes under metrics, in focus order. The chat, findings and approvals issues each swap
- * their placeholder for the real pane here. */
+/** The panes under metrics, in focus order. */
 const SIDE_PANES: { id: PaneId; view(frame: Frame): ReactNode }[] = [
-  {
-    id: 'chat',
-    view: (f) => <ReservedPane title="chat" purpose="ask kubectl-ai or the offline assistant" {...f} />,
-  },
+  { id: 'chat', view: (f) => <ChatPane {...f} /> },
   { id: 'findings', view: (f) => <FindingsPane {...f} /> },
-  {
-    id: 'approvals',
-    view: (f) => <ReservedPane title="approvals" purpose="recommendations awaiting a decision" {...f} />,
-  },
+  { id: 'approvals', view: (f) => <ApprovalsPane {...f} /> },
 ];
 
 /** Where each region goes at a terminal size. Wide: pods left, a side column of metrics and the
- * reserved panes right. Narrow: pods, then metrics, then the reserved panes in a row of three,
- * which give their rows to the pods on short terminals. */
-function layout(width: number, height: number) {
+ * side panes right. Narrow: pods, then metrics, then the side panes in a row of three, which
+ * give their rows to the pods on short terminals. A focused side pane gets room to be used:
+ * taller in the side column; in the narrow layout it takes the metrics' place at full width. */
+function layout(width: number, height: number, focus: PaneId) {
   const body = height - 2;
+  const sideFocused = SIDE_PANES.some((p) => p.id === focus);
   if (width >= WIDE) {
     const sideWidth = Math.max(44, Math.min(64, width - PODS_WANT));
     const paneHeight = Math.max(3, Math.min(10, Math.floor((body - 10) / SIDE_PANES.length)));
+    const focusedHeight = sideFocused
+      ? Math.max(paneHeight, Math.min(body - 2 * paneHeight - 8, Math.floor(body / 2)))
+      : paneHeight;
     return {
       wide: true,
       body,
       pods: { width: width - sideWidth, height: body },
-      metrics: { width: sideWidth, height: body - SIDE_PANES.length * paneHeight },
+      metrics: { width: sideWidth, height: body - (SIDE_PANES.length - 1) * paneHeight - focusedHeight },
       sidePane: { width: sideWidth, height: paneHeight },
+      focusedPane: { width: sideWidth, height: focusedHeight },
     };
   }
   const roomy = body >= ROOM_FOR_RESERVED;
   // A third of a tall terminal, so nodes show beside the selected pod; 7 rows at 80×24.
   const metricsHeight = roomy ? Math.max(7, Math.min(14, Math.floor(body / 3))) : 6;
   const paneHeight = roomy ? 3 : 0;
+  const bottom = sideFocused
+    ? Math.max(metricsHeight + paneHeight, Math.floor(body / 2) + 1)
+    : metricsHeight + paneHeight;
   return {
     wide: false,
     body,
-    pods: { width, height: body - metricsHeight - paneHeight },
+    pods: { width, height: body - bottom },
     metrics: { width, height: metricsHeight },
     sidePane: { width: Math.floor(width / SIDE_PANES.length), height: paneHeight },
+    focusedPane: { width, height: bottom },
   };
 }
 
-export function App({ width, height, onNamespaceChange, onQuit, chatBackend }: AppProps) {
+export function App({ width, height, onNamespaceChange, onQuit, actions }: AppProps) {
   const store = useCockpitStore();
   const { exit } = useApp();
   const focus = useCockpit((s) => s.ui.focus);
   const overlay = useCockpit((s) => s.ui.overlay);
-  const at = layout(width, height);
+  const at = layout(width, height, focus);
   useInput((input, key) => {
     const ctx = {
       store,
@@ -94,6 +101,7 @@ export function App({ width, height, onNamespaceChange, onQuit, chatBackend }: A
         exit();
       },
       onNamespaceChange,
+      ...(actions ? { actions } : {}),
     };
     // Esc followed at once by a key arrives as that key with meta: it is both.
     if (key.meta && !key.escape && input.length === 1) {
@@ -110,25 +118,37 @@ export function App({ width, height, onNamespaceChange, onQuit, chatBackend }: A
       </Text>
     );
   }
+  const focusedSide = SIDE_PANES.find((p) => p.id === focus);
   const sidePanes =
     at.sidePane.height > 0 &&
-    SIDE_PANES.map((p) => <Box key={p.id}>{p.view({ ...at.sidePane, focused: focus === p.id })}</Box>);
+    SIDE_PANES.map((p) => (
+      <Box key={p.id}>
+        {p.view({ ...(p.id === focus ? at.focusedPane : at.sidePane), focused: focus === p.id })}
+      </Box>
+    ));
+  const overlays = {
+    help: () => <HelpOverlay width={width} height={at.body} />,
+    detail: () => <FindingDetail width={width} height={at.body} />,
+    report: () => <FiguresOverlay width={width} height={at.body} />,
+    recommendation: () => <RecommendationDetail width={width} height={at.body} />,
+    confirm: () => <ConfirmOverlay width={width} height={at.body} />,
+  };
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <StatusBar width={width} chatBackend={chatBackend} />
-      {overlay === 'help' ? (
-        <HelpOverlay width={width} height={at.body} />
-      ) : overlay === 'detail' ? (
-        <FindingDetail width={width} height={at.body} />
-      ) : overlay === 'report' ? (
-        <FiguresOverlay width={width} height={at.body} />
+      <StatusBar width={width} />
+      {overlay !== 'none' ? (
+        overlays[overlay]()
       ) : (
         <Box flexDirection={at.wide ? 'row' : 'column'} height={at.body}>
           <PodsPane {...at.pods} focused={focus === 'pods'} />
-          <Box flexDirection="column" width={at.metrics.width}>
-            <MetricsPane {...at.metrics} focused={focus === 'metrics'} />
-            <Box flexDirection={at.wide ? 'column' : 'row'}>{sidePanes}</Box>
-          </Box>
+          {!at.wide && focusedSide ? (
+            focusedSide.view({ ...at.focusedPane, focused: true })
+          ) : (
+            <Box flexDirection="column" width={at.metrics.width}>
+              <MetricsPane {...at.metrics} focused={focus === 'metrics'} />
+              <Box flexDirection={at.wide ? 'column' : 'row'}>{sidePanes}</Box>
+            </Box>
+          )}
         </Box>
       )}
       <Footer width={width} />

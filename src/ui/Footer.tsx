@@ -20,12 +20,18 @@ export function Footer({ width }: { width: number }) {
   const filterEditing = useCockpit((s) => s.ui.filterEditing);
   const filter = useCockpit((s) => s.ui.filter);
   const notice = useCockpit((s) => s.ui.notice);
-  const text =
-    commandLine !== undefined ? `:${commandLine}█` : filterEditing ? `/${filter}█` : (notice ?? hints(width));
+  const rejecting = useCockpit((s) => s.ui.rejectReason);
+  const text = rejecting
+    ? `reject ${rejecting.id}, reason: ${rejecting.text}█ (enter rejects, esc cancels)`
+    : commandLine !== undefined
+      ? `:${commandLine}█`
+      : filterEditing
+        ? `/${filter}█`
+        : (notice ?? hints(width));
   return (
     <Text
       wrap="truncate"
-      color={notice ? 'yellow' : commandLine !== undefined || filterEditing ? 'white' : 'gray'}
+      color={notice ? 'yellow' : commandLine !== undefined || filterEditing || rejecting ? 'white' : 'gray'}
     >
       {text}
     </Text>

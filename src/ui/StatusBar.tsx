@@ -15,13 +15,8 @@ const STATUS_COLOR = {
 const BRAND = 'aiops-tui';
 const SEPARATOR = ' · ';
 
-export interface StatusBarProps {
-  width: number;
-  /** The assistant answering chat (kubectl-ai, kagent, offline); the chat issue fills it in. */
-  chatBackend?: string;
-}
-
-export function StatusBar({ width, chatBackend }: StatusBarProps) {
+export function StatusBar({ width }: { width: number }) {
+  const chatBackend = useCockpit((s) => s.chat.backend);
   const context = useCockpit((s) => s.connection.context);
   const namespace = useCockpit((s) => s.connection.namespace);
   const status = useCockpit((s) => s.connection.status);
@@ -37,7 +32,7 @@ export function StatusBar({ width, chatBackend }: StatusBarProps) {
           ? 'no events yet'
           : `last event ${humanDuration(Math.max(0, now - lastEventAt))} ago`,
     },
-    { text: `chat: ${chatBackend ?? 'none'}` },
+    { text: `chat: ${chatBackend}` },
   ];
   // The name goes first when there is room for it; what the cockpit is connected to matters more.
   const length = segments.reduce((n, s) => n + s.text.length + SEPARATOR.length, 0) - SEPARATOR.length;

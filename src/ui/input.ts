@@ -8,17 +8,43 @@ import { commandFor, type Command } from './keymap.js';
 export const PANES: readonly PaneId[] = ['pods', 'metrics', 'chat', 'findings', 'approvals'];
 const SORT_KEYS: readonly SortKey[] = ['name', 'status', 'restarts', 'cpu', 'mem'];
 
+/** What keys ask the services to do; the services answer through the store. */
+export interface UiActions {
+  ask(question: string): void;
+  cancelAsk(): void;
+  /** `a` on a recommendation: approve it, or (medium, critical) show the change to confirm. */
+  approve(id: string): void;
+  /** `y` on the confirmation. */
+  confirm(id: string): void;
+  reject(id: string, reason: string): void;
+  rollback(id: string): void;
+  /** Loads the record into the detail overlay. */
+  open(id: string): void;
+  /** `a` on a finding: its recommendation goes to the queue. */
+  proposeFinding(findingId: string): void;
+}
+
 export interface InputContext {
   store: CockpitStore;
   /** Rows a page-up/down moves. */
   pageSize: number;
   quit(): void;
   onNamespaceChange(namespace: string | undefined): void;
+  actions?: UiActions;
 }
 
 /** Moves the selection of the focused list: findings when that pane has focus, else pods. */
 function moveSelection(ctx: InputContext, to: (index: number, count: number) => number): void {
   const state = ctx.store.getState();
+  if (state.ui.focus === 'approvals') {
+    const ids = state.recommendations.map((r) => r.id);
+    if (ids.length === 0) return;
+    const current = Math.max(0, ids.indexOf(state.ui.selectedRecommendationId ?? ''));
+    state.setUi({
+      selectedRecommendationId: ids[Math.max(0, Math.min(ids.length - 1, to(current, ids.length)))],
+    });
+    return;
+  }
   if (state.ui.focus === 'findings') {
     const ids = state.findings.map((f) => f.id);
     if (ids.length === 0) return;
@@ -80,9 +106,12 @@ function runCommand(ctx: InputContext, command: Command): void {
       return ctx.quit();
     case 'help':
       return state.setUi({ overlay: ui.overlay === 'help' ? 'none' : 'help' });
-    case 'open':
+    case 'open': {
       if (ui.focus === 'findings' && ui.selectedFindingId) return state.setUi({ overlay: 'detail' });
+      const rec = selectedRecommendation(ctx);
+      if (ui.focus === 'approvals' && rec) ctx.actions?.open(rec);
       return;
+    }
     case 'figures':
       return state.setUi({ overlay: ui.overlay === 'report' ? 'none' : 'report' });
     case 'back':
@@ -111,9 +140,73 @@ function runCommand(ctx: InputContext, command: Command): void {
     case 'sort':
       return state.setUi({ sortBy: SORT_KEYS[(SORT_KEYS.indexOf(ui.sortBy) + 1) % SORT_KEYS.length]! });
     case 'approve':
+      if (ui.focus === 'findings') {
+        const finding = state.findings.find((f) => f.id === ui.selectedFindingId);
+        if (!finding?.recommendation) return state.setUi({ notice: 'this finding proposes no change' });
+        return ctx.actions?.proposeFinding(finding.id);
+      }
+      return onRecommendation(ctx, (id) => ctx.actions?.approve(id));
+    case 'reject':
+      return onRecommendation(ctx, (id) => state.setUi({ rejectReason: { id, text: '' } }));
     case 'rollback':
-      // Reserved until the approvals pane exists: nothing can be selected yet.
-      return state.setUi({ notice: 'no recommendation selected' });
+      return onRecommendation(ctx, (id) => ctx.actions?.rollback(id));
+  }
+}
+
+/** The approvals pane's selection: the chosen row, else the newest. */
+function selectedRecommendation(ctx: InputContext): string | undefined {
+  const { recommendations, ui } = ctx.store.getState();
+  return recommendations.find((r) => r.id === ui.selectedRecommendationId)?.id ?? recommendations[0]?.id;
+}
+
+function onRecommendation(ctx: InputContext, act: (id: string) => void): void {
+  const state = ctx.store.getState();
+  if (state.ui.focus !== 'approvals')
+    return state.setUi({ notice: 'select a recommendation in the approvals pane (tab)' });
+  const id = selectedRecommendation(ctx);
+  if (!id) return state.setUi({ notice: 'no recommendation selected' });
+  act(id);
+}
+
+/** While the chat has focus, typing goes to its input line. */
+function chatKey(ctx: InputContext, ch: string, special: string | undefined): boolean {
+  const state = ctx.store.getState();
+  const chat = state.chat;
+  switch (special) {
+    case undefined:
+      state.setChat({ input: chat.input + ch, historyIndex: undefined });
+      return true;
+    case 'backspace':
+      state.setChat({ input: chat.input.slice(0, -1) });
+      return true;
+    case 'enter': {
+      const question = chat.input.trim();
+      if (!question || chat.running) return true;
+      state.setChat({ input: '', historyIndex: undefined, asked: [...chat.asked, question], scroll: 0 });
+      ctx.actions?.ask(question);
+      return true;
+    }
+    case 'esc':
+      if (chat.running) ctx.actions?.cancelAsk();
+      else state.setChat({ input: '', historyIndex: undefined });
+      return true;
+    case 'up':
+    case 'down': {
+      if (chat.asked.length === 0) return true;
+      const last = chat.asked.length;
+      const from = chat.historyIndex ?? last;
+      const index = Math.max(0, Math.min(last, from + (special === 'up' ? -1 : 1)));
+      state.setChat({ historyIndex: index === last ? undefined : index, input: chat.asked[index] ?? '' });
+      return true;
+    }
+    case 'pgup':
+    case 'pgdn':
+      state.setChat({
+        scroll: Math.max(0, chat.scroll + (special === 'pgup' ? ctx.pageSize : -ctx.pageSize)),
+      });
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -149,6 +242,27 @@ function handleOne(ctx: InputContext, ch: string, special: string | undefined): 
     if (!special) state.setUi({ commandLine: ui.commandLine + ch });
     return;
   }
+  if (ui.confirm) {
+    if (ch === 'y') {
+      state.setUi({ confirm: undefined, overlay: 'none' });
+      return ctx.actions?.confirm(ui.confirm.id);
+    }
+    if (ch === 'n' || special === 'esc')
+      return state.setUi({ confirm: undefined, overlay: 'none', notice: 'not approved' });
+    return;
+  }
+  if (ui.rejectReason) {
+    const r = ui.rejectReason;
+    if (special === 'esc') return state.setUi({ rejectReason: undefined });
+    if (special === 'enter') {
+      state.setUi({ rejectReason: undefined });
+      return ctx.actions?.reject(r.id, r.text.trim() || 'no reason given');
+    }
+    if (special === 'backspace') return state.setUi({ rejectReason: { ...r, text: r.text.slice(0, -1) } });
+    if (!special) state.setUi({ rejectReason: { ...r, text: r.text + ch } });
+    return;
+  }
+  if (ui.focus === 'chat' && ui.overlay === 'none' && chatKey(ctx, ch, special)) return;
   if (ui.filterEditing) {
     if (special === 'esc') return state.setUi({ filterEditing: false, filter: '' });
     if (special === 'enter') return state.setUi({ filterEditing: false });

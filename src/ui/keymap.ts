@@ -18,6 +18,7 @@ export type Command =
   | 'open'
   | 'back'
   | 'approve'
+  | 'reject'
   | 'rollback'
   | 'quit';
 
@@ -40,11 +41,20 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'command', keys: [':'], help: 'command line: :ns NAME, :ns all, :sort KEY, :q' },
   { command: 'sort', keys: ['s'], help: 'cycle the sort key (name, status, restarts, cpu, mem)' },
   { command: 'help', keys: ['?'], help: 'show or hide this help' },
-  { command: 'open', keys: ['enter'], help: 'open the selected finding: evidence, fix, runbook' },
+  {
+    command: 'open',
+    keys: ['enter'],
+    help: 'open the selected finding or recommendation',
+  },
   { command: 'figures', keys: ['m'], help: 'audit figures from the PHRs: MTTD, MTTR, approval latency' },
   { command: 'back', keys: ['esc'], help: 'close the overlay, clear the filter' },
-  { command: 'approve', keys: ['a'], help: 'approve the selected recommendation' },
-  { command: 'rollback', keys: ['r'], help: 'roll back the selected executed recommendation' },
+  {
+    command: 'approve',
+    keys: ['a'],
+    help: 'approve (on a finding: queue its fix)',
+  },
+  { command: 'reject', keys: ['x'], help: 'reject, with a reason' },
+  { command: 'rollback', keys: ['r'], help: 'roll back an executed change' },
   { command: 'quit', keys: ['q', 'ctrl-c'], help: 'quit' },
 ];
 

@@ -3,8 +3,16 @@
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { offlineBackend, startChatService, type ChatBackend } from '../assistants/chat-service.js';
+import type { CockpitStore } from '../state/store.js';
+import { workflowActions } from '../workflow/cockpit-actions.js';
+import { loadPolicy, type Policy } from '../workflow/policy.js';
+import { createWorkflow } from '../workflow/setup.js';
+import type { Connection } from '../cluster/connect.js';
+import type { UiActions } from './input.js';
 import { startFindingsService } from '../analysis/findings-service.js';
 import { createKagentProvider } from '../analysis/kagent/provider.js';
 import { scheduleKagent } from '../analysis/kagent/scheduler.js';
@@ -19,7 +27,7 @@ import { parseDuration } from '../sim/usage.js';
 const DEMO_SPEED = 10;
 
 export const COCKPIT_USAGE =
-  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--kagent-url URL [--kagent-agent NS/NAME]] [--demo [--speed X]] [--no-color]';
+  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--policy FILE] [--approver NAME] [--read-only] [--kubectl-ai PATH | --no-ai] [--llm-provider NAME] [--model NAME] [--ai-timeout 60s] [--kagent-url URL [--kagent-agent NS/NAME]] [--demo [--speed X]] [--no-color]';
 
 export async function cockpitMain(argv: string[]): Promise<number> {
   let values;
@@ -38,6 +46,14 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         'history-dir': { type: 'string', default: 'history' },
         'kagent-url': { type: 'string' },
         'kagent-agent': { type: 'string', default: 'kagent/k8s-agent' },
+        policy: { type: 'string' },
+        approver: { type: 'string' },
+        'read-only': { type: 'boolean' },
+        'kubectl-ai': { type: 'string' },
+        'no-ai': { type: 'boolean' },
+        'llm-provider': { type: 'string' },
+        model: { type: 'string' },
+        'ai-timeout': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -65,6 +81,21 @@ export async function cockpitMain(argv: string[]): Promise<number> {
       `--kagent-url must be a URL like http://kagent-controller.kagent:8083 (got "${values['kagent-url']}")`,
     );
   }
+  if (values['no-ai'] && values['kubectl-ai'] !== undefined)
+    throw new CliError('--no-ai and --kubectl-ai exclude each other');
+  const aiTimeoutMs = values['ai-timeout'] === undefined ? 60_000 : parseDuration(values['ai-timeout']);
+  if (!aiTimeoutMs)
+    throw new CliError(`--ai-timeout must be a duration like 60s (got "${values['ai-timeout']}")`);
+  if (values.approver !== undefined && !/^[\w.@-]+$/.test(values.approver))
+    throw new CliError(`--approver must be a user name (got "${values.approver}")`);
+  // A bad policy is the user's to fix before anything starts.
+  const policy = (() => {
+    try {
+      return loadPolicy(values.policy);
+    } catch (error) {
+      throw new CliError(describeError(error));
+    }
+  })();
   if (!process.stdin.isTTY)
     throw new CliError('stdin is not a terminal (the cockpit needs one; for scripts use aiops-tui analyze)');
   // Ink's colours come from chalk, which honours FORCE_COLOR but not NO_COLOR (no-color.org):
@@ -93,6 +124,18 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         historyDir: values['history-dir'],
         kagentUrl: values['kagent-url'],
         kagentAgent: values['kagent-agent'],
+        policy,
+        approver: values.approver,
+        readOnly: values['read-only'] ?? false,
+        ai: values['no-ai']
+          ? undefined
+          : {
+              binary: values['kubectl-ai'] ?? 'kubectl-ai',
+              explicit: values['kubectl-ai'] !== undefined,
+              llmProvider: values['llm-provider'] ?? process.env.KUBECTL_AI_LLM_PROVIDER ?? 'gemini',
+              model: values.model ?? process.env.KUBECTL_AI_MODEL ?? 'gemini-2.5-pro',
+              timeoutMs: aiTimeoutMs,
+            },
       },
       await ui,
     );
@@ -108,6 +151,9 @@ function loadUi() {
 /** How often the audit figures are re-read from the PHRs while the cockpit runs. */
 const FIGURES_REFRESH_MS = 30_000;
 
+/** How often the queue re-reads the trail: another cockpit's approvals, closing windows. */
+const QUEUE_REFRESH_MS = 1_000;
+
 /** How often kagent is asked for its analyses. */
 const KAGENT_INTERVAL_MS = 5 * 60_000;
 
@@ -116,17 +162,113 @@ interface CockpitOptions {
   historyDir: string;
   kagentUrl: string | undefined;
   kagentAgent: string;
+  policy: Policy;
+  approver: string | undefined;
+  readOnly: boolean;
+  /** undefined: --no-ai. */
+  ai: AiOptions | undefined;
+}
+
+interface AiOptions {
+  binary: string;
+  /** --kubectl-ai was given: its absence is an error, not a fallback. */
+  explicit: boolean;
+  llmProvider: string;
+  model: string;
+  timeoutMs: number;
+}
+
+/** The key each provider needs; providers not listed (ollama, llamacpp) need none. */
+const PROVIDER_KEYS: Record<string, string> = {
+  gemini: 'GEMINI_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  'openai-compatible': 'OPENAI_API_KEY',
+  azopenai: 'AZURE_OPENAI_API_KEY',
+  grok: 'GROK_API_KEY',
+};
+
+/** kubectl-ai when it is installed and its LLM has a key; else the offline assistant, saying why. */
+async function chooseBackend(
+  store: CockpitStore,
+  connection: Connection,
+  ai: AiOptions | undefined,
+): Promise<{ backend: ChatBackend; why?: string }> {
+  const offline = offlineBackend(store);
+  if (!ai) return { backend: offline };
+  const { detectKubectlAi } = await import('../assistants/kubectl-ai.js');
+  const found = await detectKubectlAi(ai.binary);
+  if (!found) {
+    if (ai.explicit) throw new CliError(`--kubectl-ai ${ai.binary}: not found or \`version\` failed`);
+    return { backend: offline, why: 'kubectl-ai is not installed' };
+  }
+  const key = PROVIDER_KEYS[ai.llmProvider];
+  if (key && !process.env[key]) return { backend: offline, why: `kubectl-ai has no ${key}` };
+  const { kubectlAiBackend } = await import('../assistants/kubectl-ai-backend.js');
+  return {
+    backend: kubectlAiBackend({
+      binary: found.path,
+      // Its only way to pick the context: a kubeconfig whose current-context is the cockpit's.
+      kubeconfig: privateKubeconfig(connection),
+      llmProvider: ai.llmProvider,
+      model: ai.model,
+      timeoutMs: ai.timeoutMs,
+      traceDir: mkdtempSync(join(tmpdir(), 'aiops-tui-trace-')),
+    }),
+  };
+}
+
+/** The cockpit's cluster and credentials in a file only this user reads, for child processes. */
+function privateKubeconfig(connection: Connection): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'aiops-tui-')), 'kubeconfig');
+  writeFileSync(file, connection.kubeConfig.exportConfig(), { mode: 0o600 });
+  return file;
 }
 
 async function runFullScreen(
   connection: ReturnType<typeof loadConnection>,
-  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent }: CockpitOptions,
+  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent, policy, approver, readOnly, ai }: CockpitOptions,
   [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
     ReturnType<typeof loadUi>
   >,
 ): Promise<number> {
   const data = startCockpitData(connection, metricsIntervalMs);
   const findings = startFindingsService(data.store);
+  const store = data.store;
+  const queue = createWorkflow({
+    kubeConfig: connection.kubeConfig,
+    historyDir,
+    policy,
+    ...(approver ? { approver } : {}),
+    // Findings carry the cluster's times (the simulator's clock runs fast): so do the records.
+    now: () => Date.now() + (store.getState().connection.clockSkewMs ?? 0),
+    publish: (recommendations) => store.setState({ recommendations }),
+    onProgress: (id, text) => {
+      const progress = { ...store.getState().progress };
+      if (text === undefined) delete progress[id];
+      else progress[id] = text;
+      store.setState({ progress });
+    },
+  });
+  const refreshQueue = (): void => void queue.refresh().catch(() => {});
+  refreshQueue();
+  const queueTimer = setInterval(refreshQueue, QUEUE_REFRESH_MS);
+  queueTimer.unref();
+  const { backend, why } = await chooseBackend(store, connection, ai);
+  const chat = startChatService({
+    store,
+    backend,
+    history: queue.history,
+    propose: async (proposal) => {
+      const meta = await queue.propose(proposal);
+      return `${meta.id} · ${meta.tier} · ${meta.status}: ${proposal.operation.summary}`;
+    },
+  });
+  if (why) store.getState().setChat({ backend: `offline assistant (${why})` });
+  const actions: UiActions = {
+    ...workflowActions(store, queue, readOnly),
+    ask: (question) => void chat.ask(question),
+    cancelAsk: () => chat.cancel(),
+  };
   const reports = startReportScheduler(data.store, join(historyDir, 'reports'));
   const kagent = kagentUrl
     ? scheduleKagent(
@@ -164,7 +306,7 @@ async function runFullScreen(
   process.on('unhandledRejection', crash);
   function Sized() {
     const { columns, rows } = useWindowSize();
-    return <App width={columns} height={rows} onNamespaceChange={data.setNamespace} />;
+    return <App width={columns} height={rows} onNamespaceChange={data.setNamespace} actions={actions} />;
   }
   const app = render(
     <StoreProvider store={data.store}>
@@ -176,6 +318,9 @@ async function runFullScreen(
     await app.waitUntilExit();
   } finally {
     clearInterval(figuresTimer);
+    clearInterval(queueTimer);
+    chat.cancel();
+    queue.stop();
     findings.stop();
     reports.stop();
     void kagent?.stop();

@@ -25,6 +25,11 @@ export interface Proposal {
   evidence: string[];
   title?: string;
   runbook?: string;
+  /**
+   * Wait for a decision even when the tier needs none: what an assistant proposes in answer to a
+   * question is never run just because it was asked.
+   */
+  hold?: boolean;
   /** ISO times of the failure this addresses, for MTTD and MTTR. */
   failureStarted?: string;
   detected?: string;
@@ -67,7 +72,7 @@ const strip = (o: KubernetesObject | null): unknown => {
 };
 
 export class Queue {
-  private readonly history: History;
+  readonly history: History;
   private readonly snapshots: string;
   private readonly validations = new Map<string, AbortController>();
   /** Validations and rollback records still running in this process. */
@@ -103,7 +108,9 @@ export class Queue {
   async propose(proposal: Proposal): Promise<RecordMeta> {
     const { operation: op, policy } = { operation: proposal.operation, policy: this.options.policy };
     const tier = tierOf(op, policy, await this.currentReplicas(op));
-    const rule = approvalRule(tier, policy);
+    const tierRule = approvalRule(tier, policy);
+    const rule =
+      proposal.hold && tierRule.approvers === 0 ? { ...approvalRule('low', policy), approvers: 1 } : tierRule;
     const meta = await this.history.create({
       title: proposal.title ?? op.summary,
       type: RECORD_TYPE[op.kind] ?? 'diagnosis',
@@ -121,7 +128,7 @@ export class Queue {
     });
     const recommended = await this.history.append(meta.id, {
       kind: 'recommended',
-      summary: `${op.summary} (tier ${tier}: ${rule.approvers === 0 ? 'no approval needed' : `${rule.approvers} approver${rule.approvers > 1 ? 's' : ''} within ${rule.windowMs / 60_000} min`})`,
+      summary: `${op.summary} (tier ${tier}: ${rule.approvers === 0 ? 'no approval needed' : `${rule.approvers} approver${rule.approvers > 1 ? 's' : ''} within ${rule.windowMs / 60_000} min`}${rule === tierRule ? '' : ', held for a decision: an assistant proposed it'})`,
       operation: op,
       evidence: proposal.evidence,
       kubectl: op.kubectl,
@@ -130,6 +137,11 @@ export class Queue {
     if (recommended.status === 'auto') this.track(this.execute(meta.id).then(() => {}));
     await this.refresh();
     return recommended;
+  }
+
+  /** The record's Markdown body: its timeline. */
+  body(id: string): string {
+    return this.history.get(id).body;
   }
 
   /** The exact change an approval would make: the server's dry run, as a diff of the object. */

@@ -7,7 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { openHistory } from '../audit/history.js';
 import type { Recommendation } from '../state/types.js';
 import { Executor } from './executor.js';
-import { loadPolicy } from './policy.js';
+import { loadPolicy, type Policy } from './policy.js';
 import { Queue } from './queue.js';
 import { WorkloadProbe } from './validate.js';
 
@@ -16,10 +16,13 @@ export interface WorkflowOptions {
   historyDir: string;
   /** --policy FILE; absent: the XDG default, or the built-in defaults. */
   policyPath?: string;
+  /** A policy already loaded (the cockpit validates it before the screen opens). */
+  policy?: Policy;
   /** --approver NAME; absent: the OS user. */
   approver?: string;
   publish?(recommendations: Recommendation[]): void;
   onProgress?(id: string, text: string | undefined): void;
+  /** The cluster's clock (epoch ms): records, windows and findings' times then agree. */
   now?: () => number;
 }
 
@@ -38,7 +41,7 @@ export function defaultApprover(): string {
 }
 
 export function createWorkflow(options: WorkflowOptions): Queue {
-  const policy = loadPolicy(options.policyPath);
+  const policy = options.policy ?? loadPolicy(options.policyPath);
   // External tools get the cockpit's cluster and credentials in a private file.
   const dir = mkdtempSync(join(tmpdir(), 'aiops-tui-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
@@ -50,7 +53,7 @@ export function createWorkflow(options: WorkflowOptions): Queue {
     context: options.kubeConfig.getCurrentContext(),
   });
   return new Queue({
-    history: openHistory(options.historyDir),
+    history: openHistory(options.historyDir, options.now ? { now: () => new Date(options.now!()) } : {}),
     policy,
     approver: options.approver ?? defaultApprover(),
     executor,

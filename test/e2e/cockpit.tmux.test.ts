@@ -194,4 +194,57 @@ describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
     await tmux('send-keys', '-t', 'cockpit', 'C-c');
     expect((await exitStatus()).exit).toBe('exit 0');
   }, 60_000);
+  /** Types a question into the chat pane (focused with tab) and waits for the answer to settle. */
+  async function ask(question: string, panesToChat = 2): Promise<string> {
+    for (let i = 0; i < panesToChat; i++) await tmux('send-keys', '-t', 'cockpit', 'Tab');
+    await waitForScreen((s) => s.includes('▸ chat'), 'the chat focused');
+    await tmux('send-keys', '-t', 'cockpit', '-l', question);
+    await tmux('send-keys', '-t', 'cockpit', 'Enter');
+    return waitForScreen((s) => s.includes(`› ${question}`) && /› █/.test(s), `the answer to "${question}"`);
+  }
+
+  const freshHistory = () => ['--history-dir', mkdtempSync(join(tmpdir(), 'aiops-e2e-phr-'))];
+  const frontendRows = (s: string) =>
+    s.split('\n').filter((l) => /frontend-\w+-\w+ +1\/1 +Running/.test(l)).length;
+
+  it('asks the offline assistant "check for pod failures": it names the crash-looping backend pod and why', async () => {
+    await startCockpit(120, 40, [], ['--no-ai', ...freshHistory()]);
+    const crashing = await waitForScreen(
+      (s) => s.includes('CrashLoopBackOff'),
+      'the backend crash loop',
+      30_000,
+    );
+    const pod = /(backend-\w+-\w+) +0\/1 +CrashLoopBackOff/.exec(crashing)![1]!;
+    expect((await screen()).split('\n')[0]).toContain('chat: offline assistant');
+    let answer = await ask('check for pod failures');
+    // The answer ends with the proposal; its head (pod and reason) may be a page up.
+    for (let page = 0; page < 3 && !answer.includes('is crash-looping'); page++) {
+      await tmux('send-keys', '-t', 'cockpit', 'PPage');
+      answer = await waitForScreen((s) => s.includes('↑'), 'the chat scrolled up');
+    }
+    expect(answer).toMatch(/backend is crash-looping \(exit code \d+/);
+    expect(answer.replace(/[│\s]+/g, '')).toContain(pod.replace(/\s/g, ''));
+  }, 90_000);
+
+  it('"scale frontend to 2" from the chat: a approves it, 2 frontend pods get ready; r rolls back to 1', async () => {
+    await startCockpit(120, 40, [], ['--no-ai', ...freshHistory()]);
+    await waitForScreen((s) => frontendRows(s) === 1, 'one ready frontend pod');
+    const answer = await ask('scale frontend to 2');
+    expect(answer).toMatch(/low · awaiting-approval/);
+    await tmux('send-keys', '-t', 'cockpit', 'Tab', 'Tab');
+    await waitForScreen(
+      (s) => /▸ approvals \(1 waiting\)/.test(s),
+      'the approvals pane with the recommendation',
+    );
+    await tmux('send-keys', '-t', 'cockpit', 'a');
+    await waitForScreen((s) => frontendRows(s) === 2, 'two ready frontend pods');
+    await tmux('send-keys', '-t', 'cockpit', 'r');
+    const after = await waitForScreen((s) => /rolled back in \d+ ms/.test(s), 'the rollback confirmed');
+    expect(after).toMatch(/rolled-back/);
+    await waitForScreen(
+      (s) => frontendRows(s) === 1 && !/frontend-\S+ .*Terminating/.test(s),
+      'one frontend pod again',
+      30_000,
+    );
+  }, 90_000);
 });

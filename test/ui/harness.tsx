@@ -5,6 +5,7 @@ import { render } from 'ink-testing-library';
 import { expect, vi } from 'vitest';
 import { createCockpitStore, initialState, type CockpitStore } from '../../src/state/store.js';
 import type { UsageSample } from '../../src/state/types.js';
+import type { UiActions } from '../../src/ui/input.js';
 import { App } from '../../src/ui/App.js';
 import { StoreProvider } from '../../src/ui/context.js';
 
@@ -131,7 +132,7 @@ export function renderCockpit(
   props: {
     onNamespaceChange?: (ns: string | undefined) => void;
     onQuit?: () => void;
-    chatBackend?: string;
+    actions?: UiActions;
   } = {},
 ) {
   return render(
@@ -141,7 +142,7 @@ export function renderCockpit(
         height={size.height}
         onNamespaceChange={props.onNamespaceChange ?? (() => {})}
         onQuit={props.onQuit}
-        chatBackend={props.chatBackend}
+        {...(props.actions ? { actions: props.actions } : {})}
       />
     </StoreProvider>,
   );

@@ -141,11 +141,11 @@ describe('the key map', () => {
     await frameContaining(r, '▸ approvals');
   });
 
-  it('a and r say there is no recommendation to act on yet', async () => {
+  it('a, x and r outside the approvals pane say where the recommendations are', async () => {
     const { r } = await start();
-    for (const key of ['a', 'r']) {
+    for (const key of ['a', 'x', 'r']) {
       r.stdin.write(key);
-      await frameContaining(r, 'no recommendation selected');
+      await frameContaining(r, 'select a recommendation in the approvals pane (tab)');
       r.stdin.write('j');
       await frameContaining(r, 'j/k move');
     }
@@ -167,7 +167,8 @@ describe('the status bar', () => {
   it('names the context, the namespace, the connection state, the last event age and the chat slot', async () => {
     const store = storeWith(manyPods(), 'shop');
     store.getState().setConnection({ lastEventAt: Date.now() - 5_000 });
-    rendered = renderCockpit(store, { width: 100, height: 24 }, { chatBackend: 'offline' });
+    store.getState().setChat({ backend: 'offline' });
+    rendered = renderCockpit(store, { width: 100, height: 24 });
     const frame = await frameContaining(rendered, 'a-00');
     expect(frame.split('\n')[0]).toMatch(
       /^aiops-tui · ctx test-ctx · ns shop · connected · last event [56]s ago · chat: offline$/,
@@ -192,7 +193,7 @@ describe('the help overlay on a short terminal', () => {
     const frame = await frameContaining(rendered, 'keys (esc or ? closes)');
     expect(frame.split('\n')).toHaveLength(16);
     for (const binding of KEYMAP) expect(frame).toContain(binding.keys.join(' / '));
-    expect(lineWith(frame, 'shift-tab')).toMatch(/shift-tab .*… +s +cycle/);
+    expect(lineWith(frame, 'shift-tab')).toMatch(/shift-tab .*… +\S+ +\w/);
   });
 });
 

@@ -4,7 +4,7 @@
 import type { CoreV1Event, V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { formatBytes } from '../../cluster/quantity.js';
 import { makeFinding, type FindingInput } from '../finding.js';
-import { setResourcesOp } from '../operations.js';
+import { deletePodOp, setResourcesOp } from '../operations.js';
 import { containerResources, memoryQuantity, TEMPLATED_KINDS } from '../resources.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
@@ -128,12 +128,16 @@ function crashLoop(ctx: PodContext, status: V1ContainerStatus): Problem {
     detail.push(`last ${Math.min(logs.length, ctx.options.logLines)} log lines:`);
     for (const line of logs.slice(-ctx.options.logLines)) detail.push(`  ${line}`);
   }
+  // A pod its controller recreates can be replaced: the quick mitigation when the failure is the
+  // pod's own (one replica of several failing), while the cause is read from its log.
+  const replaceable = ctx.workload !== undefined && TEMPLATED_KINDS.has(ctx.workload.ref.kind);
   return {
     problem: `crashloop:${status.name}`,
     severity: 'critical',
     title: `${status.name} is crash-looping${last ? ` (exit code ${last.exitCode}, ${last.reason ?? 'unknown'})` : ''}`,
     detail,
-    suggestedFix: `Read the previous run's log (kubectl logs ${name} -n ${ns} -c ${status.name} --previous) and fix the command, configuration or dependency it fails on.`,
+    suggestedFix: `Read the previous run's log (kubectl logs ${name} -n ${ns} -c ${status.name} --previous) and fix the command, configuration or dependency it fails on.${replaceable ? ' To mitigate, delete the pod: its controller starts a fresh one.' : ''}`,
+    ...(replaceable ? { recommendation: deletePodOp(ctx.ref) } : {}),
     runbook: 'crashloopbackoff',
     since: epoch(status.lastState?.terminated?.startedAt) ?? epoch(ctx.pod.status?.startTime),
   };

@@ -1,0 +1,73 @@
+// The approval queue: recommendations with tier, status, target, summary, age and the time left
+// to approve; `a` approves, `x` rejects, `r` rolls back, enter shows the record.
+import { Text } from 'ink';
+import type { Tier } from '../audit/types.js';
+import { humanDuration } from '../cluster/kube-format.js';
+import type { Recommendation } from '../state/types.js';
+import { useCockpit } from './context.js';
+import { Pane } from './Pane.js';
+import { useNow } from './useNow.js';
+
+const TIER_COLOR: Record<Tier, string> = { trivial: 'gray', low: 'green', medium: 'yellow', critical: 'red' };
+
+const STATUS_COLOR: Record<string, string> = {
+  'awaiting-approval': 'yellow',
+  validated: 'green',
+  failed: 'red',
+  'rolled-back': 'magenta',
+  executing: 'cyan',
+  executed: 'cyan',
+};
+
+/** What the row says about time: the approval window left, or how long ago it was proposed. */
+export function sla(r: Recommendation, now: number): string {
+  if (r.status !== 'awaiting-approval' || r.expires === undefined)
+    return humanDuration(Math.max(0, now - r.created));
+  const left = r.expires - now;
+  return left > 0 ? `${humanDuration(left)} left` : 'expired';
+}
+
+export function ApprovalsPane({
+  width,
+  height,
+  focused,
+}: {
+  width: number;
+  height: number;
+  focused: boolean;
+}) {
+  const recs = useCockpit((s) => s.recommendations);
+  const selected = useCockpit((s) => s.ui.selectedRecommendationId);
+  const progress = useCockpit((s) => s.progress);
+  const skew = useCockpit((s) => s.connection.clockSkewMs ?? 0);
+  const now = useNow(1_000) + skew;
+  const room = Math.max(0, height - 3);
+  const index = Math.max(
+    0,
+    recs.findIndex((r) => r.id === selected),
+  );
+  const start = focused ? Math.max(0, Math.min(index - Math.floor(room / 2), recs.length - room)) : 0;
+  const waiting = recs.filter((r) => r.status === 'awaiting-approval').length;
+  return (
+    <Pane title={`approvals (${waiting} waiting)`} width={width} height={height} focused={focused}>
+      {recs.length === 0 ? (
+        <Text color="gray" wrap="truncate">
+          no recommendations: ask the chat, or press a on a finding
+        </Text>
+      ) : (
+        recs.slice(start, start + room).map((r) => {
+          const isSelected = focused && r.id === (selected ?? recs[0]?.id);
+          const status = progress[r.id] ?? r.status;
+          return (
+            <Text key={r.id} wrap="truncate" inverse={isSelected}>
+              <Text color={TIER_COLOR[r.tier]}>{r.tier.padEnd(8)}</Text>
+              <Text color={STATUS_COLOR[r.status]}>{status}</Text>
+              {r.status === 'awaiting-approval' ? ` ${r.approvers.length}/${r.requiredApprovers}` : ''} ·{' '}
+              {sla(r, now)} · {r.title} · {r.source}
+            </Text>
+          );
+        })
+      )}
+    </Pane>
+  );
+}
