@@ -1,0 +1,215 @@
+// npm run bench:workflow — the approval queue's figures against the simulator:
+//   rollback   `r` → the API serves the pre-state again (goal ≤ 2 s), p50/p95 over runs;
+//   approve    approval → the change is served by the API;
+//   kubectl    `kubectl scale` on the same simulator, for the ratio;
+//   MTTR       the demo's crash loop: failure → finding → queued fix (trivial: no approval)
+//              → validated, read from the PHRs as `aiops-tui report metrics` computes it.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { analyze } from '../src/analysis/analyze.js';
+import { fetchSnapshot } from '../src/analysis/fetch-snapshot.js';
+import { scaleOp } from '../src/analysis/operations.js';
+import { computeFigures } from '../src/audit/metrics.js';
+import { startSimulator } from '../src/sim/index.js';
+import { ObjectClient } from '../src/workflow/objects.js';
+import { createWorkflow } from '../src/workflow/setup.js';
+
+const RUNS = Number(process.env.RUNS ?? 20);
+const kubectl = join(import.meta.dirname, '..', '.tools', 'bin', 'kubectl');
+const frontend = { kind: 'Deployment', namespace: 'todo', name: 'frontend' };
+const frontendRef = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'todo', name: 'frontend' };
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const ms = (values: number[]) =>
+  `p50 ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms`;
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/**
+ * The same rollback as a person does it: the cockpit in tmux on this simulator, a recommendation
+ * approved with `a`, then the clock runs from sending `r` until the API serves 1 replica.
+ */
+async function cockpitKeyRollbacks(
+  kubeconfig: string,
+  replicas: () => Promise<number | undefined>,
+): Promise<number[]> {
+  if (!(await execa('tmux', ['-V'], { reject: false })).stdout) return [];
+  const cli = join(import.meta.dirname, '..', 'dist', 'cli.js');
+  const historyDir = mkdtempSync(join(tmpdir(), 'bench-cockpit-'));
+  const socket = `bench-workflow-${process.pid}`;
+  const tmux = (...args: string[]) => execa('tmux', ['-L', socket, ...args]);
+  await execa('tmux', [
+    '-L',
+    socket,
+    '-f',
+    '/dev/null',
+    'new-session',
+    '-d',
+    '-s',
+    'c',
+    '-x',
+    '120',
+    '-y',
+    '40',
+    '-e',
+    'CI=false',
+    process.execPath,
+    cli,
+    '--kubeconfig',
+    kubeconfig,
+    '-n',
+    'todo',
+    '--no-ai',
+    '--history-dir',
+    historyDir,
+  ]);
+  const screen = async () => (await tmux('capture-pane', '-p', '-t', 'c')).stdout;
+  const times: number[] = [];
+  try {
+    await until(async () => (await screen()).includes('frontend-'));
+    await tmux('send-keys', '-t', 'c', 'Tab', 'Tab', 'Tab', 'Tab');
+    const queue = createWorkflow({
+      kubeConfig: kubeConfigFrom(kubeconfig),
+      historyDir,
+      approver: 'proposer',
+    });
+    for (let i = 0; i < 5; i++) {
+      await queue.propose({ operation: scaleOp(frontend, 2), source: 'built-in', evidence: [] });
+      await until(async () => /awaiting-approval 0\/1/.test(await screen()));
+      await tmux('send-keys', '-t', 'c', 'a');
+      await until(async () => (await replicas()) === 2);
+      await until(async () => /validating|validated/.test(await screen()));
+      const start = performance.now();
+      await tmux('send-keys', '-t', 'c', 'r');
+      await until(async () => (await replicas()) === 1);
+      times.push(performance.now() - start);
+      await until(async () => /rolled back in/.test(await screen()));
+    }
+  } finally {
+    await tmux('kill-server').catch(() => {});
+  }
+  return times;
+}
+
+function kubeConfigFrom(file: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(file);
+  return kc;
+}
+
+const sim = await startSimulator({ scenario: 'todo', speed: 10 });
+try {
+  const kc = new KubeConfig();
+  kc.loadFromFile(sim.kubeconfigPath);
+  const objects = new ObjectClient(kc);
+  const replicas = async () => ((await objects.read(frontendRef)) as V1Deployment).spec?.replicas;
+  const historyDir = mkdtempSync(join(tmpdir(), 'bench-workflow-'));
+  const queue = createWorkflow({ kubeConfig: kc, historyDir, approver: 'bench' });
+
+  const approveTimes: number[] = [];
+  const rollbackTimes: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const meta = await queue.propose({ operation: scaleOp(frontend, 2), source: 'built-in', evidence: [] });
+    let start = performance.now();
+    await queue.approve(meta.id);
+    await until(async () => (await replicas()) === 2);
+    approveTimes.push(performance.now() - start);
+    start = performance.now();
+    const outcome = await queue.rollback(meta.id);
+    if (!outcome.ok) throw new Error(outcome.message);
+    await until(async () => (await replicas()) === 1);
+    rollbackTimes.push(performance.now() - start);
+  }
+  await queue.idle();
+
+  const kubectlTimes: number[] = [];
+  for (let i = 0; i < Math.min(RUNS, 10); i++) {
+    const start = performance.now();
+    await execa(kubectl, [
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      'scale',
+      'deployment/frontend',
+      '-n',
+      'todo',
+      `--replicas=${i % 2 ? 1 : 2}`,
+    ]);
+    kubectlTimes.push(performance.now() - start);
+  }
+  await execa(kubectl, [
+    '--kubeconfig',
+    sim.kubeconfigPath,
+    'scale',
+    'deployment/frontend',
+    '-n',
+    'todo',
+    '--replicas=1',
+  ]);
+
+  const cockpitRollbacks = await cockpitKeyRollbacks(sim.kubeconfigPath, replicas);
+
+  // MTTR: wait for the demo's crash loop, queue the finding's fix, let it validate.
+  const mttrDir = mkdtempSync(join(tmpdir(), 'bench-mttr-'));
+  const mttrQueue = createWorkflow({
+    kubeConfig: kc,
+    historyDir: mttrDir,
+    approver: 'bench',
+    now: () => sim.ctx.clock.now(),
+  });
+  let finding;
+  await until(async () => {
+    const { snapshot } = await fetchSnapshot(kc, 'todo');
+    finding = analyze({ ...snapshot, now: sim.ctx.clock.now() }).find(
+      (f) => f.runbook === 'crashloopbackoff' && f.recommendation,
+    );
+    return finding !== undefined;
+  }, 120_000);
+  const f = finding!;
+  const queued = performance.now();
+  await mttrQueue.propose({
+    operation: f.recommendation!,
+    source: 'built-in',
+    evidence: f.detail,
+    failureStarted: new Date(f.firstSeen).toISOString(),
+    detected: new Date(sim.ctx.clock.now()).toISOString(),
+  });
+  await mttrQueue.idle();
+  const recovered = performance.now();
+  const records = mttrQueue.history.list();
+  const figures = computeFigures(records);
+  const t = records[0]!.timestamps;
+  const since = (iso: string | undefined) => ((Date.parse(iso ?? '') - f.firstSeen) / 1000).toFixed(1);
+
+  console.log(`runs: ${RUNS} (simulator speed 10)`);
+  console.log(`approve → served by the API:      ${ms(approveTimes)}`);
+  console.log(`r → rollback served by the API:   ${ms(rollbackTimes)}   (goal ≤ 2000 ms)`);
+  console.log(`kubectl scale (same simulator):   ${ms(kubectlTimes)}`);
+  console.log(
+    `rollback / kubectl scale (p50):   ${(percentile(rollbackTimes, 50) / percentile(kubectlTimes, 50)).toFixed(2)}`,
+  );
+  if (cockpitRollbacks.length)
+    console.log(
+      `cockpit: key r → served by the API: ${ms(cockpitRollbacks)}   (tmux, ${cockpitRollbacks.length} runs)`,
+    );
+  console.log(
+    `queued fix → validated:           ${((recovered - queued) / 1000).toFixed(1)} s real (60 s simulated window)`,
+  );
+  console.log(`failure → executed (mitigated):  ${since(t.executed)} s cluster time`);
+  console.log(
+    `MTTR from the PHR (cluster time):  p50 ${figures.mttr.p50_s} s (validated, after the 60 s window), n=${figures.mttr.count}; status ${records[0]?.status}`,
+  );
+} finally {
+  await sim.close();
+}
