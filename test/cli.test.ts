@@ -61,4 +61,33 @@ describe('the command line', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^aiops-tui \d+\.\d+\.\d+$/);
   });
+  it('a policy file with a bad value is one line naming the file and line, exit 2, before anything starts', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
+    writeFileSync(file, 'tiers:\n  critical:\n    approvers: 1\n    window_minutes: 90\n');
+    const result = await run(['--policy', file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `aiops-tui: ${file}:3: tiers.critical.approvers must be at least 2 (two-person rule)`,
+    );
+  });
+
+  it('the cockpit refuses a bad --ai-timeout and --no-ai with --kubectl-ai, one line each', async () => {
+    const timeout = await run(['--ai-timeout', 'soon']);
+    expect(timeout.exitCode).toBe(2);
+    expect(timeout.stderr.trim()).toBe('aiops-tui: --ai-timeout must be a duration like 60s (got "soon")');
+    const both = await run(['--no-ai', '--kubectl-ai', '/usr/bin/kubectl-ai']);
+    expect(both.stderr.trim()).toBe('aiops-tui: --no-ai and --kubectl-ai exclude each other');
+  });
+
+  it('approve of a record that does not exist is one line, exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phr-'));
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:9"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
+    const result = await run(['approve', '00042-nothing', '--history-dir', dir, '--kubeconfig', kubeconfig]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toBe('aiops-tui: record 00042-nothing does not exist');
+  });
 });

@@ -274,7 +274,12 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
 
   /** A record as stored, refusing one whose bytes no longer match its hash. */
   function readIntact(file: string): { record: PhrRecord; text: string } {
-    const text = readFileSync(join(dir, file), 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(join(dir, file), 'utf8');
+    } catch {
+      throw new HistoryError(`record ${file.replace(/\.md$/, '')} does not exist`);
+    }
     const record = read(file);
     if (computedHash(text) !== record.meta.hash) {
       throw new HistoryError(

@@ -22,6 +22,8 @@ export interface UiActions {
   open(id: string): void;
   /** `a` on a finding: its recommendation goes to the queue. */
   proposeFinding(findingId: string): void;
+  /** `p` / `c`: halt or continue the rollout of the recommendation's workload. */
+  setRolloutPaused(id: string, paused: boolean): void;
 }
 
 export interface InputContext {
@@ -150,6 +152,12 @@ function runCommand(ctx: InputContext, command: Command): void {
       return onRecommendation(ctx, (id) => state.setUi({ rejectReason: { id, text: '' } }));
     case 'rollback':
       return onRecommendation(ctx, (id) => ctx.actions?.rollback(id));
+    case 'pause':
+      return onRecommendation(ctx, (id) => {
+        const target = state.recommendations.find((r) => r.id === id)?.operation.target;
+        const deployment = target && state.deployments.get(`${target.namespace}/${target.name}`);
+        ctx.actions?.setRolloutPaused(id, !deployment?.spec?.paused);
+      });
   }
 }
 

@@ -20,6 +20,7 @@ export type Command =
   | 'approve'
   | 'reject'
   | 'rollback'
+  | 'pause'
   | 'quit';
 
 export interface Binding {
@@ -55,6 +56,7 @@ export const KEYMAP: readonly Binding[] = [
   },
   { command: 'reject', keys: ['x'], help: 'reject, with a reason' },
   { command: 'rollback', keys: ['r'], help: 'roll back an executed change' },
+  { command: 'pause', keys: ['p'], help: "halt or continue the selected change's rollout" },
   { command: 'quit', keys: ['q', 'ctrl-c'], help: 'quit' },
 ];
 

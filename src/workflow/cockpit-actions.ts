@@ -36,6 +36,12 @@ export function workflowActions(store: CockpitStore, queue: Queue, readOnly = fa
     confirm: guard(async (id: string) => (await queue.approve(id)).message),
     reject: guard(async (id: string, reason: string) => (await queue.reject(id, reason)).message),
     rollback: guard(async (id: string) => (await queue.rollback(id)).message),
+    setRolloutPaused: guard(async (id: string, paused: boolean) => {
+      const rec = byId(id);
+      if (!rec || rec.operation.target.kind !== 'Deployment')
+        return 'only a deployment rollout can be halted';
+      return (await queue.setRolloutPaused(id, paused)).message;
+    }),
     open(id) {
       try {
         const body = queue.body(id);

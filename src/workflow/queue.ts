@@ -242,6 +242,28 @@ export class Queue {
     return { ok: true, message: `executed: ${op.summary}; validating` };
   }
 
+  /**
+   * `p`/`c` on a change being rolled out: pause or resume its Deployment. The key press is the
+   * decision, so it is proposed and approved in one step, and recorded like any other change.
+   */
+  async setRolloutPaused(id: string, paused: boolean): Promise<Outcome> {
+    const target = this.operationOf(id).target;
+    const verb = paused ? 'pause' : 'resume';
+    const label = `deployment/${target.name}`;
+    const meta = await this.propose({
+      operation: {
+        kind: paused ? 'rollout-pause' : 'rollout-resume',
+        target,
+        summary: `${verb} the rollout of deployment ${target.namespace}/${target.name}`,
+        kubectl: `kubectl rollout ${verb} ${label} -n ${target.namespace}`,
+      },
+      source: `${this.options.approver} (key ${paused ? 'p' : 'c'} on ${id})`,
+      evidence: [`${verb} requested while ${id} was ${this.history.get(id).meta.status}`],
+    });
+    if (meta.status === 'auto') return { ok: true, message: `${verb}d the rollout of ${label}` };
+    return this.approve(meta.id, `key ${paused ? 'p' : 'c'}`);
+  }
+
   /** The stability window, then validated or failed (and the policy's automatic rollback). */
   private async validate(
     id: string,

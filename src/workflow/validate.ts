@@ -26,6 +26,8 @@ interface Health {
   failing?: string;
   /** Why it is not yet stable (rolling, pods not ready). */
   unsettled?: string;
+  /** The rollout is halted (`p`): waiting is then not a failure. */
+  paused: boolean;
   serverTime: number;
 }
 
@@ -78,6 +80,7 @@ export class WorkloadProbe {
       metrics,
       restartsByPod,
       serverTime,
+      paused: deployment.spec?.paused === true,
       ...(failing ? { failing } : {}),
       ...(unsettled ? { unsettled } : {}),
     };
@@ -152,12 +155,13 @@ export async function validateWorkload(
   for (;;) {
     if (signal?.aborted) throw new Error('validation stopped');
     const h = await probe.health(ref);
-    first ??= h.serverTime;
+    // A halted rollout waits for the architect: its time does not count against the deadline.
+    if (h.paused || first === undefined) first = h.serverTime;
     const restarted = [...h.restartsByPod].find(([pod, n]) => n > (baseline.get(pod) ?? 0));
     const failure =
       h.failing ?? (restarted ? `${restarted[0]} restarted (${restarted[1]} restarts)` : undefined);
     if (failure) return { ok: false, detail: failure, post: h.metrics };
-    if (h.unsettled) stableSince = undefined;
+    if (h.unsettled || h.paused) stableSince = undefined;
     else stableSince ??= h.serverTime;
     const stableFor = stableSince === undefined ? 0 : h.serverTime - stableSince;
     if (stableFor >= windowMs)
@@ -173,7 +177,9 @@ export async function validateWorkload(
         post: h.metrics,
       };
     onProgress?.(
-      h.unsettled ?? `stable ${Math.round(stableFor / 1000)} s of ${Math.round(windowMs / 1000)} s`,
+      h.paused
+        ? `paused, c continues (${h.unsettled ?? 'rolled out'})`
+        : (h.unsettled ?? `stable ${Math.round(stableFor / 1000)} s of ${Math.round(windowMs / 1000)} s`),
     );
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, pollMs);

@@ -51,6 +51,7 @@ async function chatCockpit(backend: ChatBackend, propose?: (p: Proposal) => Prom
         rollback() {},
         open() {},
         proposeFinding() {},
+        setRolloutPaused() {},
       },
     },
   );

@@ -116,7 +116,10 @@ describe('the key map', () => {
   });
 
   it('? lists every binding of the key map with its keys, and esc closes it', async () => {
-    const { r } = await start();
+    const store = storeWith(manyPods(), 'shop');
+    // Tall enough for one column of bindings; short terminals flow them into two (below).
+    const r = (rendered = renderCockpit(store, { width: 80, height: 30 }));
+    await frameContaining(r, 'a-00');
     r.stdin.write('?');
     const frame = await frameContaining(r, 'keys (esc or ? closes)');
     for (const binding of KEYMAP) expect(lineWith(frame, binding.help)).toContain(binding.keys.join(' / '));

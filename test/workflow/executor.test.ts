@@ -2,6 +2,7 @@
 // outcome is read back from the server, never taken from the executor's own return value.
 import { resolve } from 'node:path';
 import { KubeConfig, type V1ConfigMap, type V1Deployment, type V1Node } from '@kubernetes/client-node';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   deletePodOp,
@@ -218,4 +219,39 @@ describe('executing and rolling back each operation', () => {
       sim.setDenyRules([]);
     }
   });
+  it('helm rollback through the real helm: the snapshot is the release revision, the rollback returns to it', async () => {
+    const chart = resolve('helm/todo-chart');
+    const helm = (...args: string[]) =>
+      execa(`${TOOLS}/helm`, [...args, '--kubeconfig', sim.kubeconfigPath, '-n', 'helmtest']);
+    await helm('install', 'shop', chart, '--create-namespace', '--wait', '--timeout', '60s');
+    await helm(
+      'upgrade',
+      'shop',
+      chart,
+      '--reuse-values',
+      '--set',
+      'frontend.replicaCount=2',
+      '--wait',
+      '--timeout',
+      '60s',
+    );
+    const replicas = async () =>
+      (
+        (await executor.objects.read({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          namespace: 'helmtest',
+          name: 'frontend',
+        })) as V1Deployment
+      ).spec?.replicas;
+    expect(await replicas()).toBe(2);
+    const op = mutating('helm rollback shop 1 -n helmtest');
+    const { pre, post } = await roundTrip(op);
+    expect(pre.helm).toEqual({ release: 'shop', namespace: 'helmtest', revision: 2 });
+    expect(await replicas()).toBe(1);
+    expect(await executor.rollback(pre, post)).toBe('helm release helmtest/shop rolled back to revision 2');
+    expect(await replicas()).toBe(2);
+    const status = JSON.parse((await helm('status', 'shop', '-o', 'json')).stdout) as { version: number };
+    expect(status.version).toBe(4);
+  }, 60_000);
 });

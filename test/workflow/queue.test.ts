@@ -33,7 +33,7 @@ beforeAll(async () => {
       '  - {kinds: [delete-pod, rollout-restart], tier: trivial}',
       '  - {kinds: [scale], tier: low, max_replica_delta: 2}',
       '  - {kinds: [set-image], tier: low}',
-      '  - {kinds: [scale, set-resources, create-hpa, patch], tier: medium}',
+      '  - {kinds: [scale, set-resources, create-hpa, patch, rollout-pause, rollout-resume], tier: medium}',
     ].join('\n'),
   );
 });
@@ -253,5 +253,33 @@ describe('the approval queue', () => {
         (d) => d.spec?.template.spec?.containers[0]?.resources?.limits?.memory,
       ),
     ).toBe('512Mi');
+  });
+  it('p halts the rollout of an executed change and c continues it, each a recorded change; validation waits meanwhile', async () => {
+    const dir = historyDir();
+    const q = workflow(dir, 'alice');
+    const meta = await q.propose({
+      operation: op(
+        'kubectl set image deployment/frontend frontend=ghcr.io/example/todo-frontend:1.5.0 -n todo',
+      ),
+      source: 'kubectl-ai',
+      evidence: [],
+    });
+    await q.approve(meta.id);
+    expect((await q.setRolloutPaused(meta.id, true)).ok).toBe(true);
+    expect((await read<V1Deployment>('apps/v1', 'Deployment', 'frontend')).spec?.paused).toBe(true);
+    const history = openHistory(dir);
+    expect(history.get(meta.id).meta.status).toBe('executed');
+    expect((await q.setRolloutPaused(meta.id, false)).ok).toBe(true);
+    expect((await read<V1Deployment>('apps/v1', 'Deployment', 'frontend')).spec?.paused).toBeFalsy();
+    await q.idle();
+    const records = history.list();
+    expect(records.map((r) => [r.title, r.status])).toEqual([
+      [expect.stringContaining('set image'), 'validated'],
+      ['pause the rollout of deployment todo/frontend', 'validated'],
+      ['resume the rollout of deployment todo/frontend', 'validated'],
+    ]);
+    expect(records[1]!.approvers).toEqual(['alice']);
+    await q.rollback(meta.id);
+    await q.idle();
   });
 });
