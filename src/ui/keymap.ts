@@ -41,11 +41,11 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'filter', keys: ['/'], help: 'filter pods by substring (enter keeps, esc clears)' },
   { command: 'command', keys: [':'], help: 'command line: :ns NAME, :ns all, :sort KEY, :q' },
   { command: 'sort', keys: ['s'], help: 'cycle the sort key (name, status, restarts, cpu, mem)' },
-  { command: 'help', keys: ['?'], help: 'show or hide this help' },
+  { command: 'help', keys: ['?'], help: 'show or hide help' },
   {
     command: 'open',
     keys: ['enter'],
-    help: 'open the selected finding or recommendation',
+    help: 'open the selected finding or change',
   },
   { command: 'figures', keys: ['m'], help: 'audit figures from the PHRs: MTTD, MTTR, approval latency' },
   { command: 'back', keys: ['esc'], help: 'close the overlay, clear the filter' },
@@ -54,9 +54,9 @@ export const KEYMAP: readonly Binding[] = [
     keys: ['a'],
     help: 'approve (on a finding: queue its fix)',
   },
-  { command: 'reject', keys: ['x'], help: 'reject, with a reason' },
+  { command: 'reject', keys: ['x'], help: 'reject with a reason' },
   { command: 'rollback', keys: ['r'], help: 'roll back an executed change' },
-  { command: 'pause', keys: ['p'], help: "halt or continue the selected change's rollout" },
+  { command: 'pause', keys: ['p'], help: "halt or continue a change's rollout" },
   { command: 'quit', keys: ['q', 'ctrl-c'], help: 'quit' },
 ];
 

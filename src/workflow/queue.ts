@@ -100,7 +100,7 @@ export class Queue {
     }
     const open = all.filter((m) => !FINISHED.has(m.status));
     const recent = all.filter((m) => FINISHED.has(m.status)).slice(-RECENT);
-    const recs = [...open, ...recent].map(toRecommendation).sort((a, b) => b.created - a.created);
+    const recs = [...open, ...recent].map(toRecommendation).sort((a, b) => b.id.localeCompare(a.id));
     this.options.publish?.(recs);
     return recs;
   }
