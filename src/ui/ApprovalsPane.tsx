@@ -40,14 +40,15 @@ export function ApprovalsPane({
   const selected = useCockpit((s) => s.ui.selectedRecommendationId);
   const progress = useCockpit((s) => s.progress);
   const skew = useCockpit((s) => s.connection.clockSkewMs ?? 0);
-  const now = useNow(1_000) + skew;
+  // The countdown ticks each second only while something waits; ages need less.
+  const waiting = recs.filter((r) => r.status === 'awaiting-approval').length;
+  const now = useNow(waiting > 0 ? 1_000 : 30_000) + skew;
   const room = Math.max(0, height - 3);
   const index = Math.max(
     0,
     recs.findIndex((r) => r.id === selected),
   );
   const start = focused ? Math.max(0, Math.min(index - Math.floor(room / 2), recs.length - room)) : 0;
-  const waiting = recs.filter((r) => r.status === 'awaiting-approval').length;
   return (
     <Pane title={`approvals (${waiting} waiting)`} width={width} height={height} focused={focused}>
       {recs.length === 0 ? (

@@ -2,7 +2,7 @@
 // approval is an event appended under the history lock with its rules checked against the record
 // as stored, so two cockpits on one history directory agree on who approved, who executes, and
 // when a window has closed. The cockpit's pane is a view of the records.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
@@ -78,6 +78,9 @@ export class Queue {
   /** Validations and rollback records still running in this process. */
   private readonly pending = new Set<Promise<void>>();
   private readonly now: () => number;
+  private published = '';
+  private shown: Recommendation[] = [];
+  private seenMtime = -1;
 
   constructor(private readonly options: QueueOptions) {
     this.history = options.history;
@@ -87,6 +90,14 @@ export class Queue {
 
   /** Reads the trail: expires what has timed out, publishes the rest. */
   async refresh(): Promise<Recommendation[]> {
+    // Every write renames a file into the directory: an unchanged mtime means nothing was
+    // written, and only a closing window could change what is shown.
+    const mtime = statSync(this.history.dir).mtimeMs;
+    const due = this.shown.some(
+      (r) => r.status === 'awaiting-approval' && r.expires !== undefined && r.expires <= this.now(),
+    );
+    if (mtime === this.seenMtime && !due) return this.shown;
+    this.seenMtime = mtime;
     const all = this.history.list().filter((m) => m.operation);
     for (const meta of all) {
       if (meta.status === 'awaiting-approval' && meta.expires && Date.parse(meta.expires) <= this.now()) {
@@ -101,8 +112,14 @@ export class Queue {
     const open = all.filter((m) => !FINISHED.has(m.status));
     const recent = all.filter((m) => FINISHED.has(m.status)).slice(-RECENT);
     const recs = [...open, ...recent].map(toRecommendation).sort((a, b) => b.id.localeCompare(a.id));
-    this.options.publish?.(recs);
-    return recs;
+    // Re-read every second: publish (and so re-render) only what changed.
+    const signature = JSON.stringify(recs);
+    if (signature !== this.published) {
+      this.published = signature;
+      this.shown = recs;
+      this.options.publish?.(recs);
+    }
+    return this.shown;
   }
 
   async propose(proposal: Proposal): Promise<RecordMeta> {
