@@ -119,7 +119,8 @@ export function askKubectlAi(
     const child = execa(options.binary, args, {
       stdin: 'ignore',
       reject: false,
-      env: { ...env, KUBECTL_AI_TERM_WIDTH: '100' },
+      // The chat pane wraps to its own width: kubectl-ai should not wrap (it cuts words).
+      env: { ...env, KUBECTL_AI_TERM_WIDTH: '10000' },
       extendEnv: true,
       // SIGTERM first; a child that ignores it is killed after the grace period.
       forceKillAfterDelay: KILL_GRACE_MS,
