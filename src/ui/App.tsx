@@ -12,7 +12,7 @@ import { HelpOverlay } from './HelpOverlay.js';
 import { handleKey } from './input.js';
 import { specialKey } from './keymap.js';
 import { MetricsPane } from './MetricsPane.js';
-import type { PaneProps } from './Pane.js';
+import type { PaneFrame } from './Pane.js';
 import { PodsPane } from './PodsPane.js';
 import { StatusBar } from './StatusBar.js';
 import { ApprovalsPane } from './ApprovalsPane.js';
@@ -38,10 +38,8 @@ export interface AppProps {
   actions?: UiActions;
 }
 
-type Frame = Pick<PaneProps, 'width' | 'height' | 'focused'>;
-
 /** The panes under metrics, in focus order. */
-const SIDE_PANES: { id: PaneId; view(frame: Frame): ReactNode }[] = [
+const SIDE_PANES: { id: PaneId; view(frame: PaneFrame): ReactNode }[] = [
   { id: 'chat', view: (f) => <ChatPane {...f} /> },
   { id: 'findings', view: (f) => <FindingsPane {...f} /> },
   { id: 'approvals', view: (f) => <ApprovalsPane {...f} /> },

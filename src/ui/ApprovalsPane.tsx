@@ -5,7 +5,7 @@ import type { Tier } from '../audit/types.js';
 import { humanDuration } from '../cluster/kube-format.js';
 import type { Recommendation } from '../state/types.js';
 import { useCockpit } from './context.js';
-import { Pane } from './Pane.js';
+import { Pane, windowStart, type PaneFrame } from './Pane.js';
 import { useNow } from './useNow.js';
 
 const TIER_COLOR: Record<Tier, string> = { trivial: 'gray', low: 'green', medium: 'yellow', critical: 'red' };
@@ -27,15 +27,7 @@ export function sla(r: Recommendation, now: number): string {
   return left > 0 ? `${humanDuration(left)} left` : 'expired';
 }
 
-export function ApprovalsPane({
-  width,
-  height,
-  focused,
-}: {
-  width: number;
-  height: number;
-  focused: boolean;
-}) {
+export function ApprovalsPane({ width, height, focused }: PaneFrame) {
   const recs = useCockpit((s) => s.recommendations);
   const selected = useCockpit((s) => s.ui.selectedRecommendationId);
   const progress = useCockpit((s) => s.progress);
@@ -48,7 +40,7 @@ export function ApprovalsPane({
     0,
     recs.findIndex((r) => r.id === selected),
   );
-  const start = focused ? Math.max(0, Math.min(index - Math.floor(room / 2), recs.length - room)) : 0;
+  const start = windowStart(index, recs.length, room, focused);
   return (
     <Pane title={`approvals (${waiting} waiting)`} width={width} height={height} focused={focused}>
       {recs.length === 0 ? (

@@ -6,7 +6,7 @@ import type { ChatMessage } from '../state/types.js';
 import { useCockpit } from './context.js';
 import { renderMarkdown, type Line } from './markdown.js';
 import { MarkdownLines } from './MarkdownLines.js';
-import { Pane, PANE_CHROME } from './Pane.js';
+import { Pane, PANE_CHROME, type PaneFrame } from './Pane.js';
 
 export function transcriptLines(messages: readonly ChatMessage[], width: number): Line[] {
   const lines: Line[] = [];
@@ -20,7 +20,7 @@ export function transcriptLines(messages: readonly ChatMessage[], width: number)
   return lines;
 }
 
-export function ChatPane({ width, height, focused }: { width: number; height: number; focused: boolean }) {
+export function ChatPane({ width, height, focused }: PaneFrame) {
   const chat = useCockpit((s) => s.chat);
   const inner = Math.max(10, width - PANE_CHROME);
   const lines = useMemo(() => transcriptLines(chat.messages, inner), [chat.messages, inner]);

@@ -3,7 +3,7 @@ import { Text } from 'ink';
 import type { Finding, Severity } from '../analysis/types.js';
 import { humanDuration } from '../cluster/kube-format.js';
 import { useCockpit } from './context.js';
-import { Pane } from './Pane.js';
+import { Pane, windowStart, type PaneFrame } from './Pane.js';
 import { useNow } from './useNow.js';
 
 export const SEVERITY_MARK: Record<Severity, { mark: string; color: string }> = {
@@ -18,15 +18,7 @@ function counts(findings: readonly Finding[]): string {
   return `${n.critical} critical · ${n.warning} warning · ${n.info} info`;
 }
 
-export function FindingsPane({
-  width,
-  height,
-  focused,
-}: {
-  width: number;
-  height: number;
-  focused: boolean;
-}) {
+export function FindingsPane({ width, height, focused }: PaneFrame) {
   const findings = useCockpit((s) => s.findings);
   const selected = useCockpit((s) => s.ui.selectedFindingId);
   const skew = useCockpit((s) => s.connection.clockSkewMs ?? 0);
@@ -37,7 +29,7 @@ export function FindingsPane({
     findings.findIndex((f) => f.id === selected),
   );
   // Unfocused, the pane shows the most severe findings; focused, the window follows the selection.
-  const start = focused ? Math.max(0, Math.min(index - Math.floor(room / 2), findings.length - room)) : 0;
+  const start = windowStart(index, findings.length, room, focused);
   return (
     <Pane
       title={`findings (${findings.length}) ${counts(findings)}`}

@@ -11,6 +11,17 @@ export interface PaneProps {
   children?: ReactNode;
 }
 
+/** Where a pane goes: what App hands each pane. */
+export type PaneFrame = Pick<PaneProps, 'width' | 'height' | 'focused'>;
+
+/**
+ * The first row a list pane shows: unfocused, the top of the list; focused, a window that keeps
+ * the selection in view.
+ */
+export function windowStart(selected: number, total: number, room: number, focused: boolean): number {
+  return focused ? Math.max(0, Math.min(selected - Math.floor(room / 2), total - room)) : 0;
+}
+
 /** Columns a pane's border and padding take from its width. */
 export const PANE_CHROME = 4;
 
