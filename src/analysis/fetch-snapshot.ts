@@ -8,6 +8,7 @@ import {
   Metrics,
   type KubeConfig,
 } from '@kubernetes/client-node';
+import { crashedContainers, eachLimited, previousLog } from '../cluster/crash-logs.js';
 import { bytes, cpuMillis } from '../cluster/quantity.js';
 import type { ClusterSnapshot, UsageSample } from './types.js';
 
@@ -57,8 +58,12 @@ export async function fetchSnapshot(
     optional('nodes', () => core.listNode()),
     podUsage(kc, namespace, skipped),
   ]);
+  const logs: Record<string, string[]> = {};
+  await eachLimited(crashedContainers(pods.items), 4, async (c) => {
+    logs[c.key] = await previousLog(core, c);
+  });
   return {
-    snapshot: { now, pods: pods.items, deployments, replicaSets, hpas, events, nodes, usage },
+    snapshot: { now, pods: pods.items, deployments, replicaSets, hpas, events, nodes, usage, logs },
     skipped,
   };
 }

@@ -69,6 +69,7 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
       state.deployments !== previous.deployments ||
       state.replicaSets !== previous.replicaSets ||
       state.events !== previous.events ||
+      state.logs !== previous.logs ||
       state.metrics !== previous.metrics;
     if (inputs) timer ??= setTimeout(run, Math.max(0, lastRun + interval - Date.now()));
   });

@@ -6,7 +6,8 @@ import type { CockpitState } from '../state/types.js';
 import type { ClusterSnapshot } from './types.js';
 
 export function snapshotFromState(
-  state: Pick<CockpitState, 'pods' | 'deployments' | 'replicaSets' | 'events' | 'nodes' | 'metrics'>,
+  state: Pick<CockpitState, 'pods' | 'deployments' | 'replicaSets' | 'events' | 'nodes' | 'metrics'> &
+    Partial<Pick<CockpitState, 'logs'>>,
   now: number,
   extra: { hpas?: readonly V2HorizontalPodAutoscaler[]; logs?: ClusterSnapshot['logs'] } = {},
 ): ClusterSnapshot {
@@ -19,6 +20,6 @@ export function snapshotFromState(
     nodes: [...state.nodes.values()],
     hpas: extra.hpas ?? [],
     usage: state.metrics.containers,
-    ...(extra.logs ? { logs: extra.logs } : {}),
+    ...((extra.logs ?? state.logs) ? { logs: extra.logs ?? state.logs } : {}),
   };
 }

@@ -26,8 +26,12 @@ const CAPABILITIES = [
   '- "what changed recently?"',
 ].join('\n');
 
+/** A finding as a list item, its evidence one sub-item a line (quoted log lines included). */
 const bullet = (f: Finding): string =>
-  `- **${f.severity}** ${f.title} (\`${resourceLabel(f.resource)}\`)${f.detail.length ? `: ${f.detail.join('; ')}` : ''}`;
+  [
+    `- **${f.severity}** ${f.title} (\`${resourceLabel(f.resource)}\`)`,
+    ...f.detail.map((d) => `  - ${d.trim()}`),
+  ].join('\n');
 
 function podFailures(snapshot: ClusterSnapshot, podName?: string): OfflineAnswer {
   const findings = analyze(snapshot, { only: ['pod-failures'] }).filter(

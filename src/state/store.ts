@@ -41,6 +41,7 @@ export function initialState(
     forbidden: {},
     synced: {},
     metrics: { available: undefined, containers: new Map(), nodes: new Map() },
+    logs: {},
     findings: [],
     auditFigures: undefined,
     recommendations: [],

@@ -130,6 +130,8 @@ export interface CockpitState {
   /** Kinds whose initial list has arrived (a pane shows "loading" until then). */
   synced: Partial<Record<WatchedKind, boolean>>;
   metrics: MetricsState;
+  /** Last lines of each crashed container's previous run, keyed `namespace/pod/container`. */
+  logs: Readonly<Record<string, readonly string[]>>;
   /** Built-in (and kagent) findings, most severe first, kept current by the findings service. */
   findings: readonly Finding[];
   /** MTTD, MTTR, approval latency … computed from the PHRs; undefined until read. */

@@ -20,6 +20,7 @@ import { startReportScheduler } from '../analysis/report-scheduler.js';
 import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
+import { startCrashLogs } from '../cluster/crash-logs.js';
 import { loadConnection, preflight } from '../cluster/connect.js';
 import { parseDuration } from '../sim/usage.js';
 
@@ -233,6 +234,7 @@ async function runFullScreen(
 ): Promise<number> {
   const data = startCockpitData(connection, metricsIntervalMs);
   const findings = startFindingsService(data.store);
+  const crashLogs = startCrashLogs(data.store, connection.kubeConfig);
   const store = data.store;
   const queue = createWorkflow({
     kubeConfig: connection.kubeConfig,
@@ -319,6 +321,7 @@ async function runFullScreen(
   } finally {
     clearInterval(figuresTimer);
     clearInterval(queueTimer);
+    crashLogs.stop();
     chat.cancel();
     queue.stop();
     findings.stop();

@@ -199,8 +199,13 @@ describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
     for (let i = 0; i < panesToChat; i++) await tmux('send-keys', '-t', 'cockpit', 'Tab');
     await waitForScreen((s) => s.includes('▸ chat'), 'the chat focused');
     await tmux('send-keys', '-t', 'cockpit', '-l', question);
+    await waitForScreen((s) => s.includes(`› ${question}█`), `"${question}" typed`);
     await tmux('send-keys', '-t', 'cockpit', 'Enter');
-    return waitForScreen((s) => s.includes(`› ${question}`) && /› █/.test(s), `the answer to "${question}"`);
+    // Asked (the input is empty again) and answered (not still running).
+    return waitForScreen(
+      (s) => !s.includes(`${question}█`) && /› █/.test(s) && !s.includes('… answering'),
+      `the answer to "${question}"`,
+    );
   }
 
   const freshHistory = () => ['--history-dir', mkdtempSync(join(tmpdir(), 'aiops-e2e-phr-'))];

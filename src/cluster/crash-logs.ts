@@ -1,0 +1,105 @@
+// The last lines a crashed container wrote (`kubectl logs --previous`): the crash-loop diagnosis
+// quotes them, so "why is it failing" names the cause, not only the exit code.
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { CockpitStore } from '../state/store.js';
+
+/** Lines kept per crashed container. */
+export const CRASH_LOG_LINES = 5;
+/** Fetches in flight at once: a cluster-wide crash storm must not flood the API server. */
+const CONCURRENCY = 4;
+
+export interface CrashedContainer {
+  /** `namespace/pod/container`, as ClusterSnapshot.logs keys it. */
+  key: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  /** Which crash the lines belong to: fetched again after the next restart. */
+  restarts: number;
+}
+
+/** Containers that have terminated at least once and are waiting or crash-looping now. */
+export function crashedContainers(pods: Iterable<V1Pod>): CrashedContainer[] {
+  const out: CrashedContainer[] = [];
+  for (const pod of pods) {
+    const { namespace = '', name = '' } = pod.metadata ?? {};
+    for (const c of pod.status?.containerStatuses ?? []) {
+      if (c.restartCount > 0 && c.lastState?.terminated && c.lastState.terminated.reason !== 'Completed')
+        out.push({
+          key: `${namespace}/${name}/${c.name}`,
+          namespace,
+          pod: name,
+          container: c.name,
+          restarts: c.restartCount,
+        });
+    }
+  }
+  return out;
+}
+
+export async function previousLog(
+  core: CoreV1Api,
+  c: CrashedContainer,
+  lines = CRASH_LOG_LINES,
+): Promise<string[]> {
+  const text = await core.readNamespacedPodLog({
+    name: c.pod,
+    namespace: c.namespace,
+    container: c.container,
+    previous: true,
+    tailLines: lines,
+  });
+  return String(text).split('\n').filter(Boolean);
+}
+
+/** Runs `work` over `items`, at most `limit` at a time; failures are dropped. */
+export async function eachLimited<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: Math.min(limit, queue.length) }, async () => {
+      for (let item = queue.shift(); item; item = queue.shift()) await work(item).catch(() => {});
+    }),
+  );
+}
+
+/** Keeps the store's crash logs current: each crash of each container is read once. */
+export function startCrashLogs(store: CockpitStore, kubeConfig: KubeConfig): { stop(): void } {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const fetched = new Map<string, number>();
+  let running = false;
+  let again = false;
+  const sync = async (): Promise<void> => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    const crashed = crashedContainers(store.getState().pods.values());
+    const due = crashed.filter((c) => fetched.get(c.key) !== c.restarts);
+    for (const c of due) fetched.set(c.key, c.restarts);
+    const lines: Record<string, string[]> = {};
+    await eachLimited(due, CONCURRENCY, async (c) => {
+      lines[c.key] = await previousLog(core, c);
+    });
+    const live = new Set(crashed.map((c) => c.key));
+    const current = store.getState().logs;
+    const stale = Object.keys(current).some((k) => !live.has(k));
+    if (Object.keys(lines).length > 0 || stale) {
+      const next = Object.fromEntries(Object.entries({ ...current, ...lines }).filter(([k]) => live.has(k)));
+      store.setState({ logs: next });
+    }
+    running = false;
+    if (again) {
+      again = false;
+      void sync();
+    }
+  };
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.pods !== previous.pods) void sync();
+  });
+  return { stop: unsubscribe };
+}
