@@ -97,8 +97,6 @@ export class Executor {
       return { objects, unrestorable: 'the objects an apply changes are not known before it runs' };
     if (op.kind === 'generic' && objects.length === 0)
       return { objects, unrestorable: `nothing was captured for \`${op.kubectl}\`` };
-    if (op.kind === 'drain')
-      return { objects, unrestorable: 'evicted pods are not restored (the node is uncordoned)' };
     return { objects };
   }
 

@@ -1,6 +1,8 @@
 // Every operation executed and rolled back against the simulator through client-node; each
 // outcome is read back from the server, never taken from the executor's own return value.
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { KubeConfig, type V1ConfigMap, type V1Deployment, type V1Node } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -254,4 +256,43 @@ describe('executing and rolling back each operation', () => {
     const status = JSON.parse((await helm('status', 'shop', '-o', 'json')).stdout) as { version: number };
     expect(status.version).toBe(4);
   }, 60_000);
+  it('apply runs the real kubectl; its rollback is refused, since what it changes is not known before', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'apply-'));
+    const file = join(dir, 'cm.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied, namespace: todo}\ndata: {a: "1"}\n',
+    );
+    const op = mutating(`kubectl apply -f ${file}`);
+    const { pre, post } = await roundTrip(op);
+    expect(
+      await executor.objects.read({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'todo',
+        name: 'applied',
+      }),
+    ).not.toBeNull();
+    await expect(executor.rollback(pre, post)).rejects.toThrow(
+      'cannot roll back: the objects an apply changes are not known before it runs; undo it by hand',
+    );
+  });
+
+  // Last: it evicts every pod of the node.
+  it('drain cordons the node and evicts its pods; the rollback uncordons it and the pods run again', async () => {
+    const node = (await executor.objects.core.listNode()).items[0]!.metadata!.name!;
+    const running = async () =>
+      (await executor.objects.core.listNamespacedPod({ namespace: 'todo' })).items.filter(
+        (p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp,
+      ).length;
+    const before = await running();
+    const { pre, post } = await roundTrip(mutating(`kubectl drain ${node} --ignore-daemonsets`));
+    const read = async () =>
+      (await executor.objects.read({ apiVersion: 'v1', kind: 'Node', name: node })) as V1Node;
+    expect((await read()).spec?.unschedulable).toBe(true);
+    await expect.poll(running, { timeout: 10_000 }).toBe(0);
+    await executor.rollback(pre, post);
+    expect((await read()).spec?.unschedulable).toBeFalsy();
+    await expect.poll(running, { timeout: 20_000 }).toBe(before);
+  }, 40_000);
 });
