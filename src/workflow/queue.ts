@@ -315,8 +315,15 @@ export class Queue {
       const tier = this.history.get(id).meta.tier as Tier;
       if (!result.ok && this.options.policy.auto_rollback_tiers.includes(tier))
         await this.rollback(id, 'policy (automatic)');
-    } catch {
-      // Stopped (a rollback began) or the record moved on: nothing to record here.
+    } catch (error) {
+      // Stopped by a rollback, or the record moved on: nothing to record. Otherwise the workload
+      // could not be watched (deleted, forbidden): the record must not stay "executed" forever.
+      if (!abort.signal.aborted)
+        await this.history
+          .append(id, { kind: 'failed', reason: `validation failed: ${apiMessage(error)}` }, (m) =>
+            m.status === 'executed' ? undefined : 'settled',
+          )
+          .catch(() => {});
     } finally {
       this.validations.delete(id);
       this.options.onProgress?.(id, undefined);

@@ -282,4 +282,33 @@ describe('the approval queue', () => {
     await q.rollback(meta.id);
     await q.idle();
   });
+  it('a workload that cannot be watched after the change fails its validation, with the reason', async () => {
+    const dir = historyDir();
+    const q = workflow(dir, 'alice');
+    const meta = await q.propose({
+      operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
+      source: 'built-in',
+      evidence: [],
+    });
+    await q.approve(meta.id);
+    sim.setDenyRules([{ verb: 'get', resource: 'deployments' }]);
+    try {
+      await q.idle();
+    } finally {
+      sim.setDenyRules([]);
+    }
+    const record = openHistory(dir).get(meta.id);
+    expect(record.meta.status).not.toBe('executed');
+    expect(['failed', 'rolled-back']).toContain(record.meta.status);
+    expect(record.body).toMatch(/validation failed: .*forbidden/);
+    await execa(join('.tools', 'bin', 'kubectl'), [
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      'scale',
+      'deployment/frontend',
+      '-n',
+      'todo',
+      '--replicas=1',
+    ]);
+  });
 });
