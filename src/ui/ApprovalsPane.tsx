@@ -53,7 +53,7 @@ export function ApprovalsPane({ width, height, focused }: PaneFrame) {
           const status = progress[r.id] ?? r.status;
           return (
             <Text key={r.id} wrap="truncate" inverse={isSelected}>
-              <Text color={TIER_COLOR[r.tier]}>{r.tier.padEnd(8)}</Text>
+              <Text color={TIER_COLOR[r.tier]}>{r.tier.padEnd(9)}</Text>
               <Text color={STATUS_COLOR[r.status]}>{status}</Text>
               {r.status === 'awaiting-approval' ? ` ${r.approvers.length}/${r.requiredApprovers}` : ''} ·{' '}
               {sla(r, now)} · {r.title} · {r.source}
