@@ -1,24 +1,28 @@
-// kubectl-ai as a child process, the way its CLI really works (shared/reference/kubectl-ai.md):
-// --quiet (else it opens a REPL on /dev/tty), stdin ignored (it reads a pipe until EOF), the
-// query after `--`, never --skip-permissions. In quiet mode a turn that needs a mutating tool
-// ends with the "RunOnce mode cannot handle permission requests" block: those commands are our
-// proposals. Every other ending (time-out, crash, error, flood) is one line.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// kubectl-ai as a child process, the way its CLI really works (shared/reference/kubectl-ai.md,
+// checked against its v0.0.25 source and binary): --quiet (else it opens a REPL on /dev/tty),
+// stdin ignored (it reads any pipe until EOF), the query after `--`, never --skip-permissions.
+// A turn that needs a mutating tool ends the run with the "RunOnce mode cannot handle permission
+// requests" block: those commands are our proposals. Every other ending (time-out, crash, error,
+// flood) is one line.
+import { randomUUID } from 'node:crypto';
+import { accessSync, chmodSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { stripVTControlCharacters } from 'node:util';
 
 export interface KubectlAiOptions {
   /** Path of the binary, or a bare name looked up on PATH. */
   binary: string;
-  /** kubectl-ai has no --context flag: this file's current-context is the one it uses. */
   kubeconfig: string;
+  /** Picked by a kubeconfig put in front of `kubeconfig`: kubectl-ai has no --context flag. */
+  context?: string;
   llmProvider?: string;
   model?: string;
   /** Default 60_000. */
   timeoutMs?: number;
   /** Output bytes kept; past it the child is killed and the cap said. Default 256 KiB. */
   maxOutputBytes?: number;
-  /** Provider environment passed through. Default: those taken from process.env. */
+  /** Provider environment passed through (GEMINI_API_KEY, OPENAI_API_KEY, OPENAI_ENDPOINT, OLLAMA_HOST…). Default: those taken from process.env. */
   env?: Record<string, string | undefined>;
   /** A private (0700) directory for --trace-path (the trace holds API keys). */
   traceDir: string;
@@ -28,8 +32,11 @@ export type KubectlAiOutcome = 'answered' | 'proposals' | 'timeout' | 'cancelled
 
 export interface KubectlAiResult {
   outcome: KubectlAiOutcome;
+  /** The answer as Markdown-ish text, ANSI stripped, `Running: …` lines kept as plain lines. */
   answer: string;
+  /** Commands from the RunOnce permission block ("* <command>" lines), verbatim, in order. */
   proposals: string[];
+  /** For every outcome but answered/proposals: one line saying what happened. */
   message?: string;
   exitCode?: number;
 }
@@ -37,55 +44,270 @@ export interface KubectlAiResult {
 export interface KubectlAiRun {
   /** Settles (never rejects) once the child has exited and been reaped. */
   result: Promise<KubectlAiResult>;
+  /** esc in the chat: terminate (SIGTERM, then SIGKILL after 2 s) and reap. */
   cancel(): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_MAX_OUTPUT = 256 * 1024;
+const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;
 const KILL_GRACE_MS = 2_000;
+/**
+ * Its markdown renderer pads every line to this width, stretches tables across it and cuts code
+ * lines at it: wide enough to keep long kubectl commands whole, narrow enough that the padding
+ * does not eat the output cap (at 10,000 a four-line answer is 40 KB).
+ */
+const RENDER_WIDTH = '160';
 
-/** The provider variables kubectl-ai reads (its gollm providers). */
+/** What kubectl-ai and the kubectl it runs need besides the provider's variables. */
+const BASE_ENV = [
+  'PATH',
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TZ',
+  'XDG_CONFIG_HOME',
+  'HTTP_PROXY',
+  'HTTPS_PROXY',
+  'NO_PROXY',
+  'http_proxy',
+  'https_proxy',
+  'no_proxy',
+  'SSL_CERT_FILE',
+  'SSL_CERT_DIR',
+];
+
+/** The variables its providers read (gollm, and the Vertex, Bedrock and Ollama clients). */
 const PROVIDER_ENV = [
   'GEMINI_API_KEY',
   'OPENAI_API_KEY',
   'OPENAI_ENDPOINT',
   'OPENAI_API_BASE',
+  'OPENAI_MODEL',
   'OLLAMA_HOST',
   'LLAMACPP_HOST',
   'AZURE_OPENAI_API_KEY',
   'AZURE_OPENAI_ENDPOINT',
   'GROK_API_KEY',
+  'GROK_ENDPOINT',
+  'BEDROCK_MODEL',
+  'LLM_SKIP_VERIFY_SSL',
+  'GOOGLE_APPLICATION_CREDENTIALS',
   'GOOGLE_CLOUD_PROJECT',
   'GOOGLE_CLOUD_LOCATION',
+  'GOOGLE_CLOUD_REGION',
   'AWS_REGION',
+  'AWS_DEFAULT_REGION',
   'AWS_PROFILE',
   'AWS_ACCESS_KEY_ID',
   'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
 ];
 
-const PERMISSION_BLOCK = 'RunOnce mode cannot handle permission requests';
+const PERMISSION_HEADER = 'RunOnce mode cannot handle permission requests';
+const PERMISSION_FOOTER = 'Use --skip-permissions flag';
+/**
+ * kubectl-ai also logs the refused commands to stderr as a JSON list (klog). That copy is exact
+ * for multi-line commands, and it is the only one when the model wrote text in the same turn:
+ * then its terminal UI exits before printing the block (and the exit code is 0).
+ */
+const PERMISSION_LOG = /"RunOnce mode cannot handle permission requests" commands=(\[.*\])\s*$/m;
+const KLOG_PREFIX = /^[IWEF]\d{4} [\d:.]+\s+\d+ [^\]]*\] /;
 
-/** The `* <command>` lines of the permission block, and the text before it. */
-export function parseQuietOutput(output: string): { answer: string; proposals: string[] } {
-  // Its session store announces a first session on stdout even in quiet mode.
-  const text = output.replace(/^Created new session: .*\n?/m, '');
-  const at = text.indexOf(PERMISSION_BLOCK);
-  if (at < 0) return { answer: text.trim(), proposals: [] };
-  const proposals = text
-    .slice(at)
-    .split('\n')
-    .map((l) => /^\s*\*\s+(.+)$/.exec(l)?.[1]?.trim())
-    .filter((c): c is string => Boolean(c));
-  return { answer: text.slice(0, at).trim(), proposals };
+/** The answer without the permission block, and the commands the block (or its log line) lists. */
+export function parseQuietOutput(stdout: string, stderr = ''): { answer: string; proposals: string[] } {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(PERMISSION_HEADER));
+  const listed: string[] = [];
+  let answerLines = lines;
+  if (start >= 0) {
+    const footer = lines.findIndex((l, i) => i > start && l.startsWith(PERMISSION_FOOTER));
+    const end = footer < 0 ? lines.length : footer + 1;
+    for (const line of lines.slice(start + 1, footer < 0 ? end : footer)) {
+      if (line.startsWith('* ')) listed.push(line.slice(2));
+      // A heredoc command goes on over several lines.
+      else if (listed.length > 0) listed[listed.length - 1] += `\n${line}`;
+    }
+    answerLines = [...lines.slice(0, start), ...lines.slice(end)];
+  }
+  const answer = answerLines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return { answer, proposals: loggedProposals(stderr) ?? listed };
 }
 
-/** The line of stderr that says what went wrong (cobra's `Error: …`), not the usage text. */
-function firstError(stderr: string): string {
+function loggedProposals(stderr: string): string[] | undefined {
+  const json = PERMISSION_LOG.exec(stderr)?.[1];
+  if (!json) return undefined;
+  try {
+    const commands: unknown = JSON.parse(json);
+    return Array.isArray(commands) && commands.every((c) => typeof c === 'string') ? commands : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The stderr line that says what went wrong: cobra's `Error: …` or a panic, not the usage text. */
+function stderrReason(stderr: string): string {
   const lines = stripVTControlCharacters(stderr)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
-  return lines.find((l) => /^error\b/i.test(l)) ?? lines[0] ?? '';
+  const line =
+    lines.find((l) => /^(Error|panic|fatal error):/.test(l)) ??
+    lines.find((l) => !KLOG_PREFIX.test(l)) ??
+    lines[0] ??
+    '';
+  return line.replace(KLOG_PREFIX, '').slice(0, 300);
+}
+
+/**
+ * Raw stdout into clean text, line by line (an escape sequence or a UTF-8 character can be split
+ * across chunks): ANSI codes, the renderer's padding and its two-space margin removed.
+ */
+class OutputCleaner {
+  private readonly decoder = new StringDecoder('utf8');
+  private partialLine = '';
+
+  push(chunk: Buffer): string {
+    const text = this.partialLine + this.decoder.write(chunk);
+    const complete = text.lastIndexOf('\n') + 1;
+    this.partialLine = text.slice(complete);
+    return OutputCleaner.clean(text.slice(0, complete));
+  }
+
+  end(): string {
+    const rest = this.partialLine + this.decoder.end();
+    this.partialLine = '';
+    return OutputCleaner.clean(rest);
+  }
+
+  private static clean(text: string): string {
+    return stripVTControlCharacters(text)
+      .split('\n')
+      .map((l) => l.trimEnd().replace(/^ {2}/, ''))
+      .join('\n');
+  }
+}
+
+interface RunFiles {
+  trace: string;
+  /** The kubeconfig argument: a path, or a path list when a context is chosen. */
+  kubeconfig: string;
+  remove(): void;
+}
+
+/**
+ * The trace file, and for a context a one-line kubeconfig in front of the caller's: kubectl-ai has
+ * no --context flag (it rejects it as unknown) but hands --kubeconfig to kubectl as KUBECONFIG,
+ * where the first file's current-context wins and relative paths in the caller's file still work.
+ */
+function prepareRun(options: KubectlAiOptions): RunFiles {
+  const dir = resolve(options.traceDir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700); // the trace holds API keys, whoever made the directory
+  const id = `${Date.now()}-${randomUUID().slice(0, 8)}`;
+  const trace = join(dir, `trace-${id}.txt`);
+  const kubeconfig = resolve(options.kubeconfig);
+  if (!options.context) return { trace, kubeconfig, remove() {} };
+  const overlay = join(dir, `context-${id}.json`);
+  const pick = { apiVersion: 'v1', kind: 'Config', 'current-context': options.context };
+  writeFileSync(overlay, JSON.stringify(pick), { mode: 0o600 });
+  return {
+    trace,
+    kubeconfig: `${overlay}${delimiter}${kubeconfig}`,
+    remove: () => rmSync(overlay, { force: true }),
+  };
+}
+
+function commandLine(question: string, options: KubectlAiOptions, files: RunFiles): string[] {
+  return [
+    '--quiet',
+    '--kubeconfig',
+    files.kubeconfig,
+    '--llm-provider',
+    options.llmProvider ?? 'gemini',
+    '--model',
+    options.model ?? 'gemini-2.5-pro',
+    '--trace-path',
+    files.trace,
+    // Each run leaves a working directory behind otherwise.
+    '--remove-workdir',
+    '--',
+    question,
+  ];
+}
+
+function childEnv(options: KubectlAiOptions): Record<string, string> {
+  const fromProcess = (names: string[]) => Object.fromEntries(names.map((n) => [n, process.env[n]]));
+  const env: Record<string, string | undefined> = {
+    ...fromProcess(BASE_ENV),
+    ...(options.env ?? fromProcess(PROVIDER_ENV)),
+    // Its log file (kubectl-ai.log, with tool output) and working directories go to TMPDIR.
+    TMPDIR: resolve(options.traceDir),
+    KUBECTL_AI_TERM_WIDTH: RENDER_WIDTH,
+  };
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+const sizeOf = (bytes: number) => (bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes} bytes`);
+
+type Ending = 'timeout' | 'cancelled' | 'truncated';
+
+interface Exit {
+  exitCode?: number;
+  signal?: string;
+  isForcefullyTerminated: boolean;
+  originalMessage?: string;
+  shortMessage?: string;
+}
+
+/** The one result a run comes to: the ending we imposed first, then how the child ended. */
+function settle(
+  ending: Ending | undefined,
+  exit: Exit,
+  stdout: string,
+  stderr: string,
+  limits: { timeoutMs: number; cap: number },
+): KubectlAiResult {
+  const { answer, proposals } = parseQuietOutput(stdout, stderr);
+  const { exitCode } = exit;
+  const base = { answer, proposals, ...(exitCode === undefined ? {} : { exitCode }) };
+  const forced = exit.isForcefullyTerminated ? ' (killed: it ignored SIGTERM)' : '';
+  const reason = stderr.trim() ? `: ${stderrReason(stderr)}` : '';
+  switch (ending) {
+    case 'timeout':
+      return {
+        ...base,
+        outcome: 'timeout',
+        message: `kubectl-ai timed out after ${seconds(limits.timeoutMs)}${forced}`,
+      };
+    case 'cancelled':
+      return { ...base, proposals: [], outcome: 'cancelled', message: `kubectl-ai cancelled${forced}` };
+    case 'truncated':
+      return {
+        ...base,
+        outcome: 'truncated',
+        message: `output capped at ${sizeOf(limits.cap)}: kubectl-ai stopped${forced}`,
+      };
+  }
+  if (exit.signal)
+    return { ...base, outcome: 'failed', message: `kubectl-ai crashed (${exit.signal})${reason}` };
+  if (exitCode === undefined) {
+    const why = (exit.originalMessage ?? exit.shortMessage ?? '').split('\n')[0];
+    return { ...base, outcome: 'failed', message: `kubectl-ai could not start: ${why}` };
+  }
+  // v0.0.28 exits 1 after the block, v0.0.25 exits 0: either way the run ended as it should.
+  if (proposals.length > 0) return { ...base, outcome: 'proposals' };
+  if (exitCode !== 0)
+    return { ...base, outcome: 'failed', message: `kubectl-ai exited with code ${exitCode}${reason}` };
+  return { ...base, outcome: 'answered' };
 }
 
 export function askKubectlAi(
@@ -94,115 +316,110 @@ export function askKubectlAi(
   onOutput?: (text: string) => void,
 ): KubectlAiRun {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const cap = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
-  mkdirSync(options.traceDir, { recursive: true, mode: 0o700 });
-  const args = [
-    '--quiet',
-    '--kubeconfig',
-    options.kubeconfig,
-    '--llm-provider',
-    options.llmProvider ?? 'gemini',
-    '--model',
-    options.model ?? 'gemini-2.5-pro',
-    '--trace-path',
-    join(options.traceDir, 'trace.txt'),
-    '--',
-    question,
-  ];
-  const env = options.env ?? Object.fromEntries(PROVIDER_ENV.map((k) => [k, process.env[k]]));
-  let ending: KubectlAiOutcome | undefined;
-  let cancel: () => void = () => {
-    ending ??= 'cancelled';
+  const cap = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  let ending: Ending | undefined;
+  let terminate: (() => void) | undefined;
+  const end = (why: Ending) => {
+    ending ??= why;
+    terminate?.();
   };
-  const result = (async (): Promise<KubectlAiResult> => {
+
+  const run = async (): Promise<KubectlAiResult> => {
+    const files = prepareRun(options);
     const { execa } = await import('execa');
-    const child = execa(options.binary, args, {
+    if (ending) {
+      files.remove();
+      return { outcome: 'cancelled', answer: '', proposals: [], message: 'kubectl-ai cancelled' };
+    }
+    const child = execa(options.binary, commandLine(question, options, files), {
       stdin: 'ignore',
+      env: childEnv(options),
+      extendEnv: false,
       reject: false,
-      // The chat pane wraps to its own width: kubectl-ai should not wrap (it cuts words).
-      env: { ...env, KUBECTL_AI_TERM_WIDTH: '10000' },
-      extendEnv: true,
-      // SIGTERM first; a child that ignores it is killed after the grace period.
-      forceKillAfterDelay: KILL_GRACE_MS,
-      cleanup: true,
       buffer: false,
+      // SIGTERM first (it shuts down cleanly on it); a child that ignores it is killed after the grace.
+      forceKillAfterDelay: KILL_GRACE_MS,
     });
-    const stop = (why: KubectlAiOutcome) => {
-      ending ??= why;
-      child.kill('SIGTERM');
+    terminate = () => child.kill('SIGTERM');
+    const timer = setTimeout(() => end('timeout'), timeoutMs);
+
+    // Both streams count against the cap, so neither can flood memory.
+    let received = 0;
+    const keep = (chunk: Buffer): Buffer | undefined => {
+      const room = cap - received;
+      if (room <= 0) return undefined;
+      received += chunk.length;
+      if (chunk.length <= room) return chunk;
+      end('truncated');
+      return chunk.subarray(0, room);
     };
-    cancel = () => stop('cancelled');
-    if (ending === 'cancelled') stop('cancelled');
-    const timer = setTimeout(() => stop('timeout'), timeoutMs);
+    const cleaner = new OutputCleaner();
     let stdout = '';
-    let stderr = '';
-    let bytes = 0;
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      if (ending === 'truncated') return;
-      bytes += Buffer.byteLength(chunk);
-      if (bytes > cap) {
-        stop('truncated');
-        return;
-      }
-      const clean = stripVTControlCharacters(chunk);
-      stdout += clean;
-      onOutput?.(clean);
+    let blockStarted = false;
+    const append = (text: string) => {
+      stdout += text;
+      // The permission block is not part of the answer: stream only what comes before it.
+      if (!onOutput || blockStarted || !text) return;
+      const at = text.indexOf(PERMISSION_HEADER);
+      blockStarted = at >= 0;
+      const shown = blockStarted ? text.slice(0, at) : text;
+      if (shown) onOutput(shown);
+    };
+    const stderrChunks: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const kept = keep(chunk);
+      if (kept) append(cleaner.push(kept));
     });
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      if (stderr.length < 16_384) stderr += chunk;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      const kept = keep(chunk);
+      if (kept) stderrChunks.push(kept);
     });
+
     const done = await child;
     clearTimeout(timer);
-    const { answer, proposals } = parseQuietOutput(stdout);
-    const exitCode = done.exitCode;
-    const base = { answer, proposals, ...(exitCode === undefined ? {} : { exitCode }) };
-    if (ending === 'timeout')
-      return {
-        ...base,
-        outcome: 'timeout',
-        message: `kubectl-ai timed out after ${Math.round(timeoutMs / 1000)} s`,
-      };
-    if (ending === 'cancelled') return { ...base, outcome: 'cancelled', message: 'cancelled (esc)' };
-    if (ending === 'truncated')
-      return {
-        ...base,
-        outcome: 'truncated',
-        message: `kubectl-ai's output passed ${Math.round(cap / 1024)} KiB: stopped it and kept the first ${Math.round(cap / 1024)} KiB`,
-      };
-    if (proposals.length > 0) return { ...base, outcome: 'proposals' };
-    if (done.signal)
-      return {
-        ...base,
-        outcome: 'failed',
-        message: `kubectl-ai crashed (${done.signal})${stderr ? `: ${firstError(stderr)}` : ''}`,
-      };
-    if (done.failed && exitCode === undefined)
-      return {
-        ...base,
-        outcome: 'failed',
-        message: `kubectl-ai could not start: ${(done.shortMessage ?? '').split('\n')[0]}`,
-      };
-    if (exitCode !== 0)
-      return {
-        ...base,
-        outcome: 'failed',
-        message: `kubectl-ai exited with code ${exitCode}${stderr ? `: ${firstError(stderr)}` : ''}`,
-      };
-    return { ...base, outcome: 'answered' };
-  })();
-  return { result, cancel: () => cancel() };
+    files.remove();
+    append(cleaner.end());
+    return settle(ending, done, stdout, Buffer.concat(stderrChunks).toString('utf8'), { timeoutMs, cap });
+  };
+
+  const result = run().catch((error: unknown): KubectlAiResult => ({
+    outcome: 'failed',
+    answer: '',
+    proposals: [],
+    message: `kubectl-ai could not start: ${(error as Error).message.split('\n')[0]}`,
+  }));
+  return { result, cancel: () => end('cancelled') };
 }
 
-/** `kubectl-ai version` within 5 s; undefined when absent or failing. */
+/** The executable a bare name resolves to on PATH, as a shell would find it. */
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = resolve(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/** Runs `<binary> version` (time-out 5 s); undefined when absent or failing. */
 export async function detectKubectlAi(
   binary = 'kubectl-ai',
 ): Promise<{ path: string; version: string } | undefined> {
+  const path = binary.includes('/') ? resolve(binary) : onPath(binary);
+  if (!path) return undefined;
   const { execa } = await import('execa');
-  const found = await execa(binary, ['version'], { stdin: 'ignore', reject: false, timeout: 5_000 });
-  if (found.exitCode !== 0 || found.failed) return undefined;
-  const version =
-    /version:\s*(\S+)/.exec(found.stdout)?.[1] ?? found.stdout.trim().split('\n')[0] ?? 'unknown';
-  return { path: binary, version };
+  const run = await execa(path, ['version'], {
+    stdin: 'ignore',
+    reject: false,
+    timeout: 5_000,
+    forceKillAfterDelay: KILL_GRACE_MS,
+  });
+  if (run.failed || run.exitCode !== 0) return undefined;
+  const stdout = String(run.stdout);
+  const version = /^version:\s*(\S+)/m.exec(stdout)?.[1] ?? stdout.trim().split('\n')[0] ?? 'unknown';
+  return { path, version };
 }

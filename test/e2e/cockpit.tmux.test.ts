@@ -121,8 +121,12 @@ describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
     const podOf = (line: string) => /(\w+-\w+-\w+)/.exec(line)?.[1];
     const before = podOf(rowOf(await screen(), '›'));
     await tmux('send-keys', '-t', 'cockpit', 'j');
-    const moved = await waitForScreen((s) => podOf(rowOf(s, '›')) !== before, 'the selection moving down');
-    expect(rowOf(moved, '│ pod ')).toContain(podOf(rowOf(moved, '›')));
+    // The metrics pane follows the selection, possibly a frame later: wait for both.
+    const moved = await waitForScreen(
+      (s) => podOf(rowOf(s, '›')) !== before && rowOf(s, '│ pod ').includes(podOf(rowOf(s, '›')) ?? '-'),
+      'the selection moving down, the metrics pane following',
+    );
+    expect(podOf(rowOf(moved, '›'))).not.toBe(before);
 
     await tmux('send-keys', '-t', 'cockpit', '?');
     await waitForScreen((s) => s.includes('keys (esc or ? closes)'), 'the help overlay');

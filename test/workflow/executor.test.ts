@@ -144,7 +144,8 @@ describe('executing and rolling back each operation', () => {
       namespace: 'todo',
       labelSelector: 'app=frontend',
     });
-    const name = pods.items[0]!.metadata!.name!;
+    // A pod of an earlier rollout may still be terminating (and gone by the delete): a live one.
+    const name = pods.items.find((p) => !p.metadata?.deletionTimestamp)!.metadata!.name!;
     const op = deletePodOp({ kind: 'Pod', namespace: 'todo', name });
     const { pre, post } = await roundTrip(op);
     const gone = await executor.objects.read({ apiVersion: 'v1', kind: 'Pod', namespace: 'todo', name });
