@@ -4,11 +4,14 @@
 // kubectl-ai's own filter: `config use-context` and `auth reconcile` mutate.
 import type { ResourceRef } from '../analysis/types.js';
 import type { Operation } from '../workflow/operations.js';
+import { connectionFlag } from './credential-flags.js';
 import { splitWords } from './shell-words.js';
 
 export type ParsedCommand =
   | { kind: 'read-only'; words: string[] }
   | { kind: 'mutating'; operation: Operation; words: string[] }
+  /** Never queued: the command would choose its own cluster or credentials (one line why). */
+  | { kind: 'refused'; reason: string; words: string[] }
   | { kind: 'not-kubectl'; words: string[] }
   | { kind: 'unparseable'; reason: string };
 
@@ -57,7 +60,28 @@ const VALUE_FLAGS = new Set([
   '--values',
   '--set',
   '--set-string',
-  '--wait-for-jobs',
+  '--set-file',
+  '--set-json',
+  '--set-literal',
+  '--description',
+  '--post-renderer',
+  '--post-renderer-args',
+  '--repo',
+  '--username',
+  '--password',
+  '--ca-file',
+  '--cert-file',
+  '--key-file',
+  '--history-max',
+  '--labels',
+  '--containers',
+  '--cascade',
+  '--pod-selector',
+  '--skip-wait-for-delete-timeout',
+  '-k',
+  '--kustomize',
+  '--patch-file',
+  '--prune-allowlist',
   '--name',
   '--image',
   '--port',
@@ -190,14 +214,64 @@ function targets(args: readonly string[], namespace: string): { refs: ResourceRe
 const label = (t: ResourceRef): string =>
   `${t.kind.toLowerCase()} ${t.namespace ? `${t.namespace}/` : ''}${t.name}`;
 
-function parseResources(text: string | undefined): { cpu?: string; memory?: string } {
+/** `cpu=…,memory=…` of set resources; undefined for anything else (other resources are not modelled). */
+function parseResources(text: string | undefined): { cpu?: string; memory?: string } | undefined {
   const out: { cpu?: string; memory?: string } = {};
-  for (const part of (text ?? '').split(',')) {
-    const [k, v] = part.split('=');
-    if ((k === 'cpu' || k === 'memory') && v) out[k] = v;
+  if (text === undefined) return out;
+  for (const part of text.split(',')) {
+    const eq = part.indexOf('=');
+    const [k, v] = [part.slice(0, eq), part.slice(eq + 1)];
+    if (eq < 0 || (k !== 'cpu' && k !== 'memory') || !v) return undefined;
+    out[k] = v;
   }
   return out;
 }
+
+/** `key=value` (split at the first `=`: an annotation's value may hold more) or `key-`. */
+function keyValue(word: string): [string, string | null] {
+  if (word.endsWith('-') && !word.includes('=')) return [word.slice(0, -1), null];
+  const eq = word.indexOf('=');
+  return [word.slice(0, eq), word.slice(eq + 1)];
+}
+
+/**
+ * The first flag of a command that a structured operation does not model, else undefined. The
+ * namespace is every kind's; `booleans` are modelled only when true (`--force=false` is not).
+ * A flag outside this list would be dropped by the executor, so such a command stays generic.
+ */
+export function unmodelledFlag(
+  flags: ReadonlyMap<string, readonly string[]>,
+  modelled: readonly string[],
+  booleans: readonly string[] = [],
+): string | undefined {
+  for (const [name, values] of flags) {
+    if (name === '-n' || name === '--namespace') continue;
+    if (booleans.includes(name)) {
+      const other = values.find((v) => v !== 'true');
+      if (other !== undefined) return `${name}=${other}`;
+    } else if (!modelled.includes(name)) return name;
+  }
+  return undefined;
+}
+
+/** What each structured kubectl kind models beyond its positionals (see unmodelledFlag). */
+const MODELLED_FLAGS: Record<string, { values?: string[]; booleans?: string[] }> = {
+  scale: { values: ['--replicas'] },
+  autoscale: { values: ['--min', '--max', '--cpu-percent', '--cpu'] },
+  'rollout restart': {},
+  'rollout pause': {},
+  'rollout resume': {},
+  'rollout undo': { values: ['--to-revision'] },
+  'set resources': { values: ['-c', '--containers', '--requests', '--limits'] },
+  'set image': {},
+  delete: {},
+  patch: { values: ['-p', '--patch', '--type'] },
+  label: { booleans: ['--overwrite'] },
+  annotate: { booleans: ['--overwrite'] },
+  cordon: {},
+  uncordon: {},
+  drain: { booleans: ['--ignore-daemonsets', '--delete-emptydir-data', '--force'] },
+};
 
 function kubectlOperation(words: string[]): ParsedCommand {
   const p = parseFlags(words.slice(1));
@@ -228,10 +302,20 @@ function kubectlOperation(words: string[]): ParsedCommand {
     return { kind: 'read-only', words };
   if (!verb) return { kind: 'read-only', words }; // plain `kubectl` prints help
 
+  // A flag the structured kind would drop keeps the command generic (run verbatim, critical).
+  const kindName = Object.hasOwn(MODELLED_FLAGS, verb) ? verb : `${verb} ${sub}`;
+  const modelled = Object.hasOwn(MODELLED_FLAGS, kindName) ? MODELLED_FLAGS[kindName] : undefined;
+  if (modelled) {
+    const extra = unmodelledFlag(p.flags, modelled.values ?? [], modelled.booleans ?? []);
+    if (extra) return generic(`${kindName} with ${extra}, which the structured operation does not model`);
+  }
+  const on = (name: string) => flag(p, name) === 'true';
+
   const withSub = [sub, ...args].filter(Boolean);
+  /** Exactly one target and no other positional (a second object would be dropped). */
   const one = (list: string[]): ResourceRef | undefined => {
-    const { refs } = targets(list, namespace);
-    return refs.length === 1 ? refs[0] : undefined;
+    const { refs, rest } = targets(list, namespace);
+    return refs.length === 1 && rest.length === 0 ? refs[0] : undefined;
   };
   const op = (operation: Operation): ParsedCommand => ({ kind: 'mutating', words, operation });
   switch (verb) {
@@ -253,7 +337,8 @@ function kubectlOperation(words: string[]): ParsedCommand {
       const max = Number(flag(p, '--max'));
       const min = Number(flag(p, '--min') ?? 1);
       const cpu = Number((flag(p, '--cpu-percent') ?? flag(p, '--cpu') ?? '80').replace('%', ''));
-      if (!target || !Number.isInteger(max)) return generic('autoscale without one target and --max');
+      if (!target || !Number.isInteger(max) || !Number.isInteger(min) || !Number.isInteger(cpu))
+        return generic('autoscale without one target and --max');
       return op({
         kind: 'create-hpa',
         target,
@@ -271,11 +356,15 @@ function kubectlOperation(words: string[]): ParsedCommand {
         return op({ kind: 'rollout-restart', target, summary: `restart ${label(target)}`, kubectl });
       if (sub === 'undo') {
         const to = flag(p, '--to-revision');
+        const toRevision = to === undefined ? undefined : Number(to);
+        if (toRevision !== undefined && !(Number.isInteger(toRevision) && toRevision >= 0))
+          return generic(`rollout undo to revision ${to}`);
         return op({
           kind: 'rollout-undo',
           target,
-          ...(to ? { toRevision: Number(to) } : {}),
-          summary: `roll back ${label(target)}${to ? ` to revision ${to}` : ''}`,
+          // --to-revision=0 is kubectl's "the previous one", as is its absence.
+          ...(toRevision ? { toRevision } : {}),
+          summary: `roll back ${label(target)}${toRevision ? ` to revision ${to}` : ''}`,
           kubectl,
         });
       }
@@ -296,11 +385,13 @@ function kubectlOperation(words: string[]): ParsedCommand {
       return generic(`rollout ${sub}`);
     }
     case 'set': {
-      const target = one(args);
-      if (sub === 'resources' && target) {
+      if (sub === 'resources') {
+        const target = one(args);
         const requests = parseResources(flag(p, '--requests'));
         const limits = parseResources(flag(p, '--limits'));
-        const container = flag(p, '-c', '--containers', '--container') ?? '*';
+        if (!target || !requests || !limits || Object.keys({ ...requests, ...limits }).length === 0)
+          return generic('set resources other than cpu and memory of one target');
+        const container = flag(p, '-c', '--containers') ?? '*';
         return op({
           kind: 'set-resources',
           target,
@@ -313,14 +404,13 @@ function kubectlOperation(words: string[]): ParsedCommand {
       }
       if (sub === 'image') {
         const { refs, rest } = targets(args, namespace);
-        const images = Object.fromEntries(
-          rest.filter((a) => a.includes('=')).map((a) => a.split('=', 2) as [string, string]),
-        );
-        if (refs.length === 1 && Object.keys(images).length > 0) {
+        const images = Object.fromEntries(rest.map(keyValue)) as Record<string, string | null>;
+        const valid = rest.length > 0 && rest.every((a) => /^[^=]+=[^=]/.test(a));
+        if (refs.length === 1 && valid) {
           return op({
             kind: 'set-image',
             target: refs[0]!,
-            images,
+            images: images as Record<string, string>,
             summary: `set image of ${label(refs[0]!)}: ${Object.entries(images)
               .map(([c, i]) => `${c}=${i}`)
               .join(', ')}`,
@@ -331,16 +421,15 @@ function kubectlOperation(words: string[]): ParsedCommand {
       return generic(`set ${sub}`);
     }
     case 'delete': {
-      const { refs } = targets(withSub, namespace);
-      if (refs.length === 1 && refs[0]!.kind === 'Pod')
+      const target = one(withSub);
+      if (target?.kind === 'Pod')
         return op({
           kind: 'delete-pod',
-          target: refs[0]!,
-          summary: `delete pod ${namespace}/${refs[0]!.name} (its controller recreates it)`,
+          target,
+          summary: `delete pod ${namespace}/${target.name} (its controller recreates it)`,
           kubectl,
         });
-      if (refs.length === 1)
-        return op({ kind: 'delete', target: refs[0]!, summary: `delete ${label(refs[0]!)}`, kubectl });
+      if (target) return op({ kind: 'delete', target, summary: `delete ${label(target)}`, kubectl });
       return generic('delete of several or unnamed objects');
     }
     case 'patch': {
@@ -365,39 +454,49 @@ function kubectlOperation(words: string[]): ParsedCommand {
     case 'label':
     case 'annotate': {
       const { refs, rest } = targets(withSub, namespace);
-      const changes = Object.fromEntries(
-        rest
-          .filter((a) => /=|-$/.test(a))
-          .map((a) =>
-            a.endsWith('-') && !a.includes('=')
-              ? [a.slice(0, -1), null]
-              : (a.split('=', 2) as [string, string]),
-          ),
-      );
-      if (refs.length !== 1 || Object.keys(changes).length === 0)
-        return generic(`${verb} without one target`);
+      // Every other positional must be a change: a stray word would be dropped.
+      const changes = Object.fromEntries(rest.map(keyValue));
+      const valid = rest.length > 0 && rest.every((a) => /=|-$/.test(a) && !/^[=-]/.test(a));
+      if (refs.length !== 1 || !valid) return generic(`${verb} without one target and its changes`);
+      const overwrite = on('--overwrite');
       return op({
         kind: verb,
         target: refs[0]!,
         changes,
-        summary: `${verb} ${label(refs[0]!)}: ${Object.keys(changes).join(', ')}`,
+        overwrite,
+        summary: `${verb} ${label(refs[0]!)}: ${Object.keys(changes).join(', ')}${overwrite ? ' (overwrite)' : ''}`,
         kubectl,
       });
     }
     case 'cordon':
     case 'uncordon':
     case 'drain': {
-      const node = sub || args[0];
-      if (!node) return generic(`${verb} without a node`);
+      // One node, by name or node/NAME; several nodes or a selector stay generic.
+      const nodes = withSub;
+      const node = nodes[0];
+      if (nodes.length !== 1 || !node || (node.includes('/') && !/^(no|nodes?)\//.test(node)))
+        return generic(`${verb} of other than one node`);
       const name = node.includes('/') ? node.split('/')[1]! : node;
-      return op({ kind: verb, target: { kind: 'Node', name }, summary: `${verb} node ${name}`, kubectl });
+      const target = { kind: 'Node', name };
+      if (verb !== 'drain') return op({ kind: verb, target, summary: `${verb} node ${name}`, kubectl });
+      return op({
+        kind: 'drain',
+        target,
+        ignoreDaemonSets: on('--ignore-daemonsets'),
+        deleteEmptyDirData: on('--delete-emptydir-data'),
+        force: on('--force'),
+        summary: `drain node ${name}`,
+        kubectl,
+      });
     }
     case 'apply': {
+      // Run verbatim by the real kubectl: every flag the approver saw goes with it.
       const files = p.flags.get('-f') ?? p.flags.get('--filename') ?? [];
       if (files.length === 0) return generic('apply without -f');
       return op({
         kind: 'apply',
         files,
+        argv: words,
         target: { kind: 'Manifest', namespace, name: files.join(',') },
         summary: `apply ${files.join(', ')}`,
         kubectl,
@@ -408,73 +507,77 @@ function kubectlOperation(words: string[]): ParsedCommand {
   }
 }
 
+const HELM_READ_VERBS = [
+  'list',
+  'ls',
+  'status',
+  'history',
+  'get',
+  'template',
+  'show',
+  'search',
+  'version',
+  'env',
+  'lint',
+  'help',
+  'verify',
+  '',
+];
+
 function helmOperation(words: string[]): ParsedCommand {
   const p = parseFlags(words.slice(1));
-  const [verb = '', release = '', third] = p.positionals;
+  const [verb = '', release = '', third, ...more] = p.positionals;
   const namespace = flag(p, '-n', '--namespace') ?? 'default';
   const kubectl = quoteCommand(words);
-  if (
-    [
-      'list',
-      'ls',
-      'status',
-      'history',
-      'get',
-      'template',
-      'show',
-      'search',
-      'version',
-      'env',
-      'lint',
-      'help',
-      'verify',
-      '',
-    ].includes(verb) ||
-    flag(p, '--dry-run')
-  ) {
-    return { kind: 'read-only', words };
-  }
+  if (HELM_READ_VERBS.includes(verb) || flag(p, '--dry-run')) return { kind: 'read-only', words };
   const target = { kind: 'HelmRelease', namespace, name: release || 'helm' };
-  if (verb === 'rollback' && release) {
+  const op = (operation: Operation): ParsedCommand => ({ kind: 'mutating', words, operation });
+  // helm rollback and upgrade run verbatim (argv); release, revision and chart say what the
+  // snapshot captures, so an extra positional (a misread flag value) keeps the command generic.
+  if (verb === 'rollback' && release && more.length === 0) {
     const revision = third === undefined ? undefined : Number(third);
-    return {
-      kind: 'mutating',
-      words,
-      operation: {
+    if (revision === undefined || Number.isInteger(revision))
+      return op({
         kind: 'helm-rollback',
         release,
-        ...(revision !== undefined && Number.isInteger(revision) ? { revision } : {}),
+        ...(revision ? { revision } : {}),
+        argv: words,
         target,
-        summary: `helm rollback ${namespace}/${release}${third ? ` to revision ${third}` : ''}`,
+        summary: `helm rollback ${namespace}/${release}${revision ? ` to revision ${third}` : ''}`,
         kubectl,
-      },
-    };
+      });
   }
-  if (verb === 'upgrade' && release && third) {
-    return {
-      kind: 'mutating',
-      words,
-      operation: {
-        kind: 'helm-upgrade',
-        release,
-        chart: third,
-        target,
-        summary: `helm upgrade ${namespace}/${release} with ${third}`,
-        kubectl,
-      },
-    };
-  }
-  return {
-    kind: 'mutating',
-    words,
-    operation: {
-      kind: 'generic',
+  if (verb === 'upgrade' && release && third && more.length === 0) {
+    const install = flag(p, '-i', '--install') === 'true';
+    return op({
+      kind: 'helm-upgrade',
+      release,
+      chart: third,
+      install,
       argv: words,
       target,
-      summary: `run \`${kubectl}\` (helm ${verb})`,
+      summary: `helm upgrade${install ? ' --install' : ''} ${namespace}/${release} with ${third}`,
       kubectl,
-    },
-  };
+    });
+  }
+  return op({
+    kind: 'generic',
+    argv: words,
+    target,
+    summary: `run \`${kubectl}\` (helm ${verb})`,
+    kubectl,
+  });
+}
+
+/**
+ * Why a command is refused outright, or undefined: it names its own cluster, context or
+ * credentials, which would send an approved change somewhere the cockpit did not choose.
+ */
+export function refusal(program: 'kubectl' | 'helm', words: readonly string[]): string | undefined {
+  const found = connectionFlag(program, words);
+  return found
+    ? `${found} picks its own cluster or credentials; approved changes run against the cockpit's own context`
+    : undefined;
 }
 
 /** Reads one command line. Never throws. */
@@ -489,6 +592,8 @@ export function parseCommand(text: string): ParsedCommand {
     // More than one command cannot be approved as one operation, nor trusted as read-only.
     if (compound)
       return { kind: 'unparseable', reason: 'more than one command (pipe, list or substitution)' };
+    const refused = refusal(program, words);
+    if (refused) return { kind: 'refused', reason: refused, words };
     return program === 'kubectl' ? kubectlOperation(words) : helmOperation(words);
   } catch (error) {
     return { kind: 'unparseable', reason: `parser error: ${(error as Error).message}` };

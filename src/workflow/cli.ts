@@ -62,6 +62,7 @@ export async function workflowMain(
     }
     case 'propose': {
       const parsedCommand = parseCommand(first);
+      if (parsedCommand.kind === 'refused') throw new CliError(`refused: ${first}: ${parsedCommand.reason}`);
       if (parsedCommand.kind !== 'mutating')
         throw new CliError(`not a change to propose: ${first} (${parsedCommand.kind})`);
       const meta = await queue.propose({

@@ -9,6 +9,8 @@ import type {
   V1ReplicaSet,
 } from '@kubernetes/client-node';
 import type { ResourceRef } from '../analysis/types.js';
+import { splitWords } from '../assistants/shell-words.js';
+import { childKubeconfig, childEnvironment, withFlagsBeforeDashDash } from './child-process.js';
 import { apiMessage, httpCode, ObjectClient, objectRef, refLabel, type ObjectRef } from './objects.js';
 import type { Operation } from './operations.js';
 
@@ -19,6 +21,23 @@ export interface ExternalTools {
   kubeconfigPath: string;
   context?: string;
 }
+
+/** What the executor runs for an operation: the argv (program first) and the API server. */
+export interface CommandLine {
+  argv: string[];
+  server: string;
+}
+
+/** A child process exactly as spawned: the program, its arguments, its whole environment. */
+interface Child {
+  program: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** The kinds that run an external program; their `argv` is the approved command. */
+type External = Extract<Operation, { argv: string[] }>;
+const isExternal = (op: Operation): op is External => 'argv' in op;
 
 export interface CapturedObject {
   ref: ObjectRef;
@@ -51,11 +70,49 @@ interface TemplateSpec {
 
 export class Executor {
   readonly objects: ObjectClient;
+  private kubeconfigForChildren: string | undefined;
   constructor(
-    kubeConfig: KubeConfig,
+    private readonly kubeConfig: KubeConfig,
     private readonly tools: ExternalTools,
   ) {
     this.objects = new ObjectClient(kubeConfig);
+  }
+
+  /**
+   * The exact argv (program first) the executor runs for an operation, and the API server it
+   * goes to. For the kinds done through the API, the kubectl command that does the same.
+   * execute() runs this very argv, so what is recorded cannot drift from what ran.
+   */
+  commandLine(op: Operation): CommandLine {
+    const argv = isExternal(op) ? this.child(op.argv).argv : kubectlEquivalent(op);
+    return { argv, server: this.server() };
+  }
+
+  /** The API server of the cockpit's context: where both the API calls and the tools go. */
+  private server(): string {
+    const kc = this.kubeConfig;
+    const context = kc.getContextObject(this.tools.context ?? kc.getCurrentContext());
+    const cluster = context ? kc.getCluster(context.cluster) : kc.getCurrentCluster();
+    return cluster?.server ?? 'no server';
+  }
+
+  /**
+   * The one place a child's argv and environment are built. The approved words go verbatim
+   * (only the program is swapped for our copy of it); the cluster and credentials go through
+   * the environment alone (KUBECONFIG, HELM_KUBECONTEXT), never as flags, so nothing can land
+   * after a `--` and the parent's KUBECONFIG or HELM_* settings cannot leak in.
+   */
+  private child(approved: readonly string[]): Child & { argv: string[] } {
+    const helm = approved[0]?.split('/').pop() === 'helm';
+    const program = helm ? this.tools.helm : this.tools.kubectl;
+    this.kubeconfigForChildren ??= childKubeconfig(this.tools.kubeconfigPath, this.tools.context);
+    const env = childEnvironment(process.env, {
+      program: helm ? 'helm' : 'kubectl',
+      kubeconfig: this.kubeconfigForChildren,
+      context: this.tools.context ?? this.kubeConfig.getCurrentContext(),
+    });
+    const args = approved.slice(1);
+    return { program, args, env, argv: [program, ...args] };
   }
 
   /** The objects an operation writes: what is captured before and read back after. */
@@ -80,15 +137,14 @@ export class Executor {
     );
     if (op.kind === 'helm-rollback' || op.kind === 'helm-upgrade') {
       const namespace = op.target.namespace ?? 'default';
-      const { stdout } = await this.run(this.tools.helm, [
-        'status',
-        op.release,
-        '-n',
-        namespace,
-        '-o',
-        'json',
-        ...this.helmFlags(),
-      ]);
+      const status = this.child(['helm', 'status', op.release, '-n', namespace, '-o', 'json']);
+      // An upgrade --install of a release that does not exist yet: revision 0, undone by uninstall.
+      if (op.kind === 'helm-upgrade' && op.install) {
+        const result = await this.spawn(status);
+        if (result.exitCode !== 0 && /not found/.test(result.stderr))
+          return { objects, helm: { release: op.release, namespace, revision: 0 } };
+      }
+      const { stdout } = await this.run(status);
       const revision = (JSON.parse(stdout) as { version?: number }).version;
       if (!revision) throw new ExecutionError(`helm status ${op.release} gave no revision`);
       return { objects, helm: { release: op.release, namespace, revision } };
@@ -183,6 +239,7 @@ export class Executor {
       case 'label':
       case 'annotate': {
         const field = op.kind === 'label' ? 'labels' : 'annotations';
+        if (!op.overwrite) await this.refuseOverwrite(must(op.target), field, op.changes);
         return [await o.patch(must(op.target), { metadata: { [field]: op.changes } }, 'merge', dryRun)];
       }
       case 'cordon':
@@ -191,39 +248,16 @@ export class Executor {
           await o.patch(must(op.target), { spec: { unschedulable: op.kind === 'cordon' } }, 'merge', dryRun),
         ];
       case 'drain':
-        return this.drain(op.target.name, dryRun);
+        return this.drain(op, dryRun);
       case 'apply':
-        await this.run(this.tools.kubectl, [
-          'apply',
-          ...op.files.flatMap((f) => ['-f', f]),
-          ...this.kubectlFlags(),
-          ...(dryRun ? ['--dry-run=server'] : []),
-        ]);
-        return [];
       case 'helm-rollback':
-      case 'helm-upgrade': {
-        const namespace = op.target.namespace ?? 'default';
-        const args =
-          op.kind === 'helm-rollback'
-            ? ['rollback', op.release, ...(op.revision ? [String(op.revision)] : [])]
-            : ['upgrade', op.release, op.chart];
-        await this.run(this.tools.helm, [
-          ...args,
-          '-n',
-          namespace,
-          ...this.helmFlags(),
-          ...(dryRun ? ['--dry-run'] : []),
-        ]);
-        return [];
-      }
+      case 'helm-upgrade':
       case 'generic': {
-        const [program, ...rest] = op.argv;
-        const helm = program?.endsWith('helm');
-        if (dryRun) return [];
-        await this.run(helm ? this.tools.helm : this.tools.kubectl, [
-          ...rest,
-          ...(helm ? this.helmFlags() : this.kubectlFlags()),
-        ]);
+        // The approved argv, verbatim (commandLine); a dry run only adds the tool's own flag.
+        if (dryRun && op.kind === 'generic') return [];
+        const child = this.child(op.argv);
+        const flag = op.kind === 'apply' ? '--dry-run=server' : '--dry-run';
+        await this.run(dryRun ? { ...child, args: withFlagsBeforeDashDash(child.args, [flag]) } : child);
         return [];
       }
     }
@@ -239,15 +273,13 @@ export class Executor {
     const done: string[] = [];
     if (before.helm) {
       const { release, namespace, revision } = before.helm;
-      await this.run(this.tools.helm, [
-        'rollback',
-        release,
-        String(revision),
-        '-n',
-        namespace,
-        ...this.helmFlags(),
-      ]);
-      done.push(`helm release ${namespace}/${release} rolled back to revision ${revision}`);
+      if (revision === 0) {
+        await this.run(this.child(['helm', 'uninstall', release, '-n', namespace]));
+        done.push(`helm release ${namespace}/${release} uninstalled (it did not exist before)`);
+      } else {
+        await this.run(this.child(['helm', 'rollback', release, String(revision), '-n', namespace]));
+        done.push(`helm release ${namespace}/${release} rolled back to revision ${revision}`);
+      }
     }
     for (const { ref, object: pre } of before.objects) {
       const post = after.objects.find((c) => refLabel(c.ref) === refLabel(ref))?.object ?? null;
@@ -332,11 +364,30 @@ export class Executor {
     );
   }
 
-  private async drain(node: string, dryRun: boolean): Promise<KubernetesObject[]> {
+  /** kubectl's refusal when --overwrite was not given and a key already has another value. */
+  private async refuseOverwrite(
+    ref: ObjectRef,
+    field: 'labels' | 'annotations',
+    changes: Record<string, string | null>,
+  ): Promise<void> {
+    const current = (await this.objects.read(ref))?.metadata?.[field] ?? {};
+    for (const [key, value] of Object.entries(changes)) {
+      if (value !== null && key in current && current[key] !== value)
+        throw new ExecutionError(`'${key}' already has a value (${current[key]}), and --overwrite is false`);
+    }
+  }
+
+  private async drain(
+    op: Extract<Operation, { kind: 'drain' }>,
+    dryRun: boolean,
+  ): Promise<KubernetesObject[]> {
+    const node = op.target.name;
     const ref: ObjectRef = { apiVersion: 'v1', kind: 'Node', name: node };
-    const cordoned = await this.objects.patch(ref, { spec: { unschedulable: true } }, 'merge', dryRun);
     const pods = (await this.objects.core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${node}` }))
       .items;
+    const refused = drainRefusal(pods, op);
+    if (refused) throw new ExecutionError(`cannot drain node ${node}: ${refused}`);
+    const cordoned = await this.objects.patch(ref, { spec: { unschedulable: true } }, 'merge', dryRun);
     for (const pod of pods.filter(evictable)) {
       const { name, namespace } = pod.metadata as { name: string; namespace: string };
       await this.objects.core.createNamespacedPodEviction({
@@ -349,31 +400,66 @@ export class Executor {
     return [cordoned];
   }
 
-  private kubectlFlags(): string[] {
-    return [
-      '--kubeconfig',
-      this.tools.kubeconfigPath,
-      ...(this.tools.context ? ['--context', this.tools.context] : []),
-    ];
-  }
-
-  private helmFlags(): string[] {
-    return [
-      '--kubeconfig',
-      this.tools.kubeconfigPath,
-      ...(this.tools.context ? ['--kube-context', this.tools.context] : []),
-    ];
-  }
-
-  private async run(program: string, args: string[]): Promise<{ stdout: string }> {
+  private async spawn(child: Child) {
     const { execa } = await import('execa');
-    const result = await execa(program, args, { reject: false, stdin: 'ignore', timeout: 120_000 });
+    // extendEnv: false — the child sees only the environment child() built, nothing of ours.
+    return execa(child.program, child.args, {
+      env: child.env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+      timeout: 120_000,
+    });
+  }
+
+  private async run(child: Child): Promise<{ stdout: string }> {
+    const result = await this.spawn(child);
     if (result.exitCode !== 0 || result.failed) {
       const why = (result.stderr || result.stdout || result.shortMessage || '').trim().split('\n')[0];
-      throw new ExecutionError(`${program.split('/').pop()} ${args[0]} failed: ${why}`);
+      throw new ExecutionError(`${child.program.split('/').pop()} ${child.args[0]} failed: ${why}`);
     }
     return { stdout: result.stdout };
   }
+}
+
+/** The kubectl command that does what an API-driven operation does (its `kubectl` field). */
+function kubectlEquivalent(op: Operation): string[] {
+  const split = splitWords(op.kubectl);
+  return 'error' in split ? [op.kubectl] : split.words;
+}
+
+/**
+ * Why kubectl would refuse to drain these pods without the operation's flags, or undefined.
+ * Finished pods are always deletable; mirror pods are skipped, as kubectl skips them.
+ */
+export function drainRefusal(
+  pods: readonly V1Pod[],
+  flags: { ignoreDaemonSets: boolean; deleteEmptyDirData: boolean; force: boolean },
+): string | undefined {
+  const name = (p: V1Pod) => `${p.metadata?.namespace}/${p.metadata?.name}`;
+  const live = pods.filter(
+    (p) =>
+      !p.metadata?.annotations?.['kubernetes.io/config.mirror'] &&
+      !['Succeeded', 'Failed'].includes(p.status?.phase ?? ''),
+  );
+  const rules: [boolean, (p: V1Pod) => boolean, string][] = [
+    [
+      flags.ignoreDaemonSets,
+      (p) => Boolean(p.metadata?.ownerReferences?.some((r) => r.kind === 'DaemonSet')),
+      'DaemonSet-managed pods (use --ignore-daemonsets)',
+    ],
+    [
+      flags.deleteEmptyDirData,
+      (p) => Boolean(p.spec?.volumes?.some((v) => v.emptyDir)),
+      'pods with local storage (use --delete-emptydir-data)',
+    ],
+    [flags.force, (p) => !ownedByController(p), 'pods that declare no controller (use --force)'],
+  ];
+  for (const [allowed, matches, what] of rules) {
+    const found = allowed ? [] : live.filter(matches);
+    if (found.length) return `cannot delete ${what}: ${found.map(name).join(', ')}`;
+  }
+  return undefined;
 }
 
 const ownedByController = (o: KubernetesObject): boolean =>

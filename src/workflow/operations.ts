@@ -16,11 +16,25 @@ export type Operation =
   | (Base & { kind: 'rollout-pause' })
   | (Base & { kind: 'rollout-resume' })
   | (Base & { kind: 'delete' })
-  | (Base & { kind: 'label' | 'annotate'; changes: Record<string, string | null> })
-  | (Base & { kind: 'cordon' | 'uncordon' | 'drain' })
-  | (Base & { kind: 'apply'; files: string[] })
-  | (Base & { kind: 'helm-rollback'; release: string; revision?: number })
-  | (Base & { kind: 'helm-upgrade'; release: string; chart: string })
+  | (Base & {
+      kind: 'label' | 'annotate';
+      changes: Record<string, string | null>;
+      /** --overwrite: without it, a key that already has another value fails, as in kubectl. */
+      overwrite: boolean;
+    })
+  | (Base & { kind: 'cordon' | 'uncordon' })
+  | (Base & {
+      kind: 'drain';
+      /** kubectl's three refusals, each lifted by its flag: DaemonSet pods, emptyDir, bare pods. */
+      ignoreDaemonSets: boolean;
+      deleteEmptyDirData: boolean;
+      force: boolean;
+    })
+  // The kinds below run an external program: `argv` (program first) is the approved command,
+  // run verbatim; the other fields describe it (for the snapshot, the tier and the screen).
+  | (Base & { kind: 'apply'; files: string[]; argv: string[] })
+  | (Base & { kind: 'helm-rollback'; release: string; revision?: number; argv: string[] })
+  | (Base & { kind: 'helm-upgrade'; release: string; chart: string; install: boolean; argv: string[] })
   | (Base & { kind: 'generic'; argv: string[] });
 
 export type OperationKind = Operation['kind'];

@@ -243,3 +243,167 @@ describe('fuzz: the parser never throws and never calls a mutating verb read-onl
     }
   });
 });
+
+describe('no flag the approver saw is dropped: a flag a structured kind does not model makes it generic', () => {
+  const words = (text: string) => (splitWords(text) as { words: string[] }).words;
+  it.each<[string, Record<string, unknown>]>([
+    // Modelled flags: structured, with the flag in the operation.
+    ['kubectl -n todo scale --replicas 2 deployment frontend', { kind: 'scale', replicas: 2 }],
+    [
+      'kubectl set resources deploy/backend --containers backend --limits=memory=1Gi',
+      { kind: 'set-resources', container: 'backend', limits: { memory: '1Gi' } },
+    ],
+    ['kubectl annotate deploy backend note=a=b -n todo', { kind: 'annotate', changes: { note: 'a=b' } }],
+    ['kubectl label deploy backend tier=api', { kind: 'label', overwrite: false }],
+    ['kubectl label deploy backend tier=api --overwrite', { kind: 'label', overwrite: true }],
+    [
+      'kubectl drain n1 --ignore-daemonsets',
+      { kind: 'drain', ignoreDaemonSets: true, deleteEmptyDirData: false, force: false },
+    ],
+    [
+      'kubectl drain n1 --ignore-daemonsets --delete-emptydir-data --force',
+      { kind: 'drain', ignoreDaemonSets: true, deleteEmptyDirData: true, force: true },
+    ],
+    ['kubectl rollout undo deploy/backend --to-revision=3', { kind: 'rollout-undo', toRevision: 3 }],
+    // Run verbatim by the real tool: structured, and the argv is every word.
+    [
+      'kubectl apply -f x.yaml -n todo --server-side --prune -l app=x',
+      {
+        kind: 'apply',
+        files: ['x.yaml'],
+        argv: words('kubectl apply -f x.yaml -n todo --server-side --prune -l app=x'),
+      },
+    ],
+    [
+      'helm upgrade --install shop ./chart --set a=b -f values.yaml --version 1.2 -n shop',
+      {
+        kind: 'helm-upgrade',
+        release: 'shop',
+        chart: './chart',
+        install: true,
+        target: { kind: 'HelmRelease', namespace: 'shop', name: 'shop' },
+        argv: words('helm upgrade --install shop ./chart --set a=b -f values.yaml --version 1.2 -n shop'),
+      },
+    ],
+    [
+      'helm upgrade -i shop ./chart --set-json x={} --set-file y=z',
+      {
+        kind: 'helm-upgrade',
+        install: true,
+        argv: words('helm upgrade -i shop ./chart --set-json x={} --set-file y=z'),
+      },
+    ],
+    [
+      'helm rollback shop 2 -n x --wait --cleanup-on-fail',
+      {
+        kind: 'helm-rollback',
+        revision: 2,
+        argv: words('helm rollback shop 2 -n x --wait --cleanup-on-fail'),
+      },
+    ],
+    // Unmodelled flags or extra words: generic, with the whole command as its argv.
+    ['kubectl scale deployment/frontend --replicas=2 --current-replicas=1', { kind: 'generic' }],
+    ['kubectl scale deployment/frontend --replicas=2 -v=6', { kind: 'generic' }],
+    ['kubectl scale deployment/frontend --replicas=2 --timeout=5s', { kind: 'generic' }],
+    ['kubectl scale deployment/frontend deployment/backend --replicas=2', { kind: 'generic' }],
+    ['kubectl autoscale deploy backend --max=5 --name=other', { kind: 'generic' }],
+    ['kubectl rollout restart deployment/backend --selector app=x', { kind: 'generic' }],
+    ['kubectl rollout undo deploy/backend --to-revision=x', { kind: 'generic' }],
+    ['kubectl set resources deploy/backend --requests=cpu=1,ephemeral-storage=1Gi', { kind: 'generic' }],
+    ['kubectl set resources deploy/backend --requests=cpu=1 --all', { kind: 'generic' }],
+    ['kubectl set image deploy/frontend frontend=nginx:2 stray', { kind: 'generic' }],
+    ['kubectl set image deploy/frontend frontend=nginx:2 --local -o yaml', { kind: 'generic' }],
+    ['kubectl delete pod backend-x --grace-period=0 --force', { kind: 'generic' }],
+    ['kubectl delete deployment backend --cascade=orphan', { kind: 'generic' }],
+    ['kubectl delete deployment backend --ignore-not-found', { kind: 'generic' }],
+    ['kubectl patch deploy backend -p {} --subresource=status', { kind: 'generic' }],
+    ['kubectl patch deploy backend -p {} --field-manager=me', { kind: 'generic' }],
+    ['kubectl label deploy backend tier=api --resource-version=5', { kind: 'generic' }],
+    ['kubectl label deploy backend tier=api -l app=x', { kind: 'generic' }],
+    ['kubectl label deploy backend tier=api --overwrite=false', { kind: 'generic' }],
+    ['kubectl annotate deploy backend note=x --all', { kind: 'generic' }],
+    ['kubectl cordon n1 n2', { kind: 'generic' }],
+    ['kubectl cordon -l role=worker', { kind: 'generic' }],
+    ['kubectl drain n1 --ignore-daemonsets --grace-period=0', { kind: 'generic' }],
+    ['kubectl drain n1 --pod-selector app=x', { kind: 'generic' }],
+    ['kubectl drain n1 --force=false', { kind: 'generic' }],
+    ['kubectl apply -k overlays/prod', { kind: 'generic' }],
+    ['helm rollback shop 2 3', { kind: 'generic' }],
+    ['helm upgrade shop ./chart extra', { kind: 'generic' }],
+  ])('%s', (text, expected) => {
+    const op = mutating(text);
+    expect(op).toMatchObject(expected);
+    if (op.kind === 'generic') expect(op.argv).toEqual(words(text));
+  });
+});
+
+describe('a command that picks its own cluster or credentials is refused, in one line', () => {
+  const KUBECTL = [
+    '--kubeconfig',
+    '--context',
+    '--server',
+    '--token',
+    '--as',
+    '--as-group',
+    '--as-uid',
+    '--user',
+    '--cluster',
+    '--certificate-authority',
+    '--client-certificate',
+    '--client-key',
+    '--insecure-skip-tls-verify',
+    '--tls-server-name',
+    '--username',
+    '--password',
+    '--kuberc',
+  ];
+  const HELM = [
+    '--kubeconfig',
+    '--kube-context',
+    '--kube-token',
+    '--kube-apiserver',
+    '--kube-as-user',
+    '--kube-as-group',
+    '--kube-ca-file',
+    '--kube-insecure-skip-tls-verify',
+    '--kube-tls-server-name',
+  ];
+  const cases: [string, string][] = [
+    ...KUBECTL.flatMap((f): [string, string][] => [
+      [`kubectl scale deployment/frontend --replicas=2 ${f} x`, f],
+      [`kubectl ${f}=x delete pod backend-x`, f],
+      [`kubectl get pods ${f}=x`, f],
+    ]),
+    ...HELM.flatMap((f): [string, string][] => [
+      [`helm upgrade shop ./chart ${f} x`, f],
+      [`helm ${f}=x rollback shop 1`, f],
+    ]),
+    ['kubectl -s https://evil:6443 delete ns todo', '-s'],
+    ['kubectl -s=https://evil:6443 delete ns todo', '-s'],
+    ['kubectl -shttps://evil:6443 delete ns todo', '-s'],
+    ['kubectl get pods -As https://evil:6443', '-s'],
+    ['kubectl create deployment x --image=nginx --context prod -- sleep 1', '--context'],
+    ['kubectl --insecure-skip-tls-verify delete ns todo', '--insecure-skip-tls-verify'],
+  ];
+  it.each(cases)('%s → refused (%s)', (text, found) => {
+    const parsed = parseCommand(text);
+    expect(parsed.kind).toBe('refused');
+    const reason = (parsed as { reason: string }).reason;
+    expect(reason).toBe(
+      `${found} picks its own cluster or credentials; approved changes run against the cockpit's own context`,
+    );
+    expect(reason).not.toContain('\n');
+  });
+
+  it.each([
+    // After `--` the words belong to the container, not to kubectl.
+    ['kubectl create deployment x --image=nginx -- app --context prod --token t', 'generic'],
+    ['kubectl exec backend-x -n todo -- env -s', 'generic'],
+    // A value shorthand's value, and helm's own -s-less flags, are not connection flags.
+    ['kubectl label deploy backend -nkube-system tier=s', 'label'],
+    ['kubectl delete pod -n system backend-x', 'delete-pod'],
+    ['helm upgrade shop ./chart --set server=x,context=y', 'helm-upgrade'],
+  ])('%s → not refused', (text, kind) => {
+    expect(mutating(text).kind).toBe(kind);
+  });
+});
