@@ -1,5 +1,6 @@
 // Discovery documents built from the resource table: what kubectl reads to resolve `po`,
 // `deploy`, `hpa` and subresources before it makes any other request.
+import { REVIEW_TYPES } from './auth.js';
 import { RESOURCE_TYPES, apiVersionOf, type ResourceType } from './resources.js';
 
 const READ_VERBS = ['get', 'list', 'watch'];
@@ -46,9 +47,18 @@ export function apiVersions(): Record<string, unknown> {
   };
 }
 
+/** A real kube-apiserver's order of groups in /apis (aggregated ones, like metrics, come last). */
+const GROUP_ORDER = ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling'];
+const groupRank = (name: string): number => {
+  const i = GROUP_ORDER.indexOf(name);
+  return i === -1 ? GROUP_ORDER.length : i;
+};
+
+const ALL_TYPES: readonly Pick<ResourceType, 'group' | 'version'>[] = [...RESOURCE_TYPES, ...REVIEW_TYPES];
+
 export function apiGroupList(): Record<string, unknown> {
   const groups = new Map<string, string[]>();
-  for (const t of RESOURCE_TYPES) {
+  for (const t of [...ALL_TYPES].sort((a, b) => groupRank(a.group) - groupRank(b.group))) {
     if (!t.group) continue;
     const versions = groups.get(t.group) ?? [];
     if (!versions.includes(t.version)) versions.push(t.version);
@@ -67,15 +77,23 @@ function apiGroup(name: string, versions: string[]): Record<string, unknown> {
 }
 
 export function apiGroupDocument(group: string): Record<string, unknown> | undefined {
-  const versions = [...new Set(RESOURCE_TYPES.filter((t) => t.group === group).map((t) => t.version))];
+  const versions = [...new Set(ALL_TYPES.filter((t) => t.group === group).map((t) => t.version))];
   if (versions.length === 0) return undefined;
   return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, versions) };
 }
 
 export function apiResourceList(groupVersion: string): Record<string, unknown> | undefined {
-  const types = groupVersions().get(groupVersion);
-  if (!types) return undefined;
-  const resources: Record<string, unknown>[] = [];
+  const types = groupVersions().get(groupVersion) ?? [];
+  const reviews = REVIEW_TYPES.filter((t) => `${t.group}/${t.version}` === groupVersion);
+  if (types.length === 0 && reviews.length === 0) return undefined;
+  // The review APIs: create-only and never stored, as on a real server.
+  const resources: Record<string, unknown>[] = reviews.map((t) => ({
+    name: t.plural,
+    singularName: t.kind.toLowerCase(),
+    namespaced: t.namespaced,
+    kind: t.kind,
+    verbs: ['create'],
+  }));
   for (const t of types) {
     resources.push({
       name: t.plural,

@@ -9,10 +9,11 @@ import { startControllers } from './controllers/index.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { LogBook } from './logs.js';
 import { loadScenario } from './scenarios.js';
-import { createApiServer, type DenyRule } from './server.js';
+import { createApiServer, type DenyRule, type SimUser } from './server.js';
 import { ObjectStore } from './store.js';
 
-export type { DenyRule } from './server.js';
+export type { DenyRule, SimUser, UserInfo } from './server.js';
+export { ADMIN_USER } from './auth.js';
 
 export interface SimOptions {
   /** 0 (the default) picks a free port. */
@@ -25,6 +26,11 @@ export interface SimOptions {
   /** Where to write the kubeconfig; a private temp file otherwise. */
   kubeconfigOut?: string;
   deny?: DenyRule[];
+  /**
+   * Users bearer tokens authenticate as. Without any, every request is the admin (`ADMIN_USER`);
+   * with some, a request without a token is still the admin and an unknown token is a 401.
+   */
+  users?: SimUser[];
   /** Changes kept for watch resumption (older resourceVersions get 410 Gone); default 100,000. */
   watchHistory?: number;
 }
@@ -43,7 +49,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
   const ctx: SimContext = { store: new ObjectStore(clock, options.watchHistory), clock, logs: new LogBook() };
   loadScenario(ctx, options.scenario ?? 'todo');
   const controllers = startControllers(ctx);
-  const api = createApiServer(ctx, options.deny);
+  const api = createApiServer(ctx, options.deny, options.users);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     api.server.once('error', reject);

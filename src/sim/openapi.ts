@@ -1,6 +1,7 @@
 // A minimal OpenAPI v3 index: kubectl's default `--validate=strict` downloads it to learn that
 // the server validates fields itself (the `fieldValidation` parameter on PATCH). The documents
 // carry paths only, no schemas, so kubectl computes patches from its built-in types.
+import { REVIEW_TYPES } from './auth.js';
 import { RESOURCE_TYPES, apiVersionOf, type ResourceType } from './resources.js';
 
 const HASH = 'aiopssim1';
@@ -11,7 +12,7 @@ function groupVersionPath(t: Pick<ResourceType, 'group' | 'version'>): string {
 
 export function openapiIndex(): Record<string, unknown> {
   const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const t of RESOURCE_TYPES) {
+  for (const t of [...RESOURCE_TYPES, ...REVIEW_TYPES]) {
     const gv = groupVersionPath(t);
     paths[gv] = { serverRelativeURL: `/openapi/v3/${gv}?hash=${HASH}` };
   }
@@ -26,8 +27,15 @@ const fieldValidation = {
 
 export function openapiDocument(groupVersion: string): Record<string, unknown> | undefined {
   const types = RESOURCE_TYPES.filter((t) => groupVersionPath(t) === groupVersion);
-  if (types.length === 0) return undefined;
+  const reviews = REVIEW_TYPES.filter((t) => groupVersionPath(t) === groupVersion);
+  if (types.length === 0 && reviews.length === 0) return undefined;
   const paths: Record<string, unknown> = {};
+  for (const t of reviews) {
+    const gvk = { group: t.group, version: t.version, kind: t.kind };
+    paths[`/${groupVersion}/${t.plural}`] = {
+      post: { 'x-kubernetes-group-version-kind': gvk, 'x-kubernetes-action': 'post', responses: {} },
+    };
+  }
   for (const t of types) {
     const gvk = { group: t.group, version: t.version, kind: t.kind };
     const base = `/${groupVersion}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.plural}`;
@@ -45,7 +53,10 @@ export function openapiDocument(groupVersion: string): Record<string, unknown> |
   }
   return {
     openapi: '3.0.0',
-    info: { title: 'Kubernetes', version: apiVersionOf(types[0]!) },
+    info: {
+      title: 'Kubernetes',
+      version: types[0] ? apiVersionOf(types[0]) : groupVersion.replace(/^apis\//, ''),
+    },
     paths,
     components: { schemas: {} },
   };

@@ -168,6 +168,37 @@ const MESSAGES: Record<string, Schema> = {
     3: 'averageValue:Quantity!',
     4: 'averageUtilization:int!',
   },
+  // authentication.k8s.io/v1, authorization.k8s.io/v1 (`kubectl auth whoami`, `auth can-i`)
+  SelfSubjectReview: { 1: 'metadata:ObjectMeta', 2: 'status:Empty' },
+  SelfSubjectAccessReview: {
+    1: 'metadata:ObjectMeta',
+    2: 'spec:SelfSubjectAccessReviewSpec',
+    3: 'status:Empty',
+  },
+  SelfSubjectAccessReviewSpec: {
+    1: 'resourceAttributes:ResourceAttributes!',
+    2: 'nonResourceAttributes:NonResourceAttributes!',
+  },
+  ResourceAttributes: {
+    1: 'namespace',
+    2: 'verb',
+    3: 'group',
+    4: 'version',
+    5: 'resource',
+    6: 'subresource',
+    7: 'name',
+    8: 'fieldSelector:FieldSelectorAttributes!',
+    9: 'labelSelector:LabelSelectorAttributes!',
+  },
+  FieldSelectorAttributes: { 1: 'rawSelector', 2: 'requirements:[]LabelSelectorRequirement' },
+  LabelSelectorAttributes: { 1: 'rawSelector', 2: 'requirements:[]LabelSelectorRequirement' },
+  NonResourceAttributes: { 1: 'path', 2: 'verb' },
+  SelfSubjectRulesReview: {
+    1: 'metadata:ObjectMeta',
+    2: 'spec:SelfSubjectRulesReviewSpec',
+    3: 'status:Empty',
+  },
+  SelfSubjectRulesReviewSpec: { 1: 'namespace' },
 };
 
 /** The top-level message of each apiVersion/kind the simulator accepts as protobuf. */
@@ -182,6 +213,9 @@ const ROOTS: Record<string, string> = {
   'v1/Pod': 'Pod',
   'apps/v1/Deployment': 'Deployment',
   'autoscaling/v2/HorizontalPodAutoscaler': 'HorizontalPodAutoscaler',
+  'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
+  'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
 };
 
 interface FieldSpec {

@@ -3,6 +3,20 @@
 // crash it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import {
+  authenticate,
+  denyingRule,
+  findReviewType,
+  forbidden,
+  impersonate,
+  selfSubjectAccessReview,
+  selfSubjectReview,
+  selfSubjectRulesReview,
+  type DenyRule,
+  type ReviewType,
+  type SimUser,
+  type UserInfo,
+} from './auth.js';
 import type { SimContext } from './context.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
 import { applyDefaults } from './defaults.js';
@@ -21,17 +35,7 @@ import { toTable, wantsTable, type IncludeObject } from './tables.js';
 import { validateObject } from './validate.js';
 import { serveWatch } from './watch.js';
 
-/** A request the simulated RBAC refuses; omitted fields match anything. */
-export interface DenyRule {
-  verb?: string;
-  /** Plural resource name, e.g. `pods`. */
-  resource?: string;
-  namespace?: string;
-}
-
 const MAX_BODY = 8 * 1024 * 1024;
-/** The user every request is attributed to in 403 messages. */
-const SIM_USER = 'aiops';
 
 interface Route {
   type: ResourceType;
@@ -155,29 +159,28 @@ export interface ApiServer {
   closeStreams(): void;
 }
 
-export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): ApiServer {
+export type { DenyRule, SimUser, UserInfo } from './auth.js';
+
+export function createApiServer(
+  ctx: SimContext,
+  initialDeny: DenyRule[] = [],
+  users: readonly SimUser[] = [],
+): ApiServer {
   const { store, clock } = ctx;
   let deny = initialDeny;
   const streams = new Set<ServerResponse>();
   const pager = new ListPager();
 
-  function checkDenied(verb: string, r: Route): void {
-    const namespace = r.namespace;
-    const rule = deny.find(
-      (d) =>
-        (d.verb === undefined || d.verb === verb) &&
-        (d.resource === undefined || d.resource === r.type.plural) &&
-        (d.namespace === undefined || d.namespace === namespace),
-    );
-    if (!rule) return;
-    const resource = r.subresource ? `${r.type.plural}/${r.subresource}` : r.type.plural;
-    const where = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-    fail(
-      403,
-      'Forbidden',
-      `${r.type.plural}${r.name ? ` "${r.name}"` : ''} is forbidden: User "${SIM_USER}" cannot ${verb} resource "${resource}" in API group "${r.type.group}" ${where}`,
-      { name: r.name, group: r.type.group, kind: r.type.plural },
-    );
+  function checkDenied(user: UserInfo, verb: string, r: Route): void {
+    const attrs = {
+      verb,
+      resource: r.type.plural,
+      namespace: r.namespace,
+      group: r.type.group,
+      subresource: r.subresource,
+      name: r.name,
+    };
+    if (denyingRule(deny, user, attrs)) forbidden(user, attrs);
   }
 
   function requireNamespace(namespace: string | undefined): void {
@@ -470,6 +473,7 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
 
   async function handleResource(
     r: Route,
+    user: UserInfo,
     url: URL,
     req: IncomingMessage,
     res: ServerResponse,
@@ -478,7 +482,7 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
     const method = req.method ?? 'GET';
     const watch = r.watchPath || query.get('watch') === 'true' || query.get('watch') === '1';
     const verb = verbOf(method, r, watch);
-    checkDenied(verb, r);
+    checkDenied(user, verb, r);
     if (r.type.readOnly && method !== 'GET')
       fail(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     if (r.subresource === 'log') {
@@ -553,6 +557,7 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
       .split('/')
       .filter(Boolean)
       .map((s) => decodeURIComponent(s));
+    const user = impersonate(req, authenticate(req, users), deny);
     if (req.method === 'GET') {
       const doc = discovery(path, segments);
       if (doc) {
@@ -565,12 +570,40 @@ export function createApiServer(ctx: SimContext, initialDeny: DenyRule[] = []): 
         return;
       }
     }
+    const review = findReviewType(segments);
+    if (review) {
+      await handleReview(review, user, req, res);
+      return;
+    }
     const r = route(segments);
     if (!r) {
       sendStatus(res, notFoundPath(path));
       return;
     }
-    await handleResource(r, url, req, res);
+    await handleResource(r, user, url, req, res);
+  }
+
+  /** The create-only review APIs: answered from the request's user and the deny rules, never stored. */
+  async function handleReview(
+    type: ReviewType,
+    user: UserInfo,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    const attrs = { verb: 'create', resource: type.plural, group: type.group };
+    if (req.method === 'POST' && denyingRule(deny, user, attrs)) forbidden(user, attrs);
+    if (req.method !== 'POST')
+      fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    const body = parseBody(await readBody(req), req.headers['content-type']);
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      fail(400, 'BadRequest', 'the request body must be a JSON object');
+    const answer =
+      type.kind === 'SelfSubjectReview'
+        ? selfSubjectReview(body as Record<string, unknown>, user, clock.now())
+        : type.kind === 'SelfSubjectAccessReview'
+          ? selfSubjectAccessReview(body as Record<string, unknown>, user, deny)
+          : selfSubjectRulesReview(body as Record<string, unknown>, user, deny);
+    sendJson(res, 201, answer);
   }
 
   const server = createServer((req, res) => {
