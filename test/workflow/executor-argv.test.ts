@@ -102,7 +102,6 @@ describe('a generic command with `--`', () => {
       kubeconfigPath: path,
       context: 'cockpit',
     });
-    expect(executor.commandLine(mutating('kubectl delete cm x')).server).toBe(server(cockpit));
     // No -n: the namespace the parser showed (default), not the context's own (kube-system).
     await executor.execute(mutating('kubectl create deployment ctx --image=nginx -- sleep 1'));
     expect(
@@ -114,6 +113,7 @@ describe('a generic command with `--`', () => {
       kubeconfigPath: path,
     });
     expect(await readDeployment(there, 'default', 'ctx')).toBeNull();
+    expect(executor.commandLine(mutating('kubectl delete cm x')).server).toBe(server(cockpit));
   });
 });
 
@@ -186,6 +186,24 @@ describe('helm upgrade --install keeps every flag', () => {
       'helm release helmset/fresh uninstalled (it did not exist before)',
     );
     expect(await readDeployment(executor, 'helmset', 'frontend')).toBeNull();
+  }, 60_000);
+});
+
+describe('helm upgrade of an existing release keeps --set', () => {
+  it('the values helm stored are those of the approved command', async () => {
+    const executor = executorFor();
+    const chart = resolve('helm/todo-chart');
+    const helm = (...args: string[]) =>
+      execa(`${TOOLS}/helm`, [...args, '--kubeconfig', cockpit.kubeconfigPath, '-n', 'helmkeep']);
+    await helm('install', 'kept', chart, '--create-namespace');
+    const op = mutating(`helm upgrade --install kept ${chart} -n helmkeep --set frontend.replicaCount=2`);
+    const pre = await executor.capture(op);
+    expect(pre.helm).toEqual({ release: 'kept', namespace: 'helmkeep', revision: 1 });
+    await executor.execute(op);
+    expect(JSON.parse((await helm('get', 'values', 'kept', '-o', 'json')).stdout)).toEqual({
+      frontend: { replicaCount: 2 },
+    });
+    expect((await readDeployment(executor, 'helmkeep', 'frontend'))?.spec?.replicas).toBe(2);
   }, 60_000);
 });
 
