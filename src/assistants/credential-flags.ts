@@ -39,16 +39,53 @@ const HELM_LONG = new Set([
 /** kubectl shorthands that take a value: in `-nfoo` the rest of the word is the value. */
 const KUBECTL_VALUE_SHORTHANDS = new Set(['n', 'l', 'o', 'f', 'c', 'p', 'L', 'k', 'v', 'e']);
 
+/** Long flags known to take no value: a `--` after one of them does end the flags. */
+const BOOLEANS = new Set([
+  '--stdin',
+  '--tty',
+  '--overwrite',
+  '--force',
+  '--all',
+  '--all-namespaces',
+  '--wait',
+  '--rm',
+  '--quiet',
+  '--ignore-daemonsets',
+  '--delete-emptydir-data',
+  '--create-namespace',
+  '--install',
+  '--atomic',
+  '--reuse-values',
+  '--reset-values',
+  '--save-config',
+  '--record',
+]);
+
+/**
+ * Whether a flag word leaves its value to the next word, so that a `--` right after it is that
+ * value (`-n --`), not the end of the flags. Unknown long flags are taken to: refusing too
+ * much is the safe side.
+ */
+function awaitsValue(word: string | undefined): boolean {
+  if (!word || word.includes('=') || !word.startsWith('-') || word === '--') return false;
+  if (word.startsWith('--')) return !BOOLEANS.has(word);
+  const shorthands = word.slice(1);
+  const valued = [...shorthands].findIndex((ch) => KUBECTL_VALUE_SHORTHANDS.has(ch));
+  return valued === shorthands.length - 1;
+}
+
 /**
  * The first connection flag in a kubectl or helm argv (program first), in any form pflag
  * accepts (`--flag value`, `--flag=value`, `-s value`, `-s=value`, `-svalue`, `-As value`),
- * before the first `--` (after it, words go to a container or plugin, not to the tool).
+ * before the first `--` that ends the flags (after it, words go to a container, not to the
+ * tool; a `--` that is a flag's value, as in `-n -- --context x`, does not end them).
  * Errs on the side of refusing: a flag-looking word that is another flag's value counts too.
  */
 export function connectionFlag(program: 'kubectl' | 'helm', argv: readonly string[]): string | undefined {
   const long = program === 'kubectl' ? KUBECTL_LONG : HELM_LONG;
-  for (const word of argv.slice(1)) {
-    if (word === '--') return undefined;
+  const words = argv.slice(1);
+  for (const [i, word] of words.entries()) {
+    if (word === '--' && !awaitsValue(words[i - 1])) return undefined;
     if (word.startsWith('--')) {
       const name = word.split('=', 1)[0]!;
       if (long.has(name)) return name;

@@ -384,6 +384,10 @@ describe('a command that picks its own cluster or credentials is refused, in one
     ['kubectl get pods -As https://evil:6443', '-s'],
     ['kubectl create deployment x --image=nginx --context prod -- sleep 1', '--context'],
     ['kubectl --insecure-skip-tls-verify delete ns todo', '--insecure-skip-tls-verify'],
+    // A `--` that is a flag's value does not end kubectl's flags.
+    ['kubectl -n -- --context prod delete pod x', '--context'],
+    ['kubectl delete pod x --request-timeout -- --server https://evil', '--server'],
+    ['kubectl exec backend-x -c -- -s https://evil -- sh', '-s'],
   ];
   it.each(cases)('%s → refused (%s)', (text, found) => {
     const parsed = parseCommand(text);
@@ -399,6 +403,8 @@ describe('a command that picks its own cluster or credentials is refused, in one
     // After `--` the words belong to the container, not to kubectl.
     ['kubectl create deployment x --image=nginx -- app --context prod --token t', 'generic'],
     ['kubectl exec backend-x -n todo -- env -s', 'generic'],
+    ['kubectl exec backend-x -it -- env --token t', 'generic'],
+    ['kubectl exec backend-x --stdin -- env --token t', 'generic'],
     // A value shorthand's value, and helm's own -s-less flags, are not connection flags.
     ['kubectl label deploy backend -nkube-system tier=s', 'label'],
     ['kubectl delete pod -n system backend-x', 'delete-pod'],
