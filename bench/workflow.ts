@@ -4,6 +4,8 @@
 //   kubectl    `kubectl scale` on the same simulator, for the ratio;
 //   MTTR       the demo's crash loop: failure → finding → queued fix (trivial: no approval)
 //              → validated, read from the PHRs as `aiops-tui report metrics` computes it.
+import { makeTeam } from '../test/audit/identities.js';
+import { DEFAULT_POLICY } from '../src/workflow/policy.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,17 +76,14 @@ async function cockpitKeyRollbacks(
     '--no-ai',
     '--history-dir',
     historyDir,
+    ...team.flags('alice'),
   ]);
   const screen = async () => (await tmux('capture-pane', '-p', '-t', 'c')).stdout;
   const times: number[] = [];
   try {
     await until(async () => (await screen()).includes('frontend-'));
     await tmux('send-keys', '-t', 'c', 'Tab', 'Tab', 'Tab', 'Tab');
-    const queue = createWorkflow({
-      kubeConfig: kubeConfigFrom(kubeconfig),
-      historyDir,
-      approver: 'proposer',
-    });
+    const queue = createWorkflow({ kubeConfig: kubeConfigFrom(kubeconfig), historyDir, ...as('bob') });
     for (let i = 0; i < 5; i++) {
       await queue.propose({ operation: scaleOp(frontend, 2), source: 'built-in', evidence: [] });
       await until(async () => /awaiting-approval 0\/1/.test(await screen()));
@@ -103,6 +102,14 @@ async function cockpitKeyRollbacks(
   return times;
 }
 
+// Every event is signed: the bench's people are throwaway keys, as the tests' are.
+const team = makeTeam(['alice', 'bob']);
+const as = (name: string) => ({
+  policy: DEFAULT_POLICY,
+  signer: team.signer(name),
+  allowedSigners: team.allowed,
+});
+
 function kubeConfigFrom(file: string): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromFile(file);
@@ -116,7 +123,7 @@ try {
   const objects = new ObjectClient(kc);
   const replicas = async () => ((await objects.read(frontendRef)) as V1Deployment).spec?.replicas;
   const historyDir = mkdtempSync(join(tmpdir(), 'bench-workflow-'));
-  const queue = createWorkflow({ kubeConfig: kc, historyDir, approver: 'bench' });
+  const queue = createWorkflow({ kubeConfig: kc, historyDir, ...as('alice') });
 
   const approveTimes: number[] = [];
   const rollbackTimes: number[] = [];
@@ -165,7 +172,7 @@ try {
   const mttrQueue = createWorkflow({
     kubeConfig: kc,
     historyDir: mttrDir,
-    approver: 'bench',
+    ...as('alice'),
     now: () => sim.ctx.clock.now(),
   });
   let finding;
@@ -187,7 +194,7 @@ try {
   });
   await mttrQueue.idle();
   const recovered = performance.now();
-  const records = mttrQueue.history.list();
+  const records = mttrQueue.history.list().filter((r) => r.type !== 'trust');
   const figures = computeFigures(records);
   const t = records[0]!.timestamps;
   const since = (iso: string | undefined) => ((Date.parse(iso ?? '') - f.firstSeen) / 1000).toFixed(1);

@@ -18,7 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
   phr: async () => (await import('./audit/cli.js')).phrMain,
   runbook: async () => (await import('./audit/cli.js')).runbookMain,
   ...Object.fromEntries(
-    ['queue', 'propose', 'approve', 'reject', 'rollback'].map((verb) => [
+    ['queue', 'propose', 'approve', 'reject', 'rollback', 'sign'].map((verb) => [
       verb,
       async () => {
         const { workflowMain } = await import('./workflow/cli.js');
@@ -34,10 +34,11 @@ Usage:
   aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--demo [--speed X]] [--no-color]
   aiops-tui analyze [-n NS | -A] [--kubeconfig F] [--context C] [--json]
   aiops-tui report health|utilization|security [-n NS | -A] [--history-dir DIR] [--json]
-  aiops-tui phr list|show ID|verify [--history-dir DIR] [--json]
+  aiops-tui phr list|show ID|verify [--history-dir DIR] [--json] [--kubeconfig F] [--context C] [--no-cluster]
   aiops-tui runbook generate PATTERN [--history-dir DIR] [--runbooks-dir DIR]
-  aiops-tui queue | propose 'kubectl …' | approve ID | reject ID REASON | rollback ID
-            [--history-dir DIR] [--policy FILE] [--approver NAME] [--kubeconfig F] [--context C]
+  aiops-tui queue | propose 'kubectl …' | approve ID | reject ID REASON | rollback ID | sign FILE
+            [--history-dir DIR] [--policy FILE] [--signing-key FILE] [--allowed-signers FILE]
+            [--approver PRINCIPAL] [--kubeconfig F] [--context C]
   aiops-tui sim [--port N] [--scenario todo|empty|large:N] [--speed X] [--kubeconfig-out FILE]
   aiops-tui --help | --version`;
 

@@ -1,12 +1,20 @@
 // `aiops-tui phr list|show ID|verify`: the audit trail from the command line. verify exits 1 and
 // names the first broken record when the chain does not hold.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CLUSTER_OPTIONS, loadKubeConfig } from '../analysis/cli.js';
 import { CliError, describeError } from '../cli-errors.js';
+import { floorOf } from '../workflow/floors.js';
+import { ClusterAnchor, readGitAnchor } from './anchors.js';
+import type { AnchorReading } from './checkpoint.js';
 import { HistoryError, openHistory } from './history.js';
+import { stripControls } from './sanitize.js';
+import { verifyTrail, type VerifyReport } from './verify.js';
 import { computeFigures, figuresTable, parseSince } from './metrics.js';
 import { RUNBOOK_PATTERNS, generatedSection, updateRunbook } from './runbooks.js';
 
-const USAGE = 'usage: aiops-tui phr list|show ID|verify [--history-dir DIR] [--json]';
+const USAGE =
+  'usage: aiops-tui phr list|show ID|verify [--history-dir DIR] [--json] [--kubeconfig FILE] [--context NAME] [--anchor-namespace NS] [--no-cluster]';
 
 export async function phrMain(
   argv: string[],
@@ -16,7 +24,14 @@ export async function phrMain(
   try {
     parsed = parseArgs({
       args: argv,
-      options: { 'history-dir': { type: 'string', default: 'history' }, json: { type: 'boolean' } },
+      options: {
+        'history-dir': { type: 'string', default: 'history' },
+        json: { type: 'boolean' },
+        kubeconfig: CLUSTER_OPTIONS.kubeconfig,
+        context: CLUSTER_OPTIONS.context,
+        'anchor-namespace': { type: 'string', default: 'default' },
+        'no-cluster': { type: 'boolean' },
+      },
       strict: true,
       allowPositionals: true,
     });
@@ -54,20 +69,28 @@ export async function phrMain(
       case 'show': {
         if (rest.length !== 1) throw new CliError(`phr show takes one record id (${USAGE})`);
         const record = history.get(rest[0]!);
-        out(values.json ? JSON.stringify(record, null, 2) + '\n' : `${record.body.trim()}\n`);
+        // Stripped again on the way out: a terminal never gets an escape sequence from a record.
+        out(values.json ? JSON.stringify(record, null, 2) + '\n' : `${stripControls(record.body.trim())}\n`);
         return 0;
       }
       case 'verify': {
         if (rest.length) throw new CliError(`phr verify takes no arguments (${USAGE})`);
-        const result = history.verify();
-        if (values.json) out(JSON.stringify(result) + '\n');
-        else
-          out(
-            result.ok
-              ? `ok: ${result.records} records, chain intact\n`
-              : `broken: ${result.broken!.id}: ${result.broken!.reason}\n`,
-          );
-        return result.ok ? 0 : 1;
+        const anchors: AnchorReading[] = [await readGitAnchor(values['history-dir'])];
+        if (!values['no-cluster']) {
+          try {
+            anchors.push(
+              await new ClusterAnchor(
+                loadKubeConfig(values.kubeconfig, values.context),
+                values['anchor-namespace'],
+              ).read(),
+            );
+          } catch (error) {
+            anchors.push({ source: 'the cluster', unavailable: describeError(error) });
+          }
+        }
+        const report = await verifyTrail(join(values['history-dir'], 'prompts'), { floorOf, anchors });
+        out(values.json ? JSON.stringify(report, null, 2) + '\n' : verifyText(report));
+        return report.ok ? 0 : 1;
       }
       default:
         throw new CliError(`${verb ? `unknown phr command "${verb}"` : 'which phr command?'} (${USAGE})`);
@@ -76,6 +99,15 @@ export async function phrMain(
     if (error instanceof HistoryError) throw new CliError(error.message, 1);
     throw error;
   }
+}
+
+function verifyText(r: VerifyReport): string {
+  const lines = r.ok
+    ? [`ok: ${r.records} records, ${r.events} events: hashes, chain, signatures and transitions verified`]
+    : r.problems.map((p) => stripControls(`broken: ${p.record}: ${p.reason}`).replace(/\n/g, ' '));
+  for (const a of r.anchored) lines.push(`anchored: ${a}`);
+  for (const u of r.unchecked) lines.push(`not checked: ${stripControls(u)}`);
+  return lines.join('\n') + '\n';
 }
 
 const METRICS_USAGE = 'usage: aiops-tui report metrics [--since 7d] [--history-dir DIR] [--json]';

@@ -1,33 +1,47 @@
-// The PHR store. Every change is made under a per-directory lock (lock.ts) by writing a temp
-// file, fsyncing it and renaming it over the record (then fsyncing the directory): a kill -9 at
-// any instant leaves the old or the new file, never a torn one, and two cockpits never
-// interleave. Records chain by their creation: each holds the genesis hash of the one before it,
-// and its own hash covers all of its bytes, so one flipped byte anywhere is found by verify().
-import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-} from 'node:fs';
+// The PHR store. Every record is a sequence of events; each event's hash covers the event before it
+// (across records, in the order they were written) and the Markdown section it closes, and each
+// event a person causes is signed with their key. The front matter is derived from the events,
+// never read back as truth. Writes happen under the per-directory lock, through a temp file,
+// fsync and rename: a kill -9 at any instant leaves the old or the new file. Before appending,
+// the writer replays the record through the table of legal transitions: an event the table
+// refuses is never written, and a record whose bytes were changed is never written over.
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import matter from 'gray-matter';
-import { stringify } from 'yaml';
+import { signCheckpoint, type Head } from './checkpoint.js';
+import { removeStrayTemps, writeDurably } from './durable.js';
+import { dearmorAll, parseSignature, sshVerify } from './sshsig.js';
+import {
+  NAMESPACE,
+  parseAllowedSigners,
+  principalsOf,
+  type AllowedSigners,
+  type Signer,
+} from './identity.js';
+import { operationHash, replay, SIGNED, type Replay, type Signature } from './lifecycle.js';
 import { withLock } from './lock.js';
-import { redactText, redactValue } from './redact.js';
-import type { PhrEvent, PhrRecord, RecordInit, RecordMeta } from './types.js';
+import { normalizePrincipal, principalKey } from './names.js';
+import {
+  eventHash,
+  eventLine,
+  type FormatError,
+  GENESIS,
+  parseRecordText,
+  readableBody,
+  renderFrontMatter,
+  type StoredEvent,
+  type TrailEvent,
+} from './record-format.js';
+import { redactValue } from './redact.js';
+import { renderCreation, renderSection } from './render.js';
+import { stripControls } from './sanitize.js';
+import type { PhrEvent, PhrRecord, RecordInit, RecordMeta, Tier } from './types.js';
 
-const GENESIS = 'genesis';
-const HASH_LINE = /^hash: .*$/m;
 const RECORD_FILE = /^(\d{5,})-[a-z0-9-]*\.md$/;
+const HEAD_FILE = '.head';
+/** Beside prompts/: the checkpoint each git commit records. */
+export const CHECKPOINT_FILE = 'checkpoint.json';
 
 export class HistoryError extends Error {}
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 function slug(title: string): string {
   return (
@@ -39,41 +53,24 @@ function slug(title: string): string {
   );
 }
 
-/** The record's text with its own hash filled in (the hash covers the text with it blank). */
-function seal(meta: RecordMeta, body: string): { text: string; hash: string } {
-  const unsealed = matter.stringify(body, { ...meta, hash: '' }).replace(HASH_LINE, "hash: ''");
-  const hash = sha256(unsealed);
-  return { text: unsealed.replace(HASH_LINE, `hash: ${hash}`), hash };
+/** Every string an event holds, stripped of control bytes and escape sequences, then redacted. */
+export function cleanValue<T>(value: T): T {
+  const strip = (v: unknown): unknown => {
+    if (typeof v === 'string') return stripControls(v);
+    if (Array.isArray(v)) return v.map(strip);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [stripControls(k), strip(x)]));
+    return v;
+  };
+  return redactValue(strip(value)) as T;
 }
 
-function computedHash(text: string): string {
-  return sha256(text.replace(HASH_LINE, "hash: ''"));
-}
-
-function writeDurably(dir: string, file: string, text: string): void {
-  const tmp = join(dir, `.${file}.${process.pid}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, join(dir, file));
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd);
-  } finally {
-    closeSync(dirFd);
-  }
-}
-
-/** git add + commit of one record file, with execa and argument arrays. */
-async function commitRecord(dir: string, file: string, message: string): Promise<void> {
+/** git add + commit of the given files, with execa and argument arrays. */
+export async function gitCommit(dir: string, files: string[], message: string): Promise<void> {
   const { execa } = await import('execa');
   try {
-    await execa('git', ['-C', dir, 'add', '--', file]);
-    await execa('git', ['-C', dir, 'commit', '--quiet', '-m', message, '--', file]);
+    await execa('git', ['-C', dir, 'add', '--', ...files]);
+    await execa('git', ['-C', dir, 'commit', '--quiet', '-m', message, '--', ...files]);
   } catch (error) {
     throw new HistoryError(
       `recorded, but git commit failed: ${((error as { stderr?: string }).stderr || (error as Error).message).split('\n')[0]}`,
@@ -81,175 +78,128 @@ async function commitRecord(dir: string, file: string, message: string): Promise
   }
 }
 
-function renderEvent(event: PhrEvent, at: string): string {
-  const lines = [`## ${at} — ${event.kind}`, ''];
-  const yamlBlock = (label: string, value: unknown) => [
-    `${label}:`,
-    '',
-    '```yaml',
-    stringify(redactValue(value)).trimEnd(),
-    '```',
-    '',
-  ];
-  switch (event.kind) {
-    case 'recommended':
-      lines.push(event.summary, '');
-      if (event.kubectl) lines.push(`Equivalent command: \`${event.kubectl}\``, '');
-      if (event.evidence?.length) lines.push('Evidence:', '', ...event.evidence.map((e) => `- ${e}`), '');
-      if (event.operation !== undefined) lines.push(...yamlBlock('Operation', event.operation));
-      break;
-    case 'approved':
-      lines.push(`Approved by **${event.approver}**${event.reason ? `: ${event.reason}` : ''}.`, '');
-      break;
-    case 'rejected':
-      lines.push(`Rejected by **${event.approver}**: ${event.reason}.`, '');
-      break;
-    case 'expired':
-      lines.push('The approval window closed before enough approvals.', '');
-      break;
-    case 'executing':
-      lines.push(`Execution started by **${event.by}**.`, '');
-      break;
-    case 'executed':
-      lines.push(event.operation, '', `Equivalent command: \`${event.kubectl}\``, '');
-      if (event.preState !== undefined) lines.push(...yamlBlock('Pre-state', event.preState));
-      if (event.postState !== undefined) lines.push(...yamlBlock('Post-state', event.postState));
-      if (event.preMetrics) lines.push(...yamlBlock('Pre-metrics', event.preMetrics));
-      break;
-    case 'validated':
-      lines.push(event.detail ?? 'Stable for the validation window.', '');
-      if (event.postMetrics) lines.push(...yamlBlock('Post-metrics', event.postMetrics));
-      break;
-    case 'failed':
-      lines.push(`Failed: ${event.reason}`, '');
-      break;
-    case 'rollback-requested':
-      lines.push(`Rollback requested by **${event.by}**.`, '');
-      break;
-    case 'rolled-back':
-      lines.push(
-        `${event.success ? 'Rolled back' : 'Rollback failed'}${event.detail ? `: ${event.detail}` : '.'}`,
-        '',
-      );
-      break;
-    case 'chat':
-      lines.push(
-        `**Question** (${event.backend}):`,
-        '',
-        event.question,
-        '',
-        '**Answer:**',
-        '',
-        event.answer,
-        '',
-      );
-      if (event.proposals?.length)
-        lines.push('Proposals:', '', ...event.proposals.map((p) => `- \`${p}\``), '');
-      break;
-    case 'note':
-      lines.push(event.text, '');
-      break;
-  }
-  return redactText(lines.join('\n'));
+export type { Head };
+
+/** The allowed signers in force from a point of the chain on: what the trail itself pinned. */
+export interface TrustEpoch {
+  from: number;
+  allowed: AllowedSigners;
 }
 
-function applyEvent(meta: RecordMeta, event: PhrEvent, at: string): void {
-  const t = meta.timestamps;
-  switch (event.kind) {
-    case 'recommended':
-      t.recommended = at;
-      // A recommendation needing no approval (the trivial tier, unless held) runs at once.
-      meta.status =
-        (meta.required_approvers ?? (meta.tier === 'trivial' ? 0 : 1)) === 0 ? 'auto' : 'awaiting-approval';
-      break;
-    case 'approved':
-      t.approved = [...(t.approved ?? []), at];
-      meta.approvers = [...meta.approvers, event.approver];
-      // Critical needs two distinct approvers: one is not yet an approval.
-      if (meta.approvers.length >= (meta.required_approvers ?? 1)) meta.status = 'approved';
-      break;
-    case 'rejected':
-      t.rejected = at;
-      meta.status = 'rejected';
-      break;
-    case 'expired':
-      meta.status = 'expired';
-      break;
-    case 'executing':
-      meta.status = 'executing';
-      break;
-    case 'executed':
-      t.executed = at;
-      meta.status = 'executed';
-      if (event.preMetrics) meta.metrics = { ...meta.metrics, pre: event.preMetrics };
-      break;
-    case 'validated':
-      t.validated = at;
-      meta.status = 'validated';
-      if (event.postMetrics) meta.metrics = { ...meta.metrics, post: event.postMetrics };
-      break;
-    case 'failed':
-      t.failed = at;
-      meta.status = 'failed';
-      break;
-    case 'rollback-requested':
-      t.rollback_requested = at;
-      break;
-    case 'rolled-back':
-      if (event.success) {
-        t.rolled_back = at;
-        meta.status = 'rolled-back';
-      }
-      break;
-    case 'chat':
-      meta.status = 'answered';
-      break;
-    case 'note':
-      break;
+/** Checks an event's signature against the allowed signers in force at its place in the chain. */
+export function checkSignature(
+  event: TrailEvent,
+  trust: readonly TrustEpoch[],
+  preverified?: boolean,
+): Signature | string {
+  if (!event.sig || !event.key || !event.by) return 'not signed';
+  const epoch = [...trust].reverse().find((t) => t.from <= event.n);
+  if (!epoch) return 'signed before any allowed signers were pinned';
+  let ok = preverified;
+  if (ok === undefined) {
+    const sig = sshVerify(event.sig, NAMESPACE, event.hash);
+    ok = sig !== undefined && sig.publicKey.fingerprint === event.key;
+  } else if (ok) {
+    ok = safeFingerprint(event.sig) === event.key;
   }
-  meta.events += 1;
+  if (!ok) return `the signature of ${event.by} does not verify`;
+  const principals = principalsOf(epoch.allowed, event.key, Date.parse(event.at));
+  const by = normalizePrincipal(event.by);
+  if (!by.ok || !principals.includes(by.name))
+    return `the key ${event.key} is not an allowed signer for ${event.by}`;
+  return { principal: by.name, key: event.key };
 }
 
-export interface VerifyResult {
-  ok: boolean;
-  records: number;
-  /** The first record that breaks the chain, and how. */
-  broken?: { id: string; reason: string };
+function safeFingerprint(sig: string): string | undefined {
+  try {
+    return parseSignature(sig).publicKey.fingerprint;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The trust epochs a trust record pins: its creation, then each accepted change. */
+export function trustEpochs(events: readonly TrailEvent[]): TrustEpoch[] {
+  return events
+    .filter((e) => (e.kind === 'created' && e.data.type === 'trust') || e.kind === 'trust')
+    .map((e) => ({
+      from: e.kind === 'created' ? e.n : e.n + 1,
+      allowed: parseAllowedSigners(String(e.data.allowed_signers ?? ''), `trust pinned at event #${e.n}`),
+    }));
+}
+
+/**
+ * Signatures (armored, as `aiops-tui sign` writes them) of distinct principals with distinct keys
+ * of `allowed` over `text`: who vouches for a file.
+ */
+export function coSigners(text: string, signatures: string, allowed: AllowedSigners, at: number): string[] {
+  const principals: string[] = [];
+  const keys = new Set<string>();
+  for (const sig of dearmorAll(signatures)) {
+    const parsed = sshVerify(sig, NAMESPACE, text);
+    if (!parsed || keys.has(parsed.publicKey.fingerprint)) continue;
+    const who = principalsOf(allowed, parsed.publicKey.fingerprint, at).find(
+      (p) => !principals.some((q) => principalKey(q) === principalKey(p)),
+    );
+    if (!who) continue;
+    keys.add(parsed.publicKey.fingerprint);
+    principals.push(who);
+  }
+  return principals;
 }
 
 export interface History {
   readonly dir: string;
   create(init: RecordInit): Promise<RecordMeta>;
   /**
-   * Appends one event. `precondition` sees the record as stored, under the lock, and returns why
-   * the event may not be appended (then a HistoryError with that reason): how two cockpits agree
-   * on who approves and who executes.
+   * Appends one event. `precondition` sees the record as its events make it, under the lock, and
+   * returns why the event may not be appended (then a HistoryError with that reason).
    */
   append(
     id: string,
     event: PhrEvent,
     precondition?: (meta: RecordMeta) => string | undefined,
   ): Promise<RecordMeta>;
+  /** A record as its events make it; a record whose bytes were changed is refused. */
   get(id: string): PhrRecord;
+  /** The record replayed with its signatures checked: what the executor decides on. */
+  replay(id: string): Replay;
+  /** Every readable record; `unreadable` names the others. */
   list(): RecordMeta[];
-  verify(): VerifyResult;
+  unreadable(): { file: string; reason: string }[];
+  head(): Head;
 }
-
-/** Statuses after which a record is finished (and, with gitCommit, committed). */
-const FINISHED = new Set(['validated', 'failed', 'rolled-back', 'rejected', 'expired', 'answered']);
 
 export interface HistoryOptions {
   now?: () => Date;
-  /** Commit each finished record to the git repository that holds the history directory. */
+  /** Commit each finished record (and the checkpoint) to the git repository holding the directory. */
   gitCommit?: boolean;
+  /** The key of the person this process acts for: every event they cause is signed with it. */
+  signer?: Signer;
+  /** The allowed signers this process was given: pinned in the trail on its first write. */
+  allowedSigners?: AllowedSigners;
+  /** Called after every append with the new head (the anchors). */
+  onHead?(head: Head): void;
+  /** The built-in floor of an operation's tier: a record below it is refused. */
+  floorOf?(operation: unknown): Tier;
+}
+
+/** Statuses after which a record is finished (and, with gitCommit, committed). */
+const FINISHED = new Set(['validated', 'failed', 'rolled-back', 'rejected', 'expired', 'answered', 'pinned']);
+
+interface Loaded {
+  text: string;
+  events: StoredEvent[];
+  replay: Replay;
 }
 
 export function openHistory(historyDir: string, options: HistoryOptions | (() => Date) = {}): History {
-  const { now = () => new Date(), gitCommit = false } =
-    typeof options === 'function' ? { now: options } : options;
+  const opts: HistoryOptions = typeof options === 'function' ? { now: options } : options;
+  const now = opts.now ?? (() => new Date());
   const dir = join(historyDir, 'prompts');
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, '.lock');
+  let trust: TrustEpoch[] | undefined;
 
   const files = (): string[] =>
     readdirSync(dir)
@@ -260,148 +210,337 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     if (!RECORD_FILE.test(file)) throw new HistoryError(`"${id}" is not a record id`);
     return file;
   };
+  const idOf = (file: string) => file.replace(/\.md$/, '');
 
-  function read(file: string): PhrRecord {
-    let text: string;
+  function readText(file: string): string {
     try {
-      text = readFileSync(join(dir, file), 'utf8');
+      return readFileSync(join(dir, file), 'utf8');
     } catch {
-      throw new HistoryError(`record ${file.replace(/\.md$/, '')} does not exist`);
+      throw new HistoryError(`record ${idOf(file)} does not exist`);
     }
-    const parsed = matter(text);
-    return { meta: parsed.data as RecordMeta, body: parsed.content, file };
   }
 
-  /** A record as stored, refusing one whose bytes no longer match its hash. */
-  function readIntact(file: string): { record: PhrRecord; text: string } {
-    let text: string;
+  /** The trust epochs pinned by the trail's trust record (record 1), read once per change. */
+  function trustOf(): TrustEpoch[] {
+    if (trust) return trust;
+    const first = files().find((f) => Number(RECORD_FILE.exec(f)![1]) === 1);
+    if (!first) return [];
     try {
-      text = readFileSync(join(dir, file), 'utf8');
+      const events = parseRecordText(readText(first)).events.map((s) => s.event);
+      trust = events[0]?.data.type === 'trust' ? trustEpochs(events) : [];
     } catch {
-      throw new HistoryError(`record ${file.replace(/\.md$/, '')} does not exist`);
+      trust = [];
     }
-    const record = read(file);
-    if (computedHash(text) !== record.meta.hash) {
-      throw new HistoryError(
-        `record ${file.replace(/\.md$/, '')} was changed outside aiops-tui (hash mismatch); not writing over it`,
+    return trust;
+  }
+
+  /** Checked records by file, valid while the file's mtime and size stay (the queue re-reads often). */
+  const checked = new Map<string, { stamp: string; loaded: Loaded }>();
+
+  /** A record's bytes checked against its events: hashes, lines, signatures, transitions, front matter. */
+  function load(file: string): Loaded {
+    let stamp: string;
+    try {
+      const st = statSync(join(dir, file));
+      stamp = `${st.mtimeMs}:${st.ctimeMs}:${st.size}:${st.ino}`;
+    } catch {
+      throw new HistoryError(`record ${idOf(file)} does not exist`);
+    }
+    const hit = checked.get(file);
+    if (hit && hit.stamp === stamp) return hit.loaded;
+    const loaded = check(file);
+    checked.set(file, { stamp, loaded });
+    return loaded;
+  }
+
+  function check(file: string): Loaded {
+    const text = readText(file);
+    const id = idOf(file);
+    const changed = (why: string) =>
+      new HistoryError(`record ${id} was changed outside aiops-tui (${why}); not using it`);
+    let parsed;
+    try {
+      parsed = parseRecordText(text);
+    } catch (error) {
+      throw changed((error as FormatError).message);
+    }
+    for (const [i, { event, section, line }] of parsed.events.entries()) {
+      if (line !== eventLine(event)) throw changed(`event ${i + 1} is not in its canonical form`);
+      const { hash, sig, ...unsealed } = event;
+      void sig;
+      if (eventHash(unsealed, section) !== hash) throw changed(`event ${i + 1} does not match its hash`);
+    }
+    if (parsed.trailing !== '') throw changed('text after the last event');
+    const epochs =
+      parsed.events[0]?.event.data.type === 'trust'
+        ? trustEpochs(parsed.events.map((s) => s.event))
+        : trustOf();
+    const result = replay(
+      id,
+      Number(RECORD_FILE.exec(file)![1]),
+      parsed.events.map((s) => s.event),
+      { signerOf: (e) => checkSignature(e, epochs), ...(opts.floorOf ? { floorOf: opts.floorOf } : {}) },
+    );
+    if (result.problem) throw changed(result.problem);
+    if (renderFrontMatter(result.meta) !== parsed.frontMatter)
+      throw changed('the front matter does not match its events');
+    return { text, events: parsed.events, replay: result };
+  }
+
+  function writeHead(head: Head): void {
+    // A cache: checked against the record it names before use, so it need not be durable.
+    const tmp = join(dir, `.head.${process.pid}.tmp`);
+    writeFileSync(tmp, JSON.stringify(head));
+    renameSync(tmp, join(dir, HEAD_FILE));
+  }
+
+  function lastEvent(file: string): TrailEvent | undefined {
+    const text = readText(file);
+    const at = text.lastIndexOf('<!-- phr-event ');
+    if (at < 0) return undefined;
+    try {
+      return JSON.parse(text.slice(at + 15, text.indexOf(' -->', at))) as TrailEvent;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The chain's head: the cached one when the record it names still ends with it, else a scan. */
+  function head(): Head {
+    try {
+      const cached = JSON.parse(readFileSync(join(dir, HEAD_FILE), 'utf8')) as Head;
+      const last = cached.record ? lastEvent(fileOf(cached.record)) : undefined;
+      if (last && last.n === cached.events && last.hash === cached.hash) return cached;
+    } catch {
+      // no cache, or a stale one: scan
+    }
+    let best: Head = { events: 0, hash: GENESIS };
+    for (const file of files()) {
+      let last: TrailEvent | undefined;
+      try {
+        last = lastEvent(file);
+      } catch {
+        continue;
+      }
+      if (last && last.n > best.events) best = { events: last.n, hash: last.hash, record: idOf(file) };
+    }
+    return best;
+  }
+
+  /** Seals and signs one event after `prior` (this record's events so far) and writes the record. */
+  async function write(
+    file: string,
+    prior: StoredEvent[],
+    kind: string,
+    data: Record<string, unknown>,
+    at: string,
+    section: string,
+    signed: boolean,
+  ): Promise<RecordMeta> {
+    const id = idOf(file);
+    const h = head();
+    if (signed && !opts.signer)
+      throw new HistoryError(`${kind} must be signed, and this process has no signing key`);
+    const unsealed: Omit<TrailEvent, 'hash' | 'sig'> = {
+      v: 2,
+      n: h.events + 1,
+      record: id,
+      kind,
+      at,
+      data,
+      prev: h.hash,
+      ...(signed ? { by: opts.signer!.principal, key: opts.signer!.publicKey.fingerprint } : {}),
+    };
+    const hash = eventHash(unsealed, section);
+    const event: TrailEvent = {
+      ...unsealed,
+      hash,
+      ...(signed ? { sig: await opts.signer!.sign(hash) } : {}),
+    };
+    const events = [...prior, { event, section, line: eventLine(event) }];
+    const all = events.map((s) => s.event);
+    const epochs = all[0]?.data.type === 'trust' ? trustEpochs(all) : trustOf();
+    const result = replay(id, Number(RECORD_FILE.exec(file)![1]), all, {
+      signerOf: (e) => checkSignature(e, epochs),
+      ...(opts.floorOf ? { floorOf: opts.floorOf } : {}),
+    });
+    if (result.problem) throw new HistoryError(result.problem.replace(/^event \d+ \(([^,]+), #\d+\): /, ''));
+    const text = renderFrontMatter(result.meta) + events.map((s) => `${s.section}${s.line}\n`).join('');
+    writeDurably(dir, file, text);
+    const newHead = { events: event.n, hash, record: id };
+    writeHead(newHead);
+    if (all[0]?.data.type === 'trust') trust = undefined;
+    opts.onHead?.(newHead);
+    return result.meta;
+  }
+
+  /** The pinned allowed signers must be this process's, or a change its holders co-signed. */
+  async function ensureTrust(): Promise<void> {
+    const given = opts.allowedSigners;
+    if (!given || !opts.signer) return;
+    const epochs = trustOf();
+    const pinned = epochs.at(-1)?.allowed;
+    if (pinned && pinned.hash === given.hash) return;
+    const at = now().toISOString();
+    if (!pinned) {
+      if (files().length > 0 && !files().some((f) => Number(RECORD_FILE.exec(f)![1]) === 1))
+        throw new HistoryError(
+          'the trail has no trust record (record 1 is missing): run aiops-tui phr verify',
+        );
+      if (files().length > 0) return; // a trail from before signatures: verify says so
+      const section = `# Allowed signers\n\nThe principals and keys whose signatures this trail accepts, pinned by **${opts.signer.principal}** at ${at}. A change needs the signatures of two of them.\n\n\`\`\`\n${given.text.trimEnd()}\n\`\`\`\n\n`;
+      await write(
+        '00001-allowed-signers.md',
+        [],
+        'created',
+        { type: 'trust', title: 'Allowed signers', source: 'aiops-tui', allowed_signers: given.text },
+        at,
+        section,
+        true,
       );
+      return;
     }
-    return { record, text };
+    let signatures = '';
+    try {
+      signatures = readFileSync(`${given.file}.sig`, 'utf8');
+    } catch {
+      // no co-signatures
+    }
+    const cosigners = coSigners(given.text, signatures, pinned, Date.parse(at));
+    if (cosigners.length < 2)
+      throw new HistoryError(
+        `${given.file} differs from the allowed signers pinned in this trail; a change needs the signatures of two pinned principals (aiops-tui sign ${given.file}; found ${cosigners.length ? cosigners.join(', ') : 'none'})`,
+      );
+    const file = files().find((f) => Number(RECORD_FILE.exec(f)![1]) === 1)!;
+    const loaded = load(file);
+    const section = `\n## ${at} — trust\n\nAllowed signers changed, co-signed by **${cosigners.join('** and **')}**:\n\n\`\`\`\n${given.text.trimEnd()}\n\`\`\`\n\n`;
+    await write(
+      file,
+      loaded.events,
+      'trust',
+      { allowed_signers: given.text, cosigned_by: cosigners, signatures: dearmorAll(signatures) },
+      at,
+      section,
+      true,
+    );
   }
+
+  let cleaned = false;
+  const underLock = <T>(work: () => Promise<T>): Promise<T> =>
+    withLock(lock, async () => {
+      if (!cleaned) {
+        removeStrayTemps(dir);
+        cleaned = true;
+      }
+      await ensureTrust();
+      return work();
+    });
 
   return {
     dir,
     async create(init) {
-      return withLock(lock, () => {
+      const meta = await underLock(async () => {
         const existing = files();
         const last = existing.at(-1);
         const seq = last ? Number(RECORD_FILE.exec(last)![1]) + 1 : 1;
-        const prev = last ? readIntact(last).record.meta.genesis_hash : GENESIS;
-        const id = `${String(seq).padStart(5, '0')}-${slug(init.title)}`;
+        const clean = cleanValue(init);
+        const id = `${String(seq).padStart(5, '0')}-${slug(clean.title)}`;
         const at = now().toISOString();
-        const meta: RecordMeta = {
-          id,
-          seq,
-          title: redactText(init.title),
-          type: init.type,
-          tier: init.tier ?? null,
-          status: init.type === 'chat' ? 'answered' : init.type === 'report' ? 'recorded' : 'proposed',
-          source: init.source,
-          target: init.target ?? null,
-          runbook: init.runbook ?? null,
-          timestamps: { ...init.timestamps },
-          approvers: [],
-          ...(init.operation === undefined
+        const by = opts.signer?.principal ?? 'nobody';
+        const data: Record<string, unknown> = {
+          type: clean.type,
+          title: clean.title,
+          source: clean.source,
+          ...(clean.tier ? { tier: clean.tier } : {}),
+          ...(clean.target ? { target: clean.target } : {}),
+          ...(clean.runbook ? { runbook: clean.runbook } : {}),
+          ...(clean.timestamps && Object.keys(clean.timestamps).length
+            ? { timestamps: clean.timestamps }
+            : {}),
+          ...(clean.operation === undefined
             ? {}
             : {
-                operation: redactValue(init.operation),
-                proposer: init.proposer ?? null,
-                required_approvers: init.approval?.required ?? null,
-                expires: init.approval?.expires ?? null,
+                operation: clean.operation,
+                op_hash: operationHash(clean.operation),
+                required_approvers: clean.approval?.required ?? 1,
+                expires: clean.approval?.expires,
+                ...(clean.proposer ? { proposer: clean.proposer } : {}),
+                ...(clean.policyHash ? { policy_hash: clean.policyHash } : {}),
+                ...(clean.floorWaivedBy?.length ? { floor_waived_by: clean.floorWaivedBy } : {}),
               }),
-          metrics: {},
-          events: 0,
-          created: at,
-          prev_hash: prev,
-          genesis_hash: '',
-          hash: '',
+          ...(clean.recommendation ? { recommendation: clean.recommendation } : {}),
         };
-        const body = `# ${meta.title}\n\nSource: ${meta.source}${meta.target ? ` · target: \`${meta.target}\`` : ''} · created ${at}\n`;
-        // The genesis hash fixes what the record was created as; successors chain to it.
-        meta.genesis_hash = sha256(`${prev}\n${seal({ ...meta, genesis_hash: '' }, body).text}`);
-        const sealed = seal(meta, body);
-        writeDurably(dir, `${id}.md`, sealed.text);
-        return { ...meta, hash: sealed.hash };
+        const section = `${renderCreation(clean, at, by).trimEnd()}\n\n`;
+        return write(`${id}.md`, [], 'created', data, at, section, true);
       });
+      await commitIfFinished(meta);
+      return meta;
     },
     async append(id, event, precondition) {
       const file = fileOf(id);
-      return withLock(lock, () => {
-        const { record } = readIntact(file);
-        const refused = precondition?.(record.meta);
+      const meta = await underLock(async () => {
+        const loaded = load(file);
+        const refused = precondition?.(loaded.replay.meta);
         if (refused) throw new HistoryError(refused);
         const at = event.at ?? now().toISOString();
-        const meta = structuredClone(record.meta);
-        applyEvent(meta, event, at);
-        const body = `${record.body.trimEnd()}\n\n${renderEvent(event, at).trimEnd()}\n`;
-        const sealed = seal(meta, body);
-        writeDurably(dir, file, sealed.text);
-        return { ...meta, hash: sealed.hash };
-      }).then(async (meta) => {
-        if (gitCommit && FINISHED.has(meta.status))
-          await commitRecord(dir, file, `PHR ${meta.id}: ${meta.status}`);
-        return meta;
+        const { kind, at: _at, ...fields } = event;
+        void _at;
+        const signed = SIGNED.has(kind) || (kind === 'rollback-requested' && event.by === undefined);
+        const person = signed ? opts.signer?.principal : undefined;
+        const data = cleanValue({
+          ...fields,
+          ...(kind === 'approved' ? { op_hash: loaded.replay.meta.op_hash, approver: person } : {}),
+          ...(kind === 'rejected' ? { approver: person } : {}),
+          ...(kind === 'rollback-requested' ? { by: event.by ?? person } : {}),
+        }) as Record<string, unknown>;
+        const shown = { kind, ...data } as PhrEvent;
+        const section = `\n${renderSection(shown, at).trimEnd()}\n\n`;
+        return write(file, loaded.events, kind, data, at, section, signed);
       });
+      await commitIfFinished(meta);
+      return meta;
     },
     get(id) {
-      return read(fileOf(id));
+      const file = fileOf(id);
+      const loaded = load(file);
+      return { meta: loaded.replay.meta, body: readableBody(loaded.text), file };
+    },
+    replay(id) {
+      return load(fileOf(id)).replay;
     },
     list() {
-      return files().map((f) => read(f).meta);
-    },
-    verify() {
-      const all = files();
-      let prev = GENESIS;
-      let expectedSeq = 1;
-      for (const file of all) {
-        const id = file.replace(/\.md$/, '');
-        let text: string;
-        let meta: RecordMeta;
+      return files().flatMap((f) => {
         try {
-          text = readFileSync(join(dir, file), 'utf8');
-          meta = matter(text).data as RecordMeta;
-        } catch (error) {
-          return {
-            ok: false,
-            records: all.length,
-            broken: { id, reason: `unreadable: ${(error as Error).message.split('\n')[0]}` },
-          };
+          return [load(f).replay.meta];
+        } catch {
+          return [];
         }
-        if (computedHash(text) !== meta.hash)
-          return {
-            ok: false,
-            records: all.length,
-            broken: { id, reason: 'content does not match its hash' },
-          };
-        if (meta.seq !== expectedSeq)
-          return {
-            ok: false,
-            records: all.length,
-            broken: {
-              id,
-              reason: `sequence ${meta.seq} where ${expectedSeq} was expected (a record is missing)`,
-            },
-          };
-        if (meta.prev_hash !== prev)
-          return {
-            ok: false,
-            records: all.length,
-            broken: { id, reason: 'does not chain to the record before it' },
-          };
-        prev = meta.genesis_hash;
-        expectedSeq++;
-      }
-      return { ok: true, records: all.length };
+      });
     },
+    unreadable() {
+      return files().flatMap((f) => {
+        try {
+          load(f);
+          return [];
+        } catch (error) {
+          return [{ file: f, reason: (error as Error).message }];
+        }
+      });
+    },
+    head,
   };
+
+  /** A finished record is committed with a signed checkpoint of the head: the git anchor. */
+  async function commitIfFinished(meta: RecordMeta): Promise<void> {
+    if (!opts.gitCommit || !FINISHED.has(meta.status)) return;
+    const committed = [`${meta.id}.md`];
+    if (opts.signer) {
+      const checkpoint = await withLock(lock, async () =>
+        signCheckpoint(head(), opts.signer!, now().toISOString()),
+      );
+      writeDurably(historyDir, CHECKPOINT_FILE, `${JSON.stringify(checkpoint, null, 2)}\n`);
+      committed.push(`../${CHECKPOINT_FILE}`);
+    }
+    await gitCommit(dir, committed, `PHR ${meta.id}: ${meta.status}`);
+  }
 }

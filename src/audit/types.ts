@@ -1,6 +1,8 @@
-// Prompt History Records: one Markdown file per decision, its front matter the facts (who, what,
-// when, tier, status, hashes) and its body one section per lifecycle event, as it happened.
-export type RecordType = 'diagnosis' | 'scaling' | 'optimization' | 'rollback' | 'report' | 'chat';
+// Prompt History Records: one Markdown file per decision. Its body is one section per lifecycle
+// event, each closed by the event's canonical line (its hash chained to the event before it,
+// across records, and for the events a person causes, their SSH signature); its front matter is
+// derived from those events alone, so a record is a pure function of its events.
+export type RecordType = 'diagnosis' | 'scaling' | 'optimization' | 'rollback' | 'report' | 'chat' | 'trust';
 export type Tier = 'trivial' | 'low' | 'medium' | 'critical';
 
 export type RecordStatus =
@@ -15,9 +17,13 @@ export type RecordStatus =
   | 'validating'
   | 'validated'
   | 'failed'
+  | 'interrupted'
+  | 'rolling-back'
+  | 'rollback-failed'
   | 'rolled-back'
   | 'answered'
-  | 'recorded';
+  | 'recorded'
+  | 'pinned';
 
 export interface Timestamps {
   failure_started?: string;
@@ -44,39 +50,46 @@ export interface RecordInit {
   timestamps?: Pick<Timestamps, 'failure_started' | 'detected'>;
   /** The failure pattern's runbook (`crashloopbackoff`, `oomkilled` …) this decision belongs to. */
   runbook?: string;
-  /** A recommendation's structured operation: kept in the front matter so any cockpit can act on it. */
+  /** A recommendation's structured operation: kept in the record so any cockpit can act on it. */
   operation?: unknown;
-  /** Who proposed it (an assistant, an analyzer): an approver must differ from the proposer. */
+  /**
+   * The person who proposed it, when a person did (`aiops-tui propose`, a key in the cockpit):
+   * they never count as its approver. Absent when an assistant or analyzer proposed it.
+   */
   proposer?: string;
   /** Approvals the tier needs and when the window closes (ISO). */
   approval?: { required: number; expires: string };
+  /** sha256 of the policy file that tiered it. */
+  policyHash?: string;
+  /** The co-signers of a policy that puts this operation below its built-in floor. */
+  floorWaivedBy?: string[];
+  /** The recommendation itself: one signed event with the record. */
+  recommendation?: { summary: string; evidence?: string[]; kubectl?: string };
 }
 
 export type PhrEvent =
-  | {
-      kind: 'recommended';
-      at?: string;
-      summary: string;
-      operation?: unknown;
-      evidence?: string[];
-      kubectl?: string;
-    }
-  | { kind: 'approved'; at?: string; approver: string; reason?: string }
-  | { kind: 'rejected'; at?: string; approver: string; reason: string }
+  | { kind: 'approved'; at?: string; approver?: string; reason?: string; opHash?: string }
+  | { kind: 'rejected'; at?: string; approver?: string; reason: string }
   | { kind: 'expired'; at?: string }
-  | { kind: 'executing'; at?: string; by: string }
+  | { kind: 'executing'; at?: string; by: string; host?: string; pid?: number }
   | {
       kind: 'executed';
       at?: string;
       operation: string;
       kubectl: string;
+      /** The exact argv that ran (redacted) and the API server it went to. */
+      argv?: string[];
+      server?: string;
+      /** The Kubernetes identity of the credentials that ran it (SelfSubjectReview). */
+      identity?: string;
       preState?: unknown;
       postState?: unknown;
-      preMetrics?: Record<string, number>;
+      preMetrics?: Record<string, number | null>;
     }
-  | { kind: 'validated'; at?: string; detail?: string; postMetrics?: Record<string, number> }
+  | { kind: 'validated'; at?: string; detail?: string; postMetrics?: Record<string, number | null> }
   | { kind: 'failed'; at?: string; reason: string }
-  | { kind: 'rollback-requested'; at?: string; by: string }
+  | { kind: 'interrupted'; at?: string; detail: string }
+  | { kind: 'rollback-requested'; at?: string; by?: string; host?: string; pid?: number }
   | { kind: 'rolled-back'; at?: string; detail?: string; success: boolean }
   | { kind: 'chat'; at?: string; question: string; answer: string; backend: string; proposals?: string[] }
   | { kind: 'note'; at?: string; text: string };
@@ -92,22 +105,26 @@ export interface RecordMeta {
   target: string | null;
   runbook: string | null;
   timestamps: Timestamps;
+  /** Principals whose signed approvals count, in order. */
   approvers: string[];
   /** Recommendations only (null otherwise). */
   operation?: unknown;
+  /** sha256 of the operation's canonical JSON: what an approval signs. */
+  op_hash?: string | null;
   proposer?: string | null;
+  /** The principal whose key signed the record's creation. */
+  recorded_by: string | null;
   required_approvers?: number | null;
   expires?: string | null;
-  metrics: { pre?: Record<string, number>; post?: Record<string, number> };
-  /** Lifecycle events appended so far. */
+  policy_hash?: string | null;
+  metrics: { pre?: Record<string, number | null>; post?: Record<string, number | null> };
+  /** The process running its execution, validation or rollback: a dead one's record is reconciled. */
+  owner?: { host: string; pid: number } | null;
+  /** Lifecycle events in this record (its creation included). */
   events: number;
   created: string;
-  /** genesis_hash of the record before this one ('genesis' for the first). */
-  prev_hash: string;
-  /** Hash of the record as created: what the next record chains to. */
-  genesis_hash: string;
-  /** Hash of all of this record's bytes (with this field blank). */
-  hash: string;
+  /** Hash of the record's last event: the chain's head when this record was last written. */
+  head: string;
 }
 
 export interface PhrRecord {

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { offlineBackend, startChatService, type ChatBackend } from '../assistants/chat-service.js';
 import type { CockpitStore } from '../state/store.js';
 import { workflowActions } from '../workflow/cockpit-actions.js';
-import { loadPolicy, type Policy } from '../workflow/policy.js';
+import { checkHistoryDir } from '../audit/history-dir.js';
+import { trustFrom } from '../workflow/cli.js';
+import type { Trust } from '../workflow/trust.js';
 import { createWorkflow } from '../workflow/setup.js';
 import type { Connection } from '../cluster/connect.js';
 import type { UiActions } from './input.js';
@@ -28,7 +30,7 @@ import { parseDuration } from '../sim/usage.js';
 const DEMO_SPEED = 10;
 
 export const COCKPIT_USAGE =
-  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--policy FILE] [--approver NAME] [--read-only] [--kubectl-ai PATH | --no-ai] [--llm-provider NAME] [--model NAME] [--ai-timeout 60s] [--kagent-url URL [--kagent-agent NS/NAME]] [--demo [--speed X]] [--no-color]';
+  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--policy FILE] [--signing-key FILE] [--allowed-signers FILE] [--approver PRINCIPAL] [--read-only] [--kubectl-ai PATH | --no-ai] [--llm-provider NAME] [--model NAME] [--ai-timeout 60s] [--kagent-url URL [--kagent-agent NS/NAME]] [--demo [--speed X]] [--no-color]';
 
 export async function cockpitMain(argv: string[]): Promise<number> {
   let values;
@@ -48,6 +50,8 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         'kagent-url': { type: 'string' },
         'kagent-agent': { type: 'string', default: 'kagent/k8s-agent' },
         policy: { type: 'string' },
+        'signing-key': { type: 'string' },
+        'allowed-signers': { type: 'string' },
         approver: { type: 'string' },
         'read-only': { type: 'boolean' },
         'kubectl-ai': { type: 'string' },
@@ -87,16 +91,10 @@ export async function cockpitMain(argv: string[]): Promise<number> {
   const aiTimeoutMs = values['ai-timeout'] === undefined ? 60_000 : parseDuration(values['ai-timeout']);
   if (!aiTimeoutMs)
     throw new CliError(`--ai-timeout must be a duration like 60s (got "${values['ai-timeout']}")`);
-  if (values.approver !== undefined && !/^[\w.@-]+$/.test(values.approver))
-    throw new CliError(`--approver must be a user name (got "${values.approver}")`);
-  // A bad policy is the user's to fix before anything starts.
-  const policy = (() => {
-    try {
-      return loadPolicy(values.policy);
-    } catch (error) {
-      throw new CliError(describeError(error));
-    }
-  })();
+  // A bad history directory, policy, key or allowed-signers file is the user's to fix before anything starts.
+  const dirProblem = checkHistoryDir(values['history-dir']);
+  if (dirProblem) throw new CliError(dirProblem);
+  const trust = await trustFrom(values);
   if (!process.stdin.isTTY)
     throw new CliError('stdin is not a terminal (the cockpit needs one; for scripts use aiops-tui analyze)');
   // Ink's colours come from chalk, which honours FORCE_COLOR but not NO_COLOR (no-color.org):
@@ -125,8 +123,7 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         historyDir: values['history-dir'],
         kagentUrl: values['kagent-url'],
         kagentAgent: values['kagent-agent'],
-        policy,
-        approver: values.approver,
+        trust,
         readOnly: values['read-only'] ?? false,
         ai: values['no-ai']
           ? undefined
@@ -163,8 +160,7 @@ interface CockpitOptions {
   historyDir: string;
   kagentUrl: string | undefined;
   kagentAgent: string;
-  policy: Policy;
-  approver: string | undefined;
+  trust: Trust;
   readOnly: boolean;
   /** undefined: --no-ai. */
   ai: AiOptions | undefined;
@@ -227,7 +223,7 @@ function privateKubeconfig(connection: Connection): string {
 
 async function runFullScreen(
   connection: ReturnType<typeof loadConnection>,
-  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent, policy, approver, readOnly, ai }: CockpitOptions,
+  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent, trust, readOnly, ai }: CockpitOptions,
   [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
     ReturnType<typeof loadUi>
   >,
@@ -239,8 +235,9 @@ async function runFullScreen(
   const queue = createWorkflow({
     kubeConfig: connection.kubeConfig,
     historyDir,
-    policy,
-    ...(approver ? { approver } : {}),
+    policy: trust.policy,
+    signer: trust.signer,
+    allowedSigners: trust.allowed,
     // Findings carry the cluster's times (the simulator's clock runs fast): so do the records.
     now: () => Date.now() + (store.getState().connection.clockSkewMs ?? 0),
     publish: (recommendations) => store.setState({ recommendations }),
@@ -252,6 +249,14 @@ async function runFullScreen(
     },
   });
   const refreshQueue = (): void => void queue.refresh().catch(() => {});
+  // What a crashed cockpit left executing or validating is reconciled before anything else runs.
+  void queue
+    .reconcile()
+    .then(
+      (ids) =>
+        ids.length && store.getState().setUi({ notice: `reconciled after a crash: ${ids.join(', ')}` }),
+    )
+    .catch(() => {});
   refreshQueue();
   const queueTimer = setInterval(refreshQueue, QUEUE_REFRESH_MS);
   queueTimer.unref();

@@ -72,7 +72,7 @@ export class Executor {
   readonly objects: ObjectClient;
   private kubeconfigForChildren: string | undefined;
   constructor(
-    private readonly kubeConfig: KubeConfig,
+    readonly kubeConfig: KubeConfig,
     private readonly tools: ExternalTools,
   ) {
     this.objects = new ObjectClient(kubeConfig);

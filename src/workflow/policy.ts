@@ -6,7 +6,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
+import { createHash } from 'node:crypto';
+import { TIER_MIN_APPROVERS } from '../audit/lifecycle.js';
 import type { Tier } from '../audit/types.js';
+import { FLOORS, floorOf, higherTier, TIER_RANK } from './floors.js';
 import type { Operation, OperationKind } from './operations.js';
 
 export const TIERS: readonly Tier[] = ['trivial', 'low', 'medium', 'critical'];
@@ -31,6 +34,8 @@ const policySchema = z
     hpa_max_replicas: z.number().int().positive(),
     auto_rollback_tiers: z.array(z.enum(['trivial', 'low', 'medium', 'critical'])),
     validation_window_seconds: z.number().int().positive(),
+    /** Where the signed checkpoint of the trail's head is kept in the cluster. */
+    anchor_namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -49,7 +54,13 @@ const policySchema = z
       });
   });
 
-export type Policy = z.infer<typeof policySchema>;
+export type Policy = z.infer<typeof policySchema> & {
+  /** Where it came from: the file's sha256 (each record stores it) and who co-signed a weaker one. */
+  provenance?: { file: string; hash: string; cosignedBy: string[] };
+};
+
+/** Principals who validly signed the policy's text (its FILE.sig), from the allowed signers. */
+export type PolicyCosigners = (text: string, file: string) => string[];
 
 /** The operations plan: trivial needs none; low one approver for 5 min; medium one for 30; critical two for 120. */
 export const DEFAULT_POLICY: Policy = {
@@ -83,6 +94,7 @@ export const DEFAULT_POLICY: Policy = {
   hpa_max_replicas: 10,
   auto_rollback_tiers: ['trivial', 'low'],
   validation_window_seconds: 60,
+  anchor_namespace: 'default',
 };
 
 export class PolicyError extends Error {}
@@ -93,7 +105,7 @@ export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 /** A policy file merged over the defaults; a missing default file is the defaults. */
-export function loadPolicy(path?: string): Policy {
+export function loadPolicy(path?: string, cosigners?: PolicyCosigners): Policy {
   const file = path ?? defaultPolicyPath();
   let text: string;
   try {
@@ -102,10 +114,34 @@ export function loadPolicy(path?: string): Policy {
     if (path === undefined && (error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
     throw new PolicyError(`${file}: cannot read the policy: ${(error as Error).message}`);
   }
-  return parsePolicy(text, file);
+  return parsePolicy(text, file, cosigners);
 }
 
-export function parsePolicy(text: string, file = 'policy.yaml'): Policy {
+/** Where a policy goes below the built-in floors: each a path and why, as one line. */
+export function weakenings(policy: Policy): { path: (string | number)[]; why: string }[] {
+  const found: { path: (string | number)[]; why: string }[] = [];
+  for (const tier of TIERS) {
+    const approvers = policy.tiers[tier].approvers;
+    if (approvers < TIER_MIN_APPROVERS[tier])
+      found.push({
+        path: ['tiers', tier, 'approvers'],
+        why: `tier ${tier} with ${approvers} approvers is below the built-in minimum ${TIER_MIN_APPROVERS[tier]}`,
+      });
+  }
+  policy.rules.forEach((rule, i) => {
+    for (const kind of rule.kinds) {
+      const floor = kind in FLOORS ? FLOORS[kind as OperationKind] : 'critical';
+      if (TIER_RANK[rule.tier] < TIER_RANK[floor])
+        found.push({
+          path: ['rules', i],
+          why: `rules[${i}] puts ${kind} at ${rule.tier}, below its built-in floor ${floor}`,
+        });
+    }
+  });
+  return found;
+}
+
+export function parsePolicy(text: string, file = 'policy.yaml', cosigners?: PolicyCosigners): Policy {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
@@ -125,7 +161,25 @@ export function parsePolicy(text: string, file = 'policy.yaml'): Policy {
     const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
     throw new PolicyError(`${file}:${line}: ${issue.path.join('.')} ${issue.message}`);
   }
-  return result.data;
+  const policy: Policy = result.data;
+  const weaker = weakenings(policy);
+  const signedBy = weaker.length ? (cosigners?.(text, file) ?? []) : [];
+  if (weaker.length && signedBy.length < 2) {
+    const first = weaker[0]!;
+    const node = doc.getIn(first.path, true) as { range?: [number, number, number] } | undefined;
+    const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
+    throw new PolicyError(
+      `${file}:${line}: ${first.why}; a weaker policy needs the signatures of two allowed signers (aiops-tui sign ${file}${signedBy.length ? `; only ${signedBy[0]} signed` : ''})`,
+    );
+  }
+  policy.provenance = { file, hash: createHash('sha256').update(text).digest('hex'), cosignedBy: signedBy };
+  return policy;
+}
+
+/** The tier a change gets: the policy's, never below the built-in floor unless two signers waived it. */
+export function effectiveTier(op: Operation, policy: Policy, currentReplicas?: number): Tier {
+  const tier = tierOf(op, policy, currentReplicas);
+  return (policy.provenance?.cosignedBy.length ?? 0) >= 2 ? tier : higherTier(tier, floorOf(op));
 }
 
 /**

@@ -2,19 +2,24 @@
 // approval is an event appended under the history lock with its rules checked against the record
 // as stored, so two cockpits on one history directory agree on who approved, who executes, and
 // when a window has closed. The cockpit's pane is a view of the records.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { writeDurably } from '../audit/durable.js';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { History } from '../audit/history.js';
+import { principalKey } from '../audit/names.js';
 import type { RecordMeta, RecordType, Tier } from '../audit/types.js';
 import type { Recommendation } from '../state/types.js';
 import type { Executor } from './executor.js';
 import { type Snapshot } from './executor.js';
+import { whoAmI } from '../cluster/whoami.js';
 import { apiMessage, objectRef, type ObjectRef } from './objects.js';
 import type { Operation } from './operations.js';
-import { approvalRule, tierOf, type Policy } from './policy.js';
+import { floorOf, TIER_RANK } from './floors.js';
+import { approvalRule, effectiveTier, type Policy } from './policy.js';
 import type { WorkloadProbe } from './validate.js';
 import { validateWorkload, type WorkloadMetrics, type WorkloadRef } from './validate.js';
 
@@ -30,6 +35,8 @@ export interface Proposal {
    * question is never run just because it was asked.
    */
   hold?: boolean;
+  /** A person proposed it (the CLI, a key): they sign it as its proposer and cannot approve it. */
+  byPerson?: boolean;
   /** ISO times of the failure this addresses, for MTTD and MTTR. */
   failureStarted?: string;
   detected?: string;
@@ -38,7 +45,7 @@ export interface Proposal {
 export interface QueueOptions {
   history: History;
   policy: Policy;
-  /** Who approves in this cockpit: --approver or the OS user. */
+  /** The principal whose key signs this process's events (the History's signer). */
   approver: string;
   executor: Executor;
   probe: WorkloadProbe;
@@ -49,6 +56,8 @@ export interface QueueOptions {
   now?: () => number;
   /** Real ms between looks during validation. */
   validationPollMs?: number;
+  /** The cluster checkpoint: written after appends, awaited by idle(). */
+  anchor?: { settled(): Promise<void> };
 }
 
 export type Outcome = { ok: boolean; message: string };
@@ -60,7 +69,7 @@ const RECORD_TYPE: Partial<Record<Operation['kind'], RecordType>> = {
 };
 
 /** Statuses from which the executed change exists and can be rolled back. */
-const ROLLBACKABLE = new Set(['executed', 'validated', 'failed']);
+const ROLLBACKABLE = new Set(['executed', 'validated', 'failed', 'interrupted', 'rollback-failed']);
 /** How many finished recommendations the pane keeps under the open ones. */
 const RECENT = 30;
 
@@ -124,36 +133,80 @@ export class Queue {
 
   async propose(proposal: Proposal): Promise<RecordMeta> {
     const { operation: op, policy } = { operation: proposal.operation, policy: this.options.policy };
-    const tier = tierOf(op, policy, await this.currentReplicas(op));
+    const tier = effectiveTier(op, policy, await this.currentReplicas(op));
     const tierRule = approvalRule(tier, policy);
     const rule =
       proposal.hold && tierRule.approvers === 0 ? { ...approvalRule('low', policy), approvers: 1 } : tierRule;
-    const meta = await this.history.create({
+    const summary = `${op.summary} (tier ${tier}: ${rule.approvers === 0 ? 'no approval needed' : `${rule.approvers} approver${rule.approvers > 1 ? 's' : ''} within ${rule.windowMs / 60_000} min`}${rule === tierRule ? '' : ', held for a decision: an assistant proposed it'})`;
+    const recommended = await this.history.create({
       title: proposal.title ?? op.summary,
       type: RECORD_TYPE[op.kind] ?? 'diagnosis',
       tier,
       source: proposal.source,
       target: `${op.target.kind.toLowerCase()}/${op.target.namespace ? `${op.target.namespace}/` : ''}${op.target.name}`,
       operation: op,
-      proposer: proposal.source,
+      ...(proposal.byPerson ? { proposer: this.options.approver } : {}),
       approval: { required: rule.approvers, expires: new Date(this.now() + rule.windowMs).toISOString() },
+      policyHash: policy.provenance?.hash ?? 'built-in',
+      ...(TIER_RANK[tier] < TIER_RANK[floorOf(op)]
+        ? { floorWaivedBy: policy.provenance?.cosignedBy ?? [] }
+        : {}),
+      recommendation: { summary, evidence: proposal.evidence, kubectl: op.kubectl },
       ...(proposal.runbook ? { runbook: proposal.runbook } : {}),
       timestamps: {
         ...(proposal.failureStarted ? { failure_started: proposal.failureStarted } : {}),
         ...(proposal.detected ? { detected: proposal.detected } : {}),
       },
     });
-    const recommended = await this.history.append(meta.id, {
-      kind: 'recommended',
-      summary: `${op.summary} (tier ${tier}: ${rule.approvers === 0 ? 'no approval needed' : `${rule.approvers} approver${rule.approvers > 1 ? 's' : ''} within ${rule.windowMs / 60_000} min`}${rule === tierRule ? '' : ', held for a decision: an assistant proposed it'})`,
-      operation: op,
-      evidence: proposal.evidence,
-      kubectl: op.kubectl,
-    });
     // Trivial changes need no approval: they run at once, on the record.
-    if (recommended.status === 'auto') this.track(this.execute(meta.id).then(() => {}));
+    if (recommended.status === 'auto') this.track(this.execute(recommended.id).then(() => {}));
     await this.refresh();
     return recommended;
+  }
+
+  /**
+   * Records a dead process left executing, validating or rolling back: the live state compared
+   * with the snapshot, written as an `interrupted` event, after which a rollback is possible.
+   */
+  async reconcile(): Promise<string[]> {
+    const found: string[] = [];
+    for (const meta of this.history.list()) {
+      if (!['executing', 'executed', 'rolling-back'].includes(meta.status)) continue;
+      if (this.validations.has(meta.id) || !ownerGone(meta.owner)) continue;
+      const detail = await this.compareWithSnapshot(meta).catch(
+        (error: unknown) => `the live state could not be read: ${apiMessage(error)}`,
+      );
+      try {
+        await this.history.append(
+          meta.id,
+          {
+            kind: 'interrupted',
+            detail: `${meta.status === 'rolling-back' ? 'the rollback' : meta.status === 'executing' ? 'the execution' : 'the validation'} by ${meta.owner ? `${meta.owner.host} pid ${meta.owner.pid}` : 'a process'} stopped; ${detail}`,
+          },
+          (m) => (m.status === meta.status ? undefined : 'settled'),
+        );
+        found.push(meta.id);
+      } catch {
+        // another process reconciled it first
+      }
+    }
+    if (found.length) await this.refresh();
+    return found;
+  }
+
+  private async compareWithSnapshot(meta: RecordMeta): Promise<string> {
+    const saved = this.loadSnapshot(meta.id);
+    if (!saved) return 'no snapshot was written, so the change was never sent';
+    const op = meta.operation as Operation;
+    const live = await this.options.executor.capture(op);
+    const same = (a: Snapshot, b: Snapshot) =>
+      JSON.stringify(a.objects.map((o) => specOf(o.object))) ===
+      JSON.stringify(b.objects.map((o) => specOf(o.object)));
+    if (same(live, saved.pre))
+      return 'the live state equals the snapshot taken before the change: it was not applied (or was undone)';
+    if (saved.post && same(live, saved.post))
+      return 'the live state is what the change left: it was applied; roll back to restore the snapshot';
+    return 'the live state differs from the snapshot: the change (or part of it) was applied; roll back to restore the snapshot';
   }
 
   /** The record's Markdown body: its timeline. */
@@ -182,10 +235,9 @@ export class Queue {
     const approver = this.options.approver;
     let meta: RecordMeta;
     try {
-      meta = await this.history.append(
-        id,
-        { kind: 'approved', approver, ...(reason ? { reason } : {}) },
-        (m) => this.approvalRefusal(m, approver),
+      const replicas = await this.currentReplicas(this.operationOf(id));
+      meta = await this.history.append(id, { kind: 'approved', ...(reason ? { reason } : {}) }, (m) =>
+        this.approvalRefusal(m, approver, replicas),
       );
     } catch (error) {
       await this.refresh();
@@ -202,7 +254,7 @@ export class Queue {
 
   async reject(id: string, reason: string): Promise<Outcome> {
     try {
-      await this.history.append(id, { kind: 'rejected', approver: this.options.approver, reason }, (m) =>
+      await this.history.append(id, { kind: 'rejected', reason }, (m) =>
         m.status === 'awaiting-approval' ? undefined : `cannot reject: it is ${m.status}`,
       );
       return { ok: true, message: 'rejected' };
@@ -217,12 +269,16 @@ export class Queue {
   async execute(id: string): Promise<Outcome> {
     const { executor, approver } = this.options;
     try {
-      await this.history.append(id, { kind: 'executing', by: approver }, (m) =>
-        m.status === 'approved' || m.status === 'auto' ? undefined : `not executable: it is ${m.status}`,
+      const replicas = await this.currentReplicas(this.operationOf(id));
+      await this.history.append(
+        id,
+        { kind: 'executing', by: approver, host: hostname(), pid: process.pid },
+        (m) => this.executionRefusal(m, replicas),
       );
     } catch (error) {
       return { ok: false, message: (error as Error).message };
     }
+    // The operation as its signed creation holds it: what the approvals signed.
     const op = this.operationOf(id);
     const workload = await this.workloadOf(op).catch(() => undefined);
     let pre: Snapshot;
@@ -232,6 +288,8 @@ export class Queue {
     try {
       this.options.onProgress?.(id, 'executing');
       pre = await executor.capture(op);
+      // Durable before the change is sent: a crash after it can still be rolled back.
+      this.saveSnapshot(id, pre);
       if (workload) {
         const health = await this.options.probe.health(workload);
         preMetrics = health.metrics;
@@ -246,10 +304,18 @@ export class Queue {
       await this.refresh();
       return { ok: false, message: `execution failed: ${apiMessage(error)}` };
     }
+    const line = executor.commandLine(op);
+    const who = await whoAmI(this.options.executor.kubeConfig);
     await this.history.append(id, {
       kind: 'executed',
       operation: op.summary,
       kubectl: op.kubectl,
+      argv: [line.argv[0]!.split('/').pop()!, ...line.argv.slice(1)],
+      server: line.server,
+      identity:
+        'error' in who
+          ? `unknown (${who.error})`
+          : `${who.username} (groups ${who.groups.join(', ') || 'none'})`,
       preState: pre.helm ?? pre.objects.map((o) => strip(o.object)),
       postState: post.helm ?? post.objects.map((o) => strip(o.object)),
       ...(preMetrics ? { preMetrics } : {}),
@@ -331,11 +397,19 @@ export class Queue {
     }
   }
 
-  async rollback(id: string, by = this.options.approver): Promise<Outcome> {
+  /** `automatic` names the policy rule that asks; otherwise this process's person signs the request. */
+  async rollback(id: string, automatic?: string): Promise<Outcome> {
     const started = this.now();
     try {
-      await this.history.append(id, { kind: 'rollback-requested', by }, (m) =>
-        ROLLBACKABLE.has(m.status) ? undefined : `cannot roll back: it is ${m.status}`,
+      await this.history.append(
+        id,
+        {
+          kind: 'rollback-requested',
+          ...(automatic ? { by: automatic } : {}),
+          host: hostname(),
+          pid: process.pid,
+        },
+        (m) => (ROLLBACKABLE.has(m.status) ? undefined : `cannot roll back: it is ${m.status}`),
       );
     } catch (error) {
       return { ok: false, message: (error as Error).message };
@@ -346,6 +420,7 @@ export class Queue {
     let detail: string;
     try {
       if (!saved) throw new Error('no snapshot of the pre-state was found');
+      if (!saved.post) saved.post = await this.options.executor.capture(op);
       this.options.onProgress?.(id, 'rolling back');
       detail = await this.options.executor.rollback(saved.pre, saved.post);
     } catch (error) {
@@ -406,20 +481,40 @@ export class Queue {
   /** Resolves when this process's validations and rollback records have been written. */
   async idle(): Promise<void> {
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+    await this.options.anchor?.settled();
   }
 
   stop(): void {
     for (const v of this.validations.values()) v.abort();
   }
 
-  private approvalRefusal(m: RecordMeta, approver: string): string | undefined {
+  private approvalRefusal(m: RecordMeta, approver: string, replicas: number | undefined): string | undefined {
     if (m.status === 'expired' || (m.expires && Date.parse(m.expires) <= this.now()))
       return `cannot approve: the approval window closed at ${m.expires}`;
     if (m.status !== 'awaiting-approval') return `cannot approve: it is ${m.status}`;
-    if (m.approvers.includes(approver))
+    if (m.approvers.some((a) => principalKey(a) === principalKey(approver)))
       return `${approver} already approved it; a second, different approver is needed`;
-    if (m.proposer && m.proposer === approver) return `${approver} proposed it and cannot approve it`;
+    if (m.proposer && principalKey(m.proposer) === principalKey(approver))
+      return `${approver} proposed it and cannot approve it`;
+    return this.underApproved(m, replicas);
+  }
+
+  /** The record asks for fewer approvals than this process's policy gives its operation: refused, whatever the record says. */
+  private underApproved(m: RecordMeta, replicas: number | undefined): string | undefined {
+    const op = m.operation as Operation;
+    const needed = approvalRule(
+      effectiveTier(op, this.options.policy, replicas),
+      this.options.policy,
+    ).approvers;
+    const asked = m.required_approvers ?? 0;
+    if (asked < needed)
+      return `the record asks for ${asked} approver${asked === 1 ? '' : 's'}, but the policy's tier for ${op.kind} needs ${needed}; not executing it`;
     return undefined;
+  }
+
+  private executionRefusal(m: RecordMeta, replicas: number | undefined): string | undefined {
+    if (m.status !== 'approved' && m.status !== 'auto') return `not executable: it is ${m.status}`;
+    return this.underApproved(m, replicas);
   }
 
   private operationOf(id: string): Operation {
@@ -456,23 +551,41 @@ export class Queue {
     return undefined;
   }
 
-  private saveSnapshot(id: string, pre: Snapshot, post: Snapshot): void {
+  private saveSnapshot(id: string, pre: Snapshot, post?: Snapshot): void {
     mkdirSync(this.snapshots, { recursive: true, mode: 0o700 });
-    const file = join(this.snapshots, `${id}.json`);
-    // Full objects, secrets included: readable by this user only.
-    writeFileSync(file, JSON.stringify({ pre, post }), { mode: 0o600 });
-    chmodSync(file, 0o600);
+    // Full objects, secrets included: readable by this user only, and durable (fsync, rename).
+    writeDurably(this.snapshots, `${id}.json`, JSON.stringify({ pre, ...(post ? { post } : {}) }), 0o600);
   }
 
-  private loadSnapshot(id: string): { pre: Snapshot; post: Snapshot } | undefined {
+  private loadSnapshot(id: string): { pre: Snapshot; post?: Snapshot } | undefined {
     const file = join(this.snapshots, `${id}.json`);
     return existsSync(file)
-      ? (JSON.parse(readFileSync(file, 'utf8')) as { pre: Snapshot; post: Snapshot })
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { pre: Snapshot; post?: Snapshot })
       : undefined;
   }
 }
 
 const FINISHED = new Set(['validated', 'rolled-back', 'rejected', 'expired', 'failed']);
+
+/** Whether the process that owns a record's execution is gone (this host: its pid; another host: never judged). */
+function ownerGone(owner: RecordMeta['owner']): boolean {
+  if (!owner) return true;
+  if (owner.host !== hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
+
+/** What a change alters: the object without its server-managed fields. */
+function specOf(o: KubernetesObject | null): unknown {
+  if (!o) return null;
+  const { metadata, ...rest } = strip(o) as KubernetesObject & { status?: unknown };
+  delete (rest as { status?: unknown }).status;
+  return { ...rest, labels: metadata?.labels, annotations: metadata?.annotations };
+}
 
 function toRecommendation(m: RecordMeta): Recommendation {
   return {

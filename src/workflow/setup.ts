@@ -1,25 +1,28 @@
 // The workflow's parts wired for one cluster and one history directory: used by the cockpit and
 // by the `approve`/`reject`/`rollback`/`propose`/`queue` commands alike.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir, userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterAnchor } from '../audit/anchors.js';
 import { openHistory } from '../audit/history.js';
+import type { AllowedSigners, Signer } from '../audit/identity.js';
+import { privateFile } from '../cluster/private-dir.js';
 import type { Recommendation } from '../state/types.js';
 import { Executor } from './executor.js';
-import { loadPolicy, type Policy } from './policy.js';
+import { floorOf } from './floors.js';
+import type { Policy } from './policy.js';
 import { Queue } from './queue.js';
 import { WorkloadProbe } from './validate.js';
 
 export interface WorkflowOptions {
   kubeConfig: KubeConfig;
   historyDir: string;
-  /** --policy FILE; absent: the XDG default, or the built-in defaults. */
-  policyPath?: string;
-  /** A policy already loaded (the cockpit validates it before the screen opens). */
-  policy?: Policy;
-  /** --approver NAME; absent: the OS user. */
-  approver?: string;
+  policy: Policy;
+  /** This process's person: every event they cause is signed with this key. */
+  signer: Signer;
+  allowedSigners: AllowedSigners;
+  /** Commit finished records and the checkpoint (default: when the history directory is in a git repository). */
+  gitCommit?: boolean;
   publish?(recommendations: Recommendation[]): void;
   onProgress?(id: string, text: string | undefined): void;
   /** The cluster's clock (epoch ms): records, windows and findings' times then agree. */
@@ -32,34 +35,34 @@ function tool(name: string): string {
   return existsSync(bundled) ? bundled : name;
 }
 
-export function defaultApprover(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
-}
-
 export function createWorkflow(options: WorkflowOptions): Queue {
-  const policy = options.policy ?? loadPolicy(options.policyPath);
+  const { policy, signer } = options;
   // External tools get the cockpit's cluster and credentials in a private file.
-  const dir = mkdtempSync(join(tmpdir(), 'aiops-tui-'));
-  const kubeconfigPath = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, options.kubeConfig.exportConfig(), { mode: 0o600 });
+  const kubeconfigPath = privateFile('kubeconfig', options.kubeConfig.exportConfig());
   const executor = new Executor(options.kubeConfig, {
     kubectl: tool('kubectl'),
     helm: tool('helm'),
     kubeconfigPath,
     context: options.kubeConfig.getCurrentContext(),
   });
+  const anchor = new ClusterAnchor(options.kubeConfig, policy.anchor_namespace, signer);
+  const history = openHistory(options.historyDir, {
+    ...(options.now ? { now: () => new Date(options.now!()) } : {}),
+    signer,
+    allowedSigners: options.allowedSigners,
+    floorOf,
+    gitCommit: options.gitCommit ?? false,
+    onHead: (head) => anchor.update(head),
+  });
   return new Queue({
-    history: openHistory(options.historyDir, options.now ? { now: () => new Date(options.now!()) } : {}),
+    history,
     policy,
-    approver: options.approver ?? defaultApprover(),
+    approver: signer.principal,
     executor,
     probe: new WorkloadProbe(options.kubeConfig, executor.objects),
     ...(options.publish ? { publish: options.publish } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.now ? { now: options.now } : {}),
+    anchor,
   });
 }

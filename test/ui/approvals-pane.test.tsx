@@ -10,6 +10,8 @@ import { openHistory } from '../../src/audit/history.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { workflowActions } from '../../src/workflow/cockpit-actions.js';
 import { ObjectClient } from '../../src/workflow/objects.js';
+import { DEFAULT_POLICY } from '../../src/workflow/policy.js';
+import { makeTeam } from '../audit/identities.js';
 import { createWorkflow } from '../../src/workflow/setup.js';
 import { frameContaining, makePod, renderCockpit, storeWith, type Rendered } from './harness.js';
 
@@ -36,16 +38,24 @@ const deployment = async () =>
 async function cockpit() {
   const historyDir = mkdtempSync(join(tmpdir(), 'approvals-'));
   const store = storeWith([makePod('todo', 'frontend-1')], 'todo');
+  const team = makeTeam(['alice']);
   const queue = createWorkflow({
     kubeConfig: kc,
     historyDir,
-    approver: 'alice',
+    policy: DEFAULT_POLICY,
+    signer: team.signer('alice'),
+    allowedSigners: team.allowed,
     publish: (recommendations) => store.setState({ recommendations }),
   });
   const actions = { ...workflowActions(store, queue), ask() {}, cancelAsk() {} };
   rendered = renderCockpit(store, { width: 100, height: 30 }, { actions });
   await frameContaining(rendered, 'frontend-1');
-  return { store, queue, r: rendered, history: openHistory(historyDir) };
+  return {
+    store,
+    queue,
+    r: rendered,
+    history: openHistory(historyDir, { signer: team.signer('alice'), allowedSigners: team.allowed }),
+  };
 }
 
 describe('the approvals pane', () => {

@@ -223,7 +223,7 @@ describe('the audit figures overlay', () => {
             events: 3,
             created: '2026-11-20T10:00:00.000Z',
           },
-          ...{ prev_hash: 'genesis', genesis_hash: 'g', hash: 'h' },
+          ...{ recorded_by: 'a', head: 'h' },
           timestamps: {
             failure_started: '2026-11-20T10:00:00.000Z',
             detected: '2026-11-20T10:00:12.000Z',

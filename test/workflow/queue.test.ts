@@ -1,6 +1,6 @@
 // The recommendation lifecycle against the simulator, with the PHR trail as the queue: every
 // assertion reads the server's state or the records back.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
@@ -8,6 +8,10 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/assistants/command-parser.js';
 import { openHistory } from '../../src/audit/history.js';
+import { armor } from '../../src/audit/sshsig.js';
+import { verifyTrail } from '../../src/audit/verify.js';
+import { loadTrust } from '../../src/workflow/trust.js';
+import { makeTeam, type Team } from '../audit/identities.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { ObjectClient } from '../../src/workflow/objects.js';
 import type { Operation } from '../../src/workflow/operations.js';
@@ -18,6 +22,7 @@ const cli = join(import.meta.dirname, '..', '..', 'src', 'cli.tsx');
 let sim: RunningSim;
 let kc: KubeConfig;
 let policyPath: string;
+let team: Team;
 
 beforeAll(async () => {
   sim = await startSimulator({ scenario: 'todo', speed: 20 });
@@ -36,11 +41,30 @@ beforeAll(async () => {
       '  - {kinds: [scale, set-resources, create-hpa, patch, rollout-pause, rollout-resume], tier: medium}',
     ].join('\n'),
   );
+  // set-image at low is below its built-in floor (medium): two allowed signers co-sign the policy.
+  team = makeTeam();
+  const text = readFileSync(policyPath, 'utf8');
+  writeFileSync(
+    `${policyPath}.sig`,
+    armor(await team.signer('alice').sign(text)) + armor(await team.signer('bob').sign(text)),
+  );
 });
 afterAll(() => sim.close());
 
-function workflow(historyDir: string, approver: string, now?: () => number): Queue {
-  return createWorkflow({ kubeConfig: kc, historyDir, policyPath, approver, ...(now ? { now } : {}) });
+async function workflow(historyDir: string, person: string, now?: () => number): Promise<Queue> {
+  const trust = await loadTrust({
+    policyPath,
+    signingKey: team.keyPath(person),
+    allowedSignersPath: team.allowedSignersPath,
+  });
+  return createWorkflow({
+    kubeConfig: kc,
+    historyDir,
+    policy: trust.policy,
+    signer: trust.signer,
+    allowedSigners: trust.allowed,
+    ...(now ? { now } : {}),
+  });
 }
 
 const op = (command: string): Operation => {
@@ -54,10 +78,20 @@ const read = async <T>(apiVersion: string, kind: string, name: string) =>
 const replicas = async (name = 'frontend') =>
   (await read<V1Deployment>('apps/v1', 'Deployment', name)).spec?.replicas;
 
-const runCli = (args: string[]) =>
+const runCli = (args: string[], person = 'alice') =>
   execa(
     process.execPath,
-    ['--import', 'tsx', cli, ...args, '--kubeconfig', sim.kubeconfigPath, '--policy', policyPath],
+    [
+      '--import',
+      'tsx',
+      cli,
+      ...args,
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '--policy',
+      policyPath,
+      ...team.flags(person),
+    ],
     {
       reject: false,
       stdin: 'ignore',
@@ -68,7 +102,7 @@ const runCli = (args: string[]) =>
 describe('the approval queue', () => {
   it('scale frontend to 2: low tier, one approval, executed, validated; rollback back to 1, itself recorded and validated', async () => {
     const dir = historyDir();
-    const q = workflow(dir, 'alice');
+    const q = await workflow(dir, 'alice');
     const meta = await q.propose({
       operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
       source: 'offline assistant',
@@ -78,7 +112,7 @@ describe('the approval queue', () => {
     expect(meta.status).toBe('awaiting-approval');
     expect((await q.approve(meta.id)).ok).toBe(true);
     await q.idle();
-    const history = openHistory(dir);
+    const history = openHistory(dir, { signer: team.signer('alice'), allowedSigners: team.allowed });
     const record = history.get(meta.id);
     expect(record.meta.status).toBe('validated');
     expect(record.meta.metrics.post?.ready_replicas).toBe(2);
@@ -94,28 +128,28 @@ describe('the approval queue', () => {
     expect(history.get(meta.id).meta.status).toBe('rolled-back');
     const rollbackRecord = history.list().find((m) => m.type === 'rollback')!;
     expect(rollbackRecord.status).toBe('validated');
-    expect(history.verify().ok).toBe(true);
+    expect((await verifyTrail(history.dir)).problems).toEqual([]);
   });
 
   it('critical needs two distinct approvers, given from two processes on one history directory', async () => {
     const dir = historyDir();
-    const q = workflow(dir, 'alice');
+    const q = await workflow(dir, 'alice');
     const meta = await q.propose({
       operation: op('kubectl delete configmap todo-config -n todo'),
       source: 'kubectl-ai',
       evidence: [],
     });
     expect(meta.tier).toBe('critical');
-    const first = await runCli(['approve', meta.id, '--history-dir', dir, '--approver', 'alice']);
+    const first = await runCli(['approve', meta.id, '--history-dir', dir], 'alice');
     expect(first.exitCode).toBe(0);
     expect(first.stdout).toMatch(/needs 1 more approver/);
-    const again = await runCli(['approve', meta.id, '--history-dir', dir, '--approver', 'alice']);
+    const again = await runCli(['approve', meta.id, '--history-dir', dir], 'alice');
     expect(again.exitCode).toBe(1);
     expect(again.stderr.trim()).toBe(
       'aiops-tui: alice already approved it; a second, different approver is needed',
     );
     expect(await read('v1', 'ConfigMap', 'todo-config')).not.toBeNull();
-    const second = await runCli(['approve', meta.id, '--history-dir', dir, '--approver', 'bob']);
+    const second = await runCli(['approve', meta.id, '--history-dir', dir], 'bob');
     expect(second.exitCode, second.stderr).toBe(0);
     expect(await read('v1', 'ConfigMap', 'todo-config')).toBeNull();
     expect(openHistory(dir).get(meta.id).meta.approvers).toEqual(['alice', 'bob']);
@@ -125,23 +159,27 @@ describe('the approval queue', () => {
     await q.idle();
   });
 
-  it('the proposer cannot approve its own proposal', async () => {
-    const q = workflow(historyDir(), 'kubectl-ai');
-    const meta = await q.propose({
-      operation: op('kubectl scale deployment backend --replicas=3 -n todo'),
-      source: 'kubectl-ai',
-      evidence: [],
-    });
-    expect(await q.approve(meta.id)).toEqual({
-      ok: false,
-      message: 'kubectl-ai proposed it and cannot approve it',
-    });
+  it('a person who proposed from the command line cannot approve it, under any spelling of their name', async () => {
+    const dir = historyDir();
+    const before = await replicas('backend');
+    const proposed = await runCli(
+      ['propose', 'kubectl scale deployment backend --replicas=3 -n todo', '--history-dir', dir],
+      'alice',
+    );
+    expect(proposed.exitCode, proposed.stderr).toBe(0);
+    const id = proposed.stdout.split(' ')[0]!;
+    const q = await workflow(dir, 'alice');
+    expect(await q.approve(id)).toEqual({ ok: false, message: 'alice proposed it and cannot approve it' });
+    const asAlias = await runCli(['approve', id, '--history-dir', dir, '--approver', ' ALICE '], 'alice');
+    expect(asAlias.exitCode).toBe(1);
+    expect(asAlias.stderr.trim()).toBe('aiops-tui: alice proposed it and cannot approve it');
+    expect(await replicas('backend')).toBe(before);
   });
 
   it('an expired recommendation cannot be approved and is recorded as expired', async () => {
     const dir = historyDir();
     let clock = Date.now();
-    const q = workflow(dir, 'alice', () => clock);
+    const q = await workflow(dir, 'alice', () => clock);
     const meta = await q.propose({
       operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
       source: 'built-in',
@@ -157,7 +195,7 @@ describe('the approval queue', () => {
 
   it('a rollback after someone else changed the object is refused and recorded as a failed rollback', async () => {
     const dir = historyDir();
-    const q = workflow(dir, 'alice');
+    const q = await workflow(dir, 'alice');
     const meta = await q.propose({
       operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
       source: 'built-in',
@@ -179,7 +217,7 @@ describe('the approval queue', () => {
     expect(outcome.message).toMatch(/deployment todo\/frontend was changed by someone else since the change/);
     expect(await replicas()).toBe(3);
     const record = openHistory(dir).get(meta.id);
-    expect(record.meta.status).toBe('validated');
+    expect(record.meta.status).toBe('rollback-failed');
     expect(record.body).toContain('Rollback failed: rollback refused');
     await execa(join('.tools', 'bin', 'kubectl'), [
       '--kubeconfig',
@@ -194,7 +232,7 @@ describe('the approval queue', () => {
 
   it('an execution the API forbids is recorded as failed with the server message', async () => {
     const dir = historyDir();
-    const q = workflow(dir, 'alice');
+    const q = await workflow(dir, 'alice');
     const meta = await q.propose({
       operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
       source: 'built-in',
@@ -215,7 +253,7 @@ describe('the approval queue', () => {
 
   it('a low-tier change that fails validation is rolled back automatically', async () => {
     const dir = historyDir();
-    const q = workflow(dir, 'alice');
+    const q = await workflow(dir, 'alice');
     const meta = await q.propose({
       operation: op(
         'kubectl set image deployment/frontend frontend=ghcr.io/example/todo-frontend:doesnotexist -n todo',
@@ -236,7 +274,7 @@ describe('the approval queue', () => {
   });
 
   it('the confirmation shows the exact change: a diff of the object from a server dry run', async () => {
-    const q = workflow(historyDir(), 'alice');
+    const q = await workflow(historyDir(), 'alice');
     const meta = await q.propose({
       operation: op('kubectl set resources deployment frontend -c frontend --limits=memory=256Mi -n todo'),
       source: 'built-in',
@@ -256,7 +294,7 @@ describe('the approval queue', () => {
   });
   it('p halts the rollout of an executed change and c continues it, each a recorded change; validation waits meanwhile', async () => {
     const dir = historyDir();
-    const q = workflow(dir, 'alice');
+    const q = await workflow(dir, 'alice');
     const meta = await q.propose({
       operation: op(
         'kubectl set image deployment/frontend frontend=ghcr.io/example/todo-frontend:1.5.0 -n todo',
@@ -272,7 +310,7 @@ describe('the approval queue', () => {
     expect((await q.setRolloutPaused(meta.id, false)).ok).toBe(true);
     expect((await read<V1Deployment>('apps/v1', 'Deployment', 'frontend')).spec?.paused).toBeFalsy();
     await q.idle();
-    const records = history.list();
+    const records = history.list().filter((r) => r.type !== 'trust');
     expect(records.map((r) => [r.title, r.status])).toEqual([
       [expect.stringContaining('set image'), 'validated'],
       ['pause the rollout of deployment todo/frontend', 'validated'],
@@ -284,7 +322,7 @@ describe('the approval queue', () => {
   });
   it('a workload that cannot be watched after the change fails its validation, with the reason', async () => {
     const dir = historyDir();
-    const q = workflow(dir, 'alice');
+    const q = await workflow(dir, 'alice');
     const meta = await q.propose({
       operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
       source: 'built-in',

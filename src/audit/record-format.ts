@@ -1,0 +1,122 @@
+// The bytes of a record. Front matter: one `key: JSON` line a field (JSON is YAML, so gray-matter
+// and every Markdown tool read it; one fixed spelling, so verify can compare bytes). Body: each
+// event's Markdown section, closed by the event's canonical line in an HTML comment.
+import { createHash } from 'node:crypto';
+
+export interface TrailEvent {
+  v: 2;
+  /** Position in the whole trail, from 1: the chain runs across records. */
+  n: number;
+  record: string;
+  kind: string;
+  at: string;
+  data: Record<string, unknown>;
+  /** The previous event's hash ('genesis' for the first). */
+  prev: string;
+  /** The signer's principal and key fingerprint, for the events a person causes. */
+  by?: string;
+  key?: string;
+  hash: string;
+  /** Base64 SSH signature (namespace aiops-tui) of `hash`. */
+  sig?: string;
+}
+
+export interface StoredEvent {
+  event: TrailEvent;
+  /** The Markdown section the event closes: covered by its hash. */
+  section: string;
+  /** The event's line as stored. */
+  line: string;
+}
+
+export const GENESIS = 'genesis';
+const LINE_PREFIX = '<!-- phr-event ';
+const LINE_SUFFIX = ' -->';
+const EVENT_LINE = /^<!-- phr-event (.*) -->$/gm;
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** JSON with sorted keys and no undefined, `<`, `>`, `&` and line separators escaped: one spelling per value, safe inside an HTML comment. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(sortKeys(value)).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+type Unsealed = Omit<TrailEvent, 'hash' | 'sig'>;
+
+/** What an event's hash covers: its fields, the section it closes, the previous hash (in its fields). */
+export function eventHash(event: Unsealed, section: string): string {
+  const { v, n, record, kind, at, data, prev, by, key } = event;
+  return sha256(`phr-event\n${canonical({ v, n, record, kind, at, data, prev, by, key, section })}`);
+}
+
+export function eventLine(event: TrailEvent): string {
+  return `${LINE_PREFIX}${canonical(event)}${LINE_SUFFIX}`;
+}
+
+export function renderFrontMatter(meta: object): string {
+  const lines = Object.entries(meta)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${canonical(v)}`);
+  return `---\n${lines.join('\n')}\n---\n`;
+}
+
+export class FormatError extends Error {}
+
+/** Splits a record into its front matter text, its events and anything after the last event. */
+export function parseRecordText(text: string): {
+  frontMatter: string;
+  fields: Record<string, unknown>;
+  events: StoredEvent[];
+  trailing: string;
+} {
+  if (!text.startsWith('---\n')) throw new FormatError('no front matter');
+  const end = text.indexOf('\n---\n', 3);
+  if (end < 0) throw new FormatError('front matter not closed');
+  const frontMatter = text.slice(0, end + 5);
+  const fields: Record<string, unknown> = {};
+  for (const line of text.slice(4, end).split('\n')) {
+    const m = /^([a-z_]+): (.*)$/.exec(line);
+    if (!m) throw new FormatError(`front matter line ${JSON.stringify(line.slice(0, 40))} is not ours`);
+    try {
+      fields[m[1]!] = JSON.parse(m[2]!);
+    } catch {
+      throw new FormatError(`front matter field ${m[1]} is not JSON`);
+    }
+  }
+  const body = text.slice(end + 5);
+  const events: StoredEvent[] = [];
+  let from = 0;
+  for (const m of body.matchAll(EVENT_LINE)) {
+    let event: TrailEvent;
+    try {
+      event = JSON.parse(m[1]!) as TrailEvent;
+    } catch {
+      throw new FormatError(`event ${events.length + 1} is not JSON`);
+    }
+    events.push({ event, section: body.slice(from, m.index), line: m[0] });
+    from = m.index + m[0].length + 1;
+  }
+  return { frontMatter, fields, events, trailing: body.slice(Math.min(from, body.length)) };
+}
+
+/** The body a person reads: the sections without the event lines. */
+export function readableBody(text: string): string {
+  const end = text.indexOf('\n---\n', 3);
+  return text.slice(end < 0 ? 0 : end + 5).replace(/^<!-- phr-event .* -->\n?/gm, '');
+}

@@ -1,0 +1,95 @@
+// The Markdown a person reads for each lifecycle event. What it says is fixed when the event is
+// written (its hash covers these bytes); the event's data was redacted and stripped before.
+import { stringify } from 'yaml';
+import type { PhrEvent, RecordInit } from './types.js';
+
+const yamlBlock = (label: string, value: unknown): string[] => [
+  `${label}:`,
+  '',
+  '```yaml',
+  stringify(value).trimEnd(),
+  '```',
+  '',
+];
+
+/** The record's opening section: its title, where it came from and, for a recommendation, what and why. */
+export function renderCreation(init: RecordInit, at: string, by: string): string {
+  const lines = [
+    `# ${init.title}`,
+    '',
+    `Source: ${init.source}${init.target ? ` · target: \`${init.target}\`` : ''} · recorded by **${by}** · created ${at}`,
+    '',
+  ];
+  const rec = init.recommendation;
+  if (rec) {
+    lines.push(rec.summary, '');
+    if (rec.kubectl) lines.push(`Equivalent command: \`${rec.kubectl}\``, '');
+    if (rec.evidence?.length) lines.push('Evidence:', '', ...rec.evidence.map((e) => `- ${e}`), '');
+  }
+  if (init.operation !== undefined) lines.push(...yamlBlock('Operation', init.operation));
+  return lines.join('\n');
+}
+
+export function renderSection(event: PhrEvent, at: string): string {
+  const lines = [`## ${at} — ${event.kind}`, ''];
+  switch (event.kind) {
+    case 'approved':
+      lines.push(`Approved by **${event.approver}**${event.reason ? `: ${event.reason}` : ''}.`, '');
+      break;
+    case 'rejected':
+      lines.push(`Rejected by **${event.approver}**: ${event.reason}.`, '');
+      break;
+    case 'expired':
+      lines.push('The approval window closed before enough approvals.', '');
+      break;
+    case 'executing':
+      lines.push(`Execution started by **${event.by}**.`, '');
+      break;
+    case 'executed':
+      lines.push(event.operation, '', `Equivalent command: \`${event.kubectl}\``, '');
+      if (event.argv) lines.push(`Ran: \`${event.argv.join(' ')}\``, '');
+      if (event.server)
+        lines.push(`Against ${event.server}${event.identity ? ` as ${event.identity}` : ''}.`, '');
+      if (event.preState !== undefined) lines.push(...yamlBlock('Pre-state', event.preState));
+      if (event.postState !== undefined) lines.push(...yamlBlock('Post-state', event.postState));
+      if (event.preMetrics) lines.push(...yamlBlock('Pre-metrics', event.preMetrics));
+      break;
+    case 'validated':
+      lines.push(event.detail ?? 'Stable for the validation window.', '');
+      if (event.postMetrics) lines.push(...yamlBlock('Post-metrics', event.postMetrics));
+      break;
+    case 'failed':
+      lines.push(`Failed: ${event.reason}`, '');
+      break;
+    case 'interrupted':
+      lines.push(`Interrupted: ${event.detail}`, '');
+      break;
+    case 'rollback-requested':
+      lines.push(`Rollback requested by **${event.by ?? 'policy (automatic)'}**.`, '');
+      break;
+    case 'rolled-back':
+      lines.push(
+        `${event.success ? 'Rolled back' : 'Rollback failed'}${event.detail ? `: ${event.detail}` : '.'}`,
+        '',
+      );
+      break;
+    case 'chat':
+      lines.push(
+        `**Question** (${event.backend}):`,
+        '',
+        event.question,
+        '',
+        '**Answer:**',
+        '',
+        event.answer,
+        '',
+      );
+      if (event.proposals?.length)
+        lines.push('Proposals:', '', ...event.proposals.map((p) => `- \`${p}\``), '');
+      break;
+    case 'note':
+      lines.push(event.text, '');
+      break;
+  }
+  return lines.join('\n');
+}
