@@ -350,3 +350,95 @@ describe('the approval queue', () => {
     ]);
   });
 });
+
+describe('what one person cannot do with the files and their own key', () => {
+  it('an approved operation retargeted in the record after the first approval is never executed', async () => {
+    const dir = historyDir();
+    const q = await workflow(dir, 'alice');
+    const meta = await q.propose({
+      operation: op('kubectl delete configmap todo-config -n todo'),
+      source: 'kubectl-ai',
+      evidence: [],
+    });
+    const first = await runCli(['approve', meta.id, '--history-dir', dir], 'alice');
+    expect(first.exitCode, first.stderr).toBe(0);
+    // Retarget the operation everywhere it is written (front matter, event, prose).
+    const file = join(dir, 'prompts', `${meta.id}.md`);
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll('todo-config', 'backend-config'));
+    const second = await runCli(['approve', meta.id, '--history-dir', dir], 'bob');
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`^aiops-tui: record ${meta.id} was changed outside aiops-tui`));
+    expect(await read('v1', 'ConfigMap', 'todo-config')).not.toBeNull();
+    const verified = await execa(
+      process.execPath,
+      ['--import', 'tsx', cli, 'phr', 'verify', '--history-dir', dir, '--no-cluster'],
+      { reject: false },
+    );
+    expect(verified.exitCode).toBe(1);
+    expect(verified.stdout).toContain(`broken: ${meta.id}:`);
+  });
+
+  it('a key added to the allowed signers by one person is refused until two pinned signers co-sign the change', async () => {
+    const dir = historyDir();
+    const proposed = await runCli(
+      ['propose', 'kubectl delete configmap todo-config -n todo', '--history-dir', dir],
+      'alice',
+    );
+    expect(proposed.exitCode, proposed.stderr).toBe(0);
+    const id = proposed.stdout.split(' ')[0]!;
+    // Alice lists a second key of her own under a new name and tries to approve with it.
+    const mallory = makeTeam(['mallory']);
+    const forged = join(mkdtempSync(join(tmpdir(), 'forged-')), 'allowed_signers');
+    writeFileSync(
+      forged,
+      readFileSync(team.allowedSignersPath, 'utf8') + readFileSync(mallory.allowedSignersPath, 'utf8'),
+    );
+    const attempt = await execa(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        cli,
+        'approve',
+        id,
+        '--history-dir',
+        dir,
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        '--policy',
+        policyPath,
+        '--signing-key',
+        mallory.keyPath('mallory'),
+        '--allowed-signers',
+        forged,
+      ],
+      { reject: false },
+    );
+    expect(attempt.exitCode).toBe(1);
+    expect(attempt.stderr).toMatch(
+      /differs from the allowed signers pinned in this trail; a change needs the signatures of two pinned principals/,
+    );
+    expect(await read('v1', 'ConfigMap', 'todo-config')).not.toBeNull();
+  });
+
+  it('a record that asks for fewer approvals than its tier needs is refused when written', async () => {
+    const dir = historyDir();
+    const loose = await workflow(dir, 'alice');
+    // Alice hand-writes a record of a deletion as trivial-with-one-approver, signed by herself.
+    const deletion = op('kubectl delete configmap todo-config -n todo');
+    const rec = await loose.history
+      .create({
+        title: 'delete it',
+        type: 'diagnosis',
+        tier: 'critical',
+        source: 'kubectl-ai',
+        operation: deletion,
+        approval: { required: 1, expires: new Date(Date.now() + 3_600_000).toISOString() },
+      })
+      .catch((error: Error) => error);
+    // The writer refuses the record itself: critical needs two approvers.
+    expect(rec).toBeInstanceOf(Error);
+    expect((rec as Error).message).toMatch(/tier critical needs at least 2 approvers/);
+    expect(await read('v1', 'ConfigMap', 'todo-config')).not.toBeNull();
+  });
+});
