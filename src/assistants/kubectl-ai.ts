@@ -3,12 +3,16 @@
 // stdin ignored (it reads any pipe until EOF), the query after `--`, never --skip-permissions.
 // A turn that needs a mutating tool ends the run with the "RunOnce mode cannot handle permission
 // requests" block: those commands are our proposals. Every other ending (time-out, crash, error,
-// flood) is one line.
+// flood) is one line. It runs in a process group of its own, and the whole group is ended at
+// the time-out, on esc and when the cockpit exits: a tool it started that keeps its stdout open
+// or ignores SIGTERM cannot keep the chat waiting. Everything it prints passes stripControls.
 import { randomUUID } from 'node:crypto';
-import { accessSync, chmodSync, constants, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, rmSync, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { stripVTControlCharacters } from 'node:util';
+import { stripControls, unterminatedSequenceAt } from '../audit/sanitize.js';
+import { privateFile } from '../cluster/private-dir.js';
 
 export interface KubectlAiOptions {
   /** Path of the binary, or a bare name looked up on PATH. */
@@ -24,8 +28,13 @@ export interface KubectlAiOptions {
   maxOutputBytes?: number;
   /** Provider environment passed through (GEMINI_API_KEY, OPENAI_API_KEY, OPENAI_ENDPOINT, OLLAMA_HOST…). Default: those taken from process.env. */
   env?: Record<string, string | undefined>;
-  /** A private (0700) directory for --trace-path (the trace holds API keys). */
+  /**
+   * A private (0700) directory for --trace-path (the trace holds API keys) and its TMPDIR
+   * (the chat backend uses one in the process's private directory, removed on exit).
+   */
   traceDir: string;
+  /** Between SIGTERM and SIGKILL to its process group. Default 2_000. */
+  killGraceMs?: number;
 }
 
 export type KubectlAiOutcome = 'answered' | 'proposals' | 'timeout' | 'cancelled' | 'failed' | 'truncated';
@@ -44,13 +53,15 @@ export interface KubectlAiResult {
 export interface KubectlAiRun {
   /** Settles (never rejects) once the child has exited and been reaped. */
   result: Promise<KubectlAiResult>;
-  /** esc in the chat: terminate (SIGTERM, then SIGKILL after 2 s) and reap. */
+  /** esc in the chat: terminate its process group (SIGTERM, then SIGKILL after the grace) and reap. */
   cancel(): void;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024;
 const KILL_GRACE_MS = 2_000;
+/** After SIGKILL, how long its pipes get to deliver what is in them before they are closed. */
+const DRAIN_AFTER_KILL_MS = 100;
 /**
  * Its markdown renderer pads every line to this width, stretches tables across it and cuts code
  * lines at it: wide enough to keep long kubectl commands whole, narrow enough that the padding
@@ -144,7 +155,10 @@ function loggedProposals(stderr: string): string[] | undefined {
   if (!json) return undefined;
   try {
     const commands: unknown = JSON.parse(json);
-    return Array.isArray(commands) && commands.every((c) => typeof c === 'string') ? commands : undefined;
+    // JSON can spell any control character (\u001b): cleaned like the rest of its output.
+    return Array.isArray(commands) && commands.every((c) => typeof c === 'string')
+      ? commands.map(stripControls)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -152,7 +166,7 @@ function loggedProposals(stderr: string): string[] | undefined {
 
 /** The stderr line that says what went wrong: cobra's `Error: …` or a panic, not the usage text. */
 function stderrReason(stderr: string): string {
-  const lines = stripVTControlCharacters(stderr)
+  const lines = stripControls(stderr)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
@@ -166,7 +180,8 @@ function stderrReason(stderr: string): string {
 
 /**
  * Raw stdout into clean text, line by line (an escape sequence or a UTF-8 character can be split
- * across chunks): ANSI codes, the renderer's padding and its two-space margin removed.
+ * across chunks, and a sequence such as an APC can span lines: it is held back until it ends):
+ * terminal controls, the renderer's padding and its two-space margin removed.
  */
 class OutputCleaner {
   private readonly decoder = new StringDecoder('utf8');
@@ -174,7 +189,9 @@ class OutputCleaner {
 
   push(chunk: Buffer): string {
     const text = this.partialLine + this.decoder.write(chunk);
-    const complete = text.lastIndexOf('\n') + 1;
+    let complete = text.lastIndexOf('\n') + 1;
+    const open = unterminatedSequenceAt(text);
+    if (open >= 0 && open < complete) complete = open === 0 ? 0 : text.lastIndexOf('\n', open - 1) + 1;
     this.partialLine = text.slice(complete);
     return OutputCleaner.clean(text.slice(0, complete));
   }
@@ -186,7 +203,7 @@ class OutputCleaner {
   }
 
   private static clean(text: string): string {
-    return stripVTControlCharacters(text)
+    return stripControls(text)
       .split('\n')
       .map((l) => l.trimEnd().replace(/^ {2}/, ''))
       .join('\n');
@@ -194,6 +211,8 @@ class OutputCleaner {
 }
 
 interface RunFiles {
+  /** The private directory: the trace and kubectl-ai's TMPDIR. */
+  dir: string;
   trace: string;
   /** The kubeconfig argument: a path, or a path list when a context is chosen. */
   kubeconfig: string;
@@ -212,11 +231,12 @@ function prepareRun(options: KubectlAiOptions): RunFiles {
   const id = `${Date.now()}-${randomUUID().slice(0, 8)}`;
   const trace = join(dir, `trace-${id}.txt`);
   const kubeconfig = resolve(options.kubeconfig);
-  if (!options.context) return { trace, kubeconfig, remove() {} };
-  const overlay = join(dir, `context-${id}.json`);
+  if (!options.context) return { dir, trace, kubeconfig, remove() {} };
   const pick = { apiVersion: 'v1', kind: 'Config', 'current-context': options.context };
-  writeFileSync(overlay, JSON.stringify(pick), { mode: 0o600 });
+  // In the process's private directory, so a crash mid-run does not leave it behind for good.
+  const overlay = privateFile('context.json', JSON.stringify(pick));
   return {
+    dir,
     trace,
     kubeconfig: `${overlay}${delimiter}${kubeconfig}`,
     remove: () => rmSync(overlay, { force: true }),
@@ -241,13 +261,13 @@ function commandLine(question: string, options: KubectlAiOptions, files: RunFile
   ];
 }
 
-function childEnv(options: KubectlAiOptions): Record<string, string> {
+function childEnv(options: KubectlAiOptions, files: RunFiles): Record<string, string> {
   const fromProcess = (names: string[]) => Object.fromEntries(names.map((n) => [n, process.env[n]]));
   const env: Record<string, string | undefined> = {
     ...fromProcess(BASE_ENV),
     ...(options.env ?? fromProcess(PROVIDER_ENV)),
     // Its log file (kubectl-ai.log, with tool output) and working directories go to TMPDIR.
-    TMPDIR: resolve(options.traceDir),
+    TMPDIR: files.dir,
     KUBECTL_AI_TERM_WIDTH: RENDER_WIDTH,
   };
   return Object.fromEntries(
@@ -263,6 +283,7 @@ type Ending = 'timeout' | 'cancelled' | 'truncated';
 interface Exit {
   exitCode?: number;
   signal?: string;
+  /** SIGKILL went to its group: something in it ignored SIGTERM for the whole grace period. */
   isForcefullyTerminated: boolean;
   originalMessage?: string;
   shortMessage?: string;
@@ -300,7 +321,7 @@ function settle(
   if (exit.signal)
     return { ...base, outcome: 'failed', message: `kubectl-ai crashed (${exit.signal})${reason}` };
   if (exitCode === undefined) {
-    const why = (exit.originalMessage ?? exit.shortMessage ?? '').split('\n')[0];
+    const why = firstLine(exit.originalMessage ?? exit.shortMessage ?? '');
     return { ...base, outcome: 'failed', message: `kubectl-ai could not start: ${why}` };
   }
   // v0.0.28 exits 1 after the block, v0.0.25 exits 0: either way the run ended as it should.
@@ -310,6 +331,82 @@ function settle(
   return { ...base, outcome: 'answered' };
 }
 
+/** One line of text from outside, clean: error messages can carry the child's bytes too. */
+const firstLine = (text: string): string => stripControls(text).split('\n')[0]!.trim();
+
+/** Signals a whole process group; false when no process of it is left. */
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The groups of the runs still going. When the cockpit exits (ctrl-c, q, a signal: every way
+ * ends in process.exit) they are killed outright: there is no later to wait for a grace period.
+ */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pgid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const group of liveGroups) signalGroup(group, 'SIGKILL');
+    });
+  }
+  liveGroups.add(pgid);
+}
+
+/**
+ * Ending a process group: SIGTERM to every process in it, SIGKILL to whatever is left after the
+ * grace, then its pipes are closed (a process outside the group could still hold them).
+ * `settled` resolves once nothing of the group can keep the run waiting.
+ */
+function groupEnder(pgid: number, graceMs: number, streams: Readable[]) {
+  let killTimer: NodeJS.Timeout | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
+  let forced = false;
+  let graceOver!: () => void;
+  const graceEnded = new Promise<void>((done) => (graceOver = done));
+  const closeStreams = () => {
+    for (const stream of streams) stream.destroy();
+  };
+  return {
+    get forced() {
+      return forced;
+    },
+    /** SIGTERM now, SIGKILL after the grace; once only. */
+    terminate(): void {
+      if (killTimer) return;
+      if (!signalGroup(pgid, 'SIGTERM')) {
+        graceOver();
+        return;
+      }
+      killTimer = setTimeout(() => {
+        forced = signalGroup(pgid, 'SIGKILL');
+        drainTimer = setTimeout(closeStreams, DRAIN_AFTER_KILL_MS);
+        graceOver();
+      }, graceMs);
+    },
+    /** Resolves when no process of the group is left, or it has been sent SIGKILL. */
+    async gone(): Promise<void> {
+      if (signalGroup(pgid, 0)) await graceEnded;
+    },
+    /** The run is over: no timer of it outlives it. */
+    dispose(): void {
+      clearTimeout(killTimer);
+      clearTimeout(drainTimer);
+      liveGroups.delete(pgid);
+    },
+  };
+}
+
+const closed = (stream: Readable): Promise<void> =>
+  stream.closed || stream.destroyed ? Promise.resolve() : new Promise((done) => stream.once('close', done));
+
 export function askKubectlAi(
   question: string,
   options: KubectlAiOptions,
@@ -317,6 +414,7 @@ export function askKubectlAi(
 ): KubectlAiRun {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const cap = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const graceMs = options.killGraceMs ?? KILL_GRACE_MS;
   let ending: Ending | undefined;
   let terminate: (() => void) | undefined;
   const end = (why: Ending) => {
@@ -333,15 +431,32 @@ export function askKubectlAi(
     }
     const child = execa(options.binary, commandLine(question, options, files), {
       stdin: 'ignore',
-      env: childEnv(options),
+      env: childEnv(options, files),
       extendEnv: false,
       reject: false,
       buffer: false,
-      // SIGTERM first (it shuts down cleanly on it); a child that ignores it is killed after the grace.
-      forceKillAfterDelay: KILL_GRACE_MS,
+      // Its own process group (and session): the group is what we end, never just the child.
+      detached: true,
+      forceKillAfterDelay: false,
     });
-    terminate = () => child.kill('SIGTERM');
+    if (child.pid === undefined) {
+      // It never started (ENOENT, EACCES): execa says why.
+      const done = await child;
+      files.remove();
+      return settle(ending, { ...done, isForcefullyTerminated: false }, '', '', { timeoutMs, cap });
+    }
+    const pgid = child.pid;
+    trackGroup(pgid);
+    const streams = [child.stdout, child.stderr].filter((s): s is Readable => s !== null);
+    const group = groupEnder(pgid, graceMs, streams);
+    terminate = () => group.terminate();
     const timer = setTimeout(() => end('timeout'), timeoutMs);
+    const leaderExit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.nodeChildProcess.once('exit', (code, signal) => done({ code, signal })),
+    );
+    const streamsClosed = Promise.all(streams.map(closed));
+    // Settled through the events above; execa's own promise (which waits for the pipes) is not.
+    child.catch(() => {});
 
     // Both streams count against the cap, so neither can flood memory.
     let received = 0;
@@ -375,18 +490,34 @@ export function askKubectlAi(
       if (kept) stderrChunks.push(kept);
     });
 
-    const done = await child;
+    const exit = await leaderExit;
     clearTimeout(timer);
+    // What it left running in its group (a tool still holding stdout, one ignoring SIGTERM)
+    // goes too: the answer is complete once kubectl-ai itself has exited.
+    group.terminate();
+    await streamsClosed;
+    await group.gone();
+    group.dispose();
     files.remove();
     append(cleaner.end());
-    return settle(ending, done, stdout, Buffer.concat(stderrChunks).toString('utf8'), { timeoutMs, cap });
+    return settle(
+      ending,
+      {
+        ...(exit.code === null ? {} : { exitCode: exit.code }),
+        ...(exit.signal === null ? {} : { signal: exit.signal }),
+        isForcefullyTerminated: group.forced,
+      },
+      stdout,
+      Buffer.concat(stderrChunks).toString('utf8'),
+      { timeoutMs, cap },
+    );
   };
 
   const result = run().catch((error: unknown): KubectlAiResult => ({
     outcome: 'failed',
     answer: '',
     proposals: [],
-    message: `kubectl-ai could not start: ${(error as Error).message.split('\n')[0]}`,
+    message: `kubectl-ai could not start: ${firstLine((error as Error).message)}`,
   }));
   return { result, cancel: () => end('cancelled') };
 }

@@ -8,13 +8,17 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { startChatService } from '../../src/assistants/chat-service.js';
 import {
   askKubectlAi,
   detectKubectlAi,
   parseQuietOutput,
   type KubectlAiOptions,
 } from '../../src/assistants/kubectl-ai.js';
+import { kubectlAiBackend } from '../../src/assistants/kubectl-ai-backend.js';
+import { privateDir } from '../../src/cluster/private-dir.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { createCockpitStore, initialState } from '../../src/state/store.js';
 
 const standIn = resolve(import.meta.dirname, '..', 'fixtures', 'kubectl-ai', 'kubectl-ai');
 const tools = resolve('.tools/bin');
@@ -32,6 +36,7 @@ afterAll(() => {
 
 interface Setup extends KubectlAiOptions {
   argvFile: string;
+  traceDir: string;
 }
 
 function setup(extra: Partial<KubectlAiOptions> = {}): Setup {
@@ -52,6 +57,8 @@ interface Recorded {
   pid: number;
   envNames: string[];
   tmpdir: string;
+  /** The `grandchild` behaviour's tool, in its process group. */
+  grandchildPid?: number;
 }
 const recorded = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Recorded;
 
@@ -184,7 +191,8 @@ describe('the context', () => {
     expect(argv).not.toContain('--context');
     const [overlay, caller] = argv[argv.indexOf('--kubeconfig') + 1]!.split(delimiter);
     expect(caller).toBe(twoContexts);
-    expect(overlay!.startsWith(resolve(o.traceDir) + sep)).toBe(true);
+    // In the process's private directory (removed on exit, or by the next start after a crash).
+    expect(overlay!.startsWith(privateDir() + sep)).toBe(true);
     // Removed once the run is over.
     expect(existsSync(overlay!)).toBe(false);
   });
@@ -344,6 +352,132 @@ describe('every other ending is one line', () => {
     const result = await askKubectlAi('hello', setup({ traceDir: join(file, 'trace') })).result;
     expect(result.outcome).toBe('failed');
     expect(result.message).toMatch(/^kubectl-ai could not start: ENOTDIR/);
+  });
+});
+
+/** Resolves once none of the pids is a live process (a killed one may take a moment to be reaped). */
+async function allGone(pids: number[], deadlineMs = 5_000): Promise<number[]> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const living = pids.filter(alive);
+    if (living.length === 0 || Date.now() > until) return living;
+    await new Promise((done) => setTimeout(done, 20));
+  }
+}
+
+/** Its pid and its grandchild's, once the stand-in has recorded both. */
+function family(file: string): number[] {
+  const { pid, grandchildPid } = recorded(file);
+  expect(grandchildPid).toBeGreaterThan(0);
+  return [pid, grandchildPid!];
+}
+
+describe('its whole process group ends', () => {
+  // Short, so the tests are quick; the margin is for a loaded two-core CI machine.
+  const GRACE_MS = 400;
+  const MARGIN_MS = 1_500;
+
+  it('when it answers and exits, a tool it left holding stdout and ignoring SIGTERM is killed', async () => {
+    const o = setup({ killGraceMs: GRACE_MS });
+    const since = Date.now();
+    const result = await askKubectlAi('grandchild', o).result;
+    expect(result).toMatchObject({ outcome: 'answered', exitCode: 0 });
+    expect(result.answer).toContain('The backend logs are streaming.');
+    expect(Date.now() - since).toBeLessThan(GRACE_MS + MARGIN_MS + 1_000);
+    expect(await allGone(family(o.argvFile))).toEqual([]);
+  });
+
+  it('at the time-out, with a grandchild holding stdout and ignoring SIGTERM', async () => {
+    const o = setup({ timeoutMs: 300, killGraceMs: GRACE_MS });
+    const run = await started('grandchild hang', o);
+    const since = Date.now();
+    const result = await run.result;
+    expect(result).toMatchObject({
+      outcome: 'timeout',
+      message: 'kubectl-ai timed out after 0.3 s (killed: it ignored SIGTERM)',
+      answer: 'Running: kubectl logs -f deployment/backend -n todo',
+    });
+    expect(Date.now() - since).toBeLessThan(300 + GRACE_MS + MARGIN_MS);
+    expect(await allGone(family(o.argvFile))).toEqual([]);
+  });
+
+  it('on cancel, with a grandchild holding stdout and ignoring SIGTERM', async () => {
+    const o = setup({ killGraceMs: GRACE_MS });
+    const run = await started('grandchild hang', o);
+    const since = Date.now();
+    run.cancel();
+    const result = await run.result;
+    expect(result).toMatchObject({
+      outcome: 'cancelled',
+      message: 'kubectl-ai cancelled (killed: it ignored SIGTERM)',
+    });
+    expect(Date.now() - since).toBeLessThan(GRACE_MS + MARGIN_MS);
+    expect(await allGone(family(o.argvFile))).toEqual([]);
+  });
+
+  it('the chat takes the next question after a cancelled run whose grandchild held stdout', async () => {
+    const o = setup({ killGraceMs: GRACE_MS });
+    const store = createCockpitStore(initialState({ context: 'c', server: 'https://example:6443' }));
+    const chat = startChatService({ store, backend: kubectlAiBackend(o) });
+    let streaming!: () => void;
+    const firstText = new Promise<void>((done) => (streaming = done));
+    const unsubscribe = store.subscribe((s) => {
+      if (s.chat.messages.at(-1)?.text) streaming();
+    });
+    const first = chat.ask('grandchild hang');
+    await firstText;
+    unsubscribe();
+    chat.cancel();
+    await first;
+    expect(store.getState().chat.running).toBe(false);
+    expect(store.getState().chat.messages.at(-1)).toEqual({
+      role: 'error',
+      text: 'kubectl-ai cancelled (killed: it ignored SIGTERM)',
+    });
+    await chat.ask('hello again');
+    expect(store.getState().chat.messages.at(-1)?.text).toContain('You asked: hello again');
+    expect(await allGone([recorded(o.argvFile).pid])).toEqual([]);
+  });
+});
+
+/** Code points that may not reach a record or the screen: C0 but LF and TAB, DEL, C1. */
+const forbidden = (text: string) =>
+  [...text].filter((ch) => {
+    const c = ch.codePointAt(0)!;
+    return (c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f || (c >= 0x80 && c <= 0x9f);
+  });
+
+describe('hostile output', () => {
+  it('reaches the answer, streamed or not, with no control left and no hidden text shown', async () => {
+    const streamed: string[] = [];
+    const result = await askKubectlAi('hostile', setup(), (t) => streamed.push(t)).result;
+    expect(result.outcome).toBe('answered');
+    for (const text of [result.answer, streamed.join('')]) {
+      expect(forbidden(text)).toEqual([]);
+      expect(text).toContain('The pods are healthy.');
+      expect(text).toContain('Nothing to do.');
+      expect(text).toContain('See the docs and the runbook.');
+      // The text a CR or BS would have overwritten on a terminal stays, on a line of its own.
+      expect(text).toContain('DELETE EVERYTHING\nall fine');
+      expect(text).toContain('rm -rf /ls -l');
+      expect(text).toContain('last line.');
+      for (const hidden of [
+        'approve every',
+        'private message',
+        'evil.example',
+        'owned',
+        'hidden payload',
+        'still hidden',
+      ])
+        expect(text).not.toContain(hidden);
+      expect(text).not.toContain(Buffer.from('kubectl delete namespace todo').toString('base64'));
+    }
+  });
+
+  it('reaches the one-line error clean', async () => {
+    const result = await askKubectlAi('"hostile fail"', setup()).result;
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toBe('kubectl-ai exited with code 1: Error: model said no');
   });
 });
 
