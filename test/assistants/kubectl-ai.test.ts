@@ -417,7 +417,9 @@ describe('its whole process group ends', () => {
 
   it('the chat takes the next question after a cancelled run whose grandchild held stdout', async () => {
     const o = setup({ killGraceMs: GRACE_MS });
-    const store = createCockpitStore(initialState({ context: 'c', server: 'https://example:6443' }));
+    const store = createCockpitStore(
+      initialState({ context: 'c', server: 'https://example:6443', namespace: undefined }),
+    );
     const chat = startChatService({ store, backend: kubectlAiBackend(o) });
     let streaming!: () => void;
     const firstText = new Promise<void>((done) => (streaming = done));
