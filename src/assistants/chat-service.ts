@@ -57,93 +57,131 @@ export interface ChatServiceOptions {
 }
 
 export interface ChatService {
+  /**
+   * Asks, or, while an answer is still coming, queues the question: it shows in the transcript
+   * at once and is asked after the answers before it, never merged into one. Resolves once its
+   * own answer is in.
+   */
   ask(question: string): Promise<void>;
+  /** esc: cancels the answer coming now; questions queued after it are still asked. */
   cancel(): void;
+}
+
+interface Waiting {
+  question: string;
+  /** Its line in the transcript, where its answer goes right after. */
+  asked: ChatMessage;
+  answered(): void;
 }
 
 export function startChatService({ store, backend, history, propose }: ChatServiceOptions): ChatService {
   let running: BackendRun | undefined;
+  const waiting: Waiting[] = [];
+  let draining = false;
   const messages = (): ChatMessage[] => store.getState().chat.messages;
-  const setLast = (patch: Partial<ChatMessage>): void => {
+  /** Puts `replacement` where `message` is (after `message` when `after`); appends if it is gone. */
+  const place = (message: ChatMessage, replacement: ChatMessage[], after = false): void => {
     const all = messages();
-    store.getState().setChat({ messages: [...all.slice(0, -1), { ...all.at(-1)!, ...patch }] });
+    const at = all.indexOf(message);
+    const next =
+      at < 0
+        ? [...all, ...replacement]
+        : [...all.slice(0, after ? at + 1 : at), ...replacement, ...all.slice(at + 1)];
+    store.getState().setChat({ messages: next });
   };
   store.getState().setChat({ backend: backend.name });
 
-  return {
-    async ask(question) {
-      if (running) return;
-      const state = store.getState();
-      state.setChat({
-        running: true,
-        scroll: 0,
-        messages: [
-          ...messages(),
-          { role: 'user', text: question },
-          { role: 'assistant', text: '', backend: backend.name },
-        ],
-      });
-      let streamed = '';
-      running = backend.ask(question, (text) => {
-        streamed += text;
-        setLast({ text: streamed });
-      });
-      let result: BackendAnswer;
+  /** One question, start to end: its answer streams into the message right after it. */
+  const answer = async ({ question, asked }: Waiting): Promise<void> => {
+    let reply: ChatMessage = { role: 'assistant', text: '', backend: backend.name };
+    place(asked, [reply], true);
+    const setReply = (text: string): void => {
+      const next = { ...reply, text };
+      place(reply, [next]);
+      reply = next;
+    };
+    let streamed = '';
+    running = backend.ask(question, (text) => {
+      streamed += text;
+      setReply(streamed);
+    });
+    let result: BackendAnswer;
+    try {
+      result = await running.result;
+    } catch (error) {
+      result = { answer: streamed, operations: [], commands: [], error: (error as Error).message };
+    } finally {
+      running = undefined;
+    }
+    const operations = [...result.operations];
+    const notes: string[] = [];
+    const commands = [
+      ...result.commands,
+      ...extractCommands(result.answer).filter((c) => !result.commands.includes(c)),
+    ];
+    const key = (op: Operation) => `${op.kind} ${op.target.kind}/${op.target.namespace}/${op.target.name}`;
+    for (const command of commands) {
+      const parsed = parseCommand(command);
+      // The offline assistant quotes the command of the operation it proposes: one proposal.
+      if (parsed.kind === 'mutating') {
+        if (!operations.some((op) => key(op) === key(parsed.operation))) operations.push(parsed.operation);
+      } else if (parsed.kind === 'unparseable' && result.commands.includes(command))
+        notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
+    }
+    for (const operation of operations) {
+      const line = propose
+        ? await propose({
+            operation,
+            source: backend.source,
+            hold: true,
+            evidence: [
+              `asked in the chat: "${question}"`,
+              `${backend.name} answered: ${firstLine(result.answer)}`,
+            ],
+          }).catch((error: unknown) => `not queued: ${(error as Error).message}`)
+        : 'no approval queue in this cockpit';
+      notes.push(`- ${line}`);
+    }
+    const text = [
+      result.answer.trim(),
+      notes.length ? `**Proposed changes** (approvals pane):\n\n${notes.join('\n')}` : '',
+    ]
+      .filter(Boolean)
+      .join('\n\n');
+    // Nothing answered: the error (or "no answer") takes the empty answer's place.
+    const tail: ChatMessage[] = result.error
+      ? [{ role: 'error', text: result.error }]
+      : text
+        ? []
+        : [{ role: 'error', text: `${backend.name} gave no answer` }];
+    place(reply, [...(text ? [{ ...reply, text }] : []), ...tail]);
+    await record(history, question, text || result.error || '', backend.name, commands);
+  };
+
+  /** Asks the waiting questions one after another, in the order they were asked. */
+  const drain = async (): Promise<void> => {
+    draining = true;
+    for (let next = waiting.shift(); next; next = waiting.shift()) {
       try {
-        result = await running.result;
-      } catch (error) {
-        result = { answer: streamed, operations: [], commands: [], error: (error as Error).message };
+        await answer(next);
+      } catch {
+        // A failing answer (the store, the trail) must not stop the questions after it.
       } finally {
-        running = undefined;
+        next.answered();
       }
-      const operations = [...result.operations];
-      const notes: string[] = [];
-      const commands = [
-        ...result.commands,
-        ...extractCommands(result.answer).filter((c) => !result.commands.includes(c)),
-      ];
-      const key = (op: Operation) => `${op.kind} ${op.target.kind}/${op.target.namespace}/${op.target.name}`;
-      for (const command of commands) {
-        const parsed = parseCommand(command);
-        // The offline assistant quotes the command of the operation it proposes: one proposal.
-        if (parsed.kind === 'mutating') {
-          if (!operations.some((op) => key(op) === key(parsed.operation))) operations.push(parsed.operation);
-        } else if (parsed.kind === 'refused') notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
-        else if (parsed.kind === 'unparseable' && result.commands.includes(command))
-          notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
-      }
-      for (const operation of operations) {
-        const line = propose
-          ? await propose({
-              operation,
-              source: backend.source,
-              hold: true,
-              evidence: [
-                `asked in the chat: "${question}"`,
-                `${backend.name} answered: ${firstLine(result.answer)}`,
-              ],
-            }).catch((error: unknown) => `not queued: ${(error as Error).message}`)
-          : 'no approval queue in this cockpit';
-        notes.push(`- ${line}`);
-      }
-      const answer = [
-        result.answer.trim(),
-        notes.length ? `**Proposed changes** (approvals pane):\n\n${notes.join('\n')}` : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n');
-      if (answer) setLast({ text: answer });
-      const all = messages();
-      // Nothing answered: the error (or "no answer") takes the empty answer's place.
-      const kept = answer ? all : all.slice(0, -1);
-      const tail: ChatMessage[] = result.error
-        ? [{ role: 'error', text: result.error }]
-        : answer
-          ? []
-          : [{ role: 'error', text: `${backend.name} gave no answer` }];
-      store.getState().setChat({ messages: [...kept, ...tail] });
-      store.getState().setChat({ running: false });
-      await record(history, question, answer || result.error || '', backend.name, commands);
+    }
+    draining = false;
+    store.getState().setChat({ running: false });
+  };
+
+  return {
+    ask(question) {
+      const asked: ChatMessage = { role: 'user', text: question };
+      store.getState().setChat({ running: true, scroll: 0, messages: [...messages(), asked] });
+      return new Promise<void>((answered) => {
+        waiting.push({ question, asked, answered });
+        if (!draining) void drain();
+      });
     },
     cancel() {
       running?.cancel();

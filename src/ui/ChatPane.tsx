@@ -1,5 +1,5 @@
 // The chat: the transcript (questions, streamed Markdown answers, one-line errors) above the
-// input line. Typing goes to the input while the pane has focus.
+// input line. Typing goes to the input while the pane has focus, also while an answer comes.
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import type { ChatMessage } from '../state/types.js';
@@ -40,7 +40,8 @@ export function ChatPane({ width, height, focused }: PaneFrame) {
         )}
       </Box>
       <Text wrap="truncate" color={focused ? 'white' : 'gray'}>
-        {chat.running ? '… answering (esc cancels)' : `› ${chat.input}${focused ? '█' : ''}`}
+        {/* What is typed while an answer comes stays in sight: never hidden, so never merged unseen. */}
+        {`${chat.running ? '… answering (esc cancels) ' : ''}› ${chat.input}${focused ? '█' : ''}`}
       </Text>
     </Pane>
   );

@@ -80,6 +80,29 @@ describe('the chat pane', () => {
     expect(store.getState().chat.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
   });
 
+  it('what is typed while an answer streams stays in sight, and is asked on its own afterwards', async () => {
+    const s = scriptedBackend();
+    const asked: string[] = [];
+    const backend: ChatBackend = {
+      ...s.backend,
+      ask: (q, onText) => (asked.push(q), s.backend.ask(q, onText)),
+    };
+    const { r } = await chatCockpit(backend);
+    r.stdin.write('why is the backend failing?' + KEYS.enter);
+    await frameContaining(r, '… answering (esc cancels) › █');
+    s.stream('It is crash-looping.');
+    r.stdin.write('and the frontend?');
+    await frameContaining(r, '… answering (esc cancels) › and the frontend?█');
+    s.finish('It is crash-looping.');
+    // The answer is in: the line is the input again, still holding the typed question.
+    await frameContaining(r, /(?<!cancels\) )› and the frontend\?█/);
+    r.stdin.write(KEYS.enter);
+    await frameContaining(r, '… answering (esc cancels) › █');
+    s.finish('The frontend is fine.');
+    await frameContaining(r, 'The frontend is fine.');
+    expect(asked).toEqual(['why is the backend failing?', 'and the frontend?']);
+  });
+
   it('up and down walk the questions asked', async () => {
     const s = scriptedBackend();
     const { r } = await chatCockpit(s.backend);
