@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { makeTeam } from './audit/identities.js';
 
 const cli = join(import.meta.dirname, '..', 'src', 'cli.tsx');
 const run = (args: string[], options: { stdin?: 'ignore' | 'pipe' } = {}) =>
@@ -13,9 +14,12 @@ const run = (args: string[], options: { stdin?: 'ignore' | 'pipe' } = {}) =>
     env: { CI: 'true' },
   });
 
+// A person with a key: what each command needs before it looks at anything else.
+const alice = makeTeam(['alice']).flags('alice');
+
 describe('the command line', () => {
   it('the cockpit refuses a stdin that is not a terminal with one line and exit 2', async () => {
-    const result = await run([]);
+    const result = await run([...alice]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe(
       'aiops-tui: stdin is not a terminal (the cockpit needs one; for scripts use aiops-tui analyze)',
@@ -64,7 +68,7 @@ describe('the command line', () => {
   it('a policy file with a bad value is one line naming the file and line, exit 2, before anything starts', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
     writeFileSync(file, 'tiers:\n  critical:\n    approvers: 1\n    window_minutes: 90\n');
-    const result = await run(['--policy', file]);
+    const result = await run(['--policy', file, ...alice]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe(
       `aiops-tui: ${file}:3: tiers.critical.approvers must be at least 2 (two-person rule)`,
@@ -86,8 +90,85 @@ describe('the command line', () => {
       kubeconfig,
       'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:9"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
     );
-    const result = await run(['approve', '00042-nothing', '--history-dir', dir, '--kubeconfig', kubeconfig]);
+    const result = await run([
+      'approve',
+      '00042-nothing',
+      '--history-dir',
+      dir,
+      '--kubeconfig',
+      kubeconfig,
+      ...alice,
+    ]);
     expect(result.exitCode).toBe(1);
     expect(result.stderr.trim()).toBe('aiops-tui: record 00042-nothing does not exist');
+  });
+});
+
+describe('identities and the history directory on the command line', () => {
+  const runWith = (args: string[], env: Record<string, string>) =>
+    execa(process.execPath, ['--import', 'tsx', cli, ...args], {
+      reject: false,
+      stdin: 'ignore',
+      env: { CI: 'true', ...env },
+    });
+
+  it('a --history-dir that is a file is one line, exit 2, before anything starts', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cli-test-')), 'not-a-dir');
+    writeFileSync(file, 'x');
+    for (const args of [
+      ['--history-dir', file],
+      ['queue', '--history-dir', file, ...alice],
+    ]) {
+      const result = await run(args);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr.trim()).toBe(`aiops-tui: --history-dir ${file} is not a directory`);
+    }
+    const under = await run(['--history-dir', join(file, 'sub')]);
+    expect(under.exitCode).toBe(2);
+    expect(under.stderr.trim()).toBe(
+      `aiops-tui: --history-dir ${join(file, 'sub')} cannot be used (ENOTDIR)`,
+    );
+  });
+
+  it('a first run without a key says in one line how to get one, exit 2', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'cli-xdg-'));
+    const result = await runWith(['queue'], { XDG_CONFIG_HOME: config, HOME: config });
+    expect(result.exitCode).toBe(2);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^aiops-tui: no allowed signers at \S+allowed_signers; no signing key: create one with `ssh-keygen -t ed25519/,
+    );
+  });
+
+  it('a key that the allowed signers do not list, or a principal spelled with a hidden character, is one line, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-keys-'));
+    const { makeTeam } = await import('./audit/identities.js');
+    const team = makeTeam(['alice'], [{ name: 'mallory', listed: false }]);
+    const unlisted = await run([
+      'queue',
+      '--history-dir',
+      dir,
+      '--signing-key',
+      team.keyPath('mallory'),
+      '--allowed-signers',
+      team.allowedSignersPath,
+    ]);
+    expect(unlisted.exitCode).toBe(2);
+    expect(unlisted.stderr.trim()).toMatch(
+      /^aiops-tui: the signing key SHA256:\S+ is not in \S+allowed_signers: add a line `NAME ssh-ed25519 AAAA\S+`$/,
+    );
+    const hidden = await run([
+      'queue',
+      '--history-dir',
+      dir,
+      ...team.flags('alice'),
+      '--approver',
+      'ali\u200bce',
+    ]);
+    expect(hidden.exitCode).toBe(2);
+    expect(hidden.stderr.trim()).toBe(
+      'aiops-tui: --approver "ali\u200bce" contains an invisible or control character',
+    );
   });
 });

@@ -182,6 +182,11 @@ export interface HistoryOptions {
   onHead?(head: Head): void;
   /** The built-in floor of an operation's tier: a record below it is refused. */
   floorOf?(operation: unknown): Tier;
+  /**
+   * Told when a finished record could not be committed. The event is on disk either way, so a
+   * failed commit never fails the append; without this, it is thrown (the CLI's one line).
+   */
+  onCommitError?(message: string): void;
 }
 
 /** Statuses after which a record is finished (and, with gitCommit, committed). */
@@ -541,6 +546,11 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
       writeDurably(historyDir, CHECKPOINT_FILE, `${JSON.stringify(checkpoint, null, 2)}\n`);
       committed.push(`../${CHECKPOINT_FILE}`);
     }
-    await gitCommit(dir, committed, `PHR ${meta.id}: ${meta.status}`);
+    try {
+      await gitCommit(dir, committed, `PHR ${meta.id}: ${meta.status}`);
+    } catch (error) {
+      if (!opts.onCommitError) throw error;
+      opts.onCommitError((error as Error).message);
+    }
   }
 }

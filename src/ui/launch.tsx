@@ -30,7 +30,7 @@ import { parseDuration } from '../sim/usage.js';
 const DEMO_SPEED = 10;
 
 export const COCKPIT_USAGE =
-  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--policy FILE] [--signing-key FILE] [--allowed-signers FILE] [--approver PRINCIPAL] [--read-only] [--kubectl-ai PATH | --no-ai] [--llm-provider NAME] [--model NAME] [--ai-timeout 60s] [--kagent-url URL [--kagent-agent NS/NAME]] [--demo [--speed X]] [--no-color]';
+  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--policy FILE] [--signing-key FILE] [--allowed-signers FILE] [--approver PRINCIPAL] [--no-git-commit] [--read-only] [--kubectl-ai PATH | --no-ai] [--llm-provider NAME] [--model NAME] [--ai-timeout 60s] [--kagent-url URL [--kagent-agent NS/NAME]] [--demo [--speed X]] [--no-color]';
 
 export async function cockpitMain(argv: string[]): Promise<number> {
   let values;
@@ -46,6 +46,7 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         demo: { type: 'boolean' },
         speed: { type: 'string' },
         'no-color': { type: 'boolean' },
+        'no-git-commit': { type: 'boolean' },
         'history-dir': { type: 'string', default: 'history' },
         'kagent-url': { type: 'string' },
         'kagent-agent': { type: 'string', default: 'kagent/k8s-agent' },
@@ -124,6 +125,8 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         kagentUrl: values['kagent-url'],
         kagentAgent: values['kagent-agent'],
         trust,
+        // The demo's throwaway records never land in the repository it runs from.
+        gitCommit: values['no-git-commit'] || values.demo ? false : undefined,
         readOnly: values['read-only'] ?? false,
         ai: values['no-ai']
           ? undefined
@@ -161,6 +164,8 @@ interface CockpitOptions {
   kagentUrl: string | undefined;
   kagentAgent: string;
   trust: Trust;
+  /** undefined: commit when the history directory is in a git work tree. */
+  gitCommit: boolean | undefined;
   readOnly: boolean;
   /** undefined: --no-ai. */
   ai: AiOptions | undefined;
@@ -223,7 +228,7 @@ function privateKubeconfig(connection: Connection): string {
 
 async function runFullScreen(
   connection: ReturnType<typeof loadConnection>,
-  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent, trust, readOnly, ai }: CockpitOptions,
+  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent, trust, gitCommit, readOnly, ai }: CockpitOptions,
   [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
     ReturnType<typeof loadUi>
   >,
@@ -238,6 +243,8 @@ async function runFullScreen(
     policy: trust.policy,
     signer: trust.signer,
     allowedSigners: trust.allowed,
+    ...(gitCommit === undefined ? {} : { gitCommit }),
+    onCommitError: (message) => store.getState().setUi({ notice: message }),
     // Findings carry the cluster's times (the simulator's clock runs fast): so do the records.
     now: () => Date.now() + (store.getState().connection.clockSkewMs ?? 0),
     publish: (recommendations) => store.setState({ recommendations }),

@@ -18,7 +18,7 @@ import { checkHistoryDir } from '../audit/history-dir.js';
 import { loadTrust, type Trust } from './trust.js';
 
 const IDENTITY_FLAGS = '[--signing-key FILE] [--allowed-signers FILE] [--approver PRINCIPAL]';
-const USAGE = `usage: aiops-tui queue | propose COMMAND | approve ID | reject ID REASON | rollback ID | sign FILE  [--history-dir DIR] [--policy FILE] ${IDENTITY_FLAGS} [--kubeconfig FILE] [--context NAME]`;
+const USAGE = `usage: aiops-tui queue | propose COMMAND | approve ID | reject ID REASON | rollback ID | sign FILE  [--history-dir DIR] [--policy FILE] [--no-git-commit] ${IDENTITY_FLAGS} [--kubeconfig FILE] [--context NAME]`;
 
 export const IDENTITY_OPTIONS = {
   'signing-key': { type: 'string' },
@@ -66,6 +66,7 @@ export async function workflowMain(
         context: CLUSTER_OPTIONS.context,
         'history-dir': { type: 'string', default: 'history' },
         policy: { type: 'string' },
+        'no-git-commit': { type: 'boolean' },
         ...IDENTITY_OPTIONS,
       },
       strict: true,
@@ -89,6 +90,7 @@ export async function workflowMain(
     policy: trust.policy,
     signer: trust.signer,
     allowedSigners: trust.allowed,
+    ...(values['no-git-commit'] ? { gitCommit: false } : {}),
   });
   let outcome: { ok: boolean; message: string };
   try {

@@ -1,7 +1,7 @@
 // The workflow's parts wired for one cluster and one history directory: used by the cockpit and
 // by the `approve`/`reject`/`rollback`/`propose`/`queue` commands alike.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterAnchor } from '../audit/anchors.js';
 import { openHistory } from '../audit/history.js';
@@ -23,6 +23,8 @@ export interface WorkflowOptions {
   allowedSigners: AllowedSigners;
   /** Commit finished records and the checkpoint (default: when the history directory is in a git repository). */
   gitCommit?: boolean;
+  /** A finished record that could not be committed: the trail has it, git does not. */
+  onCommitError?(message: string): void;
   publish?(recommendations: Recommendation[]): void;
   onProgress?(id: string, text: string | undefined): void;
   /** The cluster's clock (epoch ms): records, windows and findings' times then agree. */
@@ -33,6 +35,14 @@ export interface WorkflowOptions {
 function tool(name: string): string {
   const bundled = join(import.meta.dirname, '..', '..', '.tools', 'bin', name);
   return existsSync(bundled) ? bundled : name;
+}
+
+/** Whether a directory (or the nearest existing parent) is inside a git work tree. */
+export function insideGitWorkTree(dir: string): boolean {
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return true;
+    if (dirname(at) === at) return false;
+  }
 }
 
 export function createWorkflow(options: WorkflowOptions): Queue {
@@ -51,7 +61,8 @@ export function createWorkflow(options: WorkflowOptions): Queue {
     signer,
     allowedSigners: options.allowedSigners,
     floorOf,
-    gitCommit: options.gitCommit ?? false,
+    gitCommit: options.gitCommit ?? insideGitWorkTree(options.historyDir),
+    ...(options.onCommitError ? { onCommitError: options.onCommitError } : {}),
     onHead: (head) => anchor.update(head),
   });
   return new Queue({

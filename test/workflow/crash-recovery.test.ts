@@ -1,0 +1,129 @@
+// A process killed with SIGKILL in the middle of a change: the next queue to open reconciles the
+// record (live state against the snapshot, an `interrupted` event), and the change rolls back.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { ObjectClient } from '../../src/workflow/objects.js';
+import { makeTeam, type Team } from '../audit/identities.js';
+
+const cli = join(import.meta.dirname, '..', '..', 'src', 'cli.tsx');
+let sim: RunningSim;
+let kc: KubeConfig;
+let team: Team;
+let slowPolicy: string;
+let quickPolicy: string;
+
+beforeAll(async () => {
+  sim = await startSimulator({ scenario: 'todo', speed: 20 });
+  kc = new KubeConfig();
+  kc.loadFromFile(sim.kubeconfigPath);
+  team = makeTeam(['alice', 'bob']);
+  const dir = mkdtempSync(join(tmpdir(), 'policy-'));
+  // An hour of validation: the approving process is still validating when it is killed.
+  slowPolicy = join(dir, 'slow.yaml');
+  writeFileSync(slowPolicy, 'validation_window_seconds: 3600\n');
+  quickPolicy = join(dir, 'quick.yaml');
+  writeFileSync(quickPolicy, 'validation_window_seconds: 1\n');
+});
+afterAll(() => sim.close());
+
+const cliArgs = (args: string[], person: string, policy: string) => [
+  '--import',
+  'tsx',
+  cli,
+  ...args,
+  '--kubeconfig',
+  sim.kubeconfigPath,
+  '--policy',
+  policy,
+  ...team.flags(person),
+];
+const run = (args: string[], person: string, policy = quickPolicy) =>
+  execa(process.execPath, cliArgs(args, person, policy), {
+    reject: false,
+    stdin: 'ignore',
+    env: { CI: 'true' },
+  });
+const replicas = async () =>
+  (
+    (await new ObjectClient(kc).read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'todo',
+      name: 'frontend',
+    })) as V1Deployment
+  ).spec?.replicas;
+
+/** Resolves once the record's file says `status` (written by the process about to be killed). */
+async function statusReaches(dir: string, id: string, status: string, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const text = readFileSync(join(dir, 'prompts', `${id}.md`), 'utf8');
+      if (text.includes(`\nstatus: "${status}"\n`)) return text;
+    } catch {
+      // not written yet
+    }
+    if (Date.now() > deadline) throw new Error(`${id} never reached ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('a change interrupted by kill -9', () => {
+  it('is reconciled as interrupted when the queue next opens, and rolls back from its snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crash-'));
+    const before = await replicas();
+    const proposed = await run(
+      ['propose', 'kubectl scale deployment frontend --replicas=3 -n todo', '--history-dir', dir],
+      'alice',
+    );
+    expect(proposed.exitCode, proposed.stderr).toBe(0);
+    const id = proposed.stdout.split(' ')[0]!;
+    // Bob's approval executes the change in his process, which then validates for an hour.
+    const approver = execa(
+      process.execPath,
+      cliArgs(['approve', id, '--history-dir', dir], 'bob', slowPolicy),
+      {
+        reject: false,
+        stdin: 'ignore',
+      },
+    );
+    const executed = await statusReaches(dir, id, 'executed');
+    expect(executed).toContain('Against http://127.0.0.1:');
+    expect(executed).toMatch(/Ran: `kubectl scale deployment frontend --replicas=3 -n todo`/);
+    approver.kill('SIGKILL');
+    await approver;
+    expect(await replicas()).toBe(3);
+
+    const queue = await run(['queue', '--history-dir', dir], 'alice');
+    expect(queue.exitCode, queue.stderr).toBe(0);
+    expect(queue.stdout).toMatch(new RegExp(`^${id}  low  interrupted  1/1 `, 'm'));
+    const show = await execa(process.execPath, [
+      '--import',
+      'tsx',
+      cli,
+      'phr',
+      'show',
+      id,
+      '--history-dir',
+      dir,
+    ]);
+    expect(show.stdout).toMatch(
+      /Interrupted: the validation by \S+ pid \d+ stopped; the live state is what the change left: it was applied/,
+    );
+
+    const rolledBack = await run(['rollback', id, '--history-dir', dir], 'alice');
+    expect(rolledBack.exitCode, rolledBack.stderr).toBe(0);
+    expect(await replicas()).toBe(before);
+    const verified = await execa(
+      process.execPath,
+      ['--import', 'tsx', cli, 'phr', 'verify', '--history-dir', dir, '--no-cluster'],
+      { reject: false },
+    );
+    expect(verified.stdout).toMatch(/^ok: /);
+  });
+});
