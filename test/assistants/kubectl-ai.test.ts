@@ -415,6 +415,42 @@ describe('its whole process group ends', () => {
     expect(await allGone(family(o.argvFile))).toEqual([]);
   });
 
+  it('when the cockpit exits while it runs: the whole group is killed', async () => {
+    const o = setup();
+    const script = join(scratch('kubectl-ai-exit-'), 'cockpit.mts');
+    const module = resolve(import.meta.dirname, '..', '..', 'src', 'assistants', 'kubectl-ai.ts');
+    writeFileSync(
+      script,
+      `import { askKubectlAi } from ${JSON.stringify(module)};
+const options = JSON.parse(process.argv[2]);
+askKubectlAi('grandchild hang', options, () => process.exit(0));
+`,
+    );
+    const cockpit = await execa(process.execPath, ['--import', 'tsx', script, JSON.stringify(o)], {
+      reject: false,
+      timeout: 20_000,
+    });
+    expect(cockpit.exitCode, String(cockpit.stderr)).toBe(0);
+    expect(await allGone(family(o.argvFile))).toEqual([]);
+  });
+
+  it('the chat backend keeps its kubeconfig copy and trace in the private directory', async () => {
+    const o = setup();
+    const backend = kubectlAiBackend({
+      binary: o.binary,
+      env: o.env,
+      kubeconfigContents: 'apiVersion: v1\n',
+    });
+    const answer = await backend.ask('hello', () => {}).result;
+    expect(answer.error).toBeUndefined();
+    const { argv } = recorded(o.argvFile);
+    const kubeconfig = argv[argv.indexOf('--kubeconfig') + 1]!;
+    const trace = argv[argv.indexOf('--trace-path') + 1]!;
+    for (const path of [kubeconfig, trace]) expect(path.startsWith(privateDir() + sep)).toBe(true);
+    expect(statSync(kubeconfig).mode & 0o777).toBe(0o600);
+    expect(readFileSync(kubeconfig, 'utf8')).toBe('apiVersion: v1\n');
+  });
+
   it('the chat takes the next question after a cancelled run whose grandchild held stdout', async () => {
     const o = setup({ killGraceMs: GRACE_MS });
     const store = createCockpitStore(
