@@ -388,13 +388,12 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     if (pinned && pinned.hash === given.hash) return;
     const at = now().toISOString();
     if (!pinned) {
-      if (files().length > 0 && !files().some((f) => Number(RECORD_FILE.exec(f)![1]) === 1))
+      if (files().length > 0)
         throw new HistoryError(
-          'the trail has no trust record (record 1 is missing): run aiops-tui phr verify',
+          `${dir} holds records but no allowed-signers record 00001 (removed, or a trail from before signatures): run aiops-tui phr verify, or move the records aside to start a signed trail`,
         );
-      if (files().length > 0) return; // a trail from before signatures: verify says so
       const section = `# Allowed signers\n\nThe principals and keys whose signatures this trail accepts, pinned by **${opts.signer.principal}** at ${at}. A change needs the signatures of two of them.\n\n\`\`\`\n${given.text.trimEnd()}\n\`\`\`\n\n`;
-      await write(
+      trustWritten = await write(
         '00001-allowed-signers.md',
         [],
         'created',
@@ -419,7 +418,7 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     const file = files().find((f) => Number(RECORD_FILE.exec(f)![1]) === 1)!;
     const loaded = load(file);
     const section = `\n## ${at} — trust\n\nAllowed signers changed, co-signed by **${cosigners.join('** and **')}**:\n\n\`\`\`\n${given.text.trimEnd()}\n\`\`\`\n\n`;
-    await write(
+    trustWritten = await write(
       file,
       loaded.events,
       'trust',
@@ -430,6 +429,8 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     );
   }
 
+  /** A trust record this process wrote: committed with the record that caused it. */
+  let trustWritten: RecordMeta | undefined;
   let cleaned = false;
   const underLock = <T>(work: () => Promise<T>): Promise<T> =>
     withLock(lock, async () => {
@@ -537,8 +538,16 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
 
   /** A finished record is committed with a signed checkpoint of the head: the git anchor. */
   async function commitIfFinished(meta: RecordMeta): Promise<void> {
-    if (!opts.gitCommit || !FINISHED.has(meta.status)) return;
-    const committed = [`${meta.id}.md`];
+    const trustRecord = trustWritten;
+    trustWritten = undefined;
+    if (!opts.gitCommit || !FINISHED.has(meta.status)) {
+      if (trustRecord) await commitIfFinished(trustRecord);
+      return;
+    }
+    const committed = [
+      `${meta.id}.md`,
+      ...(trustRecord && trustRecord.id !== meta.id ? [`${trustRecord.id}.md`] : []),
+    ];
     if (opts.signer) {
       const checkpoint = await withLock(lock, async () =>
         signCheckpoint(head(), opts.signer!, now().toISOString()),
