@@ -16,7 +16,7 @@ import {
   type KubectlAiOptions,
 } from '../../src/assistants/kubectl-ai.js';
 import { kubectlAiBackend } from '../../src/assistants/kubectl-ai-backend.js';
-import { privateDir } from '../../src/cluster/private-dir.js';
+import { privateDir, removePrivateDir } from '../../src/cluster/private-dir.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { createCockpitStore, initialState } from '../../src/state/store.js';
 
@@ -32,6 +32,8 @@ function scratch(prefix: string): string {
 }
 afterAll(() => {
   for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+  // A test worker may be ended without an 'exit' event: leave no private directory behind.
+  removePrivateDir();
 });
 
 interface Setup extends KubectlAiOptions {
