@@ -172,3 +172,40 @@ describe('identities and the history directory on the command line', () => {
     );
   });
 });
+
+describe('what a proposer cannot weaken, and what a broken record cannot block', () => {
+  it('a policy that maps delete to trivial is refused in one line naming the file and the rule, exit 2', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
+    writeFileSync(file, 'rules:\n  - {kinds: [delete, generic], tier: trivial}\n');
+    const result = await run([
+      'propose',
+      'kubectl delete deployment frontend -n todo',
+      '--policy',
+      file,
+      ...alice,
+    ]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `aiops-tui: ${file}:2: rules[0] puts delete at trivial, below its built-in floor critical; a weaker policy needs the signatures of two allowed signers (aiops-tui sign ${file})`,
+    );
+  });
+
+  it('an unreadable record is named by file and never blocks new records', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'phr-broken-'));
+    const team = makeTeam(['alice']);
+    const { openHistory } = await import('../src/audit/history.js');
+    const history = openHistory(dir, { signer: team.signer('alice'), allowedSigners: team.allowed });
+    await history.create({ title: 'first', type: 'report', source: 'test' });
+    writeFileSync(join(history.dir, '00003-broken.md'), '---\ntitle: [unclosed\n---\n');
+    const next = await history.create({ title: 'after the broken one', type: 'report', source: 'test' });
+    expect(next.id).toBe('00004-after-the-broken-one');
+    expect(history.list().map((m) => m.id)).toEqual([
+      '00001-allowed-signers',
+      '00002-first',
+      '00004-after-the-broken-one',
+    ]);
+    const verified = await run(['phr', 'verify', '--history-dir', dir, '--no-cluster']);
+    expect(verified.exitCode).toBe(1);
+    expect(verified.stdout).toContain('broken: 00003-broken: unreadable: front matter field title is not JSON');
+  });
+});
