@@ -15,6 +15,9 @@ const STATUS_COLOR: Record<string, string> = {
   validated: 'green',
   failed: 'red',
   'rolled-back': 'magenta',
+  'rolling-back': 'magenta',
+  'rollback-failed': 'red',
+  interrupted: 'red',
   executing: 'cyan',
   executed: 'cyan',
 };
