@@ -125,7 +125,8 @@ export function startChatService({ store, backend, history, propose }: ChatServi
       // The offline assistant quotes the command of the operation it proposes: one proposal.
       if (parsed.kind === 'mutating') {
         if (!operations.some((op) => key(op) === key(parsed.operation))) operations.push(parsed.operation);
-      } else if (parsed.kind === 'unparseable' && result.commands.includes(command))
+      } else if (parsed.kind === 'refused') notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
+      else if (parsed.kind === 'unparseable' && result.commands.includes(command))
         notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
     }
     for (const operation of operations) {
