@@ -141,3 +141,16 @@ describe('a question asked while an answer streams', () => {
     await later;
   });
 });
+
+describe('proposals the chat cannot queue', () => {
+  it('a command carrying its own cluster flags is refused, and the answer says so', async () => {
+    const { service, transcript, run } = chat();
+    const asked = service.ask('scale it');
+    const command = 'kubectl scale deployment frontend --replicas=2 -n todo --context prod';
+    (await run(0)).finish({ answer: 'Scaling.', commands: [command] });
+    await asked;
+    expect(transcript().at(-1)).toMatch(
+      new RegExp(`not queued: \`${command.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}\``),
+    );
+  });
+});
