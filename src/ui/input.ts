@@ -189,7 +189,7 @@ function chatKey(ctx: InputContext, ch: string, special: string | undefined): bo
       return true;
     case 'enter': {
       const question = chat.input.trim();
-      if (!question || chat.running) return true;
+      if (!question) return true;
       state.setChat({ input: '', historyIndex: undefined, asked: [...chat.asked, question], scroll: 0 });
       ctx.actions?.ask(question);
       return true;

@@ -3,8 +3,7 @@
 import { constants } from 'node:os';
 import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { offlineBackend, startChatService, type ChatBackend } from '../assistants/chat-service.js';
 import type { CockpitStore } from '../state/store.js';
@@ -209,21 +208,14 @@ async function chooseBackend(
   return {
     backend: kubectlAiBackend({
       binary: found.path,
-      // Its only way to pick the context: a kubeconfig whose current-context is the cockpit's.
-      kubeconfig: privateKubeconfig(connection),
+      // Its only way to pick the context: a kubeconfig whose current-context is the cockpit's,
+      // written into this process's private directory (removed on exit), as is its trace.
+      kubeconfigContents: connection.kubeConfig.exportConfig(),
       llmProvider: ai.llmProvider,
       model: ai.model,
       timeoutMs: ai.timeoutMs,
-      traceDir: mkdtempSync(join(tmpdir(), 'aiops-tui-trace-')),
     }),
   };
-}
-
-/** The cockpit's cluster and credentials in a file only this user reads, for child processes. */
-function privateKubeconfig(connection: Connection): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'aiops-tui-')), 'kubeconfig');
-  writeFileSync(file, connection.kubeConfig.exportConfig(), { mode: 0o600 });
-  return file;
 }
 
 async function runFullScreen(

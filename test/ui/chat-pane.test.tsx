@@ -103,6 +103,26 @@ describe('the chat pane', () => {
     expect(asked).toEqual(['why is the backend failing?', 'and the frontend?']);
   });
 
+  it('enter while an answer streams queues the question: shown at once, asked after that answer, never merged into it', async () => {
+    const s = scriptedBackend();
+    const asked: string[] = [];
+    const backend: ChatBackend = {
+      ...s.backend,
+      ask: (q, onText) => (asked.push(q), s.backend.ask(q, onText)),
+    };
+    const { r } = await chatCockpit(backend);
+    r.stdin.write('why is the backend failing?' + KEYS.enter);
+    await frameContaining(r, '… answering (esc cancels) › █');
+    r.stdin.write('and the frontend?' + KEYS.enter);
+    await frameContaining(r, 'and the frontend?');
+    expect(asked).toEqual(['why is the backend failing?']);
+    s.finish('It is crash-looping.');
+    await frameContaining(r, 'It is crash-looping.');
+    s.finish('The frontend is fine.');
+    await frameContaining(r, 'The frontend is fine.');
+    expect(asked).toEqual(['why is the backend failing?', 'and the frontend?']);
+  });
+
   it('up and down walk the questions asked', async () => {
     const s = scriptedBackend();
     const { r } = await chatCockpit(s.backend);
