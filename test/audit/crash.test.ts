@@ -2,14 +2,17 @@
 // several rounds over one directory. Readiness is awaited (each writer's acknowledgements on
 // stdout), never assumed after a fixed delay: on a loaded two-core machine tsx alone can take
 // seconds to start.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import matter from 'gray-matter';
 import { describe, expect, it } from 'vitest';
 import { openHistory } from '../../src/audit/history.js';
+import { verifyTrail } from '../../src/audit/verify.js';
+import { makeTeam } from './identities.js';
 
 const ROUNDS = 4;
 const WRITERS = 3;
@@ -18,6 +21,43 @@ const MIN_ACKS = 5;
 /** Generous: a writer that does not reach MIN_ACKS in this time is wedged, not slow. */
 const READY_DEADLINE_MS = 60_000;
 const RECORD_FILE = /^\d{5,}-[a-z0-9-]*\.md$/;
+const team = makeTeam(['alice', 'bob', 'carol']);
+const PEOPLE = ['alice', 'bob', 'carol'];
+const src = (file: string) => pathToFileURL(join(import.meta.dirname, '..', '..', 'src', 'audit', file)).href;
+
+/**
+ * A signing writer: random creates (signed by the person it acts for) and unsigned notes on one
+ * history directory, printing "ACK <id> <events>" once each write has returned (is durable).
+ */
+const WRITER = `
+import { openHistory } from '${src('history.js')}';
+import { loadAllowedSigners, loadSigner } from '${src('identity.js')}';
+const [dir, seedText, keyPath, allowedPath] = process.argv.slice(2);
+let seed = Number(seedText);
+const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+const allowed = loadAllowedSigners(allowedPath);
+const signer = await loadSigner({ allowed, keyPath });
+const history = openHistory(dir, { signer, allowedSigners: allowed });
+const mine = [];
+for (let i = 0; i < 10_000; i++) {
+  if (mine.length === 0 || random() < 0.3) {
+    const meta = await history.create({
+      title: \`writer \${process.pid} decision \${i}\`,
+      type: 'diagnosis',
+      source: 'test',
+      target: 'deployment/todo/frontend',
+    });
+    mine.push(meta.id);
+    process.stdout.write(\`ACK \${meta.id} \${meta.events}\\n\`);
+  } else {
+    const id = mine[Math.floor(random() * mine.length)];
+    const meta = await history.append(id, { kind: 'note', text: \`step \${i} from \${process.pid}\` });
+    process.stdout.write(\`ACK \${id} \${meta.events}\\n\`);
+  }
+}
+`;
+const writerScript = join(mkdtempSync(join(tmpdir(), 'phr-writer-')), 'writer.mts');
+writeFileSync(writerScript, WRITER);
 
 interface Writer {
   child: ResultPromise<{ reject: false; buffer: { stdout: false } }>;
@@ -31,8 +71,9 @@ interface Writer {
 
 /** Starts a writer; every "ACK <id> <events>" it prints is a write that returned (is durable). */
 function startWriter(dir: string, seed: number, acked: Map<string, number>): Writer {
-  const script = join(import.meta.dirname, 'fixtures', 'writer.ts');
-  const child = execa(process.execPath, ['--import', 'tsx', script, dir, String(seed)], {
+  const person = PEOPLE[seed % PEOPLE.length]!;
+  const args = [writerScript, dir, String(seed), team.keyPath(person), team.allowedSignersPath];
+  const child = execa(process.execPath, ['--import', 'tsx', ...args], {
     reject: false,
     buffer: { stdout: false },
   });
@@ -102,7 +143,7 @@ describe('kill -9 during writes', () => {
     }
     expect(totalAcks).toBeGreaterThanOrEqual(ROUNDS * WRITERS * MIN_ACKS);
 
-    const history = openHistory(dir);
+    const history = openHistory(dir, { signer: team.signer('alice'), allowedSigners: team.allowed });
     // No torn file: every record on disk parses, front matter and all.
     const records = readdirSync(history.dir).filter((f) => RECORD_FILE.test(f));
     expect(records.length).toBeGreaterThanOrEqual(acked.size);
@@ -113,6 +154,15 @@ describe('kill -9 during writes', () => {
     // No two writers got the same place in the chain, and none is missing.
     const seqs = records.map((f) => Number(/^\d+/.exec(f)![0]));
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    // Every event intact: hashes, signatures, transitions. Not yet the chain's order: a writer killed
+    // between a record's rename and the head cache's write leaves .head stale, and the next writer
+    // reuses an event number (reproduced deterministically by the it.fails in history.test.ts, "a
+    // crash between the record rename and the head write does not fork the chain"). When that is
+    // fixed, expect verified.problems to be [] outright.
+    const verified = await verifyTrail(history.dir);
+    const FORK = /appears twice \(inserted\)$|does not chain to the event before it|missing before its event/;
+    expect(verified.problems.filter((p) => !FORK.test(p.reason))).toEqual([]);
+    expect(history.unreadable()).toEqual([]);
     // No acknowledged event lost.
     for (const [id, events] of acked) expect(history.get(id).meta.events, id).toBeGreaterThanOrEqual(events);
     // The last killed holder's lock does not wedge the next writer (the give-up would take 30 s).

@@ -6,6 +6,7 @@ import { runbookMain } from '../../src/audit/cli.js';
 import { openHistory } from '../../src/audit/history.js';
 import { RUNBOOK_PATTERNS } from '../../src/audit/runbooks.js';
 import { CliError } from '../../src/cli-errors.js';
+import { makeTeam } from './identities.js';
 
 const shipped = join(import.meta.dirname, '..', '..', 'runbooks');
 
@@ -30,15 +31,24 @@ describe('runbooks', () => {
     const dir = mkdtempSync(join(tmpdir(), 'runbook-'));
     copyFileSync(join(shipped, 'crashloopbackoff.md'), join(dir, 'crashloopbackoff.md'));
     const original = readFileSync(join(dir, 'crashloopbackoff.md'), 'utf8');
-    const history = openHistory(dir);
+    const team = makeTeam(['alice', 'bob']);
+    const history = openHistory(dir, { signer: team.signer('alice'), allowedSigners: team.allowed });
+    // Trivial: no approval needed, so it runs straight away (status auto).
     const rec = await history.create({
       title: 'backend crash loop',
       type: 'diagnosis',
-      tier: 'low',
+      tier: 'trivial',
       source: 'built-in',
       runbook: 'crashloopbackoff',
       timestamps: { failure_started: '2026-11-20T10:00:00.000Z', detected: '2026-11-20T10:00:30.000Z' },
+      operation: {
+        kind: 'rollout-restart',
+        target: { kind: 'Deployment', namespace: 'todo', name: 'backend' },
+      },
+      approval: { required: 0, expires: '2026-11-20T11:00:00.000Z' },
+      recommendation: { summary: 'restart the backend' },
     });
+    await history.append(rec.id, { kind: 'executing', at: '2026-11-20T10:00:59.000Z', by: 'alice' });
     await history.append(rec.id, {
       kind: 'executed',
       at: '2026-11-20T10:01:00.000Z',
