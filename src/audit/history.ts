@@ -5,7 +5,7 @@
 // fsync and rename: a kill -9 at any instant leaves the old or the new file. Before appending,
 // the writer replays the record through the table of legal transitions: an event the table
 // refuses is never written, and a record whose bytes were changed is never written over.
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { signCheckpoint, type Head } from './checkpoint.js';
 import { removeStrayTemps, writeDurably } from './durable.js';
@@ -292,11 +292,14 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     return { text, events: parsed.events, replay: result };
   }
 
-  function writeHead(head: Head): void {
-    // A cache: checked against the record it names before use, so it need not be durable.
-    const tmp = join(dir, `.head.${process.pid}.tmp`);
-    writeFileSync(tmp, JSON.stringify(head));
-    renameSync(tmp, join(dir, HEAD_FILE));
+  /**
+   * Written ahead of the record, durably, naming the head about to be and the head before it: a
+   * crash before the record lands leaves `prev` true, one after leaves `next` true. (Written
+   * after the record, a crash in between left a cache that named an older, still-intact event,
+   * and the next writer forked the chain.)
+   */
+  function writeHead(next: Head, prev: Head): void {
+    writeDurably(dir, HEAD_FILE, JSON.stringify({ next, prev }));
   }
 
   function lastEvent(file: string): TrailEvent | undefined {
@@ -312,10 +315,14 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
 
   /** The chain's head: the cached one when the record it names still ends with it, else a scan. */
   function head(): Head {
+    const endsWith = (h: Head | undefined): boolean => {
+      const last = h?.record ? lastEvent(fileOf(h.record)) : undefined;
+      return last !== undefined && last.n === h!.events && last.hash === h!.hash;
+    };
     try {
-      const cached = JSON.parse(readFileSync(join(dir, HEAD_FILE), 'utf8')) as Head;
-      const last = cached.record ? lastEvent(fileOf(cached.record)) : undefined;
-      if (last && last.n === cached.events && last.hash === cached.hash) return cached;
+      const cached = JSON.parse(readFileSync(join(dir, HEAD_FILE), 'utf8')) as { next?: Head; prev?: Head };
+      if (endsWith(cached.next)) return cached.next!;
+      if (endsWith(cached.prev)) return cached.prev!;
     } catch {
       // no cache, or a stale one: scan
     }
@@ -371,9 +378,9 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     });
     if (result.problem) throw new HistoryError(result.problem.replace(/^event \d+ \(([^,]+), #\d+\): /, ''));
     const text = renderFrontMatter(result.meta) + events.map((s) => `${s.section}${s.line}\n`).join('');
-    writeDurably(dir, file, text);
     const newHead = { events: event.n, hash, record: id };
-    writeHead(newHead);
+    writeHead(newHead, h);
+    writeDurably(dir, file, text);
     if (all[0]?.data.type === 'trust') trust = undefined;
     opts.onHead?.(newHead);
     return result.meta;

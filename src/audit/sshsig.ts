@@ -169,7 +169,10 @@ export interface ParsedSignature {
 }
 
 export function parseSignature(base64: string): ParsedSignature {
-  const r = new Reader(Buffer.from(base64, 'base64'));
+  // Node's decoder skips stray characters and ignores spare bits: only the one spelling counts.
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.toString('base64') !== base64) throw new KeyError('the signature is not canonical base64');
+  const r = new Reader(bytes);
   if (!r.bytes(6).equals(MAGIC)) throw new KeyError('not an SSH signature');
   if (r.u32() !== 1) throw new KeyError('unsupported SSH signature version');
   const publicKey = publicKeyFromBlob(Buffer.from(r.string()));
@@ -179,6 +182,7 @@ export function parseSignature(base64: string): ParsedSignature {
   const sig = new Reader(r.string());
   if (sig.text() !== KEY_TYPE) throw new KeyError('not an ed25519 signature');
   const signature = Buffer.from(sig.string());
+  if (!sig.done || !r.done) throw new KeyError('trailing bytes after the signature');
   return { publicKey, namespace, hash, signature };
 }
 

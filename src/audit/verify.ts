@@ -195,8 +195,9 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
   let k = 0;
   signed.forEach(({ event }, i) => verdict.set(event, inputs[i] ? valid[k++]! : false));
 
+  const broken = new Set(all.filter((a) => !a.intact).map((a) => a.event));
   for (const r of records) {
-    if (!r.events.every((e) => all.find((a) => a.event === e.event)?.intact)) continue;
+    if (r.events.some((e) => broken.has(e.event))) continue;
     const result = replay(
       r.id,
       r.seq,

@@ -154,14 +154,9 @@ describe('kill -9 during writes', () => {
     // No two writers got the same place in the chain, and none is missing.
     const seqs = records.map((f) => Number(/^\d+/.exec(f)![0]));
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
-    // Every event intact: hashes, signatures, transitions. Not yet the chain's order: a writer killed
-    // between a record's rename and the head cache's write leaves .head stale, and the next writer
-    // reuses an event number (reproduced deterministically by the it.fails in history.test.ts, "a
-    // crash between the record rename and the head write does not fork the chain"). When that is
-    // fixed, expect verified.problems to be [] outright.
+    // Every event intact and in one chain: hashes, order, signatures, transitions.
     const verified = await verifyTrail(history.dir);
-    const FORK = /appears twice \(inserted\)$|does not chain to the event before it|missing before its event/;
-    expect(verified.problems.filter((p) => !FORK.test(p.reason))).toEqual([]);
+    expect(verified.problems).toEqual([]);
     expect(history.unreadable()).toEqual([]);
     // No acknowledged event lost.
     for (const [id, events] of acked) expect(history.get(id).meta.events, id).toBeGreaterThanOrEqual(events);

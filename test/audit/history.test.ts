@@ -175,23 +175,22 @@ describe('tamper evidence', () => {
 });
 
 describe('the head cache', () => {
-  // write() renames the record into place (writeDurably) and only then writes prompts/.head. A
-  // writer killed between the two leaves .head naming the previous head; head() accepts a cached
-  // head whenever the record it names still ends with that event, which it does when the lost
-  // append went to another record. The next writer then chains from the stale head: two events
-  // get the same number and the trail is broken for good by a crash, not an attack.
-  it.fails('a crash between the record rename and the head write does not fork the chain', async () => {
+  // The head is written ahead of the record, durably, naming the head about to be and the one
+  // before it. A writer killed between the two leaves a head whose record does not end with it:
+  // the previous head is then the true one. (Written after the record, as it once was, a kill in
+  // between left a head naming an older, still-intact event, and the next writer forked the chain.)
+  it('a kill between the head write and the record rename does not fork the chain', async () => {
     const history = as(tempHistory(), 'alice');
     const a = await history.create({ title: 'a', type: 'diagnosis', source: 'test' });
     await history.create({ title: 'b', type: 'diagnosis', source: 'test' });
-    const headFile = join(history.dir, '.head');
-    const beforeLastWrite = readFileSync(headFile);
-    // .head names b (event #3); the lost update was of an append to a, so b still ends with #3.
-    await history.append(a.id, { kind: 'note', text: 'the write whose head update a kill -9 lost' });
-    writeFileSync(headFile, beforeLastWrite); // the state that kill leaves
+    const recordA = join(history.dir, `${a.id}.md`);
+    const beforeLastWrite = readFileSync(recordA);
+    await history.append(a.id, { kind: 'note', text: 'the write a kill -9 cut short' });
+    writeFileSync(recordA, beforeLastWrite); // the record's rename never happened; .head was written
     await as(join(history.dir, '..'), 'bob').append(a.id, { kind: 'note', text: 'the next writer' });
     const report = await verifyTrail(history.dir);
     expect(report.problems).toEqual([]);
+    expect(report.events).toBe(4);
   });
 });
 
