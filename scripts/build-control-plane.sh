@@ -9,7 +9,10 @@
 # gitignored) that requires it and pins every such submodule to its published version.
 # Cached by version: each part writes a stamp once its outputs are in place, and a run whose
 # stamps all match builds nothing. Prints one line per step; on failure one line saying why, exit 1.
-# Cold: ~11 CPU-minutes, ~2 GB peak memory while linking, ~1.5 GB of module cache.
+# Measured on two shared cores: cold (empty module and build caches) 15m41s wall, 10m42s user;
+# 1.3 GB of modules, 3.6 GB of build cache, 497 MB in .tools/bin. Stamps removed but Go caches
+# warm: 17 s. Everything present: 0.01 s, no go command run.
+# K8S_VERSION, ETCD_VERSION, KWOK_VERSION pick versions; GO_P the build parallelism (default 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -51,6 +54,14 @@ go=$(command -v go || echo /usr/local/go/bin/go)
 export GOTOOLCHAIN=local
 export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
 mkdir -p "$bin" "$state"
+# One build at a time (two cores, ~2 GB per link): a second run waits, then finds the parts built.
+if command -v flock >/dev/null; then
+  exec 9>"$state/lock"
+  flock -n 9 || {
+    say "another build is running; waiting for it"
+    flock 9
+  }
+fi
 log="$state/build.log"
 : >"$log"
 
@@ -67,17 +78,18 @@ run() {
   fi
 }
 # gomod MODULE@VERSION: the path of that module's go.mod in the module cache.
-gomod() {
-  local json
-  json=$(cd "$state" && "$go" mod download -json "$1" 2>&1) ||
-    fail "cannot download $1 from $("$go" env GOPROXY): $(echo "$json" | grep -m1 '"Error"' || echo "$json" | tail -1)"
-  echo "$json" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p'
+# download MODULE@VERSION FIELD: that field (GoMod, Dir) of `go mod download -json`; on failure,
+# the proxy's reason in one line.
+download() {
+  local json why
+  if ! json=$(cd "$state" && "$go" mod download -json "$1" 2>&1); then
+    why=$(echo "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",*$/\1/p' | sed 's/\\n.*//' | head -1)
+    fail "cannot download $1 from $("$go" env GOPROXY): ${why:-$(echo "$json" | tail -1)}"
+  fi
+  echo "$json" | sed -n "s/^[[:space:]]*\"$2\": \"\\(.*\\)\",*\$/\\1/p"
 }
-moddir() {
-  local json
-  json=$(cd "$state" && "$go" mod download -json "$1" 2>&1) || fail "cannot download $1"
-  echo "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p'
-}
+gomod() { download "$1" GoMod; }
+moddir() { download "$1" Dir; }
 
 # --- kube-apiserver, kube-controller-manager, kube-scheduler ---------------------------------
 if stamped kube "$K8S_VERSION" "${kube_bins[@]}"; then
@@ -119,7 +131,7 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
 )
 EOF
-  say "kubernetes $K8S_VERSION: go mod tidy (downloads ~1.3 GB cold)"
+  say "kubernetes $K8S_VERSION: go mod tidy (~1.3 GB of modules when the cache is cold)"
   (cd "$w" && run "go mod tidy (kubernetes)" "$go" mod tidy)
   v=k8s.io/component-base/version
   ldflags="-s -w -X $v.gitVersion=$K8S_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor"
