@@ -225,6 +225,8 @@ try {
 |---|---|---|
 ${rows.join('\n')}`);
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  // BENCH_KEEP=1 keeps the 10,000-record trail for profiling verify on its own.
+  if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
   rmSync(fresh, { recursive: true, force: true });
 }

@@ -206,6 +206,6 @@ describe('what a proposer cannot weaken, and what a broken record cannot block',
     ]);
     const verified = await run(['phr', 'verify', '--history-dir', dir, '--no-cluster']);
     expect(verified.exitCode).toBe(1);
-    expect(verified.stdout).toContain('broken: 00003-broken: unreadable: front matter field title is not JSON');
+    expect(verified.stdout).toContain('broken: 00003-broken: the record has no events');
   });
 });

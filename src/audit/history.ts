@@ -24,6 +24,8 @@ import {
   eventHash,
   eventLine,
   type FormatError,
+  hashOf,
+  lastEventOf,
   GENESIS,
   parseRecordText,
   readableBody,
@@ -269,11 +271,8 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     } catch (error) {
       throw changed((error as FormatError).message);
     }
-    for (const [i, { event, section, line }] of parsed.events.entries()) {
-      if (line !== eventLine(event)) throw changed(`event ${i + 1} is not in its canonical form`);
-      const { hash, sig, ...unsealed } = event;
-      void sig;
-      if (eventHash(unsealed, section) !== hash) throw changed(`event ${i + 1} does not match its hash`);
+    for (const [i, { event, section, json }] of parsed.events.entries()) {
+      if (hashOf(json!, section) !== event.hash) throw changed(`event ${i + 1} does not match its hash`);
     }
     if (parsed.trailing !== '') throw changed('text after the last event');
     const epochs =
@@ -302,16 +301,7 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     writeDurably(dir, HEAD_FILE, JSON.stringify({ next, prev }));
   }
 
-  function lastEvent(file: string): TrailEvent | undefined {
-    const text = readText(file);
-    const at = text.lastIndexOf('<!-- phr-event ');
-    if (at < 0) return undefined;
-    try {
-      return JSON.parse(text.slice(at + 15, text.indexOf(' -->', at))) as TrailEvent;
-    } catch {
-      return undefined;
-    }
-  }
+  const lastEvent = (file: string): TrailEvent | undefined => lastEventOf(readText(file));
 
   /** The chain's head: the cached one when the record it names still ends with it, else a scan. */
   function head(): Head {

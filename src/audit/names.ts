@@ -78,7 +78,19 @@ const SCRIPTS: [string, RegExp][] = [
  * character, or mixing Latin, Cyrillic and Greek letters (the classic look-alike). `key` is the
  * skeleton two names are compared by.
  */
+const verdicts = new Map<string, NameVerdict>();
+
+/** Memoized: a trail names few people, and verify asks about each of its signed events. */
 export function normalizePrincipal(raw: string): NameVerdict {
+  let verdict = verdicts.get(raw);
+  if (!verdict) {
+    verdict = judge(raw);
+    if (verdicts.size < 10_000) verdicts.set(raw, verdict);
+  }
+  return verdict;
+}
+
+function judge(raw: string): NameVerdict {
   const trimmed = raw.normalize('NFKC').trim();
   if (hidden(trimmed)) return { ok: false, reason: 'contains an invisible or control character' };
   const name = trimmed.toLowerCase().normalize('NFKC');

@@ -27,12 +27,14 @@ export interface StoredEvent {
   section: string;
   /** The event's line as stored. */
   line: string;
+  /** The JSON of its fields, as stored: covered by its hash. */
+  json?: string;
 }
 
 export const GENESIS = 'genesis';
 const LINE_PREFIX = '<!-- phr-event ';
 const LINE_SUFFIX = ' -->';
-const EVENT_LINE = /^<!-- phr-event (.*) -->$/gm;
+const EVENT_LINE = /^<!-- phr-event (\S+) (\S+) (.*) -->$/gm;
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -59,14 +61,28 @@ function sortKeys(value: unknown): unknown {
 
 type Unsealed = Omit<TrailEvent, 'hash' | 'sig'>;
 
-/** What an event's hash covers: its fields, the section it closes, the previous hash (in its fields). */
-export function eventHash(event: Unsealed, section: string): string {
+/** The event's fields as stored: canonical JSON, without its hash and signature. */
+export function unsealedJson(event: Unsealed | TrailEvent): string {
   const { v, n, record, kind, at, data, prev, by, key } = event;
-  return sha256(`phr-event\n${canonical({ v, n, record, kind, at, data, prev, by, key, section })}`);
+  return canonical({ v, n, record, kind, at, data, prev, by, key });
 }
 
+/**
+ * What an event's hash covers: the exact bytes of its stored JSON (which hold the previous hash)
+ * and of the section it closes. Verify hashes the bytes as they are, so no re-serialization can
+ * hide an edit, and none is needed.
+ */
+export function hashOf(json: string, section: string): string {
+  return sha256(`phr-event\n${json}\n${section}`);
+}
+
+export function eventHash(event: Unsealed, section: string): string {
+  return hashOf(unsealedJson(event), section);
+}
+
+/** `<!-- phr-event HASH SIG|- {json} -->` */
 export function eventLine(event: TrailEvent): string {
-  return `${LINE_PREFIX}${canonical(event)}${LINE_SUFFIX}`;
+  return `${LINE_PREFIX}${event.hash} ${event.sig ?? '-'} ${unsealedJson(event)}${LINE_SUFFIX}`;
 }
 
 export function renderFrontMatter(meta: object): string {
@@ -81,7 +97,6 @@ export class FormatError extends Error {}
 /** Splits a record into its front matter text, its events and anything after the last event. */
 export function parseRecordText(text: string): {
   frontMatter: string;
-  fields: Record<string, unknown>;
   events: StoredEvent[];
   trailing: string;
 } {
@@ -89,30 +104,40 @@ export function parseRecordText(text: string): {
   const end = text.indexOf('\n---\n', 3);
   if (end < 0) throw new FormatError('front matter not closed');
   const frontMatter = text.slice(0, end + 5);
-  const fields: Record<string, unknown> = {};
-  for (const line of text.slice(4, end).split('\n')) {
-    const m = /^([a-z_]+): (.*)$/.exec(line);
-    if (!m) throw new FormatError(`front matter line ${JSON.stringify(line.slice(0, 40))} is not ours`);
-    try {
-      fields[m[1]!] = JSON.parse(m[2]!);
-    } catch {
-      throw new FormatError(`front matter field ${m[1]} is not JSON`);
-    }
-  }
+  // Its values are checked by comparing the whole text with the one its events derive.
+  for (const line of text.slice(4, end).split('\n'))
+    if (!/^[a-z_]+: [[{"\dtfn-]/.test(line))
+      throw new FormatError(`front matter line ${JSON.stringify(line.slice(0, 40))} is not ours`);
   const body = text.slice(end + 5);
   const events: StoredEvent[] = [];
   let from = 0;
   for (const m of body.matchAll(EVENT_LINE)) {
-    let event: TrailEvent;
-    try {
-      event = JSON.parse(m[1]!) as TrailEvent;
-    } catch {
-      throw new FormatError(`event ${events.length + 1} is not JSON`);
-    }
-    events.push({ event, section: body.slice(from, m.index), line: m[0] });
+    const event = eventFrom(m[1]!, m[2]!, m[3]!);
+    if (!event) throw new FormatError(`event ${events.length + 1} is not an event line`);
+    events.push({ event, section: body.slice(from, m.index), line: m[0], json: m[3]! });
     from = m.index + m[0].length + 1;
   }
-  return { frontMatter, fields, events, trailing: body.slice(Math.min(from, body.length)) };
+  return { frontMatter, events, trailing: body.slice(Math.min(from, body.length)) };
+}
+
+function eventFrom(hash: string, sig: string, json: string): TrailEvent | undefined {
+  let fields: unknown;
+  try {
+    fields = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!fields || typeof fields !== 'object' || Array.isArray(fields) || 'hash' in fields || 'sig' in fields)
+    return undefined;
+  return { ...(fields as Omit<TrailEvent, 'hash' | 'sig'>), hash, ...(sig === '-' ? {} : { sig }) };
+}
+
+/** The last event line of a record's text: where the chain's head is looked for. */
+export function lastEventOf(text: string): TrailEvent | undefined {
+  const at = text.lastIndexOf(LINE_PREFIX);
+  if (at < 0) return undefined;
+  const m = /^<!-- phr-event (\S+) (\S+) (.*) -->$/m.exec(text.slice(at));
+  return m ? eventFrom(m[1]!, m[2]!, m[3]!) : undefined;
 }
 
 /** The body a person reads: the sections without the event lines. */

@@ -67,7 +67,20 @@ export function publicKeyFromRaw(raw: Buffer): PublicKey {
   };
 }
 
+const keysByBlob = new Map<string, PublicKey>();
+
+/** Memoized: a trail holds a handful of keys and thousands of signatures made with them. */
 function publicKeyFromBlob(blob: Buffer): PublicKey {
+  const id = blob.toString('base64');
+  let key = keysByBlob.get(id);
+  if (!key) {
+    key = parsePublicKeyBlob(blob);
+    if (keysByBlob.size < 1_000) keysByBlob.set(id, key);
+  }
+  return key;
+}
+
+function parsePublicKeyBlob(blob: Buffer): PublicKey {
   const r = new Reader(blob);
   const type = r.text();
   if (type !== KEY_TYPE) throw new KeyError(`${type} keys are not supported (use an ed25519 key)`);

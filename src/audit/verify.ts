@@ -12,8 +12,7 @@ import { checkSignature, trustEpochs, type TrustEpoch } from './history.js';
 import { NAMESPACE } from './identity.js';
 import { replay } from './lifecycle.js';
 import {
-  eventHash,
-  eventLine,
+  hashOf,
   GENESIS,
   parseRecordText,
   renderFrontMatter,
@@ -49,41 +48,89 @@ export interface VerifyOptions {
 
 // Ed25519 verification is the cost of a large trail: spread it over the cores.
 const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const { createPublicKey, verify } = require('node:crypto');
 const keys = new Map();
-parentPort.postMessage(workerData.map(({ data, key, signature }) => {
-  const id = Buffer.from(key).toString('base64');
-  let k = keys.get(id);
-  if (!k) keys.set(id, (k = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key).toString('base64url') }, format: 'jwk' })));
+parentPort.on('message', ({ id, inputs }) => parentPort.postMessage({ id, results: inputs.map(({ data, key, signature }) => {
+  const kid = Buffer.from(key).toString('base64');
+  let k = keys.get(kid);
+  if (!k) keys.set(kid, (k = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(key).toString('base64url') }, format: 'jwk' })));
   try { return verify(null, data, k, signature); } catch { return false; }
-}));`;
+}) }));`;
 
 type Input = { data: Buffer; key: Buffer; signature: Buffer };
 
-async function verifyAll(inputs: Input[]): Promise<boolean[]> {
-  const workers = Math.min(availableParallelism(), 4);
-  if (inputs.length < 2000 || workers < 2) return inputs.map(verifyInput);
-  const size = Math.ceil(inputs.length / workers);
-  const chunks = Array.from({ length: workers }, (_, i) => inputs.slice(i * size, (i + 1) * size));
-  const results = await Promise.all(
-    chunks.map(
-      (chunk) =>
-        new Promise<boolean[]>((resolve, reject) => {
-          const worker = new Worker(WORKER, { eval: true, workerData: chunk });
-          worker.once('message', (r: boolean[]) => {
-            resolve(r);
-            void worker.terminate();
-          });
-          worker.once('error', reject);
-        }),
-    ),
-  );
-  return results.flat();
+/**
+ * Signature checks on worker threads, one per core, fed in batches as the records are read: the
+ * workers verify while this thread reads, parses and hashes. A trail with few signatures is
+ * checked here, without starting a thread.
+ */
+function signaturePool(): {
+  add(event: TrailEvent, input: Input | undefined): void;
+  finish(): Promise<Map<TrailEvent, boolean>>;
+} {
+  const BATCH = 1000;
+  const verdict = new Map<TrailEvent, boolean>();
+  const cores = Math.min(availableParallelism(), 4);
+  let batch: { event: TrailEvent; input: Input }[] = [];
+  let workers: Worker[] | undefined;
+  const sent: Promise<void>[] = [];
+  let next = 0;
+  const send = (items: typeof batch): void => {
+    workers ??= Array.from({ length: cores }, () => new Worker(WORKER, { eval: true }));
+    const worker = workers[next++ % workers.length]!;
+    const id = next;
+    sent.push(
+      new Promise<void>((resolve, reject) => {
+        const onMessage = (reply: { id: number; results: boolean[] }) => {
+          if (reply.id !== id) return;
+          worker.off('message', onMessage);
+          reply.results.forEach((ok, i) => verdict.set(items[i]!.event, ok));
+          resolve();
+        };
+        worker.on('message', onMessage);
+        worker.once('error', reject);
+      }),
+    );
+    worker.postMessage({ id, inputs: items.map((b) => b.input) });
+  };
+  return {
+    add(event, input) {
+      if (!input) return void verdict.set(event, false);
+      batch.push({ event, input });
+      // Threads are worth starting only for a large trail: the first two batches show it is one.
+      if (cores >= 2 && batch.length >= (workers ? BATCH : 2 * BATCH)) {
+        send(batch);
+        batch = [];
+      }
+    },
+    async finish() {
+      if (workers && batch.length) send(batch);
+      else for (const { event, input } of batch) verdict.set(event, verifyInput(input));
+      try {
+        await Promise.all(sent);
+      } finally {
+        for (const w of workers ?? []) void w.terminate();
+      }
+      return verdict;
+    },
+  };
+}
+
+/** What a worker needs to check an event's signature, or undefined when it cannot be one. */
+function signatureInput(event: TrailEvent): Input | undefined {
+  try {
+    const sig = parseSignature(event.sig!);
+    return sig.namespace === NAMESPACE ? verificationInput(sig, event.hash) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function verifyTrail(promptsDir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const problems: Problem[] = [];
+  // Checked on worker threads while the records are read.
+  const signatures = signaturePool();
   const unchecked: string[] = [];
   const anchored: string[] = [];
   const files = readdirSync(promptsDir)
@@ -107,6 +154,7 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
       const parsed = parseRecordText(readFileSync(join(promptsDir, file), 'utf8'));
       if (parsed.trailing !== '') problems.push({ record: id, reason: 'text after its last event' });
       records.push({ id, seq, frontMatter: parsed.frontMatter, events: parsed.events });
+      for (const { event } of parsed.events) if (event.sig) signatures.add(event, signatureInput(event));
     } catch (error) {
       problems.push({ record: id, reason: `unreadable: ${(error as Error).message.split('\n')[0]}` });
     }
@@ -115,22 +163,13 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
   // Each event against its own bytes.
   const all: { event: TrailEvent; record: string; intact: boolean }[] = [];
   for (const r of records)
-    for (const [i, { event, section, line }] of r.events.entries()) {
-      let intact = true;
-      if (line !== eventLine(event)) {
-        problems.push({ record: r.id, reason: `event ${i + 1} is not in its canonical form (edited)` });
-        intact = false;
-      } else {
-        const { hash, sig, ...unsealed } = event;
-        void sig;
-        if (eventHash(unsealed, section) !== hash) {
-          problems.push({
-            record: r.id,
-            reason: `event ${i + 1} (${event.kind}) does not match its hash (edited)`,
-          });
-          intact = false;
-        }
-      }
+    for (const [i, { event, section, json }] of r.events.entries()) {
+      const intact = hashOf(json!, section) === event.hash;
+      if (!intact)
+        problems.push({
+          record: r.id,
+          reason: `event ${i + 1} (${event.kind}) does not match its hash (edited)`,
+        });
       if (event.record !== r.id)
         problems.push({ record: r.id, reason: `event ${i + 1} belongs to ${event.record} (moved)` });
       all.push({ event, record: r.id, intact });
@@ -166,7 +205,7 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
     if (firsts[i]!.n < firsts[i - 1]!.n)
       problems.push({ record: firsts[i]!.id, reason: `created before ${firsts[i - 1]!.id} (renumbered)` });
 
-  // Signatures, checked in bulk, then against the allowed signers pinned at each event.
+  // Signatures against the allowed signers pinned at each event.
   const trustRecord = records.find((r) => r.seq === 1);
   let epochs: TrustEpoch[] = [];
   if (!trustRecord || trustRecord.events[0]?.event.data.type !== 'trust')
@@ -181,19 +220,7 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
       problems.push({ record: trustRecord.id, reason: (error as Error).message });
     }
   }
-  const signed = all.filter((a) => a.event.sig);
-  const inputs: (Input | undefined)[] = signed.map(({ event }) => {
-    try {
-      const sig = parseSignature(event.sig!);
-      return sig.namespace === NAMESPACE ? verificationInput(sig, event.hash) : undefined;
-    } catch {
-      return undefined;
-    }
-  });
-  const valid = await verifyAll(inputs.filter((i): i is Input => i !== undefined));
-  const verdict = new Map<TrailEvent, boolean>();
-  let k = 0;
-  signed.forEach(({ event }, i) => verdict.set(event, inputs[i] ? valid[k++]! : false));
+  const verdict = await signatures.finish();
 
   const broken = new Set(all.filter((a) => !a.intact).map((a) => a.event));
   for (const r of records) {

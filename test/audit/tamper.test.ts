@@ -222,11 +222,16 @@ describe('(a) one changed byte, anywhere in any record', () => {
         },
         { file, offset: at('"kind":"', firstLine) + 9, where: "the first event's kind" },
         { file, offset: at('"at":"', lastLine) + 12, where: "the last event's time" },
-        { file, offset: at('"hash":"', lastLine) + 20, where: "the last event's hash" },
+        { file, offset: at('<!-- phr-event ', lastLine) + 20, where: "the last event's hash" },
         { file, offset: Buffer.byteLength(text) - 1, where: 'the final newline' },
       );
-      if (text.includes('"sig":"'))
-        cases.push({ file, offset: at('"sig":"', firstLine) + 60, where: "the first event's signature" });
+      // The line is `<!-- phr-event HASH SIG {json} -->`: the signature starts after the hash.
+      if (text.slice(firstLine, text.indexOf('\n', firstLine)).split(' ')[3] !== '-')
+        cases.push({
+          file,
+          offset: at('<!-- phr-event ', firstLine) + 15 + 65 + 60,
+          where: "the first event's signature",
+        });
     }
     expect(cases.length).toBeGreaterThan(40);
     // Every case through the CLI's code in this process; one case a record also through the CLI in
@@ -258,7 +263,9 @@ describe('(a) one changed byte, anywhere in any record', () => {
     const { dir, prompts } = copyTrail();
     const file = fileOf(prompts, '00002');
     const text = readFileSync(join(prompts, file), 'utf8');
-    const end = text.indexOf('","v":2}', text.indexOf('"sig":"')); // the first event's signature ends here
+    // `<!-- phr-event HASH SIG {json} -->`: the first event's signature ends before its JSON.
+    const lineStart = text.indexOf('<!-- phr-event ');
+    const end = text.indexOf(' {', lineStart);
     expect(text[end - 1]).toBe('=');
     const changed = `${text.slice(0, end - 1)}?${text.slice(end)}`; // '=' → '?', one byte (0x3d ^ 0x02)
     writeFileSync(join(prompts, file), changed);
