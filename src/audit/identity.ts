@@ -142,7 +142,7 @@ export function keySigner(principal: string, key: PrivateKey): Signer {
 }
 
 /** Signs through `ssh-keygen -Y sign` with the public key, so ssh-agent holds the private one. */
-function agentSigner(principal: string, publicKey: PublicKey): Signer {
+function agentSigner(principal: string, publicKey: PublicKey, env: NodeJS.ProcessEnv): Signer {
   const pubFile = privateFile(
     `signing-key-${publicKey.fingerprint.slice(7, 19).replace(/[^A-Za-z0-9]/g, '')}.pub`,
     `${publicKey.line}\n`,
@@ -153,6 +153,7 @@ function agentSigner(principal: string, publicKey: PublicKey): Signer {
     async sign(message) {
       const { execa } = await import('execa');
       const result = await execa('ssh-keygen', ['-Y', 'sign', '-n', NAMESPACE, '-f', pubFile], {
+        env,
         input: message,
         reject: false,
         timeout: 30_000,
@@ -191,10 +192,10 @@ async function gitSigningKey(): Promise<string | undefined> {
   return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim() : undefined;
 }
 
-async function agentKeys(): Promise<PublicKey[]> {
-  if (!process.env.SSH_AUTH_SOCK) return [];
+async function agentKeys(env: NodeJS.ProcessEnv): Promise<PublicKey[]> {
+  if (!env.SSH_AUTH_SOCK) return [];
   const { execa } = await import('execa');
-  const result = await execa('ssh-add', ['-L'], { reject: false, timeout: 5_000 });
+  const result = await execa('ssh-add', ['-L'], { env, reject: false, timeout: 5_000 });
   if (result.exitCode !== 0) return [];
   return result.stdout.split('\n').flatMap((line) => {
     const [type = '', key = ''] = line.trim().split(/\s+/);
@@ -235,12 +236,13 @@ function keyFrom(source: string): { privateKey?: PrivateKey; publicKey: PublicKe
 /** The person behind this process, proven by a key the allowed signers list. */
 export async function loadSigner(options: SignerOptions): Promise<Signer> {
   const now = options.now ?? Date.now();
-  const source = options.keyPath ?? (await gitSigningKey());
+  const env = { ...process.env, ...options.env };
+  const source = options.keyPath ?? (await gitSigningKey(env));
   let found: { privateKey?: PrivateKey; publicKey: PublicKey };
   try {
     if (source) found = keyFrom(source);
     else {
-      const listed = (await agentKeys()).find(
+      const listed = (await agentKeys(env)).find(
         (k) => principalsOf(options.allowed, k.fingerprint, now).length > 0,
       );
       if (!listed) throw new IdentityError(NO_KEY_HINT);
@@ -266,5 +268,7 @@ export async function loadSigner(options: SignerOptions): Promise<Signer> {
       );
     principal = wanted.name;
   }
-  return found.privateKey ? keySigner(principal, found.privateKey) : agentSigner(principal, found.publicKey);
+  return found.privateKey
+    ? keySigner(principal, found.privateKey)
+    : agentSigner(principal, found.publicKey, env);
 }
