@@ -83,17 +83,15 @@ describe('where the key comes from', () => {
     });
     const allowed = parseAllowedSigners(`dana ${key.line}\n`);
     const env = { SSH_AUTH_SOCK: socket, HOME: dir };
-    {
-      const signer = await loadSigner({ allowed, keyPath: key.path, env });
-      expect(signer.principal).toBe('dana');
-      const sig = await signer.sign('the head of the chain');
-      expect(sshVerify(sig, 'aiops-tui', 'the head of the chain')?.publicKey.fingerprint).toBe(
-        signer.publicKey.fingerprint,
-      );
-      // Without --signing-key or git's user.signingkey, the first listed key the agent holds signs.
-      const fromAgent = await loadSigner({ allowed, env });
-      expect(fromAgent.publicKey.fingerprint).toBe(signer.publicKey.fingerprint);
-    }
+    const signer = await loadSigner({ allowed, keyPath: key.path, env });
+    expect(signer.principal).toBe('dana');
+    const sig = await signer.sign('the head of the chain');
+    expect(sshVerify(sig, 'aiops-tui', 'the head of the chain')?.publicKey.fingerprint).toBe(
+      signer.publicKey.fingerprint,
+    );
+    // Without --signing-key or git's user.signingkey, the first listed key the agent holds signs.
+    const fromAgent = await loadSigner({ allowed, env });
+    expect(fromAgent.publicKey.fingerprint).toBe(signer.publicKey.fingerprint);
   });
 
   it("git's user.signingkey is the default key", async () => {
