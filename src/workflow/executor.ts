@@ -11,7 +11,16 @@ import type {
 import type { ResourceRef } from '../analysis/types.js';
 import { splitWords } from '../assistants/shell-words.js';
 import { childKubeconfig, childEnvironment, withFlagsBeforeDashDash } from './child-process.js';
-import { apiMessage, httpCode, ObjectClient, objectRef, refLabel, type ObjectRef } from './objects.js';
+import { parseAllDocuments } from 'yaml';
+import {
+  apiMessage,
+  FIELD_MANAGER,
+  httpCode,
+  ObjectClient,
+  objectRef,
+  refLabel,
+  type ObjectRef,
+} from './objects.js';
 import type { Operation } from './operations.js';
 
 export interface ExternalTools {
@@ -255,6 +264,8 @@ export class Executor {
       case 'generic': {
         // The approved argv, verbatim (commandLine); a dry run only adds the tool's own flag.
         if (dryRun && op.kind === 'generic') return [];
+        if (!dryRun && (op.kind === 'helm-rollback' || op.kind === 'helm-upgrade'))
+          await this.releaseFieldsOf(op.release, op.target.namespace ?? 'default');
         const child = this.child(op.argv);
         const flag = op.kind === 'apply' ? '--dry-run=server' : '--dry-run';
         await this.run(dryRun ? { ...child, args: withFlagsBeforeDashDash(child.args, [flag]) } : child);
@@ -265,7 +276,8 @@ export class Executor {
 
   /**
    * Restores the captured state. `after` is what our execution left (read right after it): an
-   * object whose spec (generation) or, without one, whose resourceVersion moved since is refused.
+   * object of which someone else changed what the change wrote (its spec, labels, annotations;
+   * see changedSince) is refused; status writes (a heartbeat, a controller) are not changes.
    */
   async rollback(before: Snapshot, after: Snapshot): Promise<string> {
     if (before.unrestorable)
@@ -277,46 +289,134 @@ export class Executor {
         await this.run(this.child(['helm', 'uninstall', release, '-n', namespace]));
         done.push(`helm release ${namespace}/${release} uninstalled (it did not exist before)`);
       } else {
+        await this.releaseFieldsOf(release, namespace);
         await this.run(this.child(['helm', 'rollback', release, String(revision), '-n', namespace]));
         done.push(`helm release ${namespace}/${release} rolled back to revision ${revision}`);
       }
     }
     for (const { ref, object: pre } of before.objects) {
       const post = after.objects.find((c) => refLabel(c.ref) === refLabel(ref))?.object ?? null;
-      const current = await this.objects.read(ref);
-      if (
-        ref.kind === 'Pod' &&
-        pre &&
-        ownedByController(pre) &&
-        (!current || current.metadata?.deletionTimestamp)
-      ) {
-        done.push(`${refLabel(ref)} was replaced by its controller; nothing to restore`);
-        continue;
-      }
-      if (changedSince(post, current))
-        throw new RollbackConflict(
-          `${refLabel(ref)} was changed by someone else since the change (${versionOf(post)} → ${versionOf(current)}); not rolling back`,
-        );
-      try {
-        if (!pre && current) {
-          await this.objects.delete(ref);
-          done.push(`deleted ${refLabel(ref)}`);
-        } else if (pre && !current) {
-          await this.objects.create(recreatable(pre));
-          done.push(`recreated ${refLabel(ref)}`);
-        } else if (pre && current) {
-          await this.objects.replace(restored(pre, current));
-          done.push(`restored ${refLabel(ref)}`);
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.objects.read(ref);
+        if (
+          ref.kind === 'Pod' &&
+          pre &&
+          ownedByController(pre) &&
+          (!current || current.metadata?.deletionTimestamp)
+        ) {
+          done.push(`${refLabel(ref)} was replaced by its controller; nothing to restore`);
+          break;
         }
-      } catch (error) {
-        if (httpCode(error) === 409)
+        const changed = changedSince(post, current);
+        if (changed)
           throw new RollbackConflict(
-            `${refLabel(ref)} changed while rolling back; not rolling back: ${apiMessage(error)}`,
+            `${refLabel(ref)} was changed by someone else since the change (${changed}); not rolling back`,
           );
-        throw error;
+        try {
+          if (!pre && current) {
+            await this.objects.delete(ref);
+            done.push(`deleted ${refLabel(ref)}`);
+          } else if (pre && !current) {
+            const created = await this.objects.create(recreatable(pre));
+            done.push(`recreated ${refLabel(ref)}${await this.handBack(ref, pre, created)}`);
+          } else if (pre && current) {
+            const stored = await this.objects.replace(restored(pre, current));
+            done.push(`restored ${refLabel(ref)}${await this.handBack(ref, pre, stored)}`);
+          }
+          break;
+        } catch (error) {
+          // A write between our read and ours (a heartbeat, a controller's status): read again,
+          // and judge again whether what we changed was changed.
+          if (httpCode(error) === 409 && attempt < 5) continue;
+          if (httpCode(error) === 409)
+            throw new RollbackConflict(
+              `${refLabel(ref)} changed while rolling back; not rolling back: ${apiMessage(error)}`,
+            );
+          throw error;
+        }
       }
     }
     return done.join('; ') || 'nothing to restore';
+  }
+
+  /**
+   * Server-side apply and the cockpit (issue 12). Helm 4 applies server-side: every field of a
+   * release's objects is owned by the field manager `helm`. Our writes (strategic merge, merge
+   * and JSON patches, PUTs) are Update operations under the field manager `aiops-tui`; a field we
+   * change moves to us, and helm's next apply of a different value for it is refused: `conflict
+   * with "aiops-tui" using apps/v1: …`.
+   *
+   * We chose to give ownership back, not to force it: `--force-conflicts` on an approved helm
+   * command would override every manager's conflict (a person's `kubectl edit`, another
+   * controller), not just ours, and it would change the approved argv, which runs verbatim. So:
+   * - before an approved `helm rollback` or `helm upgrade` (and before our own helm rollback)
+   *   the executor drops the `aiops-tui` entries from the managedFields of the release's
+   *   objects: what we changed is then owned by nobody, and helm takes it without a conflict,
+   *   while a conflict with anyone else still stops helm, as it should;
+   * - our own rollback restores the object's content and then its pre-change managedFields (see
+   *   handBack), so the chart owns its fields again, exactly as before our change.
+   * An out-of-band `helm upgrade` by a person while our change stands is refused by the server,
+   * naming `aiops-tui` and the field: the cockpit's change is visible drift. They can roll our
+   * change back in the cockpit (which hands the field back) or run helm with --force-conflicts.
+   */
+  private async releaseFieldsOf(release: string, namespace: string): Promise<void> {
+    const manifest = await this.spawn(this.child(['helm', 'get', 'manifest', release, '-n', namespace]));
+    // A release that does not exist yet (upgrade --install) has nothing of ours.
+    if (manifest.exitCode !== 0) return;
+    for (const doc of parseAllDocuments(manifest.stdout)) {
+      const o = doc.toJS() as KubernetesObject | null;
+      if (!o?.kind || !o.metadata?.name) continue;
+      const ref = objectRef({
+        kind: o.kind,
+        namespace: o.metadata.namespace ?? namespace,
+        name: o.metadata.name,
+      });
+      if (!ref || !this.objects.canPatch(ref)) continue;
+      for (let attempt = 1; ; attempt++) {
+        const current = await this.objects.read(ref);
+        const entries = current?.metadata?.managedFields ?? [];
+        if (!current || !entries.some((e) => e.manager === FIELD_MANAGER)) break;
+        const rest = entries.filter((e) => e.manager !== FIELD_MANAGER);
+        try {
+          await this.objects.setManagedFields(ref, current.metadata!.resourceVersion!, rest);
+          break;
+        } catch (error) {
+          if (httpCode(error) === 409 && attempt < 5) continue;
+          throw new ExecutionError(
+            `could not release the cockpit's fields of ${refLabel(ref)} before helm: ${apiMessage(error)}`,
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * After a restore, the ownership record as it was before our change: the pre-state's entries
+   * of the object itself, the current entries of its subresources (status writers). Our PUT made
+   * us the owner of every field it changed back; without this, helm's next apply of one of them
+   * would conflict with us although our change is gone. Returns a note for the rollback detail
+   * when it could not be done (the content is restored either way).
+   */
+  private async handBack(ref: ObjectRef, pre: KubernetesObject, stored: KubernetesObject): Promise<string> {
+    const before = pre.metadata?.managedFields;
+    // The simulator keeps no managedFields: nothing to hand back.
+    if (!before?.length) return '';
+    const target = [
+      ...before.filter((e) => !e.subresource),
+      ...(stored.metadata?.managedFields ?? []).filter((e) => e.subresource),
+    ];
+    let now = stored;
+    for (let attempt = 1; ; attempt++) {
+      if (JSON.stringify(now.metadata?.managedFields ?? []) === JSON.stringify(target)) return '';
+      try {
+        await this.objects.setManagedFields(ref, now.metadata!.resourceVersion!, target);
+        return ' (field ownership as before the change)';
+      } catch (error) {
+        const fresh = httpCode(error) === 409 && attempt < 5 ? await this.objects.read(ref) : null;
+        if (!fresh) return ` (field ownership not handed back: ${apiMessage(error)})`;
+        now = fresh;
+      }
+    }
   }
 
   private async containerNames(ref: ObjectRef): Promise<string[]> {
@@ -388,6 +488,7 @@ export class Executor {
     const refused = drainRefusal(pods, op);
     if (refused) throw new ExecutionError(`cannot drain node ${node}: ${refused}`);
     const cordoned = await this.objects.patch(ref, { spec: { unschedulable: true } }, 'merge', dryRun);
+    const evicted: KubernetesObject[] = [];
     for (const pod of pods.filter(evictable)) {
       const { name, namespace } = pod.metadata as { name: string; namespace: string };
       await this.objects.core.createNamespacedPodEviction({
@@ -396,8 +497,10 @@ export class Executor {
         body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace } },
         ...(dryRun ? { dryRun: 'All' } : {}),
       });
+      evicted.push({ ...pod, apiVersion: 'v1', kind: 'Pod' } as KubernetesObject);
     }
-    return [cordoned];
+    // The node first (what touches() names), then the pods evicted: validation waits for them.
+    return [cordoned, ...evicted];
   }
 
   private async spawn(child: Child) {
@@ -472,17 +575,65 @@ function evictable(pod: V1Pod): boolean {
 }
 
 type Versioned = KubernetesObject | null;
-const versionOf = (o: Versioned): string =>
-  o
-    ? `generation ${o.metadata?.generation ?? '-'}, resourceVersion ${o.metadata?.resourceVersion}`
-    : 'absent';
 
-/** Status writes (a controller's) move the resourceVersion but not the generation. */
-function changedSince(post: Versioned, current: Versioned): boolean {
-  if (!post || !current) return post !== current;
-  if (post.metadata?.generation !== undefined)
-    return current.metadata?.generation !== post.metadata.generation;
-  return current.metadata?.resourceVersion !== post.metadata?.resourceVersion;
+/**
+ * The taints the node controller derives from a node's spec and status (cordon's
+ * `node.kubernetes.io/unschedulable`, and not-ready, unreachable, pressure …): nobody's decision,
+ * so not a change by someone else.
+ */
+const DERIVED_TAINT = /^node\.kubernetes\.io\//;
+
+/**
+ * What an operation writes of an object, and so what "changed by someone else" compares: the
+ * spec (data, for ConfigMaps and Secrets), labels and annotations. Not the status, not the
+ * resourceVersion: a Node has no metadata.generation and every heartbeat (a status write) moves
+ * its resourceVersion. Fields the control plane derives are left out: the Deployment controller's
+ * revision annotation and the node controller's taints.
+ */
+export function touchedContent(o: KubernetesObject): Record<string, unknown> {
+  const copy = clone(o) as KubernetesObject & Record<string, unknown>;
+  const annotations = { ...copy.metadata?.annotations };
+  delete annotations[REVISION];
+  const content: Record<string, unknown> = {
+    labels: copy.metadata?.labels ?? {},
+    annotations,
+  };
+  for (const field of ['spec', 'data', 'binaryData', 'stringData']) {
+    if (field in copy) content[field] = copy[field];
+  }
+  const spec = content.spec as { taints?: { key: string }[] } | undefined;
+  if (o.kind === 'Node' && spec?.taints) {
+    spec.taints = spec.taints.filter((t) => !DERIVED_TAINT.test(t.key));
+    if (spec.taints.length === 0) delete spec.taints;
+  }
+  return content;
+}
+
+/** The first path where two JSON values differ (`spec.unschedulable`, `annotations["a/b"]`), or undefined. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | undefined {
+  if (a === b) return undefined;
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isObject(a) || !isObject(b) || Array.isArray(a) !== Array.isArray(b)) return path || '(the object)';
+  if (Array.isArray(a) && Array.isArray(b) && a.length !== b.length) return `${path} (length)`;
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const step = Array.isArray(a)
+      ? `${path}[${key}]`
+      : /^[A-Za-z_][\w-]*$/.test(key)
+        ? `${path ? `${path}.` : ''}${key}`
+        : `${path}[${JSON.stringify(key)}]`;
+    const found = firstDifference(a[key], b[key], step);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * What someone else changed of what our change wrote, between what it left (`post`) and the
+ * object now: a path (`spec.replicas`), `created` or `deleted`, or undefined when nothing did.
+ */
+export function changedSince(post: Versioned, current: Versioned): string | undefined {
+  if (!post || !current) return post === current ? undefined : post ? 'deleted' : 'created';
+  return firstDifference(touchedContent(post), touchedContent(current));
 }
 
 /** A deleted object as it can be created again: without server-set fields. */

@@ -10,6 +10,7 @@ import {
   setHeaderOptions,
   type KubeConfig,
   type KubernetesObject,
+  type V1ManagedFieldsEntry,
 } from '@kubernetes/client-node';
 import type { ResourceRef } from '../analysis/types.js';
 
@@ -69,6 +70,9 @@ export function apiMessage(error: unknown): string {
 
 export const httpCode = (error: unknown): number | undefined =>
   error instanceof ApiException ? error.code : undefined;
+
+/** The field manager of every write the cockpit makes (see Executor.releaseFieldsOf). */
+export const FIELD_MANAGER = 'aiops-tui';
 
 export const PATCH_STRATEGY = {
   strategic: PatchStrategy.StrategicMergePatch,
@@ -149,19 +153,41 @@ export class ObjectClient {
         name: ref.name,
         namespace: ref.namespace ?? '',
         body: patch,
-        fieldManager: 'aiops-tui',
+        fieldManager: FIELD_MANAGER,
         ...(dryRun ? { dryRun: 'All' } : {}),
       },
       setHeaderOptions('Content-Type', PATCH_STRATEGY[type]),
     );
   }
 
+  canPatch(ref: ObjectRef): boolean {
+    return ref.kind in this.patchers;
+  }
+
+  /**
+   * Replaces the object's managedFields (the server's record of which manager owns which field),
+   * only if it is still at `resourceVersion` (else 409). The server takes a request's
+   * managedFields as given and, no other field changing, records no ownership for this write.
+   * An empty list would be ignored; `[{}]` is the documented way to clear it.
+   */
+  async setManagedFields(
+    ref: ObjectRef,
+    resourceVersion: string,
+    entries: readonly V1ManagedFieldsEntry[],
+  ): Promise<KubernetesObject> {
+    return this.patch(
+      ref,
+      { metadata: { resourceVersion, managedFields: entries.length ? entries : [{}] } },
+      'merge',
+    );
+  }
+
   replace(object: KubernetesObject, dryRun?: boolean): Promise<KubernetesObject> {
-    return this.api.replace(object, undefined, dryRun ? 'All' : undefined, 'aiops-tui');
+    return this.api.replace(object, undefined, dryRun ? 'All' : undefined, FIELD_MANAGER);
   }
 
   create(object: KubernetesObject, dryRun?: boolean): Promise<KubernetesObject> {
-    return this.api.create(object, undefined, dryRun ? 'All' : undefined, 'aiops-tui');
+    return this.api.create(object, undefined, dryRun ? 'All' : undefined, FIELD_MANAGER);
   }
 
   async delete(ref: ObjectRef, dryRun?: boolean): Promise<void> {

@@ -21,7 +21,13 @@ import type { Operation } from './operations.js';
 import { floorOf, TIER_RANK } from './floors.js';
 import { approvalRule, effectiveTier, type Policy } from './policy.js';
 import type { WorkloadProbe } from './validate.js';
-import { validateWorkload, type WorkloadMetrics, type WorkloadRef } from './validate.js';
+import {
+  validateDrain,
+  validateWorkload,
+  type EvictedPod,
+  type WorkloadMetrics,
+  type WorkloadRef,
+} from './validate.js';
 
 export interface Proposal {
   operation: Operation;
@@ -285,6 +291,7 @@ export class Queue {
     let post: Snapshot;
     let preMetrics: WorkloadMetrics | undefined;
     let baseline = new Map<string, number>();
+    let evicted: EvictedPod[];
     try {
       this.options.onProgress?.(id, 'executing');
       pre = await executor.capture(op);
@@ -295,7 +302,8 @@ export class Queue {
         preMetrics = health.metrics;
         baseline = health.restartsByPod;
       }
-      await executor.execute(op);
+      const written = await executor.execute(op);
+      evicted = op.kind === 'drain' ? evictedPods(written) : [];
       post = await executor.capture(op);
       this.saveSnapshot(id, pre, post);
     } catch (error) {
@@ -321,7 +329,7 @@ export class Queue {
       ...(preMetrics ? { preMetrics } : {}),
     });
     await this.refresh();
-    this.track(this.validate(id, op, workload, baseline));
+    this.track(this.validate(id, op, workload, baseline, evicted));
     return { ok: true, message: `executed: ${op.summary}; validating` };
   }
 
@@ -353,23 +361,36 @@ export class Queue {
     op: Operation,
     workload: WorkloadRef | undefined,
     baseline: Map<string, number>,
+    evicted: EvictedPod[] = [],
   ) {
     const abort = new AbortController();
     this.validations.set(id, abort);
     const windowMs = this.options.policy.validation_window_seconds * 1000;
     try {
-      const result = workload
-        ? await validateWorkload(this.options.probe, workload, baseline, {
-            windowMs,
-            signal: abort.signal,
-            pollMs: this.options.validationPollMs ?? 500,
-            onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
-          })
-        : {
-            ok: true,
-            detail: 'no workload to watch; the change was read back from the server',
-            post: undefined,
-          };
+      const result =
+        op.kind === 'drain'
+          ? // A drain is done when what it evicted runs again on other nodes, not when it is sent.
+            {
+              ...(await validateDrain(this.options.executor.objects, op.target.name, evicted, {
+                windowMs,
+                signal: abort.signal,
+                pollMs: this.options.validationPollMs ?? 500,
+                onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
+              })),
+              post: undefined,
+            }
+          : workload
+            ? await validateWorkload(this.options.probe, workload, baseline, {
+                windowMs,
+                signal: abort.signal,
+                pollMs: this.options.validationPollMs ?? 500,
+                onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
+              })
+            : {
+                ok: true,
+                detail: 'no workload to watch; the change was read back from the server',
+                post: undefined,
+              };
       if (abort.signal.aborted) return;
       await this.history.append(
         id,
@@ -563,6 +584,22 @@ export class Queue {
       ? (JSON.parse(readFileSync(file, 'utf8')) as { pre: Snapshot; post?: Snapshot })
       : undefined;
   }
+}
+
+/** The pods a drain evicted (after the node in what it wrote), with the controller that replaces each. */
+function evictedPods(written: readonly KubernetesObject[]): EvictedPod[] {
+  return written
+    .filter((o) => o.kind === 'Pod')
+    .map((pod) => {
+      const owner = pod.metadata?.ownerReferences?.find((r) => r.controller);
+      return {
+        namespace: pod.metadata!.namespace!,
+        name: pod.metadata!.name!,
+        ...(owner
+          ? { owner: { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid } }
+          : {}),
+      };
+    });
 }
 
 const FINISHED = new Set(['validated', 'rolled-back', 'rejected', 'expired', 'failed']);

@@ -10,13 +10,17 @@ export interface WorkloadRef {
   name: string;
 }
 
-/** Pre/post figures of a workload, as recorded in the PHR. */
+/**
+ * Pre/post figures of a workload, as recorded in the PHR. Usage is null when it is unknown: no
+ * metrics API (a real cluster without metrics-server answers 404 with a text body), or a pod
+ * the metrics do not cover yet. Never 0, which would be a measurement.
+ */
 export type WorkloadMetrics = {
   replicas: number;
   ready_replicas: number;
   restarts: number;
-  cpu_millis: number;
-  memory_bytes: number;
+  cpu_millis: number | null;
+  memory_bytes: number | null;
 };
 
 interface Health {
@@ -29,6 +33,8 @@ interface Health {
   /** The rollout is halted (`p`): waiting is then not a failure. */
   paused: boolean;
   serverTime: number;
+  /** Why cpu_millis and memory_bytes are null, when they are. */
+  usageUnknown?: string;
 }
 
 const BAD_WAITING = new Set([
@@ -83,33 +89,54 @@ export class WorkloadProbe {
       paused: deployment.spec?.paused === true,
       ...(failing ? { failing } : {}),
       ...(unsettled ? { unsettled } : {}),
+      ...(usage.unknown ? { usageUnknown: usage.unknown } : {}),
     };
   }
 
   private async usage(namespace: string, pods: V1Pod[]) {
-    const totals = { cpu_millis: 0, memory_bytes: 0 };
+    let cpu = 0;
+    let memory = 0;
     let overLimit: string | undefined;
+    let unknown: string | undefined;
     try {
       const list = await this.metricsApi.getPodMetrics(namespace);
       const byName = new Map(pods.map((p) => [p.metadata!.name!, p]));
+      const measured = new Set<string>();
       for (const item of list.items) {
         const pod = byName.get(item.metadata.name);
         if (!pod) continue;
+        measured.add(item.metadata.name);
         for (const c of item.containers) {
-          const cpu = cpuMillis(c.usage.cpu) ?? 0;
-          const mem = bytes(c.usage.memory) ?? 0;
-          totals.cpu_millis += cpu;
-          totals.memory_bytes += mem;
+          const podCpu = cpuMillis(c.usage.cpu);
+          const mem = bytes(c.usage.memory);
+          if (podCpu === undefined || mem === undefined)
+            unknown ??= `unreadable usage of ${item.metadata.name}`;
+          cpu += podCpu ?? 0;
+          memory += mem ?? 0;
           const limit = bytes(pod.spec?.containers.find((s) => s.name === c.name)?.resources?.limits?.memory);
-          if (limit && mem > limit)
+          if (limit && mem !== undefined && mem > limit)
             overLimit = `${item.metadata.name}/${c.name} uses more memory than its limit`;
         }
       }
-    } catch {
-      // No metrics API: readiness and restarts still decide.
+      const unmeasured = [...byName.keys()].filter((name) => !measured.has(name));
+      if (unmeasured.length) unknown ??= `no metrics yet for ${unmeasured.join(', ')}`;
+    } catch (error) {
+      // No metrics API: readiness and restarts still decide; usage is unknown, not zero.
+      unknown = `no metrics API (${metricsError(error)})`;
     }
-    return { totals, overLimit };
+    const totals = unknown
+      ? { cpu_millis: null, memory_bytes: null }
+      : { cpu_millis: cpu, memory_bytes: memory };
+    return { totals, overLimit, unknown };
   }
+}
+
+/** client-node's Metrics client cannot parse a plain-text 404: say what the server said. */
+function metricsError(error: unknown): string {
+  const e = error as { code?: number; statusCode?: number; message?: string };
+  const code = e.code ?? e.statusCode;
+  if (typeof code === 'number') return `HTTP ${code}`;
+  return (e.message ?? String(error)).split('\n')[0]!.slice(0, 120);
 }
 
 const restarts = (pod: V1Pod): number =>
@@ -167,7 +194,7 @@ export async function validateWorkload(
     if (stableFor >= windowMs)
       return {
         ok: true,
-        detail: `${h.metrics.ready_replicas}/${h.metrics.replicas} ready, no new restarts for ${Math.round(windowMs / 1000)} s`,
+        detail: `${h.metrics.ready_replicas}/${h.metrics.replicas} ready, no new restarts for ${Math.round(windowMs / 1000)} s${h.usageUnknown ? `; cpu and memory usage unknown: ${h.usageUnknown}` : ''}`,
         post: h.metrics,
       };
     if (h.serverTime - first >= 2 * windowMs)
@@ -181,6 +208,128 @@ export async function validateWorkload(
         ? `paused, c continues (${h.unsettled ?? 'rolled out'})`
         : (h.unsettled ?? `stable ${Math.round(stableFor / 1000)} s of ${Math.round(windowMs / 1000)} s`),
     );
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, pollMs);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}
+
+/** A pod a drain evicted, as it was listed before the eviction. */
+export interface EvictedPod {
+  namespace: string;
+  name: string;
+  /** Its controller (ownerReference with controller: true), which replaces it; none for a bare pod. */
+  owner?: { apiVersion: string; kind: string; name: string; uid: string };
+}
+
+export interface DrainValidation {
+  ok: boolean;
+  detail: string;
+}
+
+const isReady = (p: V1Pod): boolean =>
+  p.status?.phase === 'Running' &&
+  (p.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** Why a pod is not (yet) running Ready: `Pending: Unschedulable: 0/2 nodes are available: …`. */
+function notReadyWhy(p: V1Pod): string {
+  const phase = p.status?.phase ?? 'Pending';
+  const scheduled = (p.status?.conditions ?? []).find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False')
+    return `${phase}: ${scheduled.reason ?? 'not scheduled'}${scheduled.message ? `: ${scheduled.message}` : ''}`;
+  const waiting = (p.status?.containerStatuses ?? []).map((c) => c.state?.waiting?.reason).find(Boolean);
+  if (waiting) return `${phase}: ${waiting}`;
+  return phase === 'Running' ? 'Running, not Ready' : phase;
+}
+
+/**
+ * A drain is done when what it evicted runs again elsewhere: each evicted pod's controller has
+ * its desired number of pods Running and Ready on nodes other than the drained one. Waits for
+ * that within the window (the server's clock), and fails at once on a crash or pull failure of a
+ * replacement, or at the window's end naming why (e.g. `Pending: Unschedulable: …`).
+ */
+export async function validateDrain(
+  objects: ObjectClient,
+  node: string,
+  evicted: readonly EvictedPod[],
+  { windowMs, pollMs = 500, signal, onProgress }: ValidationOptions,
+): Promise<DrainValidation> {
+  const owners = new Map<string, NonNullable<EvictedPod['owner']> & { namespace: string; pods: number }>();
+  for (const p of evicted) {
+    if (!p.owner) continue;
+    const o = owners.get(p.owner.uid) ?? { ...p.owner, namespace: p.namespace, pods: 0 };
+    o.pods += 1;
+    owners.set(p.owner.uid, o);
+  }
+  const bare = evicted.length - [...owners.values()].reduce((n, o) => n + o.pods, 0);
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  let first: number | undefined;
+  for (;;) {
+    if (signal?.aborted) throw new Error('validation stopped');
+    const answer = await objects.core.readNodeWithHttpInfo({ name: node });
+    const serverTime = Date.parse(answer.headers.date ?? '') || Date.now();
+    first ??= serverTime;
+    const waiting: string[] = [];
+    const done: string[] = [];
+    const pods = new Map<string, V1Pod[]>();
+    for (const o of owners.values()) {
+      const controller = (await objects.api
+        .read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.name, namespace: o.namespace } })
+        .catch((error: unknown) => {
+          if ((error as { code?: number }).code === 404) return null;
+          throw error;
+        })) as { spec?: { replicas?: number } } | null;
+      const label = `${o.kind.toLowerCase()} ${o.namespace}/${o.name}`;
+      // Gone (scaled away, deleted): nothing of it is to run again.
+      if (!controller) {
+        done.push(`${label} is gone`);
+        continue;
+      }
+      if (!pods.has(o.namespace))
+        pods.set(
+          o.namespace,
+          (await objects.core.listNamespacedPod({ namespace: o.namespace })).items.filter(
+            (p) => !p.metadata?.deletionTimestamp,
+          ),
+        );
+      const own = pods
+        .get(o.namespace)!
+        .filter((p) => p.metadata?.ownerReferences?.some((r) => r.uid === o.uid));
+      const failure = own.map(podFailure).find(Boolean);
+      if (failure) return { ok: false, detail: `a replacement of an evicted pod fails: ${failure}` };
+      // Jobs and other controllers without replicas: one pod of each evicted one.
+      const desired = controller.spec?.replicas ?? o.pods;
+      const elsewhere = own.filter((p) => p.spec?.nodeName && p.spec.nodeName !== node && isReady(p));
+      if (elsewhere.length >= desired) {
+        const on = [...new Set(elsewhere.map((p) => p.spec!.nodeName!))].join(', ');
+        done.push(`${label} ${elsewhere.length}/${desired} on ${on}`);
+        continue;
+      }
+      const behind = own.filter((p) => !elsewhere.includes(p));
+      waiting.push(
+        `${label} ${elsewhere.length}/${desired} Ready elsewhere${behind.length ? `: ${behind.map((p) => `${p.metadata?.name} ${p.spec?.nodeName === node ? `still on ${node}` : notReadyWhy(p)}`).join('; ')}` : ''}`,
+      );
+    }
+    const note = bare ? `; ${plural(bare, 'pod')} without a controller deleted for good` : '';
+    if (waiting.length === 0)
+      return {
+        ok: true,
+        detail: `${plural(evicted.length - bare, 'evicted pod')} running Ready elsewhere (${done.join('; ') || 'none'})${note}`,
+      };
+    if (serverTime - first >= windowMs)
+      return {
+        ok: false,
+        detail: `evicted pods not running elsewhere after ${Math.round(windowMs / 1000)} s: ${waiting.join('; ')}`,
+      };
+    onProgress?.(`drained, waiting: ${waiting.join('; ')}`);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, pollMs);
       signal?.addEventListener(
