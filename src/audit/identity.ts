@@ -183,9 +183,10 @@ export interface SignerOptions {
 export const NO_KEY_HINT =
   'no signing key: create one with `ssh-keygen -t ed25519 -f ~/.ssh/aiops-tui`, list it in the allowed signers as `NAME ssh-ed25519 AAAA…`, and pass --signing-key ~/.ssh/aiops-tui (or set git config user.signingkey)';
 
-async function gitSigningKey(): Promise<string | undefined> {
+async function gitSigningKey(env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const { execa } = await import('execa');
   const result = await execa('git', ['config', '--get', 'user.signingkey'], {
+    env,
     reject: false,
     timeout: 5_000,
   });

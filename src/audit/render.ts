@@ -3,6 +3,10 @@
 import { stringify } from 'yaml';
 import type { PhrEvent, RecordInit } from './types.js';
 
+/** Metrics as a person reads them: a figure the cluster could not give is unknown, not zero. */
+const metricsShown = (m: Record<string, number | null>): Record<string, number | string> =>
+  Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v ?? 'unknown']));
+
 const yamlBlock = (label: string, value: unknown): string[] => [
   `${label}:`,
   '',
@@ -52,11 +56,11 @@ export function renderSection(event: PhrEvent, at: string): string {
         lines.push(`Against ${event.server}${event.identity ? ` as ${event.identity}` : ''}.`, '');
       if (event.preState !== undefined) lines.push(...yamlBlock('Pre-state', event.preState));
       if (event.postState !== undefined) lines.push(...yamlBlock('Post-state', event.postState));
-      if (event.preMetrics) lines.push(...yamlBlock('Pre-metrics', event.preMetrics));
+      if (event.preMetrics) lines.push(...yamlBlock('Pre-metrics', metricsShown(event.preMetrics)));
       break;
     case 'validated':
       lines.push(event.detail ?? 'Stable for the validation window.', '');
-      if (event.postMetrics) lines.push(...yamlBlock('Post-metrics', event.postMetrics));
+      if (event.postMetrics) lines.push(...yamlBlock('Post-metrics', metricsShown(event.postMetrics)));
       break;
     case 'failed':
       lines.push(`Failed: ${event.reason}`, '');
