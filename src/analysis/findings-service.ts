@@ -70,6 +70,7 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
       state.replicaSets !== previous.replicaSets ||
       state.events !== previous.events ||
       state.logs !== previous.logs ||
+      state.logErrors !== previous.logErrors ||
       state.metrics !== previous.metrics;
     if (inputs) timer ??= setTimeout(run, Math.max(0, lastRun + interval - Date.now()));
   });

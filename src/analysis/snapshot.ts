@@ -7,9 +7,13 @@ import type { ClusterSnapshot } from './types.js';
 
 export function snapshotFromState(
   state: Pick<CockpitState, 'pods' | 'deployments' | 'replicaSets' | 'events' | 'nodes' | 'metrics'> &
-    Partial<Pick<CockpitState, 'logs'>>,
+    Partial<Pick<CockpitState, 'logs' | 'logErrors'>>,
   now: number,
-  extra: { hpas?: readonly V2HorizontalPodAutoscaler[]; logs?: ClusterSnapshot['logs'] } = {},
+  extra: {
+    hpas?: readonly V2HorizontalPodAutoscaler[];
+    logs?: ClusterSnapshot['logs'];
+    logErrors?: ClusterSnapshot['logErrors'];
+  } = {},
 ): ClusterSnapshot {
   return {
     now,
@@ -21,5 +25,6 @@ export function snapshotFromState(
     hpas: extra.hpas ?? [],
     usage: state.metrics.containers,
     ...((extra.logs ?? state.logs) ? { logs: extra.logs ?? state.logs } : {}),
+    ...((extra.logErrors ?? state.logErrors) ? { logErrors: extra.logErrors ?? state.logErrors } : {}),
   };
 }

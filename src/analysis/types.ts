@@ -21,7 +21,7 @@ export type { UsageSample };
  *   exist may remain: the analyzers aggregate per workload (the owning Deployment, found through
  *   the ReplicaSet, or the pod name's `<replicaset>-<suffix>` shape when the pod is gone).
  * - `logs` (optional) holds the last lines of a container's log, keyed `namespace/pod/container`;
- *   the crash-loop diagnosis quotes them.
+ *   the crash-loop diagnosis quotes them; `logErrors` says why a log could not be read.
  * - `now` is the analysis time in epoch ms, so tests and the tracker agree on "age".
  */
 export interface ClusterSnapshot {
@@ -34,6 +34,8 @@ export interface ClusterSnapshot {
   nodes: readonly V1Node[];
   usage: ReadonlyMap<string, readonly UsageSample[]>;
   logs?: Readonly<Record<string, readonly string[]>>;
+  /** Why a container's previous log could not be read (one line each), keyed as `logs`. */
+  logErrors?: Readonly<Record<string, string>>;
 }
 
 export type Severity = 'critical' | 'warning' | 'info';

@@ -1,6 +1,9 @@
 // The last lines a crashed container wrote (`kubectl logs --previous`): the crash-loop diagnosis
-// quotes them, so "why is it failing" names the cause, not only the exit code.
-import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+// quotes them, so "why is it failing" names the cause, not only the exit code. A log that cannot
+// be read (RBAC on pods/log, a kubelet the API server cannot reach: kwok's fake nodes answer "no
+// preferred addresses found") is kept as its one-line reason, which the finding shows instead.
+import { ApiException, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { describeError } from '../cli-errors.js';
 import type { CockpitStore } from '../state/store.js';
 
 /** Lines kept per crashed container. */
@@ -52,6 +55,39 @@ export async function previousLog(
   return String(text).split('\n').filter(Boolean);
 }
 
+/** Why a log read failed, in one line: the API's Status message (or the HTTP code), else the error. */
+export function logFailure(error: unknown): string {
+  let text: string;
+  if (error instanceof ApiException) {
+    let message: string | undefined;
+    try {
+      message = (JSON.parse(String(error.body)) as { message?: string }).message;
+    } catch {
+      message = typeof error.body === 'string' && error.body.trim() ? error.body : undefined;
+    }
+    text = message ? `${message} (HTTP ${error.code})` : `HTTP ${error.code}`;
+  } else {
+    text = describeError(error);
+  }
+  const line = text.replace(/\s*\n\s*/g, ' ').trim();
+  return line.length > 240 ? `${line.slice(0, 239)}…` : line;
+}
+
+export type PreviousLog = { lines: string[] } | { error: string };
+
+/** The previous run's last lines, or why they could not be read. */
+export async function readPreviousLog(
+  core: CoreV1Api,
+  c: CrashedContainer,
+  lines = CRASH_LOG_LINES,
+): Promise<PreviousLog> {
+  try {
+    return { lines: await previousLog(core, c, lines) };
+  } catch (error) {
+    return { error: logFailure(error) };
+  }
+}
+
 /** Runs `work` over `items`, at most `limit` at a time; failures are dropped. */
 export async function eachLimited<T>(
   items: T[],
@@ -82,15 +118,25 @@ export function startCrashLogs(store: CockpitStore, kubeConfig: KubeConfig): { s
     const due = crashed.filter((c) => fetched.get(c.key) !== c.restarts);
     for (const c of due) fetched.set(c.key, c.restarts);
     const lines: Record<string, string[]> = {};
+    const errors: Record<string, string> = {};
     await eachLimited(due, CONCURRENCY, async (c) => {
-      lines[c.key] = await previousLog(core, c);
+      const log = await readPreviousLog(core, c);
+      if ('lines' in log) lines[c.key] = log.lines;
+      else errors[c.key] = log.error;
     });
     const live = new Set(crashed.map((c) => c.key));
-    const current = store.getState().logs;
-    const stale = Object.keys(current).some((k) => !live.has(k));
-    if (Object.keys(lines).length > 0 || stale) {
-      const next = Object.fromEntries(Object.entries({ ...current, ...lines }).filter(([k]) => live.has(k)));
-      store.setState({ logs: next });
+    const { logs, logErrors } = store.getState();
+    const fetchedNow = new Set([...Object.keys(lines), ...Object.keys(errors)]);
+    const stale = [...Object.keys(logs), ...Object.keys(logErrors)].some((k) => !live.has(k));
+    if (fetchedNow.size > 0 || stale) {
+      // A container's newest read wins: its lines or its failure, never both.
+      const keep = <T>(current: Readonly<Record<string, T>>, fresh: Record<string, T>): Record<string, T> =>
+        Object.fromEntries(
+          Object.entries({ ...current, ...fresh }).filter(
+            ([k]) => live.has(k) && (k in fresh || !fetchedNow.has(k)),
+          ),
+        );
+      store.setState({ logs: keep(logs, lines), logErrors: keep(logErrors, errors) });
     }
     running = false;
     if (again) {

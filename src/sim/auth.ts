@@ -11,7 +11,7 @@ import { fail } from './status.js';
 /** A request the simulated RBAC refuses; omitted fields match anything. */
 export interface DenyRule {
   verb?: string;
-  /** Plural resource name, e.g. `pods`. */
+  /** Plural resource name, e.g. `pods` (and its subresources), or one subresource: `pods/log`. */
   resource?: string;
   namespace?: string;
   /** A username or a group the rule applies to; every user when omitted. */
@@ -89,7 +89,9 @@ export function denyingRule(
   return deny.find(
     (d) =>
       wild(attrs.verb, d.verb) &&
-      wild(attrs.resource, d.resource) &&
+      (d.resource?.includes('/')
+        ? d.resource === `${attrs.resource}/${attrs.subresource ?? ''}`
+        : wild(attrs.resource, d.resource)) &&
       (d.namespace === undefined || d.namespace === (attrs.namespace || undefined)) &&
       (d.user === undefined || d.user === user.username || user.groups.includes(d.user)),
   );

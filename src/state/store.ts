@@ -42,6 +42,7 @@ export function initialState(
     synced: {},
     metrics: { available: undefined, containers: new Map(), nodes: new Map() },
     logs: {},
+    logErrors: {},
     findings: [],
     auditFigures: undefined,
     recommendations: [],

@@ -132,6 +132,8 @@ export interface CockpitState {
   metrics: MetricsState;
   /** Last lines of each crashed container's previous run, keyed `namespace/pod/container`. */
   logs: Readonly<Record<string, readonly string[]>>;
+  /** Why a crashed container's previous log could not be read (one line), same keys as `logs`. */
+  logErrors: Readonly<Record<string, string>>;
   /** Built-in (and kagent) findings, most severe first, kept current by the findings service. */
   findings: readonly Finding[];
   /** MTTD, MTTR, approval latency … computed from the PHRs; undefined until read. */

@@ -50,4 +50,25 @@ describe('crash logs in the cockpit', () => {
     );
     expect(finding?.detail.join('\n')).toMatch(/last \d log lines:[\s\S]*Connection refused/);
   }, 30_000);
+
+  it('a previous log the server refuses (RBAC on pods/log) is shown as such in the crash-loop finding', async () => {
+    sim = await startSimulator({ scenario: 'todo', speed: 20, deny: [{ resource: 'pods/log' }] });
+    const connection = loadConnection({ kubeconfig: sim.kubeconfigPath, allNamespaces: true });
+    data = startCockpitData(connection, 60_000);
+    logs = startCrashLogs(data.store, connection.kubeConfig);
+    await until(data, (s) => Object.keys(s.logErrors).some((k) => k.startsWith('todo/backend-')));
+    const [key, reason] = Object.entries(data.store.getState().logErrors)[0]!;
+    expect(key).toMatch(/^todo\/backend-\w+-\w+\/backend$/);
+    expect(reason).toMatch(
+      /^pods "backend-[^"]+" is forbidden: .*cannot get resource "pods\/log".* \(HTTP 403\)$/,
+    );
+    expect(data.store.getState().logs[key]).toBeUndefined();
+    const state = data.store.getState();
+    const finding = analyze(snapshotFromState(state, Date.now() + (state.connection.clockSkewMs ?? 0))).find(
+      (f) => f.runbook === 'crashloopbackoff',
+    );
+    const unavailable = finding?.detail.filter((l) => l.startsWith('previous log unavailable: '));
+    expect(unavailable).toEqual([`previous log unavailable: ${reason}`]);
+    expect(finding?.detail.join('\n')).not.toMatch(/log lines:/);
+  }, 30_000);
 });

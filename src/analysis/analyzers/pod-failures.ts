@@ -124,9 +124,12 @@ function crashLoop(ctx: PodContext, status: V1ContainerStatus): Problem {
   }
   const { namespace: ns, name } = ctx.ref;
   const logs = ctx.snapshot.logs?.[`${ns}/${name}/${status.name}`];
+  const logError = ctx.snapshot.logErrors?.[`${ns}/${name}/${status.name}`];
   if (logs?.length) {
     detail.push(`last ${Math.min(logs.length, ctx.options.logLines)} log lines:`);
     for (const line of logs.slice(-ctx.options.logLines)) detail.push(`  ${line}`);
+  } else if (logError) {
+    detail.push(`previous log unavailable: ${logError}`);
   }
   // A pod its controller recreates can be replaced: the quick mitigation when the failure is the
   // pod's own (one replica of several failing), while the cause is read from its log.
