@@ -79,6 +79,7 @@ export async function snapshotForCli(values: ClusterFlags, io: AnalyzeIo, comman
     throw new CliError(`cannot list pods from context "${contextName}" at ${server}: ${reason(error)}`);
   }
   for (const note of result.skipped) io.stderr(`aiops-tui ${command}: skipped ${note}\n`);
+  for (const note of result.notes) io.stderr(`aiops-tui ${command}: ${note}\n`);
   return { snapshot: result.snapshot, contextName, server, namespace };
 }
 

@@ -5,17 +5,19 @@ import {
   AppsV1Api,
   AutoscalingV2Api,
   CoreV1Api,
-  Metrics,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import { crashedContainers, eachLimited, previousLog } from '../cluster/crash-logs.js';
-import { bytes, cpuMillis } from '../cluster/quantity.js';
+import { describeError } from '../cli-errors.js';
+import { crashedContainers, eachLimited, readPreviousLog } from '../cluster/crash-logs.js';
+import { metricsProblem, readPodMetrics, usageOfScrape } from '../cluster/metrics.js';
 import type { ClusterSnapshot, UsageSample } from './types.js';
 
 export interface FetchResult {
   snapshot: ClusterSnapshot;
   /** Kinds that could not be listed (forbidden, not served) and why; analysis goes on without them. */
   skipped: string[];
+  /** One line each about what the analysis lacks otherwise, e.g. that usage is unknown. */
+  notes: string[];
 }
 
 /** Lists everything the analyzers read in `namespace` (all namespaces when undefined). */
@@ -28,6 +30,7 @@ export async function fetchSnapshot(
   const apps = kc.makeApiClient(AppsV1Api);
   const autoscaling = kc.makeApiClient(AutoscalingV2Api);
   const skipped: string[] = [];
+  const notes: string[] = [];
   // Only the pods are essential; a kind we may not list is analysed without, and said so.
   const optional = async <T>(kind: string, list: () => Promise<{ items: T[] }>): Promise<T[]> => {
     try {
@@ -56,37 +59,49 @@ export async function fetchSnapshot(
       all ? core.listEventForAllNamespaces() : core.listNamespacedEvent({ namespace }),
     ),
     optional('nodes', () => core.listNode()),
-    podUsage(kc, namespace, skipped),
+    podUsage(kc, namespace, now, notes),
   ]);
   const logs: Record<string, string[]> = {};
+  const logErrors: Record<string, string> = {};
   await eachLimited(crashedContainers(pods.items), 4, async (c) => {
-    logs[c.key] = await previousLog(core, c);
+    const log = await readPreviousLog(core, c);
+    if ('lines' in log) logs[c.key] = log.lines;
+    else logErrors[c.key] = log.error;
   });
   return {
-    snapshot: { now, pods: pods.items, deployments, replicaSets, hpas, events, nodes, usage, logs },
+    snapshot: {
+      now,
+      pods: pods.items,
+      deployments,
+      replicaSets,
+      hpas,
+      events,
+      nodes,
+      usage,
+      logs,
+      logErrors,
+    },
     skipped,
+    notes,
   };
 }
 
-/** One sample per container from metrics.k8s.io; none (and a note) when it is not served. */
+/**
+ * One sample per container from metrics.k8s.io, read as the cockpit's poller reads it. When it is
+ * not served the usage is unknown (no samples, never zeros) and a note says so in one line.
+ */
 async function podUsage(
   kc: KubeConfig,
   namespace: string | undefined,
-  skipped: string[],
+  now: number,
+  notes: string[],
 ): Promise<Map<string, UsageSample[]>> {
-  const usage = new Map<string, UsageSample[]>();
   try {
-    const list = await new Metrics(kc).getPodMetrics(namespace);
-    for (const item of list.items) {
-      const at = Date.parse(item.timestamp);
-      for (const c of item.containers) {
-        usage.set(`${item.metadata.namespace}/${item.metadata.name}/${c.name}`, [
-          { at, cpuMillis: cpuMillis(c.usage.cpu) ?? 0, memoryBytes: bytes(c.usage.memory) ?? 0 },
-        ]);
-      }
-    }
+    return usageOfScrape(await readPodMetrics(kc, namespace), now);
   } catch (error) {
-    skipped.push(`metrics.k8s.io: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    notes.push(
+      `${metricsProblem(error, namespace) ?? `metrics.k8s.io: ${describeError(error).split('\n')[0]}`}; usage unknown`,
+    );
+    return new Map();
   }
-  return usage;
 }

@@ -29,54 +29,75 @@ export function trackClockSkew(store: CockpitStore): ServerTimeListener {
   };
 }
 
-export async function getJson<T>(
+export interface RawAnswer {
+  code: number;
+  text: string;
+}
+
+/** A request did not get its answer in time (distinct from a refused or broken connection). */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/** One GET with the kubeconfig's credentials: status and body text, whatever the status. */
+export async function getRaw(
   kc: KubeConfig,
   path: string,
   timeoutMs = 30_000,
   onServerTime?: ServerTimeListener,
-): Promise<T> {
+  accept = 'application/json',
+): Promise<RawAnswer> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new ApiError(0, 'NoCluster', 'the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
-  const options: RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
+  const options: RequestOptions = { method: 'GET', headers: { Accept: accept } };
   await kc.applyToHTTPSOptions(options);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise<T>((resolve, reject) => {
+  return new Promise<RawAnswer>((resolve, reject) => {
     const req = send(url, options, (res) => {
       const date = Date.parse(String(res.headers.date ?? ''));
       if (onServerTime && Number.isFinite(date)) onServerTime(date, Date.now());
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          reject(
-            new ApiError(
-              res.statusCode ?? 0,
-              'BadResponse',
-              `${res.statusCode} from ${url.pathname}: ${text.slice(0, 120)}`,
-            ),
-          );
-          return;
-        }
-        const code = res.statusCode ?? 0;
-        if (code >= 400) {
-          const status = body as { reason?: string; message?: string };
-          reject(new ApiError(code, status.reason ?? 'Unknown', status.message ?? `HTTP ${code}`));
-          return;
-        }
-        resolve(body as T);
-      });
+      res.on('end', () =>
+        resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+    req.setTimeout(timeoutMs, () => req.destroy(new TimeoutError(`timed out after ${timeoutMs} ms`)));
     // Node reports a refused dual-stack connect as an AggregateError with an empty message.
     req.on('error', (error: Error & { code?: string }) =>
       reject(error.message ? error : new Error(`connect ${error.code ?? 'failed'} ${url.host}`)),
     );
     req.end();
   });
+}
+
+/**
+ * A GET whose answer is JSON. A 4xx/5xx is an ApiError with the Status's reason and message; a
+ * body that is not JSON (a real server's `404 page not found` for an API it does not serve) is
+ * an ApiError with the HTTP status and reason BadResponse.
+ */
+export async function getJson<T>(
+  kc: KubeConfig,
+  path: string,
+  timeoutMs = 30_000,
+  onServerTime?: ServerTimeListener,
+): Promise<T> {
+  const { code, text } = await getRaw(kc, path, timeoutMs, onServerTime);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ApiError(
+      code,
+      'BadResponse',
+      `${code} from ${path.split('?')[0]}: ${text.trim().slice(0, 120)}`,
+    );
+  }
+  if (code >= 400) {
+    const status = body as { reason?: string; message?: string };
+    throw new ApiError(code, status.reason ?? 'Unknown', status.message ?? `HTTP ${code}`);
+  }
+  return body as T;
 }

@@ -31,6 +31,8 @@ export interface SimOptions {
    * with some, a request without a token is still the admin and an unknown token is a 401.
    */
   users?: SimUser[];
+  /** Serve metrics.k8s.io (default true); false answers as a cluster without metrics-server (404 text). */
+  metrics?: boolean;
   /** Changes kept for watch resumption (older resourceVersions get 410 Gone); default 100,000. */
   watchHistory?: number;
 }
@@ -49,7 +51,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
   const ctx: SimContext = { store: new ObjectStore(clock, options.watchHistory), clock, logs: new LogBook() };
   loadScenario(ctx, options.scenario ?? 'todo');
   const controllers = startControllers(ctx);
-  const api = createApiServer(ctx, options.deny, options.users);
+  const api = createApiServer(ctx, options.deny, options.users, { metrics: options.metrics });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     api.server.once('error', reject);

@@ -161,11 +161,27 @@ export interface ApiServer {
 
 export type { DenyRule, SimUser, UserInfo } from './auth.js';
 
+export interface ApiServerOptions {
+  /**
+   * Serve metrics.k8s.io (default true). Without it the simulator answers as a cluster without
+   * metrics-server does: the group is absent from /apis and its paths are a plain-text 404.
+   */
+  metrics?: boolean;
+}
+
+/** A real kube-apiserver's answer to a path nothing serves: text, not a Status. */
+function sendPageNotFound(res: ServerResponse): void {
+  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.end('404 page not found\n');
+}
+
 export function createApiServer(
   ctx: SimContext,
   initialDeny: DenyRule[] = [],
   users: readonly SimUser[] = [],
+  options: ApiServerOptions = {},
 ): ApiServer {
+  const metrics = options.metrics ?? true;
   const { store, clock } = ctx;
   let deny = initialDeny;
   const streams = new Set<ServerResponse>();
@@ -558,8 +574,12 @@ export function createApiServer(
       .filter(Boolean)
       .map((s) => decodeURIComponent(s));
     const user = impersonate(req, authenticate(req, users), deny);
+    if (!metrics && segments[0] === 'apis' && segments[1] === 'metrics.k8s.io') {
+      sendPageNotFound(res);
+      return;
+    }
     if (req.method === 'GET') {
-      const doc = discovery(path, segments);
+      const doc = discovery(path, segments, metrics);
       if (doc) {
         sendJson(res, 200, doc);
         return;
@@ -633,8 +653,12 @@ export function createApiServer(
   };
 }
 
-function discovery(path: string, segments: string[]): unknown {
+function discovery(path: string, segments: string[], metrics: boolean): unknown {
   if (path === '/version') return SERVER_VERSION;
+  if (path === '/apis' && !metrics) {
+    const list = apiGroupList() as { groups: { name: string }[] };
+    return { ...list, groups: list.groups.filter((g) => g.name !== 'metrics.k8s.io') };
+  }
   if (path === '/openapi/v3') return openapiIndex();
   if (segments[0] === 'openapi' && segments[1] === 'v3') return openapiDocument(segments.slice(2).join('/'));
   if (path === '/api') return apiVersions();

@@ -130,3 +130,31 @@ describe('aiops-tui analyze', () => {
     await expect(analyzeMain(['-n', 'a', '-A'], io)).rejects.toThrow(/exclude each other/);
   });
 });
+
+describe('aiops-tui analyze on a cluster without metrics-server', () => {
+  let sim: RunningSim;
+  beforeAll(async () => {
+    sim = await startSimulator({ scenario: 'empty', metrics: false, deny: [{ resource: 'pods/log' }] });
+    const store = sim.ctx.store;
+    store.create(K.namespaces, { metadata: { name: 'todo' } } as KubeObject);
+    store.create(K.pods, crashLooping);
+  });
+  afterAll(() => sim.close());
+
+  it('says in one line that the metrics API is not there, and usage is unknown rather than zero', async () => {
+    const { out, io } = capture();
+    const code = await analyzeMain(['--kubeconfig', sim.kubeconfigPath, '-n', 'todo', '--json'], io);
+    expect(code).toBe(1); // the crash loop; a missing metrics API is not an error
+    expect(out.stderr).toBe(
+      'aiops-tui analyze: metrics API not available (metrics.k8s.io: 404); usage unknown\n',
+    );
+    const report = JSON.parse(out.stdout) as { findings: { id: string; detail: string[] }[] };
+    const ids = report.findings.map((f) => f.id);
+    expect(ids).toContain('right-sizing:Cluster/metrics:no-metrics');
+    expect(ids).not.toContain('right-sizing:Pod/todo/backend-1:history-too-short');
+    const crash = report.findings.find((f) => f.id === 'pod-failures:Pod/todo/backend-1:crashloop:app')!;
+    expect(crash.detail.filter((l) => l.startsWith('previous log unavailable: '))).toEqual([
+      expect.stringMatching(/^previous log unavailable: pods "backend-1" is forbidden: .* \(HTTP 403\)$/),
+    ]);
+  });
+});

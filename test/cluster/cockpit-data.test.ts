@@ -258,10 +258,20 @@ describe('the cockpit data layer against the simulator', () => {
     data = startCockpitData(loadConnection({ kubeconfig: proxy.kubeconfigPath, namespace: 'todo' }), 500);
     await until(data, (s) => s.metrics.available === false);
     expect(data.store.getState().metrics.message).toBe(
-      'metrics API not available — on minikube: minikube addons enable metrics-server',
+      'metrics API not available (metrics.k8s.io: 404) — on minikube: minikube addons enable metrics-server',
     );
     proxy.missing.clear(); // metrics-server installed: the next poll finds it
     await until(data, (s) => s.metrics.available === true && s.metrics.containers.size > 0);
     expect(data.store.getState().metrics.message).toBeUndefined();
+  });
+
+  it('a metrics API answering a plain-text 404 (no metrics-server) is unavailable, its usage unknown', async () => {
+    const sim = await simulator({ scenario: 'todo', speed: 50, metrics: false });
+    data = startCockpitData(loadConnection({ kubeconfig: sim.kubeconfigPath, namespace: 'todo' }), 500);
+    await until(data, (s) => s.metrics.available === false);
+    expect(data.store.getState().metrics.message).toBe(
+      'metrics API not available (metrics.k8s.io: 404) — on minikube: minikube addons enable metrics-server',
+    );
+    expect(data.store.getState().metrics.containers.size).toBe(0);
   });
 });
