@@ -1,8 +1,10 @@
-// The cockpit's data services: a store fed by watchers and the metrics poller. The UI reads the
-// store; `setNamespace` is how `:ns` reaches the cluster.
+// The cockpit's data services: a store fed by watchers and the metrics poller, and the
+// connection status from the watchers and the API server's /readyz. The UI reads the store;
+// `setNamespace` is how `:ns` reaches the cluster.
 import { createBatcher } from '../state/batcher.js';
 import { createCockpitStore, initialState, type CockpitStore } from '../state/store.js';
 import type { Connection } from './connect.js';
+import { createConnectionHealth, startReadinessProbe } from './health.js';
 import { startMetricsPoller, type MetricsPoller } from './metrics.js';
 import { WATCHED_KINDS, startWatcher, type Watcher } from './watchers.js';
 
@@ -13,8 +15,14 @@ export interface CockpitData {
 }
 
 export interface DataTuning {
-  /** A watch stream silent this long is re-opened from its resourceVersion (default 30 s). */
-  watchIdleTimeoutMs?: number;
+  /** timeoutSeconds of each watch stream (default 300–600 s, random per stream). */
+  watchTimeoutSeconds?: number;
+  /** A stream the server has not ended this long after its timeout is resumed (default 30 s). */
+  watchDeadStreamGraceMs?: number;
+  /** Between /readyz probes (default 5 s). */
+  readyzIntervalMs?: number;
+  /** A /readyz not answered this long is a problem (default 10 s). */
+  readyzTimeoutMs?: number;
 }
 
 export function startCockpitData(
@@ -24,6 +32,11 @@ export function startCockpitData(
 ): CockpitData {
   const store = createCockpitStore(initialState(connection));
   const batcher = createBatcher(store);
+  const health = createConnectionHealth(store);
+  const readiness = startReadinessProbe(connection.kubeConfig, health, {
+    intervalMs: tuning.readyzIntervalMs,
+    timeoutMs: tuning.readyzTimeoutMs,
+  });
   let watchers: Watcher[] = [];
   let poller: MetricsPoller | undefined;
   const start = (namespace: string | undefined): void => {
@@ -33,7 +46,9 @@ export function startCockpitData(
         namespace,
         store,
         batcher,
-        idleTimeoutMs: tuning.watchIdleTimeoutMs,
+        health,
+        timeoutSeconds: tuning.watchTimeoutSeconds,
+        deadStreamGraceMs: tuning.watchDeadStreamGraceMs,
       }),
     );
     poller = startMetricsPoller(connection.kubeConfig, namespace, store, metricsIntervalMs);
@@ -58,6 +73,7 @@ export function startCockpitData(
     },
     stop() {
       stopAll();
+      readiness.stop();
       batcher.stop();
     },
   };

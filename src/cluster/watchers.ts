@@ -1,13 +1,20 @@
-// List + watch for one kind, into the store through the batcher. Resumes from the last
-// resourceVersion after a stream fell silent; relists after 410 Gone, a lost connection, a stream
-// the server closed or a resourceVersion that went backwards (an API server restarted with a
-// fresh store); a 403 is shown for this kind only. client-node's Watch is used directly rather
-// than makeInformer, whose error and stop handling cannot express these cases.
+// List + watch for one kind, into the store through the batcher. Each stream asks for bookmarks
+// and for an end after timeoutSeconds (5–10 min, as client-go does); a stream the server ends on
+// that time is resumed from the last resourceVersion (the bookmark the server sends before it).
+// Silence is not death: a real server sends a bookmark about once a minute and events only when
+// something changes, so a quiet stream stays open; only a stream the server has not ended well
+// after its timeout (a dead connection) is given up and resumed. Relists after 410 Gone, a lost
+// connection, a stream the server closed early or a resourceVersion that went backwards (an API
+// server restarted with a fresh store); a 403 is shown for this kind only. The connection status
+// goes through ConnectionHealth, which also hears the API server's /readyz (a hung etcd behind a
+// live API server shows only there). client-node's Watch is used directly rather than
+// makeInformer, whose error and stop handling cannot express these cases.
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import { describeError } from '../cli-errors.js';
 import type { Batcher } from '../state/batcher.js';
 import type { CockpitStore } from '../state/store.js';
 import type { WatchedKind } from '../state/types.js';
+import { createConnectionHealth, type ConnectionHealth } from './health.js';
 import { ApiError, getJson, trackClockSkew } from './http.js';
 
 const KINDS: Record<WatchedKind, { prefix: string; plural: string; namespaced: boolean }> = {
@@ -25,6 +32,10 @@ const PAGE = 500;
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 10_000;
 const FORBIDDEN_RETRY_MS = 30_000;
+/** client-go's: a watch asks the server to end it after 5 min × (1 + random), so streams rotate. */
+const MIN_WATCH_TIMEOUT_S = 300;
+/** How long past its timeoutSeconds a stream the server has not ended is trusted. */
+const DEAD_STREAM_GRACE_MS = 30_000;
 
 interface ObjectList {
   metadata: { resourceVersion?: string; continue?: string };
@@ -52,8 +63,15 @@ export interface WatcherOptions {
   namespace: string | undefined;
   store: CockpitStore;
   batcher: Batcher;
-  /** A stream silent this long is re-opened from its resourceVersion; default 30 s. */
-  idleTimeoutMs?: number;
+  /** Where the connection status goes; default: one of its own on `store`. */
+  health?: ConnectionHealth;
+  /** timeoutSeconds of each stream; default 300–600 s, random per stream. */
+  timeoutSeconds?: number;
+  /**
+   * A stream not ended by the server this long after its timeoutSeconds is taken for a dead
+   * connection and resumed from its resourceVersion; default 30 s.
+   */
+  deadStreamGraceMs?: number;
 }
 
 export interface Watcher {
@@ -66,8 +84,14 @@ function codeOf(error: unknown): number | undefined {
   return typeof e?.statusCode === 'number' ? e.statusCode : typeof e?.code === 'number' ? e.code : undefined;
 }
 
+let watcherIds = 0;
+
 export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watcher {
-  const { kubeConfig, namespace, store, batcher, idleTimeoutMs = 30_000 } = options;
+  const { kubeConfig, namespace, store, batcher, deadStreamGraceMs = DEAD_STREAM_GRACE_MS } = options;
+  const health = options.health ?? createConnectionHealth(store);
+  const id = `${kind}#${++watcherIds}`;
+  const timeoutOf = (): number =>
+    options.timeoutSeconds ?? Math.floor(MIN_WATCH_TIMEOUT_S * (1 + Math.random()));
   const spec = KINDS[kind];
   const path = `${spec.prefix}${spec.namespaced && namespace ? `/namespaces/${namespace}` : ''}/${spec.plural}`;
   const where = !spec.namespaced
@@ -115,40 +139,40 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
   }
 
   /**
-   * One watch stream from `resourceVersion`. Resolves `idle` when the stream fell silent for
-   * idleTimeoutMs (resume from the same version) and `ended` when the server closed it: a server
-   * that restarts closes its streams, and one restarted with a fresh store may already be past our
-   * version, which no resourceVersion check can tell, so only a relist is safe then.
+   * One watch stream from `resourceVersion`. Resolves `expired` when the server ended it on its
+   * timeoutSeconds, or when it had not ended well after it (a dead connection): both resume from
+   * the same version. Resolves `ended` when the server closed it early: a server that restarts
+   * closes its streams, and one restarted with a fresh store may already be past our version,
+   * which no resourceVersion check can tell, so only a relist is safe then.
    */
-  function watchOnce(): Promise<'idle' | 'ended'> {
+  function watchOnce(): Promise<'expired' | 'ended'> {
     const since = resourceVersion;
+    const timeoutSeconds = timeoutOf();
+    const openedAt = performance.now();
     let answered = false;
     let failed = false;
-    let idle = false;
-    let idleTimer: NodeJS.Timeout | undefined;
-    return new Promise<'idle' | 'ended'>((resolve, reject) => {
-      const query: Record<string, string | boolean> = { allowWatchBookmarks: true };
+    let dead = false;
+    let done = false;
+    let deadTimer: NodeJS.Timeout | undefined;
+    return new Promise<'expired' | 'ended'>((resolve, reject) => {
+      const query: Record<string, string | number | boolean> = { allowWatchBookmarks: true, timeoutSeconds };
       if (since) query.resourceVersion = since;
       const fail = (error: Error): void => {
         failed = true;
         reject(error);
         abort?.abort();
       };
-      // client-node aborts a stream silent for 30 s itself; this makes the limit ours to choose.
-      const resetIdle = (): void => {
-        clearTimeout(idleTimer);
-        idleTimer = setTimeout(() => {
-          idle = true;
-          abort?.abort();
-        }, idleTimeoutMs);
-      };
-      new Watch(kubeConfig)
+      const limitMs = timeoutSeconds * 1000 + deadStreamGraceMs;
+      const watch = new Watch(kubeConfig);
+      // client-node 2.0.1 aborts a stream silent for 30 s (its private requestTimeoutMs, no option
+      // for it); a quiet stream is not a dead one, so that limit becomes ours.
+      (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = Math.min(limitMs, 2 ** 31 - 1);
+      watch
         .watch(
           path,
           query,
           (type, obj: KubeItem & { code?: number; reason?: string; message?: string }) => {
             if (stopped || failed) return;
-            resetIdle();
             if (type === 'ERROR') {
               fail(new ApiError(obj.code ?? 500, obj.reason ?? 'Error', obj.message ?? 'watch error'));
               return;
@@ -164,18 +188,30 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
             else batcher.push({ kind, type: 'upsert', key: objectKey(obj), object: trim(obj) });
           },
           (error: unknown) => {
-            clearTimeout(idleTimer);
-            // A silent stream the server did answer is a quiet kind, not a lost connection.
-            if (answered && (idle || (error as Error | null)?.name === 'TimeoutError')) resolve('idle');
-            else if (!error) resolve('ended');
+            done = true;
+            clearTimeout(deadTimer);
+            const elapsed = performance.now() - openedAt;
+            // The server keeps its word: it ends the stream on timeoutSeconds (it started counting
+            // after we did, so never sooner by our clock, give or take a timer's slack).
+            if (dead || (answered && (error as Error | null)?.name === 'TimeoutError')) resolve('expired');
+            else if (!error) resolve(elapsed >= timeoutSeconds * 1000 - 250 ? 'expired' : 'ended');
             else reject(error as Error);
           },
         )
         .then((controller) => {
           answered = true;
           abort = controller;
-          if (stopped || failed) controller.abort();
-          else resetIdle();
+          if (stopped || failed) {
+            controller.abort();
+            return;
+          }
+          if (done) return; // refused (a non-200) or already over: run() hears it from the rejection
+          health.watchOk(id);
+          deadTimer = setTimeout(() => {
+            dead = true;
+            controller.abort();
+          }, limitMs);
+          deadTimer.unref();
         }, reject);
     });
   }
@@ -193,8 +229,7 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
           await relist();
           if (stopped) return;
           if (store.getState().forbidden[kind]) store.getState().setForbidden(kind, undefined);
-          if (store.getState().connection.status !== 'connected')
-            store.getState().setConnection({ status: 'connected', message: undefined });
+          health.watchOk(id);
           backoff = BACKOFF_MIN_MS;
         }
         if ((await watchOnce()) === 'ended') resourceVersion = undefined;
@@ -206,15 +241,12 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
         if (code === 403) {
           store.getState().setForbidden(kind, `forbidden: list ${spec.plural} ${where}`);
           // The server answered, so the connection is fine even if every kind is refused.
-          if (store.getState().connection.status !== 'connected')
-            store.getState().setConnection({ status: 'connected', message: undefined });
+          health.watchOk(id);
           await pause(FORBIDDEN_RETRY_MS);
           continue;
         }
         // Connection trouble: keep what we have (the UI dims it) and relist when back.
-        store
-          .getState()
-          .setConnection({ status: 'reconnecting', message: `connection lost: ${describeError(error)}` });
+        health.watchLost(id, `connection lost: ${describeError(error)}`);
         await pause(backoff);
         backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
       }
@@ -225,6 +257,7 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
   return {
     stop() {
       stopped = true;
+      health.forget(id);
       abort?.abort();
       wake?.();
     },

@@ -43,6 +43,9 @@ export interface RunningSim {
   kubeconfigPath: string;
   ctx: SimContext;
   setDenyRules(rules: DenyRule[]): void;
+  /** A hung etcd behind a live API server: /readyz says 500, storage requests wait (see ApiServer). */
+  pauseBackend(): void;
+  resumeBackend(): void;
   close(): Promise<void>;
 }
 
@@ -72,9 +75,12 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     kubeconfigPath,
     ctx,
     setDenyRules: api.setDenyRules,
+    pauseBackend: api.pauseBackend,
+    resumeBackend: api.resumeBackend,
     async close() {
       if (closed) return;
       closed = true;
+      api.resumeBackend();
       controllers.stop();
       clock.stop();
       api.closeStreams();

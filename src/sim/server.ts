@@ -155,6 +155,13 @@ const hasStatusSubresource = (t: ResourceType): boolean => t.subresources.includ
 export interface ApiServer {
   server: Server;
   setDenyRules(rules: DenyRule[]): void;
+  /**
+   * A hung backend behind a live API server (etcd stopped): /readyz and /livez answer 500
+   * `[-]etcd failed`, requests that read or write storage wait (504 after 60 s, as the real
+   * request timeout), watches stay open. resumeBackend() lets the waiting requests through.
+   */
+  pauseBackend(): void;
+  resumeBackend(): void;
   /** Ends every open watch and log stream (shutdown). */
   closeStreams(): void;
 }
@@ -182,6 +189,20 @@ export function createApiServer(
   options: ApiServerOptions = {},
 ): ApiServer {
   const metrics = options.metrics ?? true;
+  let backendPaused: { resumed: Promise<void>; resume: () => void } | undefined;
+  /** Waits while the backend is paused; a 504 Timeout after the real server's 60 s. */
+  async function storageAvailable(): Promise<void> {
+    if (!backendPaused) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 60_000);
+      timer.unref();
+    });
+    const outcome = await Promise.race([backendPaused.resumed, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout')
+      fail(504, 'Timeout', 'Timeout: request did not complete within the allotted timeout');
+  }
   const { store, clock } = ctx;
   let deny = initialDeny;
   const streams = new Set<ServerResponse>();
@@ -499,6 +520,8 @@ export function createApiServer(
     const watch = r.watchPath || query.get('watch') === 'true' || query.get('watch') === '1';
     const verb = verbOf(method, r, watch);
     checkDenied(user, verb, r);
+    // Watches are served from the watch cache, which outlives a hung etcd; the rest waits on it.
+    if (!watch) await storageAvailable();
     if (r.type.readOnly && method !== 'GET')
       fail(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     if (r.subresource === 'log') {
@@ -585,6 +608,18 @@ export function createApiServer(
         return;
       }
       if (['/healthz', '/livez', '/readyz'].includes(path)) {
+        if (backendPaused) {
+          // As kube-apiserver 1.34 answers once its etcd check fails (verbose or not).
+          const check = path.slice(1);
+          res.writeHead(500, {
+            'Content-Type': 'text/plain; charset=utf-8',
+            'X-Content-Type-Options': 'nosniff',
+          });
+          res.end(
+            `[+]ping ok\n[+]log ok\n[-]etcd failed: reason withheld\n${check === 'readyz' ? '[-]etcd-readiness failed: reason withheld\n[+]informer-sync ok\n' : ''}[+]poststarthook/generic-apiserver-start-informers ok\n${check} check failed\n`,
+          );
+          return;
+        }
         res.writeHead(200, { 'Content-Type': 'text/plain' });
         res.end('ok');
         return;
@@ -645,6 +680,16 @@ export function createApiServer(
     server,
     setDenyRules(rules) {
       deny = rules;
+    },
+    pauseBackend() {
+      if (backendPaused) return;
+      let resume = (): void => {};
+      const resumed = new Promise<void>((resolve) => (resume = resolve));
+      backendPaused = { resumed, resume };
+    },
+    resumeBackend() {
+      backendPaused?.resume();
+      backendPaused = undefined;
     },
     closeStreams() {
       for (const res of streams) res.end();

@@ -4,8 +4,10 @@
 //   ERROR event carrying a 410 Expired Status when it is older than that history;
 // - sendInitialEvents=true (client-go's WatchList): ADDED for what exists whatever the
 //   resourceVersion, then a bookmark annotated `k8s.io/initial-events-end`;
-// - allowWatchBookmarks=true: a BOOKMARK with the current resourceVersion every so often and
-//   when the stream ends on timeoutSeconds, so a client resumes from a recent version.
+// - allowWatchBookmarks=true: a BOOKMARK with the current resourceVersion about once a minute and
+//   when the stream ends on timeoutSeconds, so a client resumes from a recent version; none ever
+//   when not asked. As kube-apiserver 1.34 does, a watch without a resourceVersion (or "0") that
+//   allows bookmarks gets the `k8s.io/initial-events-end` bookmark after its ADDED events too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from './context.js';
 import type { KubeObject } from './objects.js';
@@ -13,8 +15,8 @@ import type { Matcher } from './selectors.js';
 import { fail, statusOf } from './status.js';
 import { toTable, type IncludeObject } from './tables.js';
 
-/** How often an idle watch that allows bookmarks gets one (a real server: about a minute). */
-export const BOOKMARK_INTERVAL_MS = 10_000;
+/** How often a watch that allows bookmarks gets one: a real server's cacher, once a minute (measured). */
+export const BOOKMARK_INTERVAL_MS = 60_000;
 
 export interface WatchRequest {
   typeKey: string;
@@ -87,7 +89,7 @@ export function serveWatch(
   try {
     const replay = initialEvents || since === undefined;
     if (replay) for (const obj of w.current()) res.write(encode('ADDED', obj));
-    if (initialEvents && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+    if (replay && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
     unsubscribe = store.watch(
       w.typeKey,
       { namespace: w.namespace, sinceResourceVersion: replay ? undefined : since },

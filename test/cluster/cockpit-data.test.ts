@@ -139,7 +139,7 @@ describe('the cockpit data layer against the simulator', () => {
     data = startCockpitData(
       loadConnection({ kubeconfig: proxy.kubeconfigPath, allNamespaces: true }),
       60_000,
-      { watchIdleTimeoutMs: 300 },
+      { watchTimeoutSeconds: 1, watchDeadStreamGraceMs: 300 },
     );
     await convergesTo(data, sim.kubeconfigPath);
     const seen = statuses(data);
@@ -148,7 +148,7 @@ describe('the cockpit data layer against the simulator', () => {
 
     await proxy.watching(WATCHED_KINDS.length);
     proxy.holdWatches();
-    proxy.stallWatches(); // the cockpit re-opens them from their versions after 300 ms of silence
+    proxy.stallWatches(); // not ended on their 1 s timeout: taken for dead 300 ms later, resumed
     await api(sim.kubeconfigPath).createNamespacedPod({
       namespace: 'todo',
       body: { ...newPod('extra-1'), metadata: { name: 'extra-1', managedFields: [{ manager: 'kubectl' }] } },
@@ -170,12 +170,14 @@ describe('the cockpit data layer against the simulator', () => {
     data = startCockpitData(
       loadConnection({ kubeconfig: proxy.kubeconfigPath, allNamespaces: true }),
       60_000,
-      { watchIdleTimeoutMs: 300 },
+      { watchTimeoutSeconds: 1, watchDeadStreamGraceMs: 300 },
     );
     await convergesTo(data, first.kubeconfigPath);
-    for (let i = 0; i < 5; i++)
+    // Far enough ahead that the second server, whose controllers keep writing, does not reach the
+    // first one's version while a stalled watch waits out its timeout and grace (1.3 s).
+    for (let i = 0; i < 40; i++)
       await api(first.kubeconfigPath).createNamespacedPod({ namespace: 'todo', body: newPod(`old-${i}`) });
-    await until(data, (s) => s.pods.has('todo/old-4'));
+    await until(data, (s) => s.pods.has('todo/old-39'));
 
     const second = await simulator({ scenario: 'todo', speed: 20 });
     expect(second.ctx.store.resourceVersion).toBeLessThan(first.ctx.store.resourceVersion);
@@ -273,5 +275,75 @@ describe('the cockpit data layer against the simulator', () => {
       'metrics API not available (metrics.k8s.io: 404) — on minikube: minikube addons enable metrics-server',
     );
     expect(data.store.getState().metrics.containers.size).toBe(0);
+  });
+
+  it('each watch asks for bookmarks and a server-side timeout, and is resumed (not relisted) when it ends on it', async () => {
+    const sim = await simulator({ scenario: 'todo', speed: 20 });
+    proxy = await startWatchProxy(sim.url);
+    data = startCockpitData(
+      loadConnection({ kubeconfig: proxy.kubeconfigPath, allNamespaces: true }),
+      60_000,
+      { watchTimeoutSeconds: 1 },
+    );
+    await convergesTo(data, sim.kubeconfigPath);
+    const seen = statuses(data);
+    const podWatches = (): URLSearchParams[] =>
+      proxy!.requests
+        .filter((u) => u.startsWith('/api/v1/pods?') && u.includes('watch=true'))
+        .map((u) => new URL(u, 'http://x').searchParams);
+    const podLists = (): number => proxy!.requests.filter((u) => /^\/api\/v1\/pods\?limit=/.test(u)).length;
+    const lists = podLists();
+    const deadline = Date.now() + 10_000;
+    while (podWatches().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const watches = podWatches();
+    expect(watches.length).toBeGreaterThanOrEqual(4);
+    for (const q of watches) {
+      expect(q.get('allowWatchBookmarks')).toBe('true');
+      expect(q.get('timeoutSeconds')).toBe('1');
+    }
+    // Every stream after the first resumes from a version (the bookmark sent as it ended).
+    for (const q of watches.slice(1)) expect(Number(q.get('resourceVersion'))).toBeGreaterThan(0);
+    expect(podLists()).toBe(lists);
+    expect(seen).not.toContain('reconnecting');
+    await convergesTo(data, sim.kubeconfigPath);
+  });
+
+  it('by default a watch asks the server to keep it 5 to 10 minutes, as client-go does', async () => {
+    const sim = await simulator({ scenario: 'todo', speed: 20 });
+    proxy = await startWatchProxy(sim.url);
+    data = startCockpitData(loadConnection({ kubeconfig: proxy.kubeconfigPath, namespace: 'todo' }), 60_000);
+    await proxy.watching(WATCHED_KINDS.length);
+    const timeouts = proxy.requests
+      .filter((u) => u.includes('watch=true'))
+      .map((u) => Number(new URL(u, 'http://x').searchParams.get('timeoutSeconds')));
+    expect(timeouts).toHaveLength(WATCHED_KINDS.length);
+    for (const t of timeouts) {
+      expect(t).toBeGreaterThanOrEqual(300);
+      expect(t).toBeLessThan(600);
+    }
+  });
+
+  it('a hung backend behind a live API server (its /readyz failing) is not `connected`, and is again once it recovers', async () => {
+    const sim = await simulator({ scenario: 'todo', speed: 20 });
+    data = startCockpitData(loadConnection({ kubeconfig: sim.kubeconfigPath, namespace: 'todo' }), 60_000, {
+      readyzIntervalMs: 200,
+    });
+    await until(data, (s) => s.connection.status === 'connected' && s.synced.pods === true);
+    const pods = data.store.getState().pods.size;
+    sim.pauseBackend();
+    const paused = Date.now();
+    await until(data, (s) => s.connection.status !== 'connected', 5_000);
+    expect(Date.now() - paused).toBeLessThan(5_000);
+    expect(data.store.getState().connection).toMatchObject({
+      status: 'reconnecting',
+      message: 'API server not ready (/readyz 500: etcd, etcd-readiness failed)',
+    });
+    expect(data.store.getState().pods.size).toBe(pods); // what we know stays
+    sim.resumeBackend();
+    await until(
+      data,
+      (s) => s.connection.status === 'connected' && s.connection.message === undefined,
+      5_000,
+    );
   });
 });
