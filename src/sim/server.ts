@@ -632,7 +632,9 @@ export function createApiServer(
     }
     const r = route(segments);
     if (!r) {
-      sendStatus(res, notFoundPath(path));
+      // A group nothing serves has no handler on a real server: its mux's plain-text 404.
+      if (segments[0] === 'apis' && segments[1] && !apiGroupDocument(segments[1])) sendPageNotFound(res);
+      else sendStatus(res, notFoundPath(path));
       return;
     }
     await handleResource(r, user, url, req, res);

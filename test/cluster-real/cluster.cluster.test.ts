@@ -150,6 +150,8 @@ describe.skipIf(missing !== undefined)(
     it('analyze on a cluster without metrics-server: one line, usage unknown, exit 0', async () => {
       const probe = await cp.request('/apis/metrics.k8s.io/v1beta1/namespaces/ok/pods');
       expect([probe.status, probe.body]).toEqual([404, '404 page not found\n']);
+      const unknownGroup = await cp.request('/apis/nope.example/v1/things'); // the simulator's pair: test/sim/api.test.ts
+      expect([unknownGroup.status, unknownGroup.body]).toEqual([404, '404 page not found\n']);
       await runningPod('web', 'ok');
       const { out, io } = capture();
       const code = await analyzeMain(['--kubeconfig', cp.kubeconfig('admin'), '-n', 'ok', '--json'], io);

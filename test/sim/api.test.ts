@@ -275,3 +275,24 @@ describe('watch', () => {
     }
   });
 });
+
+it('a path under an API group nothing serves is a plain-text 404, as on a real apiserver', async () => {
+  const get = async (path: string) => {
+    const res = await fetch(sim.url + path);
+    return [res.status, res.headers.get('content-type'), await res.text()];
+  };
+  expect(await get('/apis/nope.example/v1/things')).toEqual([
+    404,
+    'text/plain; charset=utf-8',
+    '404 page not found\n',
+  ]);
+  const off = await startSimulator({ scenario: 'empty', metrics: false });
+  try {
+    const res = await fetch(`${off.url}/apis/metrics.k8s.io/v1beta1/namespaces/default/pods`);
+    expect([res.status, await res.text()]).toEqual([404, '404 page not found\n']);
+    const groups = (await (await fetch(`${off.url}/apis`)).json()) as { groups: { name: string }[] };
+    expect(groups.groups.map((g) => g.name)).not.toContain('metrics.k8s.io');
+  } finally {
+    await off.close();
+  }
+});
