@@ -385,6 +385,7 @@ export class Queue {
                 signal: abort.signal,
                 pollMs: this.options.validationPollMs ?? 500,
                 onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
+                pausedIsExpected: op.kind === 'rollout-pause',
               })
             : {
                 ok: true,
@@ -485,6 +486,8 @@ export class Queue {
           {
             windowMs: this.options.policy.validation_window_seconds * 1000,
             pollMs: this.options.validationPollMs ?? 500,
+            // What the rollback restored is the state before the change, paused or not.
+            pausedIsExpected: true,
           },
         ).catch((error: unknown) => ({ ok: false, detail: apiMessage(error), post: undefined }))
       : { ok: true, detail: 'objects restored and read back', post: undefined };

@@ -159,6 +159,12 @@ export interface ValidationOptions {
   signal?: AbortSignal;
   /** Called at each look with a one-line state ("2/2 ready, 12 s of 60 s stable"). */
   onProgress?(text: string): void;
+  /**
+   * A halted rollout is what the change left on purpose (a pause, or a rollback to a paused
+   * state): its time counts, and the pods that are there are watched for the window. (Waiting for
+   * the resume, as other changes do, left these validating until someone pressed c.)
+   */
+  pausedIsExpected?: boolean;
 }
 
 export interface ValidationResult {
@@ -175,7 +181,7 @@ export async function validateWorkload(
   probe: WorkloadProbe,
   ref: WorkloadRef,
   baseline: Map<string, number>,
-  { windowMs, pollMs = 500, signal, onProgress }: ValidationOptions,
+  { windowMs, pollMs = 500, signal, onProgress, pausedIsExpected = false }: ValidationOptions,
 ): Promise<ValidationResult> {
   let first: number | undefined;
   let stableSince: number | undefined;
@@ -183,12 +189,14 @@ export async function validateWorkload(
     if (signal?.aborted) throw new Error('validation stopped');
     const h = await probe.health(ref);
     // A halted rollout waits for the architect: its time does not count against the deadline.
-    if (h.paused || first === undefined) first = h.serverTime;
+    const waiting = h.paused && !pausedIsExpected;
+    if (waiting || first === undefined) first = h.serverTime;
     const restarted = [...h.restartsByPod].find(([pod, n]) => n > (baseline.get(pod) ?? 0));
     const failure =
       h.failing ?? (restarted ? `${restarted[0]} restarted (${restarted[1]} restarts)` : undefined);
     if (failure) return { ok: false, detail: failure, post: h.metrics };
-    if (h.unsettled || h.paused) stableSince = undefined;
+    // Paused mid-rollout is settled for a pause: that is the state it was asked for.
+    if ((h.unsettled && !(pausedIsExpected && h.paused)) || waiting) stableSince = undefined;
     else stableSince ??= h.serverTime;
     const stableFor = stableSince === undefined ? 0 : h.serverTime - stableSince;
     if (stableFor >= windowMs)
@@ -200,11 +208,11 @@ export async function validateWorkload(
     if (h.serverTime - first >= 2 * windowMs)
       return {
         ok: false,
-        detail: `not stable after ${Math.round((2 * windowMs) / 1000)} s: ${h.unsettled}`,
+        detail: `not stable after ${Math.round((2 * windowMs) / 1000)} s: ${h.unsettled ?? `stable for only ${Math.round(stableFor / 1000)} s of ${Math.round(windowMs / 1000)} s`}`,
         post: h.metrics,
       };
     onProgress?.(
-      h.paused
+      waiting
         ? `paused, c continues (${h.unsettled ?? 'rolled out'})`
         : (h.unsettled ?? `stable ${Math.round(stableFor / 1000)} s of ${Math.round(windowMs / 1000)} s`),
     );
