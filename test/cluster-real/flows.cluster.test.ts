@@ -4,10 +4,9 @@
 // (through the CLI, signed, two people for critical), RBAC 403 and 401, an apiserver restart
 // mid-watch and a 410 Gone relist. Then the fidelity probes behind docs/simulator.md's list.
 //
-// A pair that fails because of a known bug is `it.fails` on the side where it fails, with the
-// bug named (issue 12); a pair that fails because the simulator differs from the real server is
-// `it.fails` on the simulator's side, and docs/simulator.md lists it. When a fix lands, the
-// `it.fails` turns red: flip it.
+// A pair that fails because the simulator differs from the real server is `it.fails` on the
+// simulator's side, and docs/simulator.md lists it: when the simulator learns it, the `it.fails`
+// turns red, and the list loses a line.
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,27 +35,6 @@ const hasTmux = await execa('tmux', ['-V']).then(
   () => false,
 );
 const CHART_SET = ['--set', 'backend.secret.databaseUrl=postgresql://todo:test-only@postgres:5432/todo'];
-
-// Known bugs (issue 12), being fixed in src/workflow and src/cluster; each `it.fails` names one.
-type Bug =
-  | 'helm-ssa-conflict'
-  | 'node-changed-by-heartbeat'
-  | 'drain-validates-at-once'
-  | 'analyze-metrics-404-as-500'
-  | 'missing-metrics-as-zero'
-  | 'pause-never-validates';
-const KNOWN_BUGS: Record<TargetName, Bug[]> = {
-  // Found by this tier, not yet filed: approving `rollout pause` never returns, because
-  // validateWorkload waits while the rollout is paused (it counts no time against the deadline).
-  simulator: ['pause-never-validates'],
-  'control plane': [
-    // helm rollback after our change: `conflict with "aiops-tui" using apps/v1: …limits.memory`.
-    'helm-ssa-conflict',
-    'pause-never-validates',
-  ],
-};
-/** `it`, or `it.fails` where a known bug makes the flow fail on this target. */
-const itOn = (target: TargetName, bug?: Bug) => (bug && KNOWN_BUGS[target].includes(bug) ? it.fails : it);
 
 // Where the simulator differs from the real server (docs/simulator.md): real behaviour is asserted.
 const simDiffers = (target: TargetName) => (target === 'simulator' ? it.fails : it);
@@ -314,18 +292,15 @@ describe.each(TARGETS)('against the %s', (name) => {
 
     // ---- analyze ------------------------------------------------------------------------
 
-    itOn(name, 'analyze-metrics-404-as-500')(
-      'aiops-tui analyze reads the cluster and prints its findings',
-      async () => {
-        const r = await aiops(['analyze', '-n', 'todo']);
-        expect([0, 1], `exit ${r.exitCode}: ${r.stderr}`).toContain(r.exitCode);
-        expect(r.stderr).not.toMatch(/HTTP-Code|500/);
-        expect(r.stdout).not.toMatch(/HTTP-Code|500/);
-        const json = await aiops(['analyze', '-n', 'todo', '--json']);
-        expect([0, 1], json.stderr).toContain(json.exitCode);
-        expect(() => JSON.parse(json.stdout) as unknown).not.toThrow();
-      },
-    );
+    it('aiops-tui analyze reads the cluster and prints its findings', async () => {
+      const r = await aiops(['analyze', '-n', 'todo']);
+      expect([0, 1], `exit ${r.exitCode}: ${r.stderr}`).toContain(r.exitCode);
+      expect(r.stderr).not.toMatch(/HTTP-Code|500/);
+      expect(r.stdout).not.toMatch(/HTTP-Code|500/);
+      const json = await aiops(['analyze', '-n', 'todo', '--json']);
+      expect([0, 1], json.stderr).toContain(json.exitCode);
+      expect(() => JSON.parse(json.stdout) as unknown).not.toThrow();
+    });
 
     // ---- approve → execute → validate → rollback, one kind at a time ---------------------
 
@@ -360,14 +335,23 @@ describe.each(TARGETS)('against the %s', (name) => {
     }, 150_000);
 
     it('rollout undo', async () => {
-      await kubectl([
-        'set',
-        'image',
-        'deployment/frontend',
-        '-n',
-        'todo',
-        'frontend=ghcr.io/example/todo-frontend:1.4.4',
-      ]);
+      // A second revision made by helm, which owns the chart's fields: a `kubectl set image` here
+      // would leave kubectl-set owning the image, and Helm 4's later upgrade would rightly conflict.
+      const upgrade = await t.helm(
+        [
+          'upgrade',
+          'todo',
+          chartDir,
+          '-n',
+          'todo',
+          '--reuse-values',
+          '--set',
+          'frontend.image.tag=1.4.4',
+          '--wait',
+        ],
+        { timeoutMs: 100_000 },
+      );
+      expect(upgrade.exitCode, upgrade.stderr).toBe(0);
       await kubectl(['rollout', 'status', 'deployment/frontend', '-n', 'todo', '--timeout=60s']);
       await settled();
       await roundTrip(
@@ -388,67 +372,55 @@ describe.each(TARGETS)('against the %s', (name) => {
       );
     }, 150_000);
 
-    itOn(name, 'node-changed-by-heartbeat')(
-      'cordon',
-      async () => {
-        const node = t.nodes[1]!;
-        await roundTrip(
-          `kubectl cordon ${node}`,
-          ['bob'],
-          () => jsonpath(`node/${node}`, '{.spec.unschedulable}', ''),
-          {
-            tier: 'medium',
-            after: 'true',
-          },
-        );
-      },
-      150_000,
-    );
-
-    itOn(name, 'drain-validates-at-once')(
-      'drain (critical: two approvers); validated once the evicted pods run elsewhere',
-      async () => {
-        const node = t.nodes[1]!;
-        await roundTrip(
-          `kubectl drain ${node} --ignore-daemonsets --delete-emptydir-data`,
-          ['bob', 'carol'],
-          async () => {
-            const unschedulable = await jsonpath(`node/${node}`, '{.spec.unschedulable}', '');
-            if (unschedulable !== 'true') return unschedulable;
-            // Drained and validated: no todo pod left there, every one ready elsewhere.
-            const pods = await todoPods();
-            const onNode = pods.filter((p) => p.spec.nodeName === node).map((p) => p.metadata.name);
-            const notReady = pods.filter((p) => !ready(p)).map((p) => p.metadata.name);
-            return JSON.stringify({ unschedulable, onNode, notReady });
-          },
-          { tier: 'critical', after: JSON.stringify({ unschedulable: 'true', onNode: [], notReady: [] }) },
-        );
-        await settled();
-      },
-      150_000,
-    );
-
-    itOn(name, 'pause-never-validates')(
-      'rollout pause, then rollout resume',
-      async () => {
-        const paused = () => jsonpath('deployment/backend', '{.spec.paused}');
-        await roundTrip('kubectl rollout pause deployment/backend -n todo', ['bob'], paused, {
+    it('cordon', async () => {
+      const node = t.nodes[1]!;
+      await roundTrip(
+        `kubectl cordon ${node}`,
+        ['bob'],
+        () => jsonpath(`node/${node}`, '{.spec.unschedulable}', ''),
+        {
           tier: 'medium',
           after: 'true',
+        },
+      );
+    }, 150_000);
+
+    it('drain (critical: two approvers); validated once the evicted pods run elsewhere', async () => {
+      const node = t.nodes[1]!;
+      await roundTrip(
+        `kubectl drain ${node} --ignore-daemonsets --delete-emptydir-data`,
+        ['bob', 'carol'],
+        async () => {
+          const unschedulable = await jsonpath(`node/${node}`, '{.spec.unschedulable}', '');
+          if (unschedulable !== 'true') return unschedulable;
+          // Drained and validated: no todo pod left there, every one ready elsewhere.
+          const pods = await todoPods();
+          const onNode = pods.filter((p) => p.spec.nodeName === node).map((p) => p.metadata.name);
+          const notReady = pods.filter((p) => !ready(p)).map((p) => p.metadata.name);
+          return JSON.stringify({ unschedulable, onNode, notReady });
+        },
+        { tier: 'critical', after: JSON.stringify({ unschedulable: 'true', onNode: [], notReady: [] }) },
+      );
+      await settled();
+    }, 150_000);
+
+    it('rollout pause, then rollout resume', async () => {
+      const paused = () => jsonpath('deployment/backend', '{.spec.paused}');
+      await roundTrip('kubectl rollout pause deployment/backend -n todo', ['bob'], paused, {
+        tier: 'medium',
+        after: 'true',
+      });
+      await kubectl(['rollout', 'pause', 'deployment/backend', '-n', 'todo']);
+      try {
+        await roundTrip('kubectl rollout resume deployment/backend -n todo', ['bob'], paused, {
+          tier: 'medium',
+          after: (p) => expect(p).not.toBe('true'),
         });
-        await kubectl(['rollout', 'pause', 'deployment/backend', '-n', 'todo']);
-        try {
-          await roundTrip('kubectl rollout resume deployment/backend -n todo', ['bob'], paused, {
-            tier: 'medium',
-            after: (p) => expect(p).not.toBe('true'),
-          });
-        } finally {
-          await t.kubectl(['rollout', 'resume', 'deployment/backend', '-n', 'todo']);
-        }
-        await settled();
-      },
-      200_000,
-    );
+      } finally {
+        await t.kubectl(['rollout', 'resume', 'deployment/backend', '-n', 'todo']);
+      }
+      await settled();
+    }, 200_000);
 
     it('ConfigMap patch', async () => {
       await roundTrip(
@@ -460,41 +432,37 @@ describe.each(TARGETS)('against the %s', (name) => {
     }, 150_000);
 
     // After `set resources` above: the executor's patch owns backend's memory limit now.
-    itOn(name, 'helm-ssa-conflict')(
-      'helm rollback of the Todo release, after our own change to it',
-      async () => {
-        const upgrade = await t.helm(
-          [
-            'upgrade',
-            'todo',
-            chartDir,
-            '-n',
-            'todo',
-            '--reuse-values',
-            '--set',
-            'config.LOG_LEVEL=warn',
-            '--wait',
-          ],
-          { timeoutMs: 100_000 },
-        );
-        expect(upgrade.exitCode, upgrade.stderr).toBe(0);
-        await settled();
-        const revisions = JSON.parse(
-          (await t.helm(['history', 'todo', '-n', 'todo', '-o', 'json'])).stdout,
-        ) as {
-          revision: number;
-        }[];
-        const previous = revisions.at(-2)!.revision;
-        await roundTrip(
-          `helm rollback todo ${previous} -n todo`,
-          ['bob'],
-          () => jsonpath('configmap/todo-config', '{.data.LOG_LEVEL}'),
-          { tier: 'medium', after: 'info' },
-        );
-        await settled();
-      },
-      200_000,
-    );
+    it('helm rollback of the Todo release, after our own change to it', async () => {
+      const upgrade = await t.helm(
+        [
+          'upgrade',
+          'todo',
+          chartDir,
+          '-n',
+          'todo',
+          '--reuse-values',
+          '--set',
+          'config.LOG_LEVEL=warn',
+          '--wait',
+        ],
+        { timeoutMs: 100_000 },
+      );
+      expect(upgrade.exitCode, upgrade.stderr).toBe(0);
+      await settled();
+      const revisions = JSON.parse(
+        (await t.helm(['history', 'todo', '-n', 'todo', '-o', 'json'])).stdout,
+      ) as {
+        revision: number;
+      }[];
+      const previous = revisions.at(-2)!.revision;
+      await roundTrip(
+        `helm rollback todo ${previous} -n todo`,
+        ['bob'],
+        () => jsonpath('configmap/todo-config', '{.data.LOG_LEVEL}'),
+        { tier: 'medium', after: 'info' },
+      );
+      await settled();
+    }, 200_000);
 
     // ---- RBAC ---------------------------------------------------------------------------
 
@@ -671,12 +639,6 @@ describe.each(TARGETS)('against the %s', (name) => {
       },
       40_000,
     );
-
-    simDiffers(name)('without metrics-server, metrics.k8s.io answers a plain-text 404', async () => {
-      const r = await t.kubectl(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods']);
-      expect(r.exitCode).not.toBe(0);
-      expect(r.stderr).toMatch(/NotFound|not found/i);
-    });
 
     it('a watch that does not ask for bookmarks gets none', async () => {
       const types: string[] = [];
