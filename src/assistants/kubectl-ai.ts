@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { stripControls, unterminatedSequenceAt } from '../audit/sanitize.js';
 import { privateFile } from '../cluster/private-dir.js';
+import { TOOL_ENV } from '../cluster/tool-env.js';
 
 export interface KubectlAiOptions {
   /** Path of the binary, or a bare name looked up on PATH. */
@@ -68,27 +69,6 @@ const DRAIN_AFTER_KILL_MS = 100;
  * does not eat the output cap (at 10,000 a four-line answer is 40 KB).
  */
 const RENDER_WIDTH = '160';
-
-/** What kubectl-ai and the kubectl it runs need besides the provider's variables. */
-const BASE_ENV = [
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'LANG',
-  'LC_ALL',
-  'LC_CTYPE',
-  'TZ',
-  'XDG_CONFIG_HOME',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
-  'SSL_CERT_FILE',
-  'SSL_CERT_DIR',
-];
 
 /** The variables its providers read (gollm, and the Vertex, Bedrock and Ollama clients). */
 const PROVIDER_ENV = [
@@ -262,9 +242,9 @@ function commandLine(question: string, options: KubectlAiOptions, files: RunFile
 }
 
 function childEnv(options: KubectlAiOptions, files: RunFiles): Record<string, string> {
-  const fromProcess = (names: string[]) => Object.fromEntries(names.map((n) => [n, process.env[n]]));
+  const fromProcess = (names: readonly string[]) => Object.fromEntries(names.map((n) => [n, process.env[n]]));
   const env: Record<string, string | undefined> = {
-    ...fromProcess(BASE_ENV),
+    ...fromProcess(TOOL_ENV),
     ...(options.env ?? fromProcess(PROVIDER_ENV)),
     // Its log file (kubectl-ai.log, with tool output) and working directories go to TMPDIR.
     TMPDIR: files.dir,

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { TOOL_ENV } from '../cluster/tool-env.js';
 
 /**
  * What a child inherits from the cockpit's environment: what the tools need to find themselves,
@@ -12,17 +13,8 @@ import { KubeConfig } from '@kubernetes/client-node';
  * (KUBECONFIG, HELM_KUBE*, HELM_NAMESPACE, HELM_DRIVER*, KUBECTL_*, KUBERC).
  */
 const INHERITED = [
-  'PATH',
-  'HOME',
-  'USER',
-  'LOGNAME',
-  'LANG',
-  'LC_ALL',
-  'LC_CTYPE',
-  'TZ',
-  'TMPDIR',
+  ...TOOL_ENV,
   'XDG_CACHE_HOME',
-  'XDG_CONFIG_HOME',
   'XDG_DATA_HOME',
   'HELM_CACHE_HOME',
   'HELM_CONFIG_HOME',
@@ -31,12 +23,6 @@ const INHERITED = [
   'HELM_REGISTRY_CONFIG',
   'HELM_REPOSITORY_CACHE',
   'HELM_REPOSITORY_CONFIG',
-  'HTTP_PROXY',
-  'HTTPS_PROXY',
-  'NO_PROXY',
-  'http_proxy',
-  'https_proxy',
-  'no_proxy',
 ];
 
 /** The whole environment of a kubectl or helm child (to be used with execa's extendEnv: false). */

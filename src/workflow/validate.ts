@@ -216,18 +216,23 @@ export async function validateWorkload(
         ? `paused, c continues (${h.unsettled ?? 'rolled out'})`
         : (h.unsettled ?? `stable ${Math.round(stableFor / 1000)} s of ${Math.round(windowMs / 1000)} s`),
     );
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await nextLook(pollMs, signal);
   }
+}
+
+/** Waits until the next look, or less when the validation is stopped. */
+function nextLook(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
 }
 
 /** A pod a drain evicted, as it was listed before the eviction. */
@@ -338,16 +343,6 @@ export async function validateDrain(
         detail: `evicted pods not running elsewhere after ${Math.round(windowMs / 1000)} s: ${waiting.join('; ')}`,
       };
     onProgress?.(`drained, waiting: ${waiting.join('; ')}`);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, pollMs);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await nextLook(pollMs, signal);
   }
 }
