@@ -470,10 +470,12 @@ askKubectlAi('grandchild hang', options, () => process.exit(0));
     chat.cancel();
     await first;
     expect(store.getState().chat.running).toBe(false);
-    expect(store.getState().chat.messages.at(-1)).toEqual({
-      role: 'error',
-      text: 'kubectl-ai cancelled (killed: it ignored SIGTERM)',
-    });
+    // Killed, or ended by SIGTERM when it came before the grandchild had set itself to ignore it
+    // (on a loaded machine the cancel can beat that): either way the run is over.
+    expect(store.getState().chat.messages.at(-1)).toMatchObject({ role: 'error' });
+    expect(store.getState().chat.messages.at(-1)?.text).toMatch(
+      /^kubectl-ai cancelled( \(killed: it ignored SIGTERM\))?$/,
+    );
     await chat.ask('hello again');
     expect(store.getState().chat.messages.at(-1)?.text).toContain('You asked: hello again');
     expect(await allGone([recorded(o.argvFile).pid])).toEqual([]);
