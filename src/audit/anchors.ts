@@ -3,7 +3,7 @@
 // a repository. `phr verify` compares the trail with both: records removed from the end, or a
 // trail rewritten wholesale, no longer contain the head the anchor saw.
 import { existsSync } from 'node:fs';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { parseCheckpoint, signCheckpoint, type AnchorReading, type Head } from './checkpoint.js';
 import { CHECKPOINT_FILE } from './history.js';
 import type { Signer } from './identity.js';
@@ -31,9 +31,14 @@ export class ClusterAnchor {
     this.source = `ConfigMap ${namespace}/${CHECKPOINT_CONFIGMAP}`;
   }
 
-  private async core() {
-    const { CoreV1Api } = await import('@kubernetes/client-node');
-    return this.kubeConfig.makeApiClient(CoreV1Api);
+  private client: Promise<CoreV1Api> | undefined;
+
+  /** One API client for the anchor's life: it is written after every append. */
+  private core(): Promise<CoreV1Api> {
+    this.client ??= import('@kubernetes/client-node').then(({ CoreV1Api }) =>
+      this.kubeConfig.makeApiClient(CoreV1Api),
+    );
+    return this.client;
   }
 
   async read(): Promise<AnchorReading> {

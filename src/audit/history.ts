@@ -28,6 +28,8 @@ import {
   lastEventOf,
   GENESIS,
   parseRecordText,
+  RECORD_FILE,
+  seqOf,
   readableBody,
   renderFrontMatter,
   type StoredEvent,
@@ -38,7 +40,6 @@ import { renderCreation, renderSection } from './render.js';
 import { stripControls } from './sanitize.js';
 import type { PhrEvent, PhrRecord, RecordInit, RecordMeta, Tier } from './types.js';
 
-const RECORD_FILE = /^(\d{5,})-[a-z0-9-]*\.md$/;
 const HEAD_FILE = '.head';
 /** Beside prompts/: the checkpoint each git commit records. */
 export const CHECKPOINT_FILE = 'checkpoint.json';
@@ -230,7 +231,7 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
   /** The trust epochs pinned by the trail's trust record (record 1), read once per change. */
   function trustOf(): TrustEpoch[] {
     if (trust) return trust;
-    const first = files().find((f) => Number(RECORD_FILE.exec(f)![1]) === 1);
+    const first = files().find((f) => seqOf(f) === 1);
     if (!first) return [];
     try {
       const events = parseRecordText(readText(first)).events.map((s) => s.event);
@@ -281,7 +282,7 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
         : trustOf();
     const result = replay(
       id,
-      Number(RECORD_FILE.exec(file)![1]),
+      seqOf(file),
       parsed.events.map((s) => s.event),
       { signerOf: (e) => checkSignature(e, epochs), ...(opts.floorOf ? { floorOf: opts.floorOf } : {}) },
     );
@@ -362,7 +363,7 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     const events = [...prior, { event, section, line: eventLine(event) }];
     const all = events.map((s) => s.event);
     const epochs = all[0]?.data.type === 'trust' ? trustEpochs(all) : trustOf();
-    const result = replay(id, Number(RECORD_FILE.exec(file)![1]), all, {
+    const result = replay(id, seqOf(file), all, {
       signerOf: (e) => checkSignature(e, epochs),
       ...(opts.floorOf ? { floorOf: opts.floorOf } : {}),
     });
@@ -412,7 +413,7 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
       throw new HistoryError(
         `${given.file} differs from the allowed signers pinned in this trail; a change needs the signatures of two pinned principals (aiops-tui sign ${given.file}; found ${cosigners.length ? cosigners.join(', ') : 'none'})`,
       );
-    const file = files().find((f) => Number(RECORD_FILE.exec(f)![1]) === 1)!;
+    const file = files().find((f) => seqOf(f) === 1)!;
     const loaded = load(file);
     const section = `\n## ${at} — trust\n\nAllowed signers changed, co-signed by **${cosigners.join('** and **')}**:\n\n\`\`\`\n${given.text.trimEnd()}\n\`\`\`\n\n`;
     trustWritten = await write(
@@ -445,7 +446,7 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
       const meta = await underLock(async () => {
         const existing = files();
         const last = existing.at(-1);
-        const seq = last ? Number(RECORD_FILE.exec(last)![1]) + 1 : 1;
+        const seq = last ? seqOf(last) + 1 : 1;
         const clean = cleanValue(init);
         const id = `${String(seq).padStart(5, '0')}-${slug(clean.title)}`;
         const at = now().toISOString();

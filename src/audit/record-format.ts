@@ -32,6 +32,12 @@ export interface StoredEvent {
 }
 
 export const GENESIS = 'genesis';
+
+/** A record's file name: its sequence number, then a slug of its title. */
+export const RECORD_FILE = /^(\d{5,})-[a-z0-9-]*\.md$/;
+
+/** The sequence number in a record's file name (which RECORD_FILE has matched). */
+export const seqOf = (file: string): number => Number(RECORD_FILE.exec(file)![1]);
 const LINE_PREFIX = '<!-- phr-event ';
 const LINE_SUFFIX = ' -->';
 const EVENT_LINE = /^<!-- phr-event (\S+) (\S+) (.*) -->$/gm;

@@ -15,14 +15,14 @@ import {
   hashOf,
   GENESIS,
   parseRecordText,
+  RECORD_FILE,
+  seqOf,
   renderFrontMatter,
   type StoredEvent,
   type TrailEvent,
 } from './record-format.js';
 import { parseSignature, verificationInput, verifyInput } from './sshsig.js';
 import type { Tier } from './types.js';
-
-const RECORD_FILE = /^(\d{5,})-[a-z0-9-]*\.md$/;
 
 export interface Problem {
   record: string;
@@ -140,7 +140,7 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
   let expectedSeq = 1;
   for (const file of files) {
     const id = file.replace(/\.md$/, '');
-    const seq = Number(RECORD_FILE.exec(file)![1]);
+    const seq = seqOf(file);
     if (seq !== expectedSeq)
       problems.push({
         record: id,
