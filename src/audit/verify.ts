@@ -117,11 +117,16 @@ function signaturePool(): {
   };
 }
 
-/** What a worker needs to check an event's signature, or undefined when it cannot be one. */
+/**
+ * What a worker needs to check an event's signature, or undefined when it cannot be one: another
+ * namespace, or a key other than the one the event names (checked here, where it is parsed).
+ */
 function signatureInput(event: TrailEvent): Input | undefined {
   try {
     const sig = parseSignature(event.sig!);
-    return sig.namespace === NAMESPACE ? verificationInput(sig, event.hash) : undefined;
+    return sig.namespace === NAMESPACE && sig.publicKey.fingerprint === event.key
+      ? verificationInput(sig, event.hash)
+      : undefined;
   } catch {
     return undefined;
   }
