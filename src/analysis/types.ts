@@ -3,10 +3,24 @@
 // from a single list of each kind. Analyzers never do I/O: same snapshot, same findings.
 import type {
   CoreV1Event,
+  V1ConfigMap,
+  V1CronJob,
+  V1DaemonSet,
   V1Deployment,
+  V1EndpointSlice,
+  V1Ingress,
+  V1IngressClass,
+  V1Job,
   V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
   V1Pod,
+  V1PodDisruptionBudget,
   V1ReplicaSet,
+  V1Secret,
+  V1Service,
+  V1StatefulSet,
+  V1StorageClass,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import type { UsageSample } from '../state/types.js';
@@ -22,7 +36,13 @@ export type { UsageSample };
  *   the ReplicaSet, or the pod name's `<replicaset>-<suffix>` shape when the pod is gone).
  * - `logs` (optional) holds the last lines of a container's log, keyed `namespace/pod/container`;
  *   the crash-loop diagnosis quotes them; `logErrors` says why a log could not be read.
+ * - `recentLogs` (optional) holds the recent lines of a *running* container, keyed as `logs`,
+ *   read on demand (bounded, cached by pod and restart count) for the log-errors check.
  * - `now` is the analysis time in epoch ms, so tests and the tracker agree on "age".
+ * - The kinds below the core ones are optional: `undefined` means *not known* (not listed, or
+ *   forbidden), and an analyzer that needs a kind says nothing without it. An empty list means
+ *   there are none, so "the ConfigMap does not exist" is only ever said from a list.
+ * - Secrets carry their data keys only: values are dropped where they are read (`''` each).
  */
 export interface ClusterSnapshot {
   now: number;
@@ -36,6 +56,21 @@ export interface ClusterSnapshot {
   logs?: Readonly<Record<string, readonly string[]>>;
   /** Why a container's previous log could not be read (one line each), keyed as `logs`. */
   logErrors?: Readonly<Record<string, string>>;
+  recentLogs?: Readonly<Record<string, readonly string[]>>;
+  services?: readonly V1Service[];
+  endpointSlices?: readonly V1EndpointSlice[];
+  configMaps?: readonly V1ConfigMap[];
+  secrets?: readonly V1Secret[];
+  persistentVolumeClaims?: readonly V1PersistentVolumeClaim[];
+  persistentVolumes?: readonly V1PersistentVolume[];
+  storageClasses?: readonly V1StorageClass[];
+  statefulSets?: readonly V1StatefulSet[];
+  daemonSets?: readonly V1DaemonSet[];
+  jobs?: readonly V1Job[];
+  cronJobs?: readonly V1CronJob[];
+  ingresses?: readonly V1Ingress[];
+  ingressClasses?: readonly V1IngressClass[];
+  podDisruptionBudgets?: readonly V1PodDisruptionBudget[];
 }
 
 export type Severity = 'critical' | 'warning' | 'info';
@@ -49,7 +84,16 @@ export type RunbookPattern =
   | 'pending'
   | 'probe-failure'
   | 'stuck-rollout'
-  | 'hpa-thrashing';
+  | 'hpa-thrashing'
+  | 'service-endpoints'
+  | 'ingress-backend'
+  | 'missing-config'
+  | 'pvc-pending'
+  | 'node-pressure'
+  | 'hpa-misconfigured'
+  | 'failed-job'
+  | 'disruption-budget'
+  | 'log-errors';
 
 export interface ResourceRef {
   kind: string;
@@ -90,6 +134,7 @@ export type ProposedOperation =
   | (OperationBase & { kind: 'rollout-restart' })
   | (OperationBase & { kind: 'rollout-undo'; toRevision?: number })
   | (OperationBase & { kind: 'delete-pod' })
+  | (OperationBase & { kind: 'set-image'; images: Record<string, string> })
   | (OperationBase & { kind: 'patch'; patchType: 'strategic' | 'merge' | 'json'; patch: unknown });
 
 export type OperationKind = ProposedOperation['kind'];

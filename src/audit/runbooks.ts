@@ -14,6 +14,15 @@ export const RUNBOOK_PATTERNS = [
   'probe-failure',
   'stuck-rollout',
   'hpa-thrashing',
+  'service-endpoints',
+  'ingress-backend',
+  'missing-config',
+  'pvc-pending',
+  'node-pressure',
+  'hpa-misconfigured',
+  'failed-job',
+  'disruption-budget',
+  'log-errors',
 ] as const;
 
 const START = '<!-- aiops-tui:generated:start -->';

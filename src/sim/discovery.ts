@@ -1,7 +1,7 @@
 // Discovery documents built from the resource table: what kubectl reads to resolve `po`,
 // `deploy`, `hpa` and subresources before it makes any other request.
 import { REVIEW_TYPES } from './auth.js';
-import { RESOURCE_TYPES, apiVersionOf, type ResourceType } from './resources.js';
+import { RESOURCE_TYPES, apiVersionOf, typeKey, type ResourceType } from './resources.js';
 
 const READ_VERBS = ['get', 'list', 'watch'];
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -48,11 +48,34 @@ export function apiVersions(): Record<string, unknown> {
 }
 
 /** A real kube-apiserver's order of groups in /apis (aggregated ones, like metrics, come last). */
-const GROUP_ORDER = ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'autoscaling'];
+const GROUP_ORDER = [
+  'apps',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'autoscaling',
+  'batch',
+  'networking.k8s.io',
+  'policy',
+  'storage.k8s.io',
+  'discovery.k8s.io',
+];
 const groupRank = (name: string): number => {
   const i = GROUP_ORDER.indexOf(name);
   return i === -1 ? GROUP_ORDER.length : i;
 };
+
+/** What `kubectl get all` lists, as a real server's discovery says. */
+const IN_CATEGORY_ALL = new Set([
+  'pods',
+  'services',
+  'deployments.apps',
+  'replicasets.apps',
+  'statefulsets.apps',
+  'daemonsets.apps',
+  'jobs.batch',
+  'cronjobs.batch',
+  'horizontalpodautoscalers.autoscaling',
+]);
 
 const ALL_TYPES: readonly Pick<ResourceType, 'group' | 'version'>[] = [...RESOURCE_TYPES, ...REVIEW_TYPES];
 
@@ -102,8 +125,7 @@ export function apiResourceList(groupVersion: string): Record<string, unknown> |
       kind: t.kind,
       verbs: t.readOnly ? READ_VERBS : ALL_VERBS,
       ...(t.shortNames.length ? { shortNames: t.shortNames } : {}),
-      ...(t.group === 'apps' ? { categories: ['all'] } : {}),
-      ...(t.group === '' && ['pods', 'services'].includes(t.plural) ? { categories: ['all'] } : {}),
+      ...(IN_CATEGORY_ALL.has(typeKey(t)) ? { categories: ['all'] } : {}),
     });
     for (const sub of t.subresources) {
       const info = SUBRESOURCE_KIND[sub]!;

@@ -12,7 +12,6 @@ interface Base {
 
 export type Operation =
   | ProposedOperation
-  | (Base & { kind: 'set-image'; images: Record<string, string> })
   | (Base & { kind: 'rollout-pause' })
   | (Base & { kind: 'rollout-resume' })
   | (Base & { kind: 'delete' })

@@ -1,0 +1,6 @@
+// Placeholder registered ahead of its implementation (issue 13).
+import type { SimContext } from '../context.js';
+
+export function startDaemonSetController(_ctx: SimContext): () => void {
+  return () => {};
+}
