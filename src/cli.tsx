@@ -14,6 +14,7 @@ type Command = (argv: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Command>> = {
   sim: async () => (await import('./sim/cli.js')).main,
   analyze: async () => (await import('./analysis/cli.js')).analyzeMain,
+  ask: async () => (await import('./assistants/ask-cli.js')).askMain,
   report: async () => (await import('./analysis/report-cli.js')).reportMain,
   phr: async () => (await import('./audit/cli.js')).phrMain,
   runbook: async () => (await import('./audit/cli.js')).runbookMain,
@@ -33,6 +34,7 @@ const USAGE = `aiops-tui — a terminal cockpit for AI-assisted Kubernetes opera
 Usage:
   aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--demo [--speed X]] [--no-color]
   aiops-tui analyze [-n NS | -A] [--kubeconfig F] [--context C] [--json]
+  aiops-tui ask QUESTION [-n NS | -A] [--json] [--propose [identity flags as for queue]] [--no-ai]
   aiops-tui report health|utilization|security [-n NS | -A] [--history-dir DIR] [--json]
   aiops-tui phr list|show ID|verify [--history-dir DIR] [--json] [--kubeconfig F] [--context C] [--no-cluster]
   aiops-tui runbook generate PATTERN [--history-dir DIR] [--runbooks-dir DIR]

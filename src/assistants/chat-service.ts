@@ -3,6 +3,7 @@
 // run), and each exchange written to the PHR trail as a chat record.
 import type { History } from '../audit/history.js';
 import { snapshotFromState } from '../analysis/snapshot.js';
+import type { ClusterSnapshot } from '../analysis/types.js';
 import type { CockpitStore } from '../state/store.js';
 import type { ChatMessage } from '../state/types.js';
 import type { Operation } from '../workflow/operations.js';
@@ -34,18 +35,58 @@ export interface ChatBackend {
   ask(question: string, onText: (text: string) => void): BackendRun;
 }
 
-/** The built-in assistant over the cockpit's own state: no network, no LLM. */
-export function offlineBackend(store: CockpitStore): ChatBackend {
+/** The built-in assistant over a snapshot read when asked: no network, no LLM. */
+export function offlineBackend(snapshotOf: () => ClusterSnapshot): ChatBackend {
   return {
     name: 'offline assistant',
     source: 'offline assistant',
     ask(question) {
-      const state = store.getState();
-      const now = Date.now() + (state.connection.clockSkewMs ?? 0);
-      const { answer, proposals } = askOffline(question, snapshotFromState(state, now));
+      const { answer, proposals } = askOffline(question, snapshotOf());
       return { result: Promise.resolve({ answer, operations: proposals, commands: [] }), cancel() {} };
     },
   };
+}
+
+/** The cockpit's state as the offline assistant's snapshot, in the server's time. */
+export function cockpitSnapshot(store: CockpitStore): () => ClusterSnapshot {
+  return () => {
+    const state = store.getState();
+    return snapshotFromState(state, Date.now() + (state.connection.clockSkewMs ?? 0));
+  };
+}
+
+/**
+ * What an answer proposes, as operations: the backend's own, then the commands it quoted
+ * (kubectl-ai's permission block, or commands in its text) that mutate; `notes` says in one line
+ * each why a command was not queued. The chat pane and `aiops-tui ask` share it.
+ */
+export function proposalsOf(result: BackendAnswer): {
+  operations: Operation[];
+  notes: string[];
+  commands: string[];
+} {
+  const operations = [...result.operations];
+  const notes: string[] = [];
+  const commands = [
+    ...result.commands,
+    ...extractCommands(result.answer).filter((c) => !result.commands.includes(c)),
+  ];
+  const key = (op: Operation) => `${op.kind} ${op.target.kind}/${op.target.namespace}/${op.target.name}`;
+  for (const command of commands) {
+    const parsed = parseCommand(command);
+    // The offline assistant quotes the command of the operation it proposes: one proposal.
+    if (parsed.kind === 'mutating') {
+      if (!operations.some((op) => key(op) === key(parsed.operation))) operations.push(parsed.operation);
+    } else if (parsed.kind === 'refused') notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
+    else if (parsed.kind === 'unparseable' && result.commands.includes(command))
+      notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
+  }
+  return { operations, notes, commands };
+}
+
+/** The evidence a chat proposal carries into its record: the question and the answer's gist. */
+export function chatEvidence(question: string, backendName: string, answer: string): string[] {
+  return [`asked in the chat: "${question}"`, `${backendName} answered: ${firstLine(answer)}`];
 }
 
 export interface ChatServiceOptions {
@@ -113,32 +154,14 @@ export function startChatService({ store, backend, history, propose }: ChatServi
     } finally {
       running = undefined;
     }
-    const operations = [...result.operations];
-    const notes: string[] = [];
-    const commands = [
-      ...result.commands,
-      ...extractCommands(result.answer).filter((c) => !result.commands.includes(c)),
-    ];
-    const key = (op: Operation) => `${op.kind} ${op.target.kind}/${op.target.namespace}/${op.target.name}`;
-    for (const command of commands) {
-      const parsed = parseCommand(command);
-      // The offline assistant quotes the command of the operation it proposes: one proposal.
-      if (parsed.kind === 'mutating') {
-        if (!operations.some((op) => key(op) === key(parsed.operation))) operations.push(parsed.operation);
-      } else if (parsed.kind === 'refused') notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
-      else if (parsed.kind === 'unparseable' && result.commands.includes(command))
-        notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
-    }
+    const { operations, notes, commands } = proposalsOf(result);
     for (const operation of operations) {
       const line = propose
         ? await propose({
             operation,
             source: backend.source,
             hold: true,
-            evidence: [
-              `asked in the chat: "${question}"`,
-              `${backend.name} answered: ${firstLine(result.answer)}`,
-            ],
+            evidence: chatEvidence(question, backend.name, result.answer),
           }).catch((error: unknown) => `not queued: ${(error as Error).message}`)
         : 'no approval queue in this cockpit';
       notes.push(`- ${line}`);
@@ -156,7 +179,7 @@ export function startChatService({ store, backend, history, propose }: ChatServi
         ? []
         : [{ role: 'error', text: `${backend.name} gave no answer` }];
     place(reply, [...(text ? [{ ...reply, text }] : []), ...tail]);
-    await record(history, question, text || result.error || '', backend.name, commands);
+    await recordChat(history, question, text || result.error || '', backend.name, commands);
   };
 
   /** Asks the waiting questions one after another, in the order they were asked. */
@@ -197,7 +220,7 @@ const firstLine = (text: string): string =>
     .find((l) => l.trim())
     ?.slice(0, 160) ?? '';
 
-async function record(
+export async function recordChat(
   history: History | undefined,
   question: string,
   answer: string,

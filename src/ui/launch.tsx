@@ -5,14 +5,13 @@ import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { offlineBackend, startChatService, type ChatBackend } from '../assistants/chat-service.js';
-import type { CockpitStore } from '../state/store.js';
+import { aiOptionsFrom, chooseBackend, type AiOptions } from '../assistants/backends.js';
+import { cockpitSnapshot, startChatService } from '../assistants/chat-service.js';
 import { workflowActions } from '../workflow/cockpit-actions.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
 import { trustFrom } from '../workflow/cli.js';
 import type { Trust } from '../workflow/trust.js';
 import { createWorkflow } from '../workflow/setup.js';
-import type { Connection } from '../cluster/connect.js';
 import type { UiActions } from './input.js';
 import { startFindingsService } from '../analysis/findings-service.js';
 import { createKagentProvider } from '../analysis/kagent/provider.js';
@@ -86,12 +85,11 @@ export async function cockpitMain(argv: string[]): Promise<number> {
       `--kagent-url must be a URL like http://kagent-controller.kagent:8083 (got "${values['kagent-url']}")`,
     );
   }
-  if (values['no-ai'] && values['kubectl-ai'] !== undefined)
-    throw new CliError('--no-ai and --kubectl-ai exclude each other');
   const aiTimeoutMs = values['ai-timeout'] === undefined ? 60_000 : parseDuration(values['ai-timeout']);
   if (!aiTimeoutMs)
     throw new CliError(`--ai-timeout must be a duration like 60s (got "${values['ai-timeout']}")`);
   // A bad history directory, policy, key or allowed-signers file is the user's to fix before anything starts.
+  const ai = aiOptionsFrom({ ...values, timeoutMs: aiTimeoutMs });
   const dirProblem = checkHistoryDir(values['history-dir']);
   if (dirProblem) throw new CliError(dirProblem);
   const trust = await trustFrom(values);
@@ -127,15 +125,7 @@ export async function cockpitMain(argv: string[]): Promise<number> {
         // The demo's throwaway records never land in the repository it runs from.
         gitCommit: values['no-git-commit'] || values.demo ? false : undefined,
         readOnly: values['read-only'] ?? false,
-        ai: values['no-ai']
-          ? undefined
-          : {
-              binary: values['kubectl-ai'] ?? 'kubectl-ai',
-              explicit: values['kubectl-ai'] !== undefined,
-              llmProvider: values['llm-provider'] ?? process.env.KUBECTL_AI_LLM_PROVIDER ?? 'gemini',
-              model: values.model ?? process.env.KUBECTL_AI_MODEL ?? 'gemini-2.5-pro',
-              timeoutMs: aiTimeoutMs,
-            },
+        ai,
       },
       await ui,
     );
@@ -168,54 +158,6 @@ interface CockpitOptions {
   readOnly: boolean;
   /** undefined: --no-ai. */
   ai: AiOptions | undefined;
-}
-
-interface AiOptions {
-  binary: string;
-  /** --kubectl-ai was given: its absence is an error, not a fallback. */
-  explicit: boolean;
-  llmProvider: string;
-  model: string;
-  timeoutMs: number;
-}
-
-/** The key each provider needs; providers not listed (ollama, llamacpp) need none. */
-const PROVIDER_KEYS: Record<string, string> = {
-  gemini: 'GEMINI_API_KEY',
-  openai: 'OPENAI_API_KEY',
-  'openai-compatible': 'OPENAI_API_KEY',
-  azopenai: 'AZURE_OPENAI_API_KEY',
-  grok: 'GROK_API_KEY',
-};
-
-/** kubectl-ai when it is installed and its LLM has a key; else the offline assistant, saying why. */
-async function chooseBackend(
-  store: CockpitStore,
-  connection: Connection,
-  ai: AiOptions | undefined,
-): Promise<{ backend: ChatBackend; why?: string }> {
-  const offline = offlineBackend(store);
-  if (!ai) return { backend: offline };
-  const { detectKubectlAi } = await import('../assistants/kubectl-ai.js');
-  const found = await detectKubectlAi(ai.binary);
-  if (!found) {
-    if (ai.explicit) throw new CliError(`--kubectl-ai ${ai.binary}: not found or \`version\` failed`);
-    return { backend: offline, why: 'kubectl-ai is not installed' };
-  }
-  const key = PROVIDER_KEYS[ai.llmProvider];
-  if (key && !process.env[key]) return { backend: offline, why: `kubectl-ai has no ${key}` };
-  const { kubectlAiBackend } = await import('../assistants/kubectl-ai-backend.js');
-  return {
-    backend: kubectlAiBackend({
-      binary: found.path,
-      // Its only way to pick the context: a kubeconfig whose current-context is the cockpit's,
-      // written into this process's private directory (removed on exit), as is its trace.
-      kubeconfigContents: connection.kubeConfig.exportConfig(),
-      llmProvider: ai.llmProvider,
-      model: ai.model,
-      timeoutMs: ai.timeoutMs,
-    }),
-  };
 }
 
 async function runFullScreen(
@@ -259,7 +201,7 @@ async function runFullScreen(
   refreshQueue();
   const queueTimer = setInterval(refreshQueue, QUEUE_REFRESH_MS);
   queueTimer.unref();
-  const { backend, why } = await chooseBackend(store, connection, ai);
+  const { backend, why } = await chooseBackend(cockpitSnapshot(store), connection.kubeConfig, ai);
   const chat = startChatService({
     store,
     backend,

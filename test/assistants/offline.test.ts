@@ -66,7 +66,7 @@ describe('other questions', () => {
     expect(askOffline(`why is ${crashing} failing?`, snapshot).answer).toContain(crashing);
     const healthy = snapshot.pods.find((p) => p.metadata?.name?.startsWith('frontend'))!.metadata!.name!;
     expect(askOffline(`why is ${healthy} failing?`, snapshot).answer).toBe(
-      `No failure found for \`${healthy}\`: it is running as expected.`,
+      `No problem found with \`pod/todo/${healthy}\`: Running, 1/1 ready.`,
     );
   });
 
@@ -76,8 +76,56 @@ describe('other questions', () => {
     expect(askOffline("what should frontend's resources be?", snapshot).answer).toMatch(/frontend/);
     expect(askOffline('tell me a joke', snapshot).answer).toContain('"check for pod failures"');
     expect(askOffline('scale nosuchthing to 3', snapshot)).toEqual({
-      answer: 'There is no deployment `nosuchthing` in view.',
+      answer: 'There is no deployment or statefulset `nosuchthing` in view.',
       proposals: [],
     });
+  });
+});
+
+describe('how people ask for changes', () => {
+  const frontend = () => snapshot.deployments.find((d) => d.metadata?.name === 'frontend')!;
+
+  it('"scale frontend up by 100 %" doubles the current count, "down by half" halves it', () => {
+    const current = frontend().spec!.replicas!;
+    expect(askOffline('scale frontend up by 100%', snapshot).proposals[0]).toMatchObject({
+      kind: 'scale',
+      replicas: current * 2,
+    });
+    const up = askOffline('scale frontend to 4', snapshot).proposals[0]!;
+    expect(up).toMatchObject({ kind: 'scale', replicas: 4 });
+    // Down by half of a single replica stays at one: never to zero by accident.
+    expect(askOffline('scale frontend down by half', snapshot).answer).toBe(
+      `\`frontend\` already runs ${current} replica${current === 1 ? '' : 's'}.`,
+    );
+  });
+
+  it('"update frontend to image … with zero downtime" proposes the image and checks the rollout', () => {
+    const { answer, proposals } = askOffline(
+      'update frontend to image todo/frontend:1.5.0 with zero downtime',
+      snapshot,
+    );
+    expect(proposals[0]).toMatchObject({
+      kind: 'set-image',
+      target: { kind: 'Deployment', namespace: 'todo', name: 'frontend' },
+      images: { frontend: 'todo/frontend:1.5.0' },
+    });
+    expect(answer).toContain('kubectl set image deployment/frontend -n todo frontend=todo/frontend:1.5.0');
+    expect(answer).toContain('**Zero downtime:** a rolling update with a readiness probe');
+  });
+
+  it('"create an HPA for backend at 50 % CPU between 1 and 3 replicas" proposes it', () => {
+    expect(
+      askOffline('create an HPA for backend at 50% CPU between 1 and 3 replicas', snapshot).proposals[0],
+    ).toMatchObject({ kind: 'create-hpa', minReplicas: 1, maxReplicas: 3, targetCpuUtilization: 50 });
+    expect(askOffline('create an HPA for backend at 50% CPU between 3 and 1 replicas', snapshot)).toEqual({
+      answer: 'An HPA needs 1 ≤ min ≤ max (got min 3, max 1).',
+      proposals: [],
+    });
+  });
+
+  it('says plainly what it cannot do', () => {
+    const { answer, proposals } = askOffline('exec into backend', snapshot);
+    expect(answer).toMatch(/^The offline assistant cannot open a shell in a container\./);
+    expect(proposals).toEqual([]);
   });
 });
