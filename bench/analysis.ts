@@ -1,11 +1,25 @@
-// analyze() over a synthetic 10,000-pod snapshot with 15 minutes of usage history per container.
-// Goal (issue 5): ≤ 1 s. Each run gets a fresh snapshot object, so the per-snapshot index is
+// analyze() over a synthetic 10,000-pod snapshot with 15 minutes of usage history per container,
+// and every kind the analyzers read beyond pods (issue 13): a Service, EndpointSlice, ConfigMap,
+// Secret and PDB per deployment, PVCs and StatefulSets, Jobs and CronJobs, Ingresses, 100 nodes,
+// and a running container's recent log for one pod in ten. Goal (issues 5 and 13): ≤ 1 s p95. Each run gets a fresh snapshot object, so the per-snapshot index is
 // rebuilt every time, as it is for every store change in the cockpit.
 import type {
   CoreV1Event,
+  V1ConfigMap,
+  V1CronJob,
   V1Deployment,
+  V1EndpointSlice,
+  V1Ingress,
+  V1Job,
+  V1Node,
+  V1PersistentVolumeClaim,
   V1Pod,
+  V1PodDisruptionBudget,
   V1ReplicaSet,
+  V1Secret,
+  V1Service,
+  V1StatefulSet,
+  V1StorageClass,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { performance } from 'node:perf_hooks';
@@ -26,20 +40,178 @@ function synthetic(): ClusterSnapshot {
   const hpas: V2HorizontalPodAutoscaler[] = [];
   const events: CoreV1Event[] = [];
   const usage = new Map<string, UsageSample[]>();
+  const services: V1Service[] = [];
+  const endpointSlices: V1EndpointSlice[] = [];
+  const configMaps: V1ConfigMap[] = [];
+  const secrets: V1Secret[] = [];
+  const podDisruptionBudgets: V1PodDisruptionBudget[] = [];
+  const persistentVolumeClaims: V1PersistentVolumeClaim[] = [];
+  const statefulSets: V1StatefulSet[] = [];
+  const jobs: V1Job[] = [];
+  const cronJobs: V1CronJob[] = [];
+  const ingresses: V1Ingress[] = [];
+  const recentLogs: Record<string, string[]> = {};
+  const storageClasses: V1StorageClass[] = [
+    {
+      metadata: { name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'k8s.io/minikube-hostpath',
+    },
+  ];
+  const nodes: V1Node[] = Array.from({ length: 100 }, (_, n) => ({
+    metadata: { name: `node-${n}`, labels: { 'kubernetes.io/hostname': `node-${n}` } },
+    spec: n % 25 === 0 ? { unschedulable: true } : {},
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: n % 50 === 7 ? 'False' : 'True',
+          lastTransitionTime: new Date(NOW - 600_000),
+        },
+        { type: 'MemoryPressure', status: 'False' },
+      ],
+      allocatable: { cpu: '32', memory: '128Gi', pods: '110' },
+    },
+  }));
+  for (let n = 0; n < 50; n++) {
+    const namespace = `ns-${n}`;
+    ingresses.push({
+      metadata: { name: 'web', namespace },
+      spec: {
+        rules: [
+          {
+            http: {
+              paths: [
+                {
+                  path: '/',
+                  pathType: 'Prefix',
+                  backend: { service: { name: `app-${n}`, port: { number: 80 } } },
+                },
+                {
+                  path: '/gone',
+                  pathType: 'Prefix',
+                  backend: { service: { name: 'gone', port: { number: 80 } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    });
+    statefulSets.push({
+      metadata: { name: 'db', namespace },
+      spec: {
+        replicas: 1,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: {
+          metadata: { labels: { app: 'db' } },
+          spec: { containers: [{ name: 'db', image: 'postgres:16' }] },
+        },
+      },
+      status: { replicas: 1, readyReplicas: n % 10 === 0 ? 0 : 1 },
+    });
+    persistentVolumeClaims.push({
+      metadata: { name: 'data-db-0', namespace, creationTimestamp: new Date(NOW - 600_000) },
+      spec: {
+        storageClassName: n % 10 === 0 ? 'missing' : 'standard',
+        accessModes: ['ReadWriteOnce'],
+        resources: { requests: { storage: '1Gi' } },
+      },
+      status: { phase: n % 10 === 0 ? 'Pending' : 'Bound' },
+    });
+    cronJobs.push({
+      metadata: { name: 'cleanup', namespace },
+      spec: {
+        schedule: '*/5 * * * *',
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: { containers: [{ name: 'c', image: 'busybox:1.36' }], restartPolicy: 'Never' },
+            },
+          },
+        },
+      },
+      status: { lastScheduleTime: new Date(NOW - 120_000) },
+    });
+    jobs.push({
+      metadata: {
+        name: `cleanup-${n}`,
+        namespace,
+        ownerReferences: [
+          { apiVersion: 'batch/v1', kind: 'CronJob', name: 'cleanup', uid: 'u', controller: true },
+        ],
+      },
+      spec: {
+        template: { spec: { containers: [{ name: 'c', image: 'busybox:1.36' }], restartPolicy: 'Never' } },
+      },
+      status:
+        n % 10 === 0
+          ? {
+              failed: 7,
+              conditions: [
+                {
+                  type: 'Failed',
+                  status: 'True',
+                  reason: 'BackoffLimitExceeded',
+                  message: 'Job has reached the specified backoff limit',
+                },
+              ],
+            }
+          : { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] },
+    });
+  }
   for (let d = 0; d < PODS / PODS_PER_DEPLOYMENT; d++) {
     const namespace = `ns-${d % 50}`;
     const name = `app-${d}`;
     const rs = `${name}-7c9d8`;
+    const labels = { app: name };
     const spec = {
       containers: [
         {
           name: 'app',
           image: d % 7 === 0 ? `registry.example/${name}:latest` : `registry.example/${name}:1.${d}`,
+          ports: [{ containerPort: 8080, name: 'http' }],
           resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } },
           readinessProbe: d % 5 === 0 ? undefined : { httpGet: { path: '/ready', port: 8080 } },
+          env: [
+            {
+              name: 'CONFIG',
+              valueFrom: {
+                configMapKeyRef: { name: `${name}-config`, key: d % 13 === 0 ? 'missing' : 'setting' },
+              },
+            },
+            { name: 'TOKEN', valueFrom: { secretKeyRef: { name: `${name}-secret`, key: 'token' } } },
+          ],
         },
       ],
     };
+    configMaps.push({ metadata: { name: `${name}-config`, namespace }, data: { setting: '' } });
+    secrets.push({ metadata: { name: `${name}-secret`, namespace }, data: { token: '' } });
+    services.push({
+      metadata: { name, namespace },
+      spec: {
+        selector: d % 17 === 0 ? { app: `${name}-typo` } : labels,
+        ports: [{ port: 80, targetPort: d % 19 === 0 ? 9090 : 8080 }],
+      },
+    });
+    podDisruptionBudgets.push({
+      metadata: { name, namespace },
+      spec: { minAvailable: d % 23 === 0 ? PODS_PER_DEPLOYMENT : 1, selector: { matchLabels: labels } },
+      status: {
+        currentHealthy: PODS_PER_DEPLOYMENT,
+        desiredHealthy: d % 23 === 0 ? PODS_PER_DEPLOYMENT : 1,
+        expectedPods: PODS_PER_DEPLOYMENT,
+        disruptionsAllowed: d % 23 === 0 ? 0 : PODS_PER_DEPLOYMENT - 1,
+      },
+    });
+    const endpoints: NonNullable<V1EndpointSlice['endpoints']> = [];
+    const slice: V1EndpointSlice = {
+      metadata: { name: `${name}-abcde`, namespace, labels: { 'kubernetes.io/service-name': name } },
+      addressType: 'IPv4',
+      endpoints,
+      ports: [{ port: 8080, protocol: 'TCP' }],
+    };
+    endpointSlices.push(slice);
     deployments.push({
       metadata: { name, namespace, annotations: { 'deployment.kubernetes.io/revision': '2' } },
       spec: { replicas: PODS_PER_DEPLOYMENT, selector: {}, template: { spec } },
@@ -67,6 +239,7 @@ function synthetic(): ClusterSnapshot {
         metadata: {
           name: podName,
           namespace,
+          labels,
           creationTimestamp: new Date(NOW - 3_600_000),
           ownerReferences: [
             { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: 'u', controller: true },
@@ -90,6 +263,18 @@ function synthetic(): ClusterSnapshot {
           ],
         },
       });
+      if (!crashing)
+        endpoints.push({
+          addresses: [`10.0.${i >> 8}.${i & 255}`],
+          conditions: { ready: true },
+          targetRef: { kind: 'Pod', name: podName, namespace },
+        });
+      if (i % 10 === 0)
+        recentLogs[`${namespace}/${podName}/app`] = Array.from({ length: 200 }, (_, l) =>
+          i % 30 === 0 && l % 2 === 0
+            ? `ERROR:    request ${l} failed: connection to server at "postgres" (10.96.0.${l % 250}), port 5432 failed`
+            : `INFO:     10.244.0.1:${40000 + l} - "GET /api/todos HTTP/1.1" 200 OK`,
+        );
       if (crashing) {
         events.push({
           metadata: { name: `${podName}.1`, namespace },
@@ -110,7 +295,31 @@ function synthetic(): ClusterSnapshot {
       );
     }
   }
-  return { now: NOW, pods, deployments, replicaSets, hpas, events, nodes: [], usage };
+  return {
+    now: NOW,
+    pods,
+    deployments,
+    replicaSets,
+    hpas,
+    events,
+    nodes,
+    usage,
+    recentLogs,
+    services,
+    endpointSlices,
+    configMaps,
+    secrets,
+    persistentVolumeClaims,
+    persistentVolumes: [],
+    storageClasses,
+    statefulSets,
+    daemonSets: [],
+    jobs,
+    cronJobs,
+    ingresses,
+    ingressClasses: [],
+    podDisruptionBudgets,
+  };
 }
 
 const snapshot = synthetic();
