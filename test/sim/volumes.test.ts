@@ -19,6 +19,8 @@ beforeAll(async () => {
   c = await startWithClients();
   core = c.core;
   await core.createNamespace({ body: { metadata: { name: ns } } });
+  // The tests below add minikube's default class themselves, after the claims made without one.
+  await c.storage.deleteStorageClass({ name: minikubeStorageClass().metadata.name }).catch(() => undefined);
 });
 afterAll(() => c.sim.close());
 

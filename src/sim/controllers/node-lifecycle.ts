@@ -112,8 +112,11 @@ export function startNodeLifecycleController(ctx: SimContext): () => void {
         `Node ${name} status is now: NodeNotReady`,
         'node-controller',
       );
-    for (const p of store.peek(K.pods))
-      if (p.spec?.nodeName === name) pods.add(objectKey(p.metadata.namespace, p.metadata.name));
+    // Only a NoExecute taint (or one gone, cancelling an eviction) concerns the node's pods.
+    const noExecute = (t: Taint) => t.effect === 'NoExecute';
+    if (current.some(noExecute) || added.some(noExecute))
+      for (const p of store.peek(K.pods))
+        if (p.spec?.nodeName === name) pods.add(objectKey(p.metadata.namespace, p.metadata.name));
   }
 
   function cancel(key: string): void {
