@@ -169,7 +169,6 @@ export const REASON = {
   notInPreFilter: "node(s) didn't satisfy plugin(s) [NodeAffinity]",
   unboundImmediate: 'pod has unbound immediate PersistentVolumeClaims',
   claimNotFound: (name: string) => `persistentvolumeclaim "${name}" not found`,
-  claimDeleting: (name: string) => `persistentvolumeclaim "${name}" is being deleted`,
   volumeNodeConflict: 'node(s) had volume node affinity conflict',
   noVolumeToBind: "node(s) didn't find available persistent volumes to bind",
   noNodes: 'no nodes available to schedule pods',
@@ -217,7 +216,6 @@ export function scheduleDecision(
       (c) => c.metadata.name === name && c.metadata.namespace === pod.metadata.namespace,
     );
     if (!pvc) return preFilterFailure(REASON.claimNotFound(name));
-    if (pvc.metadata.deletionTimestamp) return preFilterFailure(REASON.claimDeleting(name));
     claims.push(pvc);
   }
   const delayed = claims.filter((c) => !isClaimBound(c) && isDelayBinding(c, volumes.classes));
@@ -330,8 +328,7 @@ export function findMatchingVolume(
     const ref = pv.spec?.claimRef;
     if (ref && (ref.name !== pvc.metadata.name || ref.namespace !== pvc.metadata.namespace)) return false;
     if (ref?.uid && ref.uid !== pvc.metadata.uid) return false;
-    if (pv.metadata.deletionTimestamp || (pv.status?.phase && pv.status.phase !== 'Available' && !ref))
-      return false;
+    if (pv.status?.phase && pv.status.phase !== 'Available' && !ref) return false;
     if ((pv.spec?.storageClassName ?? '') !== claimClassName(pvc)) return false;
     if ((pv.spec?.volumeMode ?? 'Filesystem') !== (pvc.spec?.volumeMode ?? 'Filesystem')) return false;
     if ((bytes(pv.spec?.capacity?.storage) ?? 0) < requested) return false;

@@ -145,6 +145,88 @@ describe('scheduleDecision', () => {
   });
 });
 
+describe('scheduleDecision with volumes', () => {
+  const claim = (
+    spec: Record<string, unknown>,
+    status: Record<string, unknown> = { phase: 'Pending' },
+  ): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'data', namespace: 'default' },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...spec },
+    status,
+  });
+  const user = pod({ volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] });
+  const pinnedTo = (nodeName: string): KubeObject => ({
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name: 'pv-1' },
+    spec: {
+      capacity: { storage: '1Gi' },
+      accessModes: ['ReadWriteOnce'],
+      storageClassName: 'local',
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [nodeName] }] },
+          ],
+        },
+      },
+    },
+    status: { phase: 'Available' },
+  });
+  const wffc = (provisioner: string): KubeObject => ({
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'local' },
+    provisioner,
+    volumeBindingMode: 'WaitForFirstConsumer',
+  });
+
+  it('a bound claim whose volume lives on another node: volume node affinity conflict', () => {
+    const bound = claim({ storageClassName: 'local', volumeName: 'pv-1' }, { phase: 'Bound' });
+    expect(
+      scheduleDecision(user, [node('a')], new Map(), {
+        claims: [bound],
+        volumes: [pinnedTo('b')],
+        classes: [],
+      }),
+    ).toEqual({
+      unschedulable: `0/1 nodes are available: 1 node(s) had volume node affinity conflict. ${FILTER_TAIL(1)}`,
+    });
+  });
+
+  it('WaitForFirstConsumer with a provisioner: the pod gets a node and the claim is to be provisioned there', () => {
+    const waiting = claim({ storageClassName: 'local' });
+    expect(
+      scheduleDecision(user, [node('a')], new Map(), {
+        claims: [waiting],
+        volumes: [],
+        classes: [wffc('rancher.io/local-path')],
+      }),
+    ).toEqual({
+      node: 'a',
+      claimsToProvision: ['data'],
+    });
+  });
+
+  it('WaitForFirstConsumer without a provisioner: only a node with a matching volume will do', () => {
+    const waiting = claim({ storageClassName: 'local' });
+    const volumes = {
+      claims: [waiting],
+      volumes: [pinnedTo('b')],
+      classes: [wffc('kubernetes.io/no-provisioner')],
+    };
+    expect(scheduleDecision(user, [node('a')], new Map(), volumes)).toEqual({
+      unschedulable: `0/1 nodes are available: 1 node(s) didn't find available persistent volumes to bind. ${FILTER_TAIL(1)}`,
+    });
+    expect(scheduleDecision(user, [node('a'), node('b')], new Map(), volumes)).toEqual({
+      node: 'b',
+      claimsToProvision: ['data'],
+    });
+  });
+});
+
 describe('tolerations', () => {
   const taint: Taint = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' };
   it.each<[Toleration, boolean]>([
