@@ -1,6 +1,9 @@
 // The defaults a real API server fills in on every write, so objects read back look as kubectl
 // expects and a ReplicaSet's template equals its Deployment's.
 import type { KubeObject } from './objects.js';
+import { K } from './resources.js';
+import { defaultStorageClass } from './storage.js';
+import type { ObjectStore } from './store.js';
 
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -29,13 +32,55 @@ export function imageTag(image: string): string | undefined {
   return colon >= 0 ? last.slice(colon + 1) : undefined;
 }
 
+/**
+ * DefaultTolerationSeconds admission: a pod that does not tolerate the node controller's
+ * NoExecute taints tolerates them for 300 s, so it outlives a short node outage.
+ */
+function defaultTolerations(spec: Spec | undefined): void {
+  if (!spec) return;
+  const tolerations = (spec.tolerations ?? []) as Spec[];
+  const added = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']
+    .filter(
+      (key) => !tolerations.some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute')),
+    )
+    .map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }));
+  if (added.length > 0) spec.tolerations = [...tolerations, ...added];
+}
+
 let nextServiceIp = 1;
 
-export function applyDefaults(obj: KubeObject): void {
+/**
+ * Fills what the API server defaults. With `store` (object creation through the API), also what
+ * admission plugins add from other objects: the default StorageClass of a claim that names none.
+ */
+export function applyDefaults(obj: KubeObject, store?: ObjectStore): void {
   switch (obj.kind) {
     case 'Pod':
       defaultPodSpec(obj.spec);
+      defaultTolerations(obj.spec);
       obj.status ??= { phase: 'Pending', qosClass: 'Burstable' };
+      break;
+    case 'PersistentVolumeClaim': {
+      const spec = (obj.spec ??= {});
+      spec.volumeMode ??= 'Filesystem';
+      if (store && spec.storageClassName === undefined) {
+        const fallback = defaultStorageClass(store.peek(K.storageclasses));
+        if (fallback) spec.storageClassName = fallback.metadata.name;
+      }
+      obj.status ??= { phase: 'Pending' };
+      break;
+    }
+    case 'PersistentVolume': {
+      const spec = (obj.spec ??= {});
+      spec.persistentVolumeReclaimPolicy ??= 'Retain';
+      spec.volumeMode ??= 'Filesystem';
+      if (spec.hostPath) spec.hostPath.type ??= '';
+      obj.status ??= { phase: 'Pending' };
+      break;
+    }
+    case 'StorageClass':
+      obj.reclaimPolicy ??= 'Delete';
+      obj.volumeBindingMode ??= 'Immediate';
       break;
     case 'Deployment': {
       const spec = (obj.spec ??= {});

@@ -429,7 +429,7 @@ export function createApiServer(
     obj.apiVersion = apiVersionOf(r.type);
     if (hasStatusSubresource(r.type)) delete obj.status;
     if (r.type.plural === 'namespaces') obj.status = { phase: 'Active' };
-    applyDefaults(obj);
+    applyDefaults(obj, store);
     validateObject(obj);
     if (dryRun(query)) {
       sendJson(res, 201, obj);

@@ -1,11 +1,14 @@
 // ReplicaSet controller: keeps spec.replicas pods alive and reports how many are ready.
 import { isDeepStrictEqual } from 'node:util';
 import type { SimContext } from '../context.js';
+import { applyDefaults } from '../defaults.js';
 import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';
 import { deletePod, isOwnedBy, isPodReady, ownerRef } from '../pods.js';
 import { K } from '../resources.js';
 import { objectKey, splitKey, workQueue } from './queue.js';
+
+const withDefaults = (pod: KubeObject): KubeObject => (applyDefaults(pod), pod);
 
 /** Surplus pods go in this order: unscheduled, then not ready, then newest. */
 function deletionOrder(a: KubeObject, b: KubeObject): number {
@@ -34,20 +37,24 @@ export function startReplicaSetController(ctx: SimContext): () => void {
     if (active.length < want) {
       for (let i = active.length; i < want; i++) {
         const template = rs.spec.template ?? {};
-        const pod = store.create(K.pods, {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          metadata: {
-            name: '',
-            generateName: `${rs.metadata.name}-`,
-            namespace,
-            labels: { ...template.metadata?.labels },
-            annotations: { ...template.metadata?.annotations },
-            ownerReferences: [ownerRef(rs)],
-          },
-          spec: structuredClone(template.spec),
-          status: { phase: 'Pending', qosClass: 'Burstable' },
-        });
+        // Admitted as the API server admits every pod (default tolerations).
+        const pod = store.create(
+          K.pods,
+          withDefaults({
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: {
+              name: '',
+              generateName: `${rs.metadata.name}-`,
+              namespace,
+              labels: { ...template.metadata?.labels },
+              annotations: { ...template.metadata?.annotations },
+              ownerReferences: [ownerRef(rs)],
+            },
+            spec: structuredClone(template.spec),
+            status: { phase: 'Pending', qosClass: 'Burstable' },
+          }),
+        );
         recordEvent(
           ctx,
           rs,
