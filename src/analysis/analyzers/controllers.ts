@@ -318,7 +318,7 @@ function cronJobProblems(ctx: Ctx, cj: V1CronJob): Problem[] {
       suggestedFix: 'Fix spec.schedule to a valid cron expression.',
     });
   else if (parsed && !cj.spec?.suspend) {
-    const missed = missedRuns(parsed, cj, snapshot.now);
+    const missed = missedRuns(parsed, cj, snapshot.now, ctx.options.graceMs);
     if (missed)
       problems.push({
         problem: 'not-running',
@@ -371,11 +371,14 @@ function lastScheduleLine(cj: V1CronJob): string[] {
 /** Whole-day slack for a time zone we do not convert (the schedule is read as UTC). */
 const ZONE_SLACK_MS = 24 * 60 * MINUTE;
 
-/** More than one scheduled run missed after the last one (or creation): counted up to 100. */
-function missedRuns(cron: Cron, cj: V1CronJob, now: number) {
+/**
+ * Runs due (more than `grace` ago) since the last one (or creation), counted up to 100; reported
+ * from two on, so a run the controller is about to start, or one skipped, is not a finding.
+ */
+function missedRuns(cron: Cron, cj: V1CronJob, now: number, grace: number) {
   const last = epoch(cj.status?.lastScheduleTime) ?? epoch(cj.metadata?.creationTimestamp);
   if (last === undefined) return undefined;
-  const slack = cj.spec?.timeZone && !/^(Etc\/)?UTC$/.test(cj.spec.timeZone) ? ZONE_SLACK_MS : 0;
+  const slack = (cj.spec?.timeZone && !/^(Etc\/)?UTC$/.test(cj.spec.timeZone) ? ZONE_SLACK_MS : 0) + grace;
   const due = nextRun(cron, last);
   if (due === undefined) return undefined;
   let count = 0;
