@@ -1,4 +1,4 @@
-import type { V2HorizontalPodAutoscaler, V2MetricSpec } from '@kubernetes/client-node';
+import type { V1PodSpec, V2HorizontalPodAutoscaler, V2MetricSpec } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { autoscalers, missingRequests } from '../../src/analysis/analyzers/autoscalers.js';
 import { resolveOptions } from '../../src/analysis/options.js';
@@ -15,37 +15,77 @@ const noRequests = { containers: [container('app', { resources: {} }), container
 
 function withHpa(
   h: V2HorizontalPodAutoscaler,
-  spec: Parameters<typeof workload>[2]['spec'] = {},
+  spec: Partial<V1PodSpec> = {},
   parts: Partial<ClusterSnapshot> = {},
 ): ClusterSnapshot {
   const w = workload('web', 2, { spec });
-  return snapshot({ deployments: [w.deployment], replicaSets: [w.replicaSet], pods: w.pods, hpas: [h], ...parts });
+  return snapshot({
+    deployments: [w.deployment],
+    replicaSets: [w.replicaSet],
+    pods: w.pods,
+    hpas: [h],
+    ...parts,
+  });
 }
 
-const hpaWith = (overrides: Partial<V2HorizontalPodAutoscaler['spec']> = {}, status: V2HorizontalPodAutoscaler['status'] = {}, target = 'web') => {
+const hpaWith = (
+  overrides: Partial<V2HorizontalPodAutoscaler['spec']> = {},
+  status: Partial<NonNullable<V2HorizontalPodAutoscaler['status']>> = {},
+  target = 'web',
+) => {
   const h = hpa('web', target, { max: 5, current: 2 });
-  return { ...h, spec: { ...h.spec, metrics: [cpuUtilization], ...overrides }, status: { ...h.status, ...status } };
+  return {
+    ...h,
+    spec: { ...h.spec, metrics: [cpuUtilization], ...overrides },
+    status: { ...h.status!, ...status },
+  };
 };
 
-const summary = (snap: ClusterSnapshot) => autoscalers(snap, options).map((f) => `${f.severity} ${f.id.split(':').slice(2).join(':')}`);
+const summary = (snap: ClusterSnapshot) =>
+  autoscalers(snap, options).map((f) => `${f.severity} ${f.id.split(':').slice(2).join(':')}`);
 
 describe('missingRequests', () => {
-  const w = (containers = noRequests.containers) => indexSnapshot(withHpa(hpaWith(), { containers })).workloads.get('Deployment/todo/web')!;
+  const w = (containers = noRequests.containers) =>
+    indexSnapshot(withHpa(hpaWith(), { containers })).workloads.get('Deployment/todo/web')!;
   it.each<[string, V2MetricSpec[], ReturnType<typeof missingRequests>]>([
-    ['cpu utilization, one container without a cpu request', [cpuUtilization], [{ container: 'app', resources: ['cpu'] }]],
+    [
+      'cpu utilization, one container without a cpu request',
+      [cpuUtilization],
+      [{ container: 'app', resources: ['cpu'] }],
+    ],
     [
       'cpu and memory utilization',
-      [cpuUtilization, { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      [
+        cpuUtilization,
+        {
+          type: 'Resource',
+          resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 70 } },
+        },
+      ],
       [{ container: 'app', resources: ['cpu', 'memory'] }],
     ],
     [
       'an AverageValue target needs no request',
-      [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'AverageValue', averageValue: '200m' } } }],
+      [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', target: { type: 'AverageValue', averageValue: '200m' } },
+        },
+      ],
       [],
     ],
     [
       'a ContainerResource metric only looks at its container',
-      [{ type: 'ContainerResource', containerResource: { name: 'cpu', container: 'proxy', target: { type: 'Utilization', averageUtilization: 60 } } }],
+      [
+        {
+          type: 'ContainerResource',
+          containerResource: {
+            name: 'cpu',
+            container: 'proxy',
+            target: { type: 'Utilization', averageUtilization: 60 },
+          },
+        },
+      ],
       [],
     ],
     ['no metrics (the default is cpu, but the API fills it in)', [], []],
@@ -54,7 +94,9 @@ describe('missingRequests', () => {
   });
 
   it('a limit without a request counts as the request, as the API defaults it', () => {
-    expect(missingRequests(hpaWith(), w([container('app', { resources: { limits: { cpu: '1' } } })]))).toEqual([]);
+    expect(
+      missingRequests(hpaWith(), w([container('app', { resources: { limits: { cpu: '1' } } })])),
+    ).toEqual([]);
   });
 });
 
@@ -66,11 +108,20 @@ describe('autoscalers', () => {
       'target kind not listed, but the controller says FailedGetScale',
       withHpa({
         ...hpaWith(),
-        spec: { ...hpaWith().spec, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' } },
+        spec: {
+          ...hpaWith().spec,
+          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'db' },
+        },
         status: {
           desiredReplicas: 0,
           conditions: [
-            { type: 'AbleToScale', status: 'False', reason: 'FailedGetScale', message: 'the HPA controller was unable to get the target\'s current scale: statefulsets.apps "db" not found' },
+            {
+              type: 'AbleToScale',
+              status: 'False',
+              reason: 'FailedGetScale',
+              message:
+                'the HPA controller was unable to get the target\'s current scale: statefulsets.apps "db" not found',
+            },
           ],
         },
       }),
@@ -78,7 +129,10 @@ describe('autoscalers', () => {
     ],
     [
       'target kind not listed and no verdict: nothing said',
-      withHpa({ ...hpaWith(), spec: { ...hpaWith().spec, scaleTargetRef: { kind: 'StatefulSet', name: 'db' } } }),
+      withHpa({
+        ...hpaWith(),
+        spec: { ...hpaWith().spec, scaleTargetRef: { kind: 'StatefulSet', name: 'db' } },
+      }),
       [],
     ],
     ['min above max', withHpa(hpaWith({ minReplicas: 6 })), ['warning min-above-max']],
@@ -86,33 +140,61 @@ describe('autoscalers', () => {
     [
       'metrics not served',
       withHpa(
-        hpaWith({}, {
-          conditions: [
-            { type: 'ScalingActive', status: 'False', reason: 'FailedGetResourceMetric', message: 'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API' },
-          ],
-        }),
+        hpaWith(
+          {},
+          {
+            conditions: [
+              {
+                type: 'ScalingActive',
+                status: 'False',
+                reason: 'FailedGetResourceMetric',
+                message:
+                  'the HPA was unable to compute the replica count: failed to get cpu utilization: unable to get metrics for resource cpu: unable to fetch metrics from resource metrics API',
+              },
+            ],
+          },
+        ),
       ),
       ['warning scaling-inactive'],
     ],
     [
       'capped at max for an hour',
       withHpa(
-        hpaWith({}, {
-          currentReplicas: 5,
-          desiredReplicas: 5,
-          conditions: [
-            { type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', message: 'the desired replica count is more than the maximum replica count', lastTransitionTime: new Date(NOW - 60 * MINUTE) },
-          ],
-        }),
+        hpaWith(
+          {},
+          {
+            currentReplicas: 5,
+            desiredReplicas: 5,
+            conditions: [
+              {
+                type: 'ScalingLimited',
+                status: 'True',
+                reason: 'TooManyReplicas',
+                message: 'the desired replica count is more than the maximum replica count',
+                lastTransitionTime: new Date(NOW - 60 * MINUTE),
+              },
+            ],
+          },
+        ),
       ),
       ['warning capped'],
     ],
     [
       'capped for five minutes: not yet',
       withHpa(
-        hpaWith({}, {
-          conditions: [{ type: 'ScalingLimited', status: 'True', reason: 'TooManyReplicas', lastTransitionTime: new Date(NOW - 5 * MINUTE) }],
-        }),
+        hpaWith(
+          {},
+          {
+            conditions: [
+              {
+                type: 'ScalingLimited',
+                status: 'True',
+                reason: 'TooManyReplicas',
+                lastTransitionTime: new Date(NOW - 5 * MINUTE),
+              },
+            ],
+          },
+        ),
       ),
       [],
     ],
@@ -138,7 +220,10 @@ describe('autoscalers', () => {
   it('missing requests with enough usage history: set-resources at p95 × 1.3', () => {
     const base = withHpa(hpaWith(), noRequests);
     const usage = new Map<string, UsageSample[]>(
-      base.pods.map((p) => [`todo/${p.metadata!.name}/app`, history(60, (i) => ({ cpu: i < 50 ? 100 : 200, memory: 100 * MI }))]),
+      base.pods.map((p) => [
+        `todo/${p.metadata!.name}/app`,
+        history(60, (i) => ({ cpu: i < 50 ? 100 : 200, memory: 100 * MI })),
+      ]),
     );
     const [finding] = autoscalers({ ...base, usage }, options);
     expect(finding!.recommendation).toMatchObject({
@@ -156,7 +241,9 @@ describe('autoscalers', () => {
   it('missing requests without enough history: names the container, leaves the amount to the user', () => {
     const [finding] = autoscalers(withHpa(hpaWith(), noRequests), options);
     expect(finding!.recommendation).toBeUndefined();
-    expect(finding!.suggestedFix).toContain('kubectl set resources deployment/web -n todo -c app --requests=cpu=<amount>');
+    expect(finding!.suggestedFix).toContain(
+      'kubectl set resources deployment/web -n todo -c app --requests=cpu=<amount>',
+    );
     expect(finding!.detail).toContain('usage history too short to derive a request: no usage samples');
   });
 

@@ -11,7 +11,9 @@ import { container, event, MINUTE, NOW, pod, podSpec, snapshot, workload } from 
 import { configMap, cronJob, secret, statefulSet } from './fixtures-workloads.js';
 
 const envFromKey = (name: string, key: string, optional?: boolean): Partial<V1PodSpec> => ({
-  containers: [container('app', { env: [{ name: 'DB_HOST', valueFrom: { configMapKeyRef: { name, key, optional } } }] })],
+  containers: [
+    container('app', { env: [{ name: 'DB_HOST', valueFrom: { configMapKeyRef: { name, key, optional } } }] }),
+  ],
 });
 
 describe('podSpecReferences', () => {
@@ -24,13 +26,21 @@ describe('podSpecReferences', () => {
     [
       'env secretKeyRef, optional',
       podSpec({
-        containers: [container('app', { env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 's', key: 'pw', optional: true } } }] })],
+        containers: [
+          container('app', {
+            env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 's', key: 'pw', optional: true } } }],
+          }),
+        ],
       }),
       [{ kind: 'Secret', name: 's', key: 'pw', optional: true, via: 'container app env PW' }],
     ],
     [
       'envFrom of an init container',
-      podSpec({ initContainers: [container('init', { envFrom: [{ configMapRef: { name: 'cfg' } }, { secretRef: { name: 's' } }] })] }),
+      podSpec({
+        initContainers: [
+          container('init', { envFrom: [{ configMapRef: { name: 'cfg' } }, { secretRef: { name: 's' } }] }),
+        ],
+      }),
       [
         { kind: 'ConfigMap', name: 'cfg', optional: false, via: 'container init envFrom' },
         { kind: 'Secret', name: 's', optional: false, via: 'container init envFrom' },
@@ -38,7 +48,20 @@ describe('podSpecReferences', () => {
     ],
     [
       'configMap volume with items: one reference per key',
-      podSpec({ volumes: [{ name: 'conf', configMap: { name: 'cfg', items: [{ key: 'a.yaml', path: 'a' }, { key: 'b', path: 'b' }] } }] }),
+      podSpec({
+        volumes: [
+          {
+            name: 'conf',
+            configMap: {
+              name: 'cfg',
+              items: [
+                { key: 'a.yaml', path: 'a' },
+                { key: 'b', path: 'b' },
+              ],
+            },
+          },
+        ],
+      }),
       [
         { kind: 'ConfigMap', name: 'cfg', key: 'a.yaml', optional: false, via: 'volume conf' },
         { kind: 'ConfigMap', name: 'cfg', key: 'b', optional: false, via: 'volume conf' },
@@ -49,7 +72,12 @@ describe('podSpecReferences', () => {
       podSpec({
         volumes: [
           { name: 'tls', secret: { secretName: 'tls' } },
-          { name: 'all', projected: { sources: [{ configMap: { name: 'cfg', optional: true } }, { secret: { name: 's' } }] } },
+          {
+            name: 'all',
+            projected: {
+              sources: [{ configMap: { name: 'cfg', optional: true } }, { secret: { name: 's' } }],
+            },
+          },
         ],
       }),
       [
@@ -70,7 +98,9 @@ describe('podSpecReferences', () => {
 
 describe('missingPart', () => {
   const ref = { kind: 'ConfigMap' as const, name: 'cfg', via: 'x' };
-  it.each<[string, Parameters<typeof missingPart>[0], Set<string> | undefined, ReturnType<typeof missingPart>]>([
+  it.each<
+    [string, Parameters<typeof missingPart>[0], Set<string> | undefined, ReturnType<typeof missingPart>]
+  >([
     ['object absent', { ...ref, optional: false }, undefined, 'object'],
     ['object absent but optional', { ...ref, optional: true }, undefined, undefined],
     ['key absent', { ...ref, key: 'K', optional: false }, new Set(['OTHER']), 'key'],
@@ -93,7 +123,9 @@ describe('configReferences: missing objects and keys', () => {
   it.each<[string, ClusterSnapshot, Partial<Finding> | undefined]>([
     [
       'a key the ConfigMap lacks',
-      deploymentWith(envFromKey('app-config', 'DB_HOST'), { configMaps: [configMap('app-config', { DB_PORT: '5432' })] }),
+      deploymentWith(envFromKey('app-config', 'DB_HOST'), {
+        configMaps: [configMap('app-config', { DB_PORT: '5432' })],
+      }),
       {
         id: 'config-references:Deployment/todo/api:missing-key:ConfigMap/app-config',
         severity: 'critical',
@@ -113,37 +145,74 @@ describe('configReferences: missing objects and keys', () => {
       {
         severity: 'critical',
         title: 'ConfigMap app-config does not exist but the pod template needs it',
-        suggestedFix: expect.stringContaining('kubectl create configmap app-config -n todo --from-literal=DB_HOST=<value>'),
+        suggestedFix: expect.stringContaining(
+          'kubectl create configmap app-config -n todo --from-literal=DB_HOST=<value>',
+        ),
       },
     ],
-    ['an optional reference', deploymentWith(envFromKey('app-config', 'DB_HOST', true), { configMaps: [] }), undefined],
+    [
+      'an optional reference',
+      deploymentWith(envFromKey('app-config', 'DB_HOST', true), { configMaps: [] }),
+      undefined,
+    ],
     ['ConfigMaps not known (not listed)', deploymentWith(envFromKey('app-config', 'DB_HOST')), undefined],
     [
       'a Secret volume whose Secret does not exist',
-      deploymentWith({ volumes: [{ name: 'creds', secret: { secretName: 'db-creds', items: [{ key: 'password', path: 'pw' }] } }] }, { secrets: [] }),
+      deploymentWith(
+        {
+          volumes: [
+            { name: 'creds', secret: { secretName: 'db-creds', items: [{ key: 'password', path: 'pw' }] } },
+          ],
+        },
+        { secrets: [] },
+      ),
       {
         severity: 'critical',
         detail: ['volume creds needs Secret todo/db-creds key password: the Secret does not exist'],
-        suggestedFix: expect.stringContaining('kubectl create secret generic db-creds -n todo --from-literal=password=<value>'),
+        suggestedFix: expect.stringContaining(
+          'kubectl create secret generic db-creds -n todo --from-literal=password=<value>',
+        ),
       },
     ],
     [
       'a Secret key missing: stringData patch',
       deploymentWith(
-        { containers: [container('app', { env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }] })] },
+        {
+          containers: [
+            container('app', {
+              env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+            }),
+          ],
+        },
         { secrets: [secret('db', ['user'])] },
       ),
-      { suggestedFix: expect.stringContaining(`kubectl patch secret db -n todo --type merge -p '{"stringData":{"password":"<value>"}}'`) },
+      {
+        suggestedFix: expect.stringContaining(
+          `kubectl patch secret db -n todo --type merge -p '{"stringData":{"password":"<value>"}}'`,
+        ),
+      },
     ],
     [
       'an image pull secret that does not exist: a warning',
       deploymentWith({ imagePullSecrets: [{ name: 'regcred' }] }, { secrets: [] }),
-      { severity: 'warning', suggestedFix: expect.stringContaining('kubectl create secret docker-registry regcred -n todo --docker-server=<registry>') },
+      {
+        severity: 'warning',
+        suggestedFix: expect.stringContaining(
+          'kubectl create secret docker-registry regcred -n todo --docker-server=<registry>',
+        ),
+      },
     ],
     [
       'envFrom a ConfigMap that does not exist: no keys to name',
-      deploymentWith({ containers: [container('app', { envFrom: [{ configMapRef: { name: 'env' } }] })] }, { configMaps: [] }),
-      { suggestedFix: expect.stringMatching(/^Create ConfigMap env with the keys the application reads .*kubectl create configmap env -n todo;/) },
+      deploymentWith(
+        { containers: [container('app', { envFrom: [{ configMapRef: { name: 'env' } }] })] },
+        { configMaps: [] },
+      ),
+      {
+        suggestedFix: expect.stringMatching(
+          /^Create ConfigMap env with the keys the application reads .*kubectl create configmap env -n todo;/,
+        ),
+      },
     ],
     [
       'a StatefulSet template',
@@ -152,7 +221,18 @@ describe('configReferences: missing objects and keys', () => {
     ],
     [
       'a CronJob template',
-      snapshot({ cronJobs: [{ ...cronJob('backup'), spec: { ...cronJob('backup').spec!, jobTemplate: { spec: { template: { spec: podSpec(envFromKey('bk', 'K')) } } } } }], configMaps: [] }),
+      snapshot({
+        cronJobs: [
+          {
+            ...cronJob('backup'),
+            spec: {
+              ...cronJob('backup').spec!,
+              jobTemplate: { spec: { template: { spec: podSpec(envFromKey('bk', 'K')) } } },
+            },
+          },
+        ],
+        configMaps: [],
+      }),
       { id: 'config-references:CronJob/todo/backup:missing-object:ConfigMap/bk' },
     ],
   ])('%s', (_, snap, expected) => {
@@ -165,7 +245,9 @@ describe('configReferences: missing objects and keys', () => {
   });
 
   it('names the pods stuck in CreateContainerConfigError, with the kubelet message, since the oldest was created', () => {
-    const snap = deploymentWith(envFromKey('app-config', 'DB_HOST'), { configMaps: [configMap('app-config', {})] });
+    const snap = deploymentWith(envFromKey('app-config', 'DB_HOST'), {
+      configMaps: [configMap('app-config', {})],
+    });
     const stuck = snap.pods[0]!;
     stuck.metadata!.creationTimestamp = new Date(NOW - 7 * MINUTE);
     stuck.status!.containerStatuses = [
@@ -175,7 +257,12 @@ describe('configReferences: missing objects and keys', () => {
         imageID: '',
         ready: false,
         restartCount: 0,
-        state: { waiting: { reason: 'CreateContainerConfigError', message: "couldn't find key DB_HOST in ConfigMap todo/app-config" } },
+        state: {
+          waiting: {
+            reason: 'CreateContainerConfigError',
+            message: "couldn't find key DB_HOST in ConfigMap todo/app-config",
+          },
+        },
       },
     ];
     const [finding] = missing(configReferences(snap));
@@ -190,13 +277,21 @@ describe('configReferences: missing objects and keys', () => {
   });
 
   it('names a pod stuck ContainerCreating with its FailedMount event', () => {
-    const snap = deploymentWith({ volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }] }, { configMaps: [] });
+    const snap = deploymentWith(
+      { volumes: [{ name: 'conf', configMap: { name: 'web-conf' } }] },
+      { configMaps: [] },
+    );
     const stuck = snap.pods[1]!;
     stuck.status = { phase: 'Pending', containerStatuses: [] };
     const message = 'MountVolume.SetUp failed for volume "conf" : configmap "web-conf" not found';
-    const snap2 = { ...snap, events: [event('FailedMount', message, { name: stuck.metadata!.name! }, { count: 4 })] };
+    const snap2 = {
+      ...snap,
+      events: [event('FailedMount', message, { name: stuck.metadata!.name! }, { count: 4 })],
+    };
     const [finding] = missing(configReferences(snap2));
-    expect(finding!.detail).toContain(`pod ${stuck.metadata!.name}: ContainerCreating, event FailedMount (×4): ${message}`);
+    expect(finding!.detail).toContain(
+      `pod ${stuck.metadata!.name}: ContainerCreating, event FailedMount (×4): ${message}`,
+    );
     expect(finding!.firstSeen).toBe(NOW - 5 * MINUTE);
   });
 
@@ -214,15 +309,36 @@ describe('configReferences: unused ConfigMaps and Secrets', () => {
       .map((f) => f.id);
 
   it.each<[string, Partial<ClusterSnapshot>, string[]]>([
-    ['a ConfigMap nothing references', { configMaps: [configMap('old', {})] }, ['config-references:ConfigMap/todo/old:unused']],
+    [
+      'a ConfigMap nothing references',
+      { configMaps: [configMap('old', {})] },
+      ['config-references:ConfigMap/todo/old:unused'],
+    ],
     ['a used ConfigMap', { configMaps: [configMap('app-config', { DB_HOST: 'x' })] }, []],
     ['kube-root-ca.crt, in every namespace', { configMaps: [configMap('kube-root-ca.crt', {})] }, []],
     ['in a system namespace', { configMaps: [configMap('cluster-info', {}, 'kube-public')] }, []],
-    ['a service-account token', { secrets: [secret('sa-token', ['token'], { type: 'kubernetes.io/service-account-token' })] }, []],
-    ['a helm release', { secrets: [secret('sh.helm.release.v1.x.v1', ['release'], { type: 'helm.sh/release.v1' })] }, []],
-    ['an opaque Secret nothing references', { secrets: [secret('leftover', ['k'])] }, ['config-references:Secret/todo/leftover:unused']],
+    [
+      'a service-account token',
+      { secrets: [secret('sa-token', ['token'], { type: 'kubernetes.io/service-account-token' })] },
+      [],
+    ],
+    [
+      'a helm release',
+      { secrets: [secret('sh.helm.release.v1.x.v1', ['release'], { type: 'helm.sh/release.v1' })] },
+      [],
+    ],
+    [
+      'an opaque Secret nothing references',
+      { secrets: [secret('leftover', ['k'])] },
+      ['config-references:Secret/todo/leftover:unused'],
+    ],
   ])('%s', (_, parts, expected) => {
-    const snap = deploymentWith(envFromKey('app-config', 'DB_HOST'), { ...allKinds, configMaps: [], secrets: [], ...parts });
+    const snap = deploymentWith(envFromKey('app-config', 'DB_HOST'), {
+      ...allKinds,
+      configMaps: [],
+      secrets: [],
+      ...parts,
+    });
     expect(unusedIds(snap)).toEqual(expected);
   });
 
@@ -232,20 +348,27 @@ describe('configReferences: unused ConfigMaps and Secrets', () => {
   });
 
   it('a TLS Secret an Ingress names is used', () => {
-    const snap = deploymentWith({}, {
-      ...allKinds,
-      secrets: [secret('web-tls', ['tls.crt', 'tls.key'], { type: 'kubernetes.io/tls' })],
-      ingresses: [{ metadata: { name: 'web', namespace: 'todo' }, spec: { tls: [{ secretName: 'web-tls' }] } }],
-    });
+    const snap = deploymentWith(
+      {},
+      {
+        ...allKinds,
+        secrets: [secret('web-tls', ['tls.crt', 'tls.key'], { type: 'kubernetes.io/tls' })],
+        ingresses: [
+          { metadata: { name: 'web', namespace: 'todo' }, spec: { tls: [{ secretName: 'web-tls' }] } },
+        ],
+      },
+    );
     expect(unusedIds(snap)).toEqual([]);
   });
 
   it('unused findings are info, below every fault', () => {
-    const snap = deploymentWith(envFromKey('app-config', 'DB_HOST'), { ...allKinds, configMaps: [configMap('old', {})] });
-    expect(analyze(snap, { only: ['config-references'] }).map((f) => `${f.severity} ${f.resource.name}`)).toEqual([
-      'critical api',
-      'info old',
-    ]);
+    const snap = deploymentWith(envFromKey('app-config', 'DB_HOST'), {
+      ...allKinds,
+      configMaps: [configMap('old', {})],
+    });
+    expect(
+      analyze(snap, { only: ['config-references'] }).map((f) => `${f.severity} ${f.resource.name}`),
+    ).toEqual(['critical api', 'info old']);
   });
 });
 

@@ -1,6 +1,12 @@
 import type { V1Node, V1PodSpec } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { controllers, nextRun, nodeMismatch, parseCron, type Cron } from '../../src/analysis/analyzers/controllers.js';
+import {
+  controllers,
+  nextRun,
+  nodeMismatch,
+  parseCron,
+  type Cron,
+} from '../../src/analysis/analyzers/controllers.js';
 import { resolveOptions } from '../../src/analysis/options.js';
 import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
 import { MINUTE, NOW, podSpec, runningStatus, snapshot } from './fixtures.js';
@@ -17,7 +23,8 @@ import {
 
 const options = resolveOptions();
 const run = (snap: ClusterSnapshot) => controllers(snap, options);
-const byProblem = (findings: Finding[], problem: string) => findings.find((f) => f.id.endsWith(`:${problem}`));
+const byProblem = (findings: Finding[], problem: string) =>
+  findings.find((f) => f.id.endsWith(`:${problem}`));
 
 describe('parseCron', () => {
   it.each<[string, 'valid' | 'invalid' | 'not a calendar']>([
@@ -34,7 +41,9 @@ describe('parseCron', () => {
     ['TZ=UTC 0 0 * * *', 'invalid'],
   ])('%s is %s', (schedule, expected) => {
     const parsed = parseCron(schedule);
-    expect(parsed === 'invalid' ? 'invalid' : parsed === undefined ? 'not a calendar' : 'valid').toBe(expected);
+    expect(parsed === 'invalid' ? 'invalid' : parsed === undefined ? 'not a calendar' : 'valid').toBe(
+      expected,
+    );
   });
 });
 
@@ -54,7 +63,10 @@ describe('nextRun', () => {
 });
 
 describe('nodeMismatch', () => {
-  const node = (labels: Record<string, string>, taints: NonNullable<V1Node['spec']>['taints'] = []): V1Node => ({
+  const node = (
+    labels: Record<string, string>,
+    taints: NonNullable<V1Node['spec']>['taints'] = [],
+  ): V1Node => ({
     metadata: { name: 'n', labels },
     spec: { taints },
   });
@@ -85,8 +97,18 @@ describe('nodeMismatch', () => {
       node({}, [{ key: 'gpu', value: 'a100', effect: 'NoExecute' }]),
       'taint gpu=a100:NoExecute not tolerated',
     ],
-    ['PreferNoSchedule does not keep pods off', {}, node({}, [{ key: 'x', effect: 'PreferNoSchedule' }]), undefined],
-    ['tolerate everything', { tolerations: [{ operator: 'Exists' }] }, node({}, [{ key: 'x', effect: 'NoSchedule' }]), undefined],
+    [
+      'PreferNoSchedule does not keep pods off',
+      {},
+      node({}, [{ key: 'x', effect: 'PreferNoSchedule' }]),
+      undefined,
+    ],
+    [
+      'tolerate everything',
+      { tolerations: [{ operator: 'Exists' }] },
+      node({}, [{ key: 'x', effect: 'NoSchedule' }]),
+      undefined,
+    ],
   ])('%s', (_, spec, n, expected) => {
     expect(nodeMismatch(podSpec(spec), n)).toBe(expected);
   });
@@ -134,10 +156,18 @@ describe('StatefulSets', () => {
       },
       [],
     ],
-    ['none ready: critical', { statefulSets: [statefulSet('db', { replicas: 2, ready: 0 })], pods: dbPods(0) }, ['critical not-ready']],
+    [
+      'none ready: critical',
+      { statefulSets: [statefulSet('db', { replicas: 2, ready: 0 })], pods: dbPods(0) },
+      ['critical not-ready'],
+    ],
     [
       'governing Service missing, services known',
-      { statefulSets: [statefulSet('db', { replicas: 2, serviceName: 'db-headless' })], pods: dbPods(2), services: [] },
+      {
+        statefulSets: [statefulSet('db', { replicas: 2, serviceName: 'db-headless' })],
+        pods: dbPods(2),
+        services: [],
+      },
       ['warning missing-service:db-headless'],
     ],
     [
@@ -148,28 +178,51 @@ describe('StatefulSets', () => {
     [
       'claim template on a StorageClass that does not exist',
       {
-        statefulSets: [statefulSet('db', { replicas: 2, claimTemplates: [{ name: 'data', storageClassName: 'fast' }] })],
+        statefulSets: [
+          statefulSet('db', { replicas: 2, claimTemplates: [{ name: 'data', storageClassName: 'fast' }] }),
+        ],
         pods: dbPods(2),
         storageClasses: [{ metadata: { name: 'standard' }, provisioner: 'x' }],
       },
       ['critical missing-storage-class:data'],
     ],
   ])('%s', (_, parts, expected) => {
-    expect(run(snapshot(parts)).map((f) => `${f.severity} ${f.id.split(':').slice(2).join(':')}`)).toEqual(expected);
+    expect(run(snapshot(parts)).map((f) => `${f.severity} ${f.id.split(':').slice(2).join(':')}`)).toEqual(
+      expected,
+    );
   });
 
   it('points at a Pending claim of its volumeClaimTemplates', () => {
     const snap = snapshot({
       statefulSets: [statefulSet('db', { replicas: 2, ready: 1, claimTemplates: [{ name: 'data' }] })],
-      pods: [ownedPod('db-0', 'StatefulSet', 'db'), ownedPod('db-1', 'StatefulSet', 'db', { phase: 'Pending', statuses: [], createdAt: NOW - 5 * MINUTE })],
+      pods: [
+        ownedPod('db-0', 'StatefulSet', 'db'),
+        ownedPod('db-1', 'StatefulSet', 'db', {
+          phase: 'Pending',
+          statuses: [],
+          createdAt: NOW - 5 * MINUTE,
+        }),
+      ],
       persistentVolumeClaims: [
-        { metadata: { name: 'data-db-0', namespace: 'todo' }, spec: { storageClassName: 'standard' }, status: { phase: 'Bound' } },
-        { metadata: { name: 'data-db-1', namespace: 'todo' }, spec: { storageClassName: 'standard' }, status: { phase: 'Pending' } },
+        {
+          metadata: { name: 'data-db-0', namespace: 'todo' },
+          spec: { storageClassName: 'standard' },
+          status: { phase: 'Bound' },
+        },
+        {
+          metadata: { name: 'data-db-1', namespace: 'todo' },
+          spec: { storageClassName: 'standard' },
+          status: { phase: 'Pending' },
+        },
       ],
     });
     const finding = byProblem(run(snap), 'not-ready')!;
     expect(finding.detail).toContain('PersistentVolumeClaim data-db-1 is Pending (storageClass standard)');
-    expect(finding.affected).toContainEqual({ kind: 'PersistentVolumeClaim', namespace: 'todo', name: 'data-db-1' });
+    expect(finding.affected).toContainEqual({
+      kind: 'PersistentVolumeClaim',
+      namespace: 'todo',
+      name: 'data-db-1',
+    });
     expect(finding.runbook).toBe('pvc-pending');
   });
 });
@@ -180,7 +233,10 @@ describe('DaemonSets', () => {
       daemonSets: [daemonSet('agent', {}, { nodeSelector: { gpu: 'true' } })],
       nodes: [
         { metadata: { name: 'node-1', labels: {} } },
-        { metadata: { name: 'node-2', labels: { gpu: 'true' } }, spec: { taints: [{ key: 'gpu', effect: 'NoSchedule' }] } },
+        {
+          metadata: { name: 'node-2', labels: { gpu: 'true' } },
+          spec: { taints: [{ key: 'gpu', effect: 'NoSchedule' }] },
+        },
       ],
     });
     expect(byProblem(run(snap), 'no-nodes')!.detail).toEqual([
@@ -191,33 +247,72 @@ describe('DaemonSets', () => {
   });
 
   it.each<[string, Partial<NonNullable<ReturnType<typeof daemonSet>['status']>>, string[]]>([
-    ['all available', { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 2, numberAvailable: 2 }, []],
+    [
+      'all available',
+      { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 2, numberAvailable: 2 },
+      [],
+    ],
     [
       'one unavailable',
-      { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberReady: 1, numberAvailable: 1, numberUnavailable: 1 },
+      {
+        desiredNumberScheduled: 2,
+        currentNumberScheduled: 2,
+        numberReady: 1,
+        numberAvailable: 1,
+        numberUnavailable: 1,
+      },
       ['warning unavailable'],
     ],
-    ['none available', { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberUnavailable: 2 }, ['critical unavailable']],
+    [
+      'none available',
+      { desiredNumberScheduled: 2, currentNumberScheduled: 2, numberUnavailable: 2 },
+      ['critical unavailable'],
+    ],
     [
       'misscheduled',
-      { desiredNumberScheduled: 1, currentNumberScheduled: 1, numberReady: 1, numberAvailable: 1, numberMisscheduled: 1 },
+      {
+        desiredNumberScheduled: 1,
+        currentNumberScheduled: 1,
+        numberReady: 1,
+        numberAvailable: 1,
+        numberMisscheduled: 1,
+      },
       ['warning misscheduled'],
     ],
   ])('%s', (_, status, expected) => {
-    const snap = snapshot({ daemonSets: [daemonSet('agent', status)], nodes: [{ metadata: { name: 'node-1' } }] });
+    const snap = snapshot({
+      daemonSets: [daemonSet('agent', status)],
+      nodes: [{ metadata: { name: 'node-1' } }],
+    });
     expect(run(snap).map((f) => `${f.severity} ${f.id.split(':').at(-1)}`)).toEqual(expected);
   });
 });
 
 describe('Jobs', () => {
   const failedPod = (status = exitedStatus('app', 1)) =>
-    ownedPod('migrate-x7k2p', 'Job', 'migrate', { phase: 'Failed', statuses: [status], createdAt: NOW - 22 * MINUTE });
+    ownedPod('migrate-x7k2p', 'Job', 'migrate', {
+      phase: 'Failed',
+      statuses: [status],
+      createdAt: NOW - 22 * MINUTE,
+    });
 
   it('a Job past its backoff limit: the failing container, exit code and log, and no blind retry', () => {
     const snap = snapshot({
-      jobs: [job('migrate', { failed: 7, conditions: [failedCondition('BackoffLimitExceeded', 'Job has reached the specified backoff limit')] })],
+      jobs: [
+        job('migrate', {
+          failed: 7,
+          conditions: [
+            failedCondition('BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+          ],
+        }),
+      ],
       pods: [failedPod()],
-      logs: { 'todo/migrate-x7k2p/app': ['connecting to db:5432', 'FATAL: password authentication failed for user "app"'] },
+      logs: {
+        'todo/migrate-x7k2p/app': [
+          'connecting to db:5432',
+          'FATAL: password authentication failed for user "app"',
+        ],
+      },
     });
     const [finding] = run(snap);
     expect(finding).toMatchObject({
@@ -237,20 +332,28 @@ describe('Jobs', () => {
       '  connecting to db:5432',
       '  FATAL: password authentication failed for user "app"',
     ]);
-    expect(finding!.suggestedFix).toMatch(/^Fix what makes container app exit with code 1 .*retrying unchanged fails/);
+    expect(finding!.suggestedFix).toMatch(
+      /^Fix what makes container app exit with code 1 .*retrying unchanged fails/,
+    );
     expect(finding!.recommendation).toBeUndefined();
   });
 
   it.each<[string, Parameters<typeof job>[1], ReturnType<typeof failedPod> | undefined, RegExp]>([
     [
       'past its deadline',
-      { failed: 1, conditions: [failedCondition('DeadlineExceeded', 'Job was active longer than specified deadline')] },
+      {
+        failed: 1,
+        conditions: [failedCondition('DeadlineExceeded', 'Job was active longer than specified deadline')],
+      },
       undefined,
       /activeDeadlineSeconds/,
     ],
     [
       'its pod evicted: a retry can work',
-      { failed: 1, conditions: [failedCondition('BackoffLimitExceeded', 'Job has reached the specified backoff limit')] },
+      {
+        failed: 1,
+        conditions: [failedCondition('BackoffLimitExceeded', 'Job has reached the specified backoff limit')],
+      },
       (() => {
         const p = failedPod();
         p.status!.reason = 'Evicted';
@@ -267,9 +370,15 @@ describe('Jobs', () => {
   it.each<[string, Parameters<typeof job>[1], string[]]>([
     ['complete', { succeeded: 1, conditions: [completeCondition()] }, []],
     ['running, no failures', { active: 1 }, []],
-    ['retrying after failures', { active: 1, failed: 2 }, ['warning controllers:Job/todo/migrate:job-retrying']],
+    [
+      'retrying after failures',
+      { active: 1, failed: 2 },
+      ['warning controllers:Job/todo/migrate:job-retrying'],
+    ],
   ])('%s', (_, jobOptions, expected) => {
-    expect(run(snapshot({ jobs: [job('migrate', jobOptions)] })).map((f) => `${f.severity} ${f.id}`)).toEqual(expected);
+    expect(run(snapshot({ jobs: [job('migrate', jobOptions)] })).map((f) => `${f.severity} ${f.id}`)).toEqual(
+      expected,
+    );
   });
 });
 
@@ -282,23 +391,57 @@ describe('CronJobs', () => {
     ['one run late: not yet', { lastSchedule: NOW - 20 * MINUTE }, []],
     ['not run for hours', { lastSchedule: NOW - 3 * 60 * MINUTE }, ['warning not-running']],
     ['never scheduled since creation a week ago', { schedule: '0 * * * *' }, ['warning not-running']],
-    ['a time zone we do not convert: a day of slack', { schedule: '0 0 * * *', lastSchedule: NOW - 36 * 60 * MINUTE, timeZone: 'Europe/Berlin' }, []],
-    ['@every: not a calendar, no lateness judged', { schedule: '@every 1h', lastSchedule: NOW - 3 * 60 * MINUTE }, []],
+    [
+      'a time zone we do not convert: a day of slack',
+      { schedule: '0 0 * * *', lastSchedule: NOW - 36 * 60 * MINUTE, timeZone: 'Europe/Berlin' },
+      [],
+    ],
+    [
+      '@every: not a calendar, no lateness judged',
+      { schedule: '@every 1h', lastSchedule: NOW - 3 * 60 * MINUTE },
+      [],
+    ],
   ])('%s', (_, cjOptions, expected) => {
-    expect(run(snapshot({ cronJobs: [cronJob('report', cjOptions)] })).map((f) => `${f.severity} ${f.id.split(':').at(-1)}`)).toEqual(
-      expected,
-    );
+    expect(
+      run(snapshot({ cronJobs: [cronJob('report', cjOptions)] })).map(
+        (f) => `${f.severity} ${f.id.split(':').at(-1)}`,
+      ),
+    ).toEqual(expected);
   });
 
-  it('the last run failed: the failing Job\'s evidence on the CronJob, with the streak', () => {
+  it("the last run failed: the failing Job's evidence on the CronJob, with the streak", () => {
     const snap = snapshot({
       cronJobs: [cronJob('report', { lastSchedule: recent })],
       jobs: [
-        job('report-1', { cronJob: 'report', succeeded: 1, conditions: [completeCondition()], createdAt: NOW - 50 * MINUTE }),
-        job('report-2', { cronJob: 'report', failed: 7, conditions: [failedCondition('BackoffLimitExceeded', 'Job has reached the specified backoff limit')], createdAt: NOW - 35 * MINUTE }),
-        job('report-3', { cronJob: 'report', failed: 7, conditions: [failedCondition('BackoffLimitExceeded', 'Job has reached the specified backoff limit')], createdAt: NOW - 20 * MINUTE }),
+        job('report-1', {
+          cronJob: 'report',
+          succeeded: 1,
+          conditions: [completeCondition()],
+          createdAt: NOW - 50 * MINUTE,
+        }),
+        job('report-2', {
+          cronJob: 'report',
+          failed: 7,
+          conditions: [
+            failedCondition('BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+          ],
+          createdAt: NOW - 35 * MINUTE,
+        }),
+        job('report-3', {
+          cronJob: 'report',
+          failed: 7,
+          conditions: [
+            failedCondition('BackoffLimitExceeded', 'Job has reached the specified backoff limit'),
+          ],
+          createdAt: NOW - 20 * MINUTE,
+        }),
       ],
-      pods: [ownedPod('report-3-abcde', 'Job', 'report-3', { phase: 'Failed', statuses: [exitedStatus('app', 2)] })],
+      pods: [
+        ownedPod('report-3-abcde', 'Job', 'report-3', {
+          phase: 'Failed',
+          statuses: [exitedStatus('app', 2)],
+        }),
+      ],
     });
     const findings = run(snap);
     expect(findings).toHaveLength(1);
@@ -318,8 +461,18 @@ describe('CronJobs', () => {
     const snap = snapshot({
       cronJobs: [cronJob('report', { lastSchedule: recent })],
       jobs: [
-        job('report-1', { cronJob: 'report', failed: 7, conditions: [failedCondition('BackoffLimitExceeded', 'x')], createdAt: NOW - 35 * MINUTE }),
-        job('report-2', { cronJob: 'report', succeeded: 1, conditions: [completeCondition()], createdAt: NOW - 20 * MINUTE }),
+        job('report-1', {
+          cronJob: 'report',
+          failed: 7,
+          conditions: [failedCondition('BackoffLimitExceeded', 'x')],
+          createdAt: NOW - 35 * MINUTE,
+        }),
+        job('report-2', {
+          cronJob: 'report',
+          succeeded: 1,
+          conditions: [completeCondition()],
+          createdAt: NOW - 20 * MINUTE,
+        }),
       ],
     });
     expect(run(snap)).toEqual([]);

@@ -18,7 +18,11 @@ export function configMap(name: string, data: Record<string, string>, namespace 
   return { metadata: { name, namespace }, data };
 }
 
-export function secret(name: string, keys: string[], options: { namespace?: string; type?: string } = {}): V1Secret {
+export function secret(
+  name: string,
+  keys: string[],
+  options: { namespace?: string; type?: string } = {},
+): V1Secret {
   return {
     metadata: { name, namespace: options.namespace ?? 'todo' },
     type: options.type ?? 'Opaque',
@@ -29,7 +33,9 @@ export function secret(name: string, keys: string[], options: { namespace?: stri
 /** A pod owned by `kind/owner` (a StatefulSet, a DaemonSet, a Job). */
 export function ownedPod(name: string, kind: string, owner: string, options: PodOptions = {}): V1Pod {
   const p = pod(name, options);
-  p.metadata!.ownerReferences = [{ apiVersion: 'v1', kind, name: owner, uid: `uid-${owner}`, controller: true }];
+  p.metadata!.ownerReferences = [
+    { apiVersion: 'v1', kind, name: owner, uid: `uid-${owner}`, controller: true },
+  ];
   return p;
 }
 
@@ -46,7 +52,11 @@ export function statefulSet(
 ): V1StatefulSet {
   const replicas = options.replicas ?? 3;
   return {
-    metadata: { name, namespace: 'todo', creationTimestamp: new Date(options.createdAt ?? NOW - 60 * MINUTE) },
+    metadata: {
+      name,
+      namespace: 'todo',
+      creationTimestamp: new Date(options.createdAt ?? NOW - 60 * MINUTE),
+    },
     spec: {
       replicas,
       serviceName: options.serviceName ?? name,
@@ -54,10 +64,19 @@ export function statefulSet(
       template: { metadata: { labels: { app: name } }, spec: { ...podSpec(), ...options.spec } },
       volumeClaimTemplates: (options.claimTemplates ?? []).map((t) => ({
         metadata: { name: t.name },
-        spec: { accessModes: ['ReadWriteOnce'], storageClassName: t.storageClassName, resources: { requests: { storage: '1Gi' } } },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: t.storageClassName,
+          resources: { requests: { storage: '1Gi' } },
+        },
       })),
     },
-    status: { replicas, readyReplicas: options.ready ?? replicas, currentReplicas: replicas, updatedReplicas: replicas },
+    status: {
+      replicas,
+      readyReplicas: options.ready ?? replicas,
+      currentReplicas: replicas,
+      updatedReplicas: replicas,
+    },
   };
 }
 
@@ -147,10 +166,20 @@ export function exitedStatus(name: string, exitCode: number, reason = 'Error'): 
 
 export function cronJob(
   name: string,
-  options: { schedule?: string; suspend?: boolean; lastSchedule?: number; createdAt?: number; timeZone?: string } = {},
+  options: {
+    schedule?: string;
+    suspend?: boolean;
+    lastSchedule?: number;
+    createdAt?: number;
+    timeZone?: string;
+  } = {},
 ): V1CronJob {
   return {
-    metadata: { name, namespace: 'todo', creationTimestamp: new Date(options.createdAt ?? NOW - 7 * 24 * 60 * MINUTE) },
+    metadata: {
+      name,
+      namespace: 'todo',
+      creationTimestamp: new Date(options.createdAt ?? NOW - 7 * 24 * 60 * MINUTE),
+    },
     spec: {
       schedule: options.schedule ?? '*/15 * * * *',
       suspend: options.suspend,

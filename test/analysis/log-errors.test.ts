@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isErrorLine, logErrors, logVerdict, normalizeLine } from '../../src/analysis/analyzers/log-errors.js';
+import {
+  isErrorLine,
+  logErrors,
+  logVerdict,
+  normalizeLine,
+} from '../../src/analysis/analyzers/log-errors.js';
 import { resolveOptions } from '../../src/analysis/options.js';
 import type { ClusterSnapshot } from '../../src/analysis/types.js';
 import { pod, runningStatus, snapshot, workload } from './fixtures.js';
@@ -37,8 +42,16 @@ describe('isErrorLine', () => {
 
 describe('normalizeLine', () => {
   it.each<[string, string, boolean]>([
-    ['2026-03-01T11:59:01Z ERROR request 1234 failed', '2026-03-01T11:59:02.5Z ERROR request 99 failed', true],
-    ['ERROR order 3f2a9c1e-1b2c-4d5e-8f90-a1b2c3d4e5f6 lost', 'ERROR order 00000000-1111-2222-3333-444444444444 lost', true],
+    [
+      '2026-03-01T11:59:01Z ERROR request 1234 failed',
+      '2026-03-01T11:59:02.5Z ERROR request 99 failed',
+      true,
+    ],
+    [
+      'ERROR order 3f2a9c1e-1b2c-4d5e-8f90-a1b2c3d4e5f6 lost',
+      'ERROR order 00000000-1111-2222-3333-444444444444 lost',
+      true,
+    ],
     ['ERROR trace 7f9a2b3c4d5e6f70 at 0xdeadbeef', 'ERROR trace 0a1b2c3d4e5f6a7b at 0x1', true],
     ['ERROR db: connection refused', 'ERROR cache: connection refused', false],
   ])('%s ~ %s: %s', (a, b, same) => {
@@ -69,7 +82,11 @@ describe('logErrors', () => {
     snapshot({ deployments: [web.deployment], replicaSets: [web.replicaSet], pods, recentLogs });
 
   it('groups replicas into one finding per workload container, quoting each distinct error once', () => {
-    const lines = (n: number) => [...Array.from({ length: n }, (_, i) => refused(i)), ...Array.from({ length: 10 }, (_, i) => ok(i)), 'panic: nil map'];
+    const lines = (n: number) => [
+      ...Array.from({ length: n }, (_, i) => refused(i)),
+      ...Array.from({ length: 10 }, (_, i) => ok(i)),
+      'panic: nil map',
+    ];
     const findings = logErrors(snap(logsFor([lines(5), lines(3), []])), options);
     expect(findings).toHaveLength(1);
     const [finding] = findings;
@@ -95,22 +112,31 @@ describe('logErrors', () => {
     ['no recent logs read', snap(undefined), 0],
     ['a clean log', snap(logsFor([Array.from({ length: 50 }, (_, i) => ok(i))])), 0],
     [
-      'a container that is not running (its crash is the pod-failures analyzer\'s)',
+      "a container that is not running (its crash is the pod-failures analyzer's)",
       snap(logsFor([Array.from({ length: 10 }, (_, i) => refused(i))]), [
         pod(web.pods[0]!.metadata!.name!, {
           replicaSet: 'web-5d8f7',
-          statuses: [{ ...runningStatus(), ready: false, state: { waiting: { reason: 'CrashLoopBackOff' } } }],
+          statuses: [
+            { ...runningStatus(), ready: false, state: { waiting: { reason: 'CrashLoopBackOff' } } },
+          ],
         }),
       ]),
       0,
     ],
-    ['a pod no longer in the snapshot', snap({ 'todo/gone-pod/app': Array.from({ length: 10 }, (_, i) => refused(i)) }), 0],
+    [
+      'a pod no longer in the snapshot',
+      snap({ 'todo/gone-pod/app': Array.from({ length: 10 }, (_, i) => refused(i)) }),
+      0,
+    ],
   ])('%s', (_, s, count) => {
     expect(logErrors(s, options)).toHaveLength(count);
   });
 
   it('many errors but a small share: info', () => {
-    const lines = [...Array.from({ length: 25 }, (_, i) => refused(i)), ...Array.from({ length: 500 }, (_, i) => ok(i))];
+    const lines = [
+      ...Array.from({ length: 25 }, (_, i) => refused(i)),
+      ...Array.from({ length: 500 }, (_, i) => ok(i)),
+    ];
     const [finding] = logErrors(snap(logsFor([lines])), options);
     expect(finding!.severity).toBe('info');
   });

@@ -11,7 +11,7 @@ import { containerResources, cpuQuantity, memoryQuantity, TEMPLATED_KINDS } from
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { historyShortfall } from '../stats.js';
 import { epoch, formatDuration } from '../time.js';
-import { containerHistories } from '../usage.js';
+import { containerHistories, type ContainerHistory } from '../usage.js';
 import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceAmounts, ResourceRef } from '../types.js';
 
 const ANALYZER = 'autoscalers';
@@ -22,7 +22,11 @@ type Problem = Omit<FindingInput, 'analyzer' | 'resource'>;
 
 /** `Kind/namespace/name` of the scalable objects whose kind the snapshot lists (others: not known). */
 function scalableObjects(snapshot: ClusterSnapshot): { kinds: Set<string>; keys: Set<string> } {
-  const lists = { Deployment: snapshot.deployments, ReplicaSet: snapshot.replicaSets, StatefulSet: snapshot.statefulSets };
+  const lists = {
+    Deployment: snapshot.deployments,
+    ReplicaSet: snapshot.replicaSets,
+    StatefulSet: snapshot.statefulSets,
+  };
   const kinds = new Set<string>();
   const keys = new Set<string>();
   for (const [kind, list] of Object.entries(lists)) {
@@ -58,7 +62,9 @@ export function autoscalers(snapshot: ClusterSnapshot, options: AnalyzeOptions):
         detail: [
           `scaleTargetRef: ${targetRef.apiVersion ?? ''} ${target.kind}/${target.name}`,
           ...(exists === false ? [`no ${target.kind} ${namespace}/${target.name} in the cluster`] : []),
-          ...(ableToScale?.status === 'False' ? [`AbleToScale=False (${ableToScale.reason}): ${ableToScale.message ?? ''}`] : []),
+          ...(ableToScale?.status === 'False'
+            ? [`AbleToScale=False (${ableToScale.reason}): ${ableToScale.message ?? ''}`]
+            : []),
         ],
         affected: [target],
         suggestedFix: `Point scaleTargetRef at the workload it should scale (kubectl edit hpa ${name} -n ${namespace}), or delete the HPA if the workload is gone (kubectl delete hpa ${name} -n ${namespace}).`,
@@ -91,17 +97,21 @@ export function autoscalers(snapshot: ClusterSnapshot, options: AnalyzeOptions):
         title: `HPA cannot compute a replica count (${active.reason ?? 'ScalingActive=False'})`,
         detail: [`ScalingActive=False (${active.reason ?? ''}): ${active.message ?? ''}`],
         affected: [target],
-        suggestedFix:
-          /resource metrics API|metrics\.k8s\.io/i.test(active.message ?? '')
-            ? 'Resource metrics are not served: install or repair metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io).'
-            : 'Check that the metrics the HPA names are served for the target pods (kubectl describe hpa).',
+        suggestedFix: /resource metrics API|metrics\.k8s\.io/i.test(active.message ?? '')
+          ? 'Resource metrics are not served: install or repair metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io).'
+          : 'Check that the metrics the HPA names are served for the target pods (kubectl describe hpa).',
         runbook: 'hpa-misconfigured',
         since: epoch(active.lastTransitionTime),
       });
 
     const limited = condition(hpa, 'ScalingLimited');
     const limitedSince = epoch(limited?.lastTransitionTime);
-    if (limited?.status === 'True' && limited.reason === 'TooManyReplicas' && limitedSince !== undefined && snapshot.now - limitedSince >= CAPPED_LONG_MS)
+    if (
+      limited?.status === 'True' &&
+      limited.reason === 'TooManyReplicas' &&
+      limitedSince !== undefined &&
+      snapshot.now - limitedSince >= CAPPED_LONG_MS
+    )
       add({
         problem: 'capped',
         severity: 'warning',
@@ -130,8 +140,15 @@ export function autoscalers(snapshot: ClusterSnapshot, options: AnalyzeOptions):
         resource: index.workloads.get(targetKey)?.ref ?? target,
         severity: 'warning',
         title: `${hpas.length} HPAs scale ${target.kind}/${target.name}: they override each other`,
-        detail: hpas.map((h) => `HPA ${h.metadata?.name}: min ${h.spec.minReplicas ?? 1}, max ${h.spec.maxReplicas}, desired ${h.status?.desiredReplicas ?? '?'}`),
-        affected: hpas.map((h) => ({ kind: 'HorizontalPodAutoscaler', namespace: h.metadata?.namespace, name: h.metadata?.name ?? '' })),
+        detail: hpas.map(
+          (h) =>
+            `HPA ${h.metadata?.name}: min ${h.spec.minReplicas ?? 1}, max ${h.spec.maxReplicas}, desired ${h.status?.desiredReplicas ?? '?'}`,
+        ),
+        affected: hpas.map((h) => ({
+          kind: 'HorizontalPodAutoscaler',
+          namespace: h.metadata?.namespace,
+          name: h.metadata?.name ?? '',
+        })),
         suggestedFix: `Keep one HPA per target: merge their metrics into one and delete the others (kubectl delete hpa <name> -n ${target.namespace}).`,
         runbook: 'hpa-misconfigured',
       }),
@@ -170,7 +187,12 @@ export function missingRequests(hpa: V2HorizontalPodAutoscaler, workload: Worklo
   const needed = new Map<string, Set<'cpu' | 'memory'>>();
   const containers = workload.spec?.containers ?? [];
   for (const metric of hpa.spec.metrics ?? []) {
-    const source = metric.type === 'Resource' ? metric.resource : metric.type === 'ContainerResource' ? metric.containerResource : undefined;
+    const source =
+      metric.type === 'Resource'
+        ? metric.resource
+        : metric.type === 'ContainerResource'
+          ? metric.containerResource
+          : undefined;
     if (!source || source.target.type !== 'Utilization') continue;
     const resource = source.name;
     if (resource !== 'cpu' && resource !== 'memory') continue;
@@ -186,6 +208,21 @@ export function missingRequests(hpa: V2HorizontalPodAutoscaler, workload: Worklo
   return [...needed].map(([container, resources]) => ({ container, resources: [...resources].sort() }));
 }
 
+const historiesMemo = new WeakMap<ClusterSnapshot, Map<Workload, Map<string, ContainerHistory>>>();
+
+/** The usage histories by workload and container name, once per snapshot. */
+function historiesOf(snapshot: ClusterSnapshot): Map<Workload, Map<string, ContainerHistory>> {
+  let byWorkload = historiesMemo.get(snapshot);
+  if (byWorkload) return byWorkload;
+  byWorkload = new Map();
+  for (const history of containerHistories(snapshot)) {
+    const containers = byWorkload.get(history.workload) ?? new Map<string, ContainerHistory>();
+    byWorkload.set(history.workload, containers.set(history.container.name, history));
+  }
+  historiesMemo.set(snapshot, byWorkload);
+  return byWorkload;
+}
+
 function missingRequestProblem(
   snapshot: ClusterSnapshot,
   options: AnalyzeOptions,
@@ -194,18 +231,21 @@ function missingRequestProblem(
   lack: MissingRequest,
 ): Problem {
   const active = condition(hpa, 'ScalingActive');
-  const history = containerHistories(snapshot).find((h) => h.workload === workload && h.container.name === lack.container);
+  const history = historiesOf(snapshot).get(workload)?.get(lack.container);
   const shortfall = history ? historyShortfall(history.summary, options) : 'no usage samples';
   const requests: ResourceAmounts = {};
   const detail = [
     `HPA ${hpa.metadata?.name} targets ${lack.resources.join(' and ')} utilization, a percentage of the request`,
     `container ${lack.container} of ${workload.ref.kind}/${workload.ref.name} has no ${lack.resources.join(' or ')} request`,
-    ...(active?.status === 'False' ? [`ScalingActive=False (${active.reason ?? ''}): ${active.message ?? ''}`] : []),
+    ...(active?.status === 'False'
+      ? [`ScalingActive=False (${active.reason ?? ''}): ${active.message ?? ''}`]
+      : []),
   ];
   if (history && !shortfall) {
     const { summary } = history;
     if (lack.resources.includes('cpu')) requests.cpu = cpuQuantity(summary.cpuP95 * options.requestFactor);
-    if (lack.resources.includes('memory')) requests.memory = memoryQuantity(summary.memoryP95 * options.requestFactor);
+    if (lack.resources.includes('memory'))
+      requests.memory = memoryQuantity(summary.memoryP95 * options.requestFactor);
     detail.push(
       `usage over ${formatDuration(summary.spanMs)} (${summary.samples} samples): cpu p95 ${formatCpu(summary.cpuP95)}, memory p95 ${formatBytes(summary.memoryP95)}`,
     );
@@ -222,9 +262,15 @@ function missingRequestProblem(
     detail,
     affected: [workload.ref],
     suggestedFix: derived
-      ? `Set requests from observed usage (p95 + ${Math.round((options.requestFactor - 1) * 100)} %): ${Object.entries(requests).map(([k, v]) => `${k}=${v}`).join(', ')}.`
+      ? `Set requests from observed usage (p95 + ${Math.round((options.requestFactor - 1) * 100)} %): ${Object.entries(
+          requests,
+        )
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}.`
       : `Set a ${lack.resources.join(' and ')} request on ${lack.container} (amount unknown: no usage history yet; measure it first): kubectl set resources ${kind.toLowerCase()}/${name} -n ${namespace} -c ${lack.container} --requests=${lack.resources.map((r) => `${r}=<amount>`).join(',')}`,
-    ...(derived && templated ? { recommendation: setResourcesOp(workload.ref, lack.container, requests, {}) } : {}),
+    ...(derived && templated
+      ? { recommendation: setResourcesOp(workload.ref, lack.container, requests, {}) }
+      : {}),
     runbook: 'hpa-misconfigured',
     since: active?.status === 'False' ? epoch(active.lastTransitionTime) : undefined,
   };

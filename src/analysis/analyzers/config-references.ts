@@ -32,7 +32,8 @@ export function podSpecReferences(spec: V1PodSpec): ConfigReference[] {
     for (const env of c.env ?? []) {
       const via = `container ${c.name} env ${env.name}`;
       const cm = env.valueFrom?.configMapKeyRef;
-      if (cm?.name) refs.push({ kind: 'ConfigMap', name: cm.name, key: cm.key, optional: !!cm.optional, via });
+      if (cm?.name)
+        refs.push({ kind: 'ConfigMap', name: cm.name, key: cm.key, optional: !!cm.optional, via });
       const secret = env.valueFrom?.secretKeyRef;
       if (secret?.name)
         refs.push({ kind: 'Secret', name: secret.name, key: secret.key, optional: !!secret.optional, via });
@@ -40,7 +41,12 @@ export function podSpecReferences(spec: V1PodSpec): ConfigReference[] {
     for (const from of c.envFrom ?? []) {
       const via = `container ${c.name} envFrom`;
       if (from.configMapRef?.name)
-        refs.push({ kind: 'ConfigMap', name: from.configMapRef.name, optional: !!from.configMapRef.optional, via });
+        refs.push({
+          kind: 'ConfigMap',
+          name: from.configMapRef.name,
+          optional: !!from.configMapRef.optional,
+          via,
+        });
       if (from.secretRef?.name)
         refs.push({ kind: 'Secret', name: from.secretRef.name, optional: !!from.secretRef.optional, via });
     }
@@ -69,7 +75,8 @@ export function podSpecReferences(spec: V1PodSpec): ConfigReference[] {
     }
   }
   for (const pull of spec.imagePullSecrets ?? []) {
-    if (pull.name) refs.push({ kind: 'Secret', name: pull.name, optional: false, via: 'imagePullSecrets', pull: true });
+    if (pull.name)
+      refs.push({ kind: 'Secret', name: pull.name, optional: false, via: 'imagePullSecrets', pull: true });
   }
   return refs;
 }
@@ -77,20 +84,29 @@ export function podSpecReferences(spec: V1PodSpec): ConfigReference[] {
 /** The data keys of each known object, `Kind/namespace/name` → keys. */
 type KeysByObject = Map<string, Set<string>>;
 
-function keysByObject(configMaps: readonly V1ConfigMap[] | undefined, secrets: readonly V1Secret[] | undefined) {
+function keysByObject(
+  configMaps: readonly V1ConfigMap[] | undefined,
+  secrets: readonly V1Secret[] | undefined,
+) {
   const keys: KeysByObject = new Map();
   for (const cm of configMaps ?? [])
-    keys.set(`ConfigMap/${cm.metadata?.namespace}/${cm.metadata?.name}`, new Set([
-      ...Object.keys(cm.data ?? {}),
-      ...Object.keys(cm.binaryData ?? {}),
-    ]));
+    keys.set(
+      `ConfigMap/${cm.metadata?.namespace}/${cm.metadata?.name}`,
+      new Set([...Object.keys(cm.data ?? {}), ...Object.keys(cm.binaryData ?? {})]),
+    );
   for (const secret of secrets ?? [])
-    keys.set(`Secret/${secret.metadata?.namespace}/${secret.metadata?.name}`, new Set(Object.keys(secret.data ?? {})));
+    keys.set(
+      `Secret/${secret.metadata?.namespace}/${secret.metadata?.name}`,
+      new Set(Object.keys(secret.data ?? {})),
+    );
   return keys;
 }
 
 /** What a non-optional reference lacks: the whole object, the key, or nothing. */
-export function missingPart(ref: ConfigReference, keys: Set<string> | undefined): 'object' | 'key' | undefined {
+export function missingPart(
+  ref: ConfigReference,
+  keys: Set<string> | undefined,
+): 'object' | 'key' | undefined {
   if (ref.optional) return undefined;
   if (!keys) return 'object';
   return ref.key !== undefined && !keys.has(ref.key) ? 'key' : undefined;
@@ -211,9 +227,15 @@ function stuckPods(workload: Workload, events: Map<string, CoreV1Event[]>, objec
   };
   for (const pod of workload.pods) {
     const { namespace, name = '' } = pod.metadata ?? {};
-    const configError = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+    const configError = [
+      ...(pod.status?.initContainerStatuses ?? []),
+      ...(pod.status?.containerStatuses ?? []),
+    ]
       .map((s) => ({ status: s, waiting: s.state?.waiting }))
-      .find((s) => s.waiting?.reason === 'CreateContainerConfigError' && (s.waiting.message ?? '').includes(object));
+      .find(
+        (s) =>
+          s.waiting?.reason === 'CreateContainerConfigError' && (s.waiting.message ?? '').includes(object),
+      );
     const mount = (events.get(`Pod/${namespace}/${name}`) ?? []).find(
       (e) => e.reason === 'FailedMount' && (e.message ?? '').includes(`"${object}"`),
     );
@@ -225,7 +247,9 @@ function stuckPods(workload: Workload, events: Map<string, CoreV1Event[]>, objec
       );
       earliest(epoch(pod.metadata?.creationTimestamp));
     } else {
-      stuck.lines.push(`pod ${name}: ContainerCreating, event FailedMount${mount!.count && mount!.count > 1 ? ` (×${mount!.count})` : ''}: ${mount!.message}`);
+      stuck.lines.push(
+        `pod ${name}: ContainerCreating, event FailedMount${mount!.count && mount!.count > 1 ? ` (×${mount!.count})` : ''}: ${mount!.message}`,
+      );
       earliest(epoch(mount!.firstTimestamp) ?? epoch(pod.metadata?.creationTimestamp));
     }
   }
@@ -255,13 +279,31 @@ function unusedFindings(snapshot: ClusterSnapshot, known: Record<ConfigKind, boo
     snapshot.cronJobs !== undefined;
   if (!templatesKnown) return [];
   const used = new Set<string>();
-  const use = (namespace: string | undefined, spec: V1PodSpec | undefined) => {
+  const markUsed = (namespace: string | undefined, spec: V1PodSpec | undefined) => {
     if (spec) for (const ref of podSpecReferences(spec)) used.add(`${ref.kind}/${namespace}/${ref.name}`);
   };
-  for (const pod of snapshot.pods) use(pod.metadata?.namespace, pod.spec);
-  for (const list of [snapshot.deployments, snapshot.replicaSets, snapshot.statefulSets, snapshot.daemonSets, snapshot.jobs])
-    for (const o of list ?? []) use(o.metadata?.namespace, o.spec?.template?.spec);
-  for (const cj of snapshot.cronJobs ?? []) use(cj.metadata?.namespace, cj.spec?.jobTemplate?.spec?.template?.spec);
+  // A pod stamped from a template read here says nothing new: only the others are read.
+  const templated = new Set<string>();
+  const lists = {
+    ReplicaSet: snapshot.replicaSets,
+    StatefulSet: snapshot.statefulSets,
+    DaemonSet: snapshot.daemonSets,
+    Job: snapshot.jobs,
+  };
+  for (const d of snapshot.deployments) markUsed(d.metadata?.namespace, d.spec?.template?.spec);
+  for (const [kind, list] of Object.entries(lists))
+    for (const o of list ?? []) {
+      const spec = o.spec?.template?.spec;
+      markUsed(o.metadata?.namespace, spec);
+      if (spec) templated.add(`${kind}/${o.metadata?.namespace}/${o.metadata?.name}`);
+    }
+  for (const cj of snapshot.cronJobs ?? [])
+    markUsed(cj.metadata?.namespace, cj.spec?.jobTemplate?.spec?.template?.spec);
+  for (const pod of snapshot.pods) {
+    const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
+    if (!owner || !templated.has(`${owner.kind}/${pod.metadata?.namespace}/${owner.name}`))
+      markUsed(pod.metadata?.namespace, pod.spec);
+  }
   for (const ing of snapshot.ingresses ?? [])
     for (const tls of ing.spec?.tls ?? []) used.add(`Secret/${ing.metadata?.namespace}/${tls.secretName}`);
 
@@ -269,7 +311,8 @@ function unusedFindings(snapshot: ClusterSnapshot, known: Record<ConfigKind, boo
   const candidates: { kind: ConfigKind; metadata: V1ConfigMap['metadata'] }[] = [];
   if (known.ConfigMap)
     for (const cm of snapshot.configMaps ?? [])
-      if (cm.metadata?.name !== 'kube-root-ca.crt') candidates.push({ kind: 'ConfigMap', metadata: cm.metadata });
+      if (cm.metadata?.name !== 'kube-root-ca.crt')
+        candidates.push({ kind: 'ConfigMap', metadata: cm.metadata });
   // TLS secrets are an Ingress's: only judged when the ingresses are known.
   if (known.Secret)
     for (const s of snapshot.secrets ?? [])

@@ -68,12 +68,19 @@ function statefulSetProblems(ctx: Ctx, sts: V1StatefulSet): Problem[] {
   const name = workload.ref.name;
   const problems: Problem[] = [];
   const serviceName = sts.spec?.serviceName;
-  if (serviceName && snapshot.services && !snapshot.services.some((s) => s.metadata?.namespace === namespace && s.metadata?.name === serviceName)) {
+  if (
+    serviceName &&
+    snapshot.services &&
+    !snapshot.services.some((s) => s.metadata?.namespace === namespace && s.metadata?.name === serviceName)
+  ) {
     problems.push({
       problem: `missing-service:${serviceName}`,
       severity: 'warning',
       title: `Governing Service ${serviceName} does not exist`,
-      detail: [`spec.serviceName: ${serviceName}`, `no Service ${namespace}/${serviceName}: the pods get no stable DNS names (<pod>.${serviceName})`],
+      detail: [
+        `spec.serviceName: ${serviceName}`,
+        `no Service ${namespace}/${serviceName}: the pods get no stable DNS names (<pod>.${serviceName})`,
+      ],
       suggestedFix: `Create the headless Service (the port is the one the pods serve): kubectl create service clusterip ${serviceName} -n ${namespace} --clusterip=None --tcp=<port>:<port>, with the StatefulSet's pod labels as its selector.`,
     });
   }
@@ -107,9 +114,17 @@ function statefulSetProblems(ctx: Ctx, sts: V1StatefulSet): Problem[] {
   ];
   const affected: ResourceRef[] = notReady.map(podRef);
   const existing = new Set(workload.pods.map((p) => p.metadata?.name));
-  const missingOrdinals = Array.from({ length: desired }, (_, i) => `${name}-${i}`).filter((p) => !existing.has(p));
-  if (missingOrdinals.length && (sts.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady' && notReady.length)
-    detail.push(`not created yet: ${missingOrdinals.join(', ')} (OrderedReady waits for the lower ordinals to be Ready)`);
+  const missingOrdinals = Array.from({ length: desired }, (_, i) => `${name}-${i}`).filter(
+    (p) => !existing.has(p),
+  );
+  if (
+    missingOrdinals.length &&
+    (sts.spec?.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady' &&
+    notReady.length
+  )
+    detail.push(
+      `not created yet: ${missingOrdinals.join(', ')} (OrderedReady waits for the lower ordinals to be Ready)`,
+    );
   let pendingClaim = false;
   if (snapshot.persistentVolumeClaims) {
     const claimNames = new Set(
@@ -119,9 +134,12 @@ function statefulSetProblems(ctx: Ctx, sts: V1StatefulSet): Problem[] {
     );
     for (const pvc of snapshot.persistentVolumeClaims) {
       const claim = pvc.metadata?.name ?? '';
-      if (pvc.metadata?.namespace !== namespace || !claimNames.has(claim) || pvc.status?.phase !== 'Pending') continue;
+      if (pvc.metadata?.namespace !== namespace || !claimNames.has(claim) || pvc.status?.phase !== 'Pending')
+        continue;
       pendingClaim = true;
-      detail.push(`PersistentVolumeClaim ${claim} is Pending (storageClass ${pvc.spec?.storageClassName ?? 'default'})`);
+      detail.push(
+        `PersistentVolumeClaim ${claim} is Pending (storageClass ${pvc.spec?.storageClassName ?? 'default'})`,
+      );
       affected.push({ kind: 'PersistentVolumeClaim', namespace, name: claim });
     }
   }
@@ -150,13 +168,20 @@ function daemonSetProblems(ctx: Ctx, ds: V1DaemonSet): Problem[] {
   const problems: Problem[] = [];
   const spec = ds.spec?.template?.spec;
   if (status.desiredNumberScheduled === 0 && snapshot.nodes.length > 0 && spec) {
-    const reasons = snapshot.nodes.map((n) => `node ${n.metadata?.name}: ${nodeMismatch(spec, n) ?? 'matches'}`);
+    const reasons = snapshot.nodes.map(
+      (n) => `node ${n.metadata?.name}: ${nodeMismatch(spec, n) ?? 'matches'}`,
+    );
     problems.push({
       problem: 'no-nodes',
       severity: 'warning',
       title: `No node matches: the DaemonSet runs no pods`,
-      detail: [counts, ...reasons.slice(0, 5), ...(reasons.length > 5 ? [`… ${reasons.length - 5} more nodes`] : [])],
-      suggestedFix: 'Fix the nodeSelector/affinity to match node labels, or add tolerations for the nodes\' taints.',
+      detail: [
+        counts,
+        ...reasons.slice(0, 5),
+        ...(reasons.length > 5 ? [`… ${reasons.length - 5} more nodes`] : []),
+      ],
+      suggestedFix:
+        "Fix the nodeSelector/affinity to match node labels, or add tolerations for the nodes' taints.",
     });
   }
   const unavailable = status.numberUnavailable ?? 0;
@@ -171,10 +196,13 @@ function daemonSetProblems(ctx: Ctx, ds: V1DaemonSet): Problem[] {
         detail: [
           counts,
           `short for ${formatDuration(snapshot.now - since)}`,
-          ...notReady.slice(0, 5).map((p) => `pod ${p.metadata?.name} on ${p.spec?.nodeName ?? '(no node)'}: ${podState(p)}`),
+          ...notReady
+            .slice(0, 5)
+            .map((p) => `pod ${p.metadata?.name} on ${p.spec?.nodeName ?? '(no node)'}: ${podState(p)}`),
         ],
         affected: notReady.map(podRef),
-        suggestedFix: 'See the pod findings of the pods listed for why they do not become Ready on their nodes.',
+        suggestedFix:
+          'See the pod findings of the pods listed for why they do not become Ready on their nodes.',
         since,
       });
   }
@@ -183,8 +211,9 @@ function daemonSetProblems(ctx: Ctx, ds: V1DaemonSet): Problem[] {
       problem: 'misscheduled',
       severity: 'warning',
       title: `${status.numberMisscheduled} daemon pods run on nodes they should not`,
-      detail: [counts, 'a node\'s labels or taints changed after the pod was placed, or the selector changed'],
-      suggestedFix: 'Check the nodeSelector and tolerations against the nodes; the controller removes misscheduled pods it owns.',
+      detail: [counts, "a node's labels or taints changed after the pod was placed, or the selector changed"],
+      suggestedFix:
+        'Check the nodeSelector and tolerations against the nodes; the controller removes misscheduled pods it owns.',
     });
   return problems;
 }
@@ -202,9 +231,11 @@ export function nodeMismatch(spec: V1PodSpec, node: V1Node): string | undefined 
         (t.operator === 'Exists' || (t.value ?? '') === (taint.value ?? '')) &&
         (!t.effect || t.effect === taint.effect),
     );
-    if (!tolerated) return `taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect} not tolerated`;
+    if (!tolerated)
+      return `taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect} not tolerated`;
   }
-  if (spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution) return 'check the required node affinity';
+  if (spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution)
+    return 'check the required node affinity';
   return undefined;
 }
 
@@ -223,13 +254,21 @@ function jobFailure(ctx: Ctx, job: V1Job): Problem | undefined {
   if (!failed && (failures === 0 || job.status?.succeeded || !job.status?.active)) return undefined;
   const pods = ctx.index.podsByOwner.get(`Job/${namespace}/${name}`) ?? [];
   const lastFailed = pods
-    .filter((p) => p.status?.phase === 'Failed' || (p.status?.containerStatuses ?? []).some((s) => s.lastState?.terminated || s.state?.terminated?.exitCode))
+    .filter(
+      (p) =>
+        p.status?.phase === 'Failed' ||
+        (p.status?.containerStatuses ?? []).some(
+          (s) => s.lastState?.terminated || s.state?.terminated?.exitCode,
+        ),
+    )
     .sort((a, b) => (epoch(a.metadata?.creationTimestamp) ?? 0) - (epoch(b.metadata?.creationTimestamp) ?? 0))
     .at(-1);
   const evidence = lastFailed ? failedPodEvidence(ctx.snapshot, ctx.options, lastFailed) : undefined;
   const backoffLimit = job.spec?.backoffLimit ?? 6;
   const detail = [
-    ...(failed ? [`condition Failed: ${failed.reason ?? ''}${failed.message ? `: ${failed.message}` : ''}`] : []),
+    ...(failed
+      ? [`condition Failed: ${failed.reason ?? ''}${failed.message ? `: ${failed.message}` : ''}`]
+      : []),
     `pods: ${failures} failed (backoffLimit ${backoffLimit}), ${job.status?.active ?? 0} active, ${job.status?.succeeded ?? 0} succeeded`,
     ...(evidence?.lines ?? []),
   ];
@@ -273,17 +312,22 @@ interface FailedPod {
 function failedPodEvidence(snapshot: ClusterSnapshot, options: AnalyzeOptions, pod: V1Pod): FailedPod {
   const { namespace, name = '' } = pod.metadata ?? {};
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  const failing = statuses.find((s) => (s.state?.terminated ?? s.lastState?.terminated)?.exitCode) ?? statuses[0];
+  const failing =
+    statuses.find((s) => (s.state?.terminated ?? s.lastState?.terminated)?.exitCode) ?? statuses[0];
   const terminated = failing?.state?.terminated ?? failing?.lastState?.terminated;
   const reason = pod.status?.reason ?? terminated?.reason ?? 'Error';
   const transient =
     TRANSIENT_POD_REASONS.has(pod.status?.reason ?? '') ||
     (pod.status?.conditions ?? []).some((c) => c.type === 'DisruptionTarget' && c.status === 'True');
-  const lines = [`last failed pod ${name}: ${pod.status?.phase ?? 'Unknown'}${pod.status?.reason ? ` (${pod.status.reason}: ${pod.status.message ?? ''})` : ''}`];
+  const lines = [
+    `last failed pod ${name}: ${pod.status?.phase ?? 'Unknown'}${pod.status?.reason ? ` (${pod.status.reason}: ${pod.status.message ?? ''})` : ''}`,
+  ];
   const exitCode = terminated?.exitCode ?? '?';
   const hint = typeof exitCode === 'number' ? EXIT_CODE_HINTS[exitCode] : undefined;
   if (failing && terminated) {
-    lines.push(`container ${failing.name}: ${terminated.reason ?? 'terminated'}, exit code ${exitCode}${hint ? ` (${hint})` : ''}`);
+    lines.push(
+      `container ${failing.name}: ${terminated.reason ?? 'terminated'}, exit code ${exitCode}${hint ? ` (${hint})` : ''}`,
+    );
     if (terminated.message) lines.push(`message: ${terminated.message}`);
   }
   const log = failing ? snapshot.logs?.[`${namespace}/${name}/${failing.name}`] : undefined;
@@ -314,7 +358,9 @@ function cronJobProblems(ctx: Ctx, cj: V1CronJob): Problem[] {
       problem: 'invalid-schedule',
       severity: 'critical',
       title: `CronJob schedule "${schedule}" does not parse`,
-      detail: ['expected five fields (minute hour day-of-month month day-of-week) or a descriptor such as @hourly'],
+      detail: [
+        'expected five fields (minute hour day-of-month month day-of-week) or a descriptor such as @hourly',
+      ],
       suggestedFix: 'Fix spec.schedule to a valid cron expression.',
     });
   else if (parsed && !cj.spec?.suspend) {
@@ -328,9 +374,13 @@ function cronJobProblems(ctx: Ctx, cj: V1CronJob): Problem[] {
           `schedule: ${schedule}${cj.spec?.timeZone ? ` (${cj.spec.timeZone})` : ''}`,
           ...lastScheduleLine(cj),
           `next run was due ${new Date(missed.due).toISOString()}, ${formatDuration(snapshot.now - missed.due)} ago`,
-          ...(cj.spec?.startingDeadlineSeconds !== undefined ? [`startingDeadlineSeconds: ${cj.spec.startingDeadlineSeconds}`] : []),
+          ...(cj.spec?.startingDeadlineSeconds !== undefined
+            ? [`startingDeadlineSeconds: ${cj.spec.startingDeadlineSeconds}`]
+            : []),
           ...(cj.spec?.concurrencyPolicy === 'Forbid' && (cj.status?.active?.length ?? 0) > 0
-            ? [`concurrencyPolicy Forbid and ${cj.status!.active!.length} Job still active: runs are skipped until it ends`]
+            ? [
+                `concurrencyPolicy Forbid and ${cj.status!.active!.length} Job still active: runs are skipped until it ends`,
+              ]
             : []),
         ],
         suggestedFix:
@@ -352,7 +402,10 @@ function cronJobProblems(ctx: Ctx, cj: V1CronJob): Problem[] {
       ...failure,
       problem: 'last-job-failed',
       title: `Last run failed: ${failure.title}`,
-      detail: [`${failedInRow} of the last ${finished.length} finished Jobs failed in a row`, ...failure.detail],
+      detail: [
+        `${failedInRow} of the last ${finished.length} finished Jobs failed in a row`,
+        ...failure.detail,
+      ],
     });
   } else {
     for (const job of ctx.workload.jobs.filter((j) => !failedCondition(j))) {
@@ -382,12 +435,19 @@ function missedRuns(cron: Cron, cj: V1CronJob, now: number, grace: number) {
   const due = nextRun(cron, last);
   if (due === undefined) return undefined;
   let count = 0;
-  for (let t: number | undefined = due; t !== undefined && t + slack <= now && count < 100; t = nextRun(cron, t)) count++;
+  for (
+    let t: number | undefined = due;
+    t !== undefined && t + slack <= now && count < 100;
+    t = nextRun(cron, t)
+  )
+    count++;
   if (count < 2) return undefined;
   return {
     due,
     count,
-    lastLabel: cj.status?.lastScheduleTime ? new Date(last).toISOString() : `its creation (${new Date(last).toISOString()})`,
+    lastLabel: cj.status?.lastScheduleTime
+      ? new Date(last).toISOString()
+      : `its creation (${new Date(last).toISOString()})`,
   };
 }
 
@@ -435,7 +495,13 @@ export function parseCron(schedule: string): Cron | 'invalid' | undefined {
   return { minutes, hours, days, months, weekdays, dayOr: !star(dom) && !star(dow) };
 }
 
-function cronField(field: string, min: number, max: number, names: string[] = [], base = 0): Set<number> | undefined {
+function cronField(
+  field: string,
+  min: number,
+  max: number,
+  names: string[] = [],
+  base = 0,
+): Set<number> | undefined {
   const values = new Set<number>();
   const value = (text: string): number | undefined => {
     const named = names.indexOf(text.toLowerCase());
@@ -506,11 +572,16 @@ function podState(pod: V1Pod): string {
     if (waiting?.reason && waiting.reason !== 'PodInitializing')
       return `container ${s.name} ${waiting.reason}${waiting.message ? `: ${waiting.message.split('\n')[0]}` : ''}`;
     const terminated = s.state?.terminated;
-    if (terminated && terminated.exitCode !== 0) return `container ${s.name} ${terminated.reason ?? 'terminated'} (exit code ${terminated.exitCode})`;
-    if (!s.ready && s.state?.running) return `container ${s.name} running, not Ready (restarts ${s.restartCount})`;
+    if (terminated && terminated.exitCode !== 0)
+      return `container ${s.name} ${terminated.reason ?? 'terminated'} (exit code ${terminated.exitCode})`;
+    if (!s.ready && s.state?.running)
+      return `container ${s.name} running, not Ready (restarts ${s.restartCount})`;
   }
   return pod.status?.phase ?? 'Unknown';
 }
 
-const podRef = (pod: V1Pod): ResourceRef => ({ kind: 'Pod', namespace: pod.metadata?.namespace, name: pod.metadata?.name ?? '' });
-
+const podRef = (pod: V1Pod): ResourceRef => ({
+  kind: 'Pod',
+  namespace: pod.metadata?.namespace,
+  name: pod.metadata?.name ?? '',
+});
