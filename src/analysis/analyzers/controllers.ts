@@ -44,7 +44,8 @@ export function controllers(snapshot: ClusterSnapshot, options: AnalyzeOptions):
     if (workload.statefulSet) add(workload.ref, statefulSetProblems(ctx, workload.statefulSet));
     else if (workload.daemonSet) add(workload.ref, daemonSetProblems(ctx, workload.daemonSet));
     else if (workload.cronJob) add(workload.ref, cronJobProblems(ctx, workload.cronJob));
-    else if (workload.ref.kind === 'Job')
+    // Jobs on their own, or of a CronJob whose object is not known.
+    else
       for (const job of workload.jobs) {
         const failed = jobFailure(ctx, job);
         if (failed) add(workload.ref, [failed]);
