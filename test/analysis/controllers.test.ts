@@ -8,6 +8,7 @@ import {
   type Cron,
 } from '../../src/analysis/analyzers/controllers.js';
 import { resolveOptions } from '../../src/analysis/options.js';
+import { indexSnapshot } from '../../src/analysis/snapshot-index.js';
 import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
 import { MINUTE, NOW, podSpec, runningStatus, snapshot } from './fixtures.js';
 import {
@@ -476,5 +477,36 @@ describe('CronJobs', () => {
       ],
     });
     expect(run(snap)).toEqual([]);
+  });
+});
+
+describe('the snapshot index knows the controllers', () => {
+  it("a CronJob's Job's pods belong to the CronJob, stamped from its template; gone pods' usage too", () => {
+    const cj = cronJob('report', { lastSchedule: NOW - 5 * MINUTE });
+    const snap = snapshot({
+      cronJobs: [cj],
+      jobs: [job('report-29500000', { cronJob: 'report', active: 1 })],
+      pods: [ownedPod('report-29500000-abcde', 'Job', 'report-29500000')],
+      usage: new Map([
+        ['todo/report-29499985-zzzzz/app', [{ at: NOW - MINUTE, cpuMillis: 10, memoryBytes: 1 }]],
+      ]),
+      statefulSets: [statefulSet('db', { replicas: 1 })],
+      daemonSets: [daemonSet('agent', {})],
+    });
+    // The gone pod's Job is listed too (a CronJob keeps its history).
+    snap.jobs = [
+      ...snap.jobs!,
+      job('report-29499985', { cronJob: 'report', succeeded: 1, createdAt: NOW - 45 * MINUTE }),
+    ];
+    const index = indexSnapshot(snap);
+    const workload = index.workloads.get('CronJob/todo/report')!;
+    expect(workload.cronJob).toBe(cj);
+    expect(workload.spec).toBe(cj.spec!.jobTemplate.spec!.template.spec);
+    expect(workload.pods.map((p) => p.metadata!.name)).toEqual(['report-29500000-abcde']);
+    expect(workload.jobs.map((j) => j.metadata!.name)).toEqual(['report-29499985', 'report-29500000']);
+    expect(index.podsByOwner.get('Job/todo/report-29500000')).toHaveLength(1);
+    expect([...index.usage().keys()].map((w) => w.ref.name)).toEqual(['report']);
+    expect(index.workloads.get('StatefulSet/todo/db')!.statefulSet).toBeDefined();
+    expect(index.workloads.get('DaemonSet/todo/agent')!.daemonSet).toBeDefined();
   });
 });
