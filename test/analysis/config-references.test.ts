@@ -295,6 +295,29 @@ describe('configReferences: missing objects and keys', () => {
     expect(finding!.firstSeen).toBe(NOW - 5 * MINUTE);
   });
 
+  it('names a pod whose mount fails on a missing item key (the message names only the volume)', () => {
+    const snap = deploymentWith(
+      {
+        volumes: [
+          {
+            name: 'conf',
+            configMap: { name: 'web-conf', items: [{ key: 'nginx.conf', path: 'nginx.conf' }] },
+          },
+        ],
+      },
+      { configMaps: [configMap('web-conf', { 'default.conf': '' })] },
+    );
+    const stuck = snap.pods[0]!;
+    stuck.status = { phase: 'Pending', containerStatuses: [] };
+    const message =
+      'MountVolume.SetUp failed for volume "conf" : configmap references non-existent config key: nginx.conf';
+    const [finding] = missing(
+      configReferences({ ...snap, events: [event('FailedMount', message, { name: stuck.metadata!.name! })] }),
+    );
+    expect(finding!.affected).toContainEqual({ kind: 'Pod', namespace: 'todo', name: stuck.metadata!.name });
+    expect(finding!.detail).toContain('ConfigMap todo/web-conf has keys: default.conf');
+  });
+
   it('is part of analyze() and sorted before info findings', () => {
     const snap = deploymentWith(envFromKey('app-config', 'DB_HOST'), { configMaps: [] });
     expect(analyze(snap, { only: ['config-references'] }).map((f) => f.severity)).toEqual(['critical']);

@@ -164,7 +164,8 @@ function missingFinding(
     const present = [...(keys.get(`${kind}/${namespace}/${name}`) ?? [])].sort();
     detail.push(`${object} has keys: ${present.length ? present.slice(0, 20).join(', ') : '(none)'}`);
   }
-  const stuck = stuckPods(workload, events, name);
+  const volumes = refs.flatMap((r) => (r.via.startsWith('volume ') ? [r.via.slice('volume '.length)] : []));
+  const stuck = stuckPods(workload, events, name, volumes);
   detail.push(...stuck.lines.slice(0, 3));
   if (stuck.lines.length > 3) detail.push(`… ${stuck.lines.length - 3} more pods stuck the same way`);
   const scaledToZero = (workload.deployment?.spec?.replicas ?? workload.statefulSet?.spec?.replicas) === 0;
@@ -219,8 +220,16 @@ interface Stuck {
   since: number | undefined;
 }
 
-/** The workload's pods the missing object holds back: CreateContainerConfigError, or FailedMount. */
-function stuckPods(workload: Workload, events: Map<string, CoreV1Event[]>, object: string): Stuck {
+/**
+ * The workload's pods the missing object holds back: CreateContainerConfigError naming it, or a
+ * FailedMount naming it or one of the volumes it backs (a missing item key names only the volume).
+ */
+function stuckPods(
+  workload: Workload,
+  events: Map<string, CoreV1Event[]>,
+  object: string,
+  volumes: string[],
+): Stuck {
   const stuck: Stuck = { lines: [], pods: [], since: undefined };
   const earliest = (t: number | undefined) => {
     if (t !== undefined && (stuck.since === undefined || t < stuck.since)) stuck.since = t;
@@ -237,7 +246,11 @@ function stuckPods(workload: Workload, events: Map<string, CoreV1Event[]>, objec
           s.waiting?.reason === 'CreateContainerConfigError' && (s.waiting.message ?? '').includes(object),
       );
     const mount = (events.get(`Pod/${namespace}/${name}`) ?? []).find(
-      (e) => e.reason === 'FailedMount' && (e.message ?? '').includes(`"${object}"`),
+      (e) =>
+        e.reason === 'FailedMount' &&
+        [`"${object}"`, ...volumes.map((v) => `volume "${v}"`)].some((needle) =>
+          (e.message ?? '').includes(needle),
+        ),
     );
     if (!configError && !(mount && creating(pod))) continue;
     stuck.pods.push({ kind: 'Pod', namespace, name });
