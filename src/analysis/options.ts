@@ -20,6 +20,10 @@ export const DEFAULT_OPTIONS: AnalyzeOptions = {
   scaleDownUtilization: 0.2,
   targetUtilization: 0.6,
   maxReplicas: 10,
+  logErrorCount: 20,
+  logErrorShare: 0.2,
+  logErrorMinLines: 3,
+  logErrorQuotes: 5,
 };
 
 export function resolveOptions(options: Partial<AnalyzeOptions> = {}): AnalyzeOptions {

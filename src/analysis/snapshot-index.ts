@@ -1,21 +1,34 @@
 // Indexes built once per snapshot (memoized), so each analyzer is linear in the snapshot:
 // workloads and their pods, events per object, HPAs per target, usage pooled per workload.
+// Workloads are Deployments (through their ReplicaSets), StatefulSets, DaemonSets, CronJobs (a
+// Job a CronJob owns counts as the CronJob), Jobs, and bare pods, each with its pod template.
 import type {
   CoreV1Event,
+  V1CronJob,
+  V1DaemonSet,
   V1Deployment,
+  V1Job,
+  V1ObjectMeta,
   V1Pod,
   V1PodSpec,
+  V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import { refKey } from './finding.js';
+import { epoch } from './time.js';
 import type { ClusterSnapshot, ResourceRef, UsageSample } from './types.js';
 
 /** What owns pods: a Deployment (through its ReplicaSet), another controller, or a bare pod. */
 export interface Workload {
   ref: ResourceRef;
   deployment?: V1Deployment;
+  statefulSet?: V1StatefulSet;
+  daemonSet?: V1DaemonSet;
+  cronJob?: V1CronJob;
+  /** The Jobs of a Job or CronJob workload (a CronJob's, oldest first by creation). */
+  jobs: V1Job[];
   pods: V1Pod[];
-  /** The pod spec the workload stamps out (the deployment's template, else a current pod's). */
+  /** The pod spec the workload stamps out (the controller's template, else a current pod's). */
   spec?: V1PodSpec;
   hpa?: V2HorizontalPodAutoscaler;
 }
@@ -24,6 +37,8 @@ export interface SnapshotIndex {
   workloads: Map<string, Workload>;
   /** Pod `namespace/name` → its workload. */
   podWorkload: Map<string, Workload>;
+  /** `Kind/namespace/name` of a pod's controlling owner (a Job, a ReplicaSet …) → its pods. */
+  podsByOwner: Map<string, V1Pod[]>;
   /** `Kind/namespace/name` of the involved object → its events. */
   events: Map<string, CoreV1Event[]>;
   /** Usage samples pooled over all pods (current and gone) of a workload, per container name. */
@@ -48,16 +63,48 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
   const workloadFor = (ref: ResourceRef): Workload => {
     const key = refKey(ref);
     let workload = workloads.get(key);
-    if (!workload) workloads.set(key, (workload = { ref, pods: [] }));
+    if (!workload) workloads.set(key, (workload = { ref, pods: [], jobs: [] }));
+    return workload;
+  };
+  const templated = (kind: string, metadata: V1ObjectMeta | undefined, spec: V1PodSpec | undefined) => {
+    const { namespace, name } = metadata ?? {};
+    if (!name) return undefined;
+    const workload = workloadFor({ kind, namespace, name });
+    workload.spec = spec;
     return workload;
   };
 
   for (const deployment of snapshot.deployments) {
-    const { namespace, name } = deployment.metadata ?? {};
+    const workload = templated('Deployment', deployment.metadata, deployment.spec?.template?.spec);
+    if (workload) workload.deployment = deployment;
+  }
+  for (const statefulSet of snapshot.statefulSets ?? []) {
+    const workload = templated('StatefulSet', statefulSet.metadata, statefulSet.spec?.template?.spec);
+    if (workload) workload.statefulSet = statefulSet;
+  }
+  for (const daemonSet of snapshot.daemonSets ?? []) {
+    const workload = templated('DaemonSet', daemonSet.metadata, daemonSet.spec?.template?.spec);
+    if (workload) workload.daemonSet = daemonSet;
+  }
+  for (const cronJob of snapshot.cronJobs ?? []) {
+    const workload = templated('CronJob', cronJob.metadata, cronJob.spec?.jobTemplate?.spec?.template?.spec);
+    if (workload) workload.cronJob = cronJob;
+  }
+  // Job `namespace/name` → its workload: the owning CronJob's, else the Job's own.
+  const byJob = new Map<string, Workload>();
+  const jobsByAge = [...(snapshot.jobs ?? [])].sort(
+    (a, b) => (epoch(a.metadata?.creationTimestamp) ?? 0) - (epoch(b.metadata?.creationTimestamp) ?? 0),
+  );
+  for (const job of jobsByAge) {
+    const { namespace, name } = job.metadata ?? {};
     if (!name) continue;
-    const workload = workloadFor({ kind: 'Deployment', namespace, name });
-    workload.deployment = deployment;
-    workload.spec = deployment.spec?.template?.spec;
+    const owner = job.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'CronJob');
+    const workload = owner
+      ? workloadFor({ kind: 'CronJob', namespace, name: owner.name })
+      : templated('Job', job.metadata, job.spec?.template?.spec)!;
+    workload.spec ??= job.spec?.template?.spec;
+    workload.jobs.push(job);
+    byJob.set(`${namespace}/${name}`, workload);
   }
 
   // ReplicaSet `namespace/name` → the workload its pods belong to.
@@ -73,15 +120,24 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
   }
 
   const podWorkload = new Map<string, Workload>();
+  const podsByOwner = new Map<string, V1Pod[]>();
   for (const pod of snapshot.pods) {
     const { namespace, name } = pod.metadata ?? {};
     if (!name) continue;
     const owner = pod.metadata?.ownerReferences?.find((o) => o.controller);
     let workload: Workload;
+    if (owner) {
+      const ownerKey = `${owner.kind}/${namespace}/${owner.name}`;
+      const siblings = podsByOwner.get(ownerKey);
+      if (siblings) siblings.push(pod);
+      else podsByOwner.set(ownerKey, [pod]);
+    }
     if (owner?.kind === 'ReplicaSet') {
       workload =
         byReplicaSet.get(`${namespace}/${owner.name}`) ??
         workloadFor({ kind: 'ReplicaSet', namespace, name: owner.name });
+    } else if (owner?.kind === 'Job' && byJob.has(`${namespace}/${owner.name}`)) {
+      workload = byJob.get(`${namespace}/${owner.name}`)!;
     } else if (owner) {
       workload = workloadFor({ kind: owner.kind, namespace, name: owner.name });
     } else {
@@ -110,8 +166,9 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     else events.set(key, [event]);
   }
 
-  // A gone pod is found through its name: `<replicaset>-<suffix>` or `<statefulset>-<ordinal>`.
-  const byOwnerName = new Map<string, Workload>(byReplicaSet);
+  // A gone pod is found through its name: `<replicaset>-<suffix>`, `<job>-<suffix>` or
+  // `<statefulset>-<ordinal>`.
+  const byOwnerName = new Map<string, Workload>([...byReplicaSet, ...byJob]);
   for (const workload of workloads.values()) {
     if (workload.ref.kind !== 'Pod' && workload.ref.kind !== 'Deployment') {
       byOwnerName.set(`${workload.ref.namespace}/${workload.ref.name}`, workload);
@@ -145,5 +202,5 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     return pooled;
   };
 
-  return { workloads, podWorkload, events, usage };
+  return { workloads, podWorkload, podsByOwner, events, usage };
 }

@@ -196,6 +196,13 @@ export interface AnalyzeOptions {
   targetUtilization: number;
   /** Policy cap on any proposed replica count or HPA maximum. */
   maxReplicas: number;
+  /** Error lines in a running container's recent log at or above which it is reported… */
+  logErrorCount: number;
+  /** …or this share of its recent lines (with at least logErrorMinLines error lines). */
+  logErrorShare: number;
+  logErrorMinLines: number;
+  /** Distinct error lines quoted per finding. */
+  logErrorQuotes: number;
 }
 
 export type Analyzer = (snapshot: ClusterSnapshot, options: AnalyzeOptions) => Finding[];
