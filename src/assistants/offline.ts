@@ -6,6 +6,7 @@ import { summarizePod } from '../cluster/kube-format.js';
 import { formatBytes, formatCpu } from '../cluster/quantity.js';
 import { analyze } from '../analysis/analyze.js';
 import { resourceLabel } from '../analysis/format.js';
+import { isErrorLine } from '../analysis/analyzers/log-errors.js';
 import { createHpaOp, rolloutRestartOp, rolloutUndoOp, scaleOp } from '../analysis/operations.js';
 import { resolveOptions } from '../analysis/options.js';
 import { epoch, formatDuration } from '../analysis/time.js';
@@ -13,10 +14,6 @@ import type { ClusterSnapshot, Finding, ResourceRef } from '../analysis/types.js
 import type { Operation } from '../workflow/operations.js';
 import { parseCommand } from './command-parser.js';
 import { parseQuestion, scaledReplicas, type Intent, type ScaleChange } from './offline-intents.js';
-
-// Until the log-errors analyzer's classifier lands, the same idea in one line.
-const isErrorLine = (line: string): boolean =>
-  /\b(?:error|exception|traceback|fatal|panic)\b|level=error|" 5\d\d /i.test(line);
 
 export interface OfflineAnswer {
   /** Markdown. */
