@@ -58,6 +58,8 @@ export function tolerates(tolerations: readonly V1Toleration[] | undefined, tain
   });
 }
 
+const podsRun = (n: number) => (n === 1 ? '1 pod runs on it' : `${n} pods run on it`);
+
 const describeTaint = (t: V1Taint) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
 
 export function nodes(snapshot: ClusterSnapshot): Finding[] {
@@ -98,7 +100,7 @@ export function nodes(snapshot: ClusterSnapshot): Finding[] {
         problem: `condition:${c.type}`,
         severity: known?.severity ?? 'warning',
         title: `Node ${c.type}=${c.status}${c.reason ? ` (${c.reason})` : ''}`,
-        detail: [describeCondition(c), `${running.length} pods run on it`],
+        detail: [describeCondition(c), podsRun(running.length)],
         affected: running.map(podRef),
         suggestedFix:
           known?.fix ??
@@ -172,7 +174,7 @@ function notReady(node: V1Node, ready: V1NodeCondition, affected: ResourceRef[])
     title: `Node is ${ready.status === 'Unknown' ? 'unreachable (Ready=Unknown)' : 'NotReady'}${ready.reason ? `: ${ready.reason}` : ''}`,
     detail: [
       describeCondition(ready),
-      `${affected.length} pods run on it${ready.status === 'Unknown' ? ' (evicted after their 300 s not-ready/unreachable toleration)' : ''}`,
+      `${podsRun(affected.length)}${ready.status === 'Unknown' ? ' (evicted after their 300 s not-ready/unreachable toleration)' : ''}`,
       ...(taints.length ? [`taints: ${taints.join(', ')}`] : []),
     ],
     affected,

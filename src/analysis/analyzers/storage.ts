@@ -43,7 +43,7 @@ export function classVerdict(
   const name = claim.metadata?.name;
   const existing = `StorageClasses: ${describeClasses(classes)}`;
   const defaults = classes.filter(isDefault);
-  const recreate = (to: string) => `recreate PVC ${name} with ${to} (a claim's class cannot be changed)`;
+  const recreate = (to: string) => `recreate PVC ${name} with ${to} (a claim's class is immutable)`;
   if (wanted === '') {
     return {
       line: 'storageClassName: "" (binds only to a pre-created PersistentVolume without a class)',
@@ -59,7 +59,7 @@ export function classVerdict(
     return {
       line: 'storageClassName: <unset>, and no StorageClass is marked default',
       fix: classes.length
-        ? `Name a class: ${recreate(`storageClassName one of ${classes.map((c) => c.metadata?.name).join(', ')}`)}, or mark one default: kubectl patch storageclass ${classes[0]!.metadata?.name} -p '{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}'.`
+        ? `Mark a class default and the claim gets it (kubectl patch storageclass ${classes[0]!.metadata?.name} -p '{"metadata":{"annotations":{"storageclass.kubernetes.io/is-default-class":"true"}}}'), or set storageClassName in the claim to one of: ${classes.map((c) => c.metadata?.name).join(', ')}.`
         : 'No StorageClass exists: install a provisioner (minikube addons enable storage-provisioner default-storageclass), or create a PersistentVolume for the claim.',
     };
   }
@@ -71,7 +71,7 @@ export function classVerdict(
     };
   return {
     line: `storageClassName: ${wanted}, which does not exist`,
-    fix: `StorageClass ${wanted} does not exist. ${existing}. To fix, ${recreate(
+    fix: `StorageClass ${wanted} does not exist. ${existing}. Either ${recreate(
       defaults.length
         ? `storageClassName ${defaults[0]!.metadata?.name} (or none, for the default)`
         : classes.length
