@@ -57,18 +57,25 @@ export function describeLabels(labels: Labels): string {
   return terms.length ? terms.join(',') : '<no labels>';
 }
 
-/** Levenshtein distance: how far a selector's value is from a label's, to tell a typo apart. */
-export function editDistance(a: string, b: string): number {
+/**
+ * Levenshtein distance: how far a selector's value is from a label's, to tell a typo apart.
+ * Stops counting past `limit` (returns limit + 1), since only "close or not" matters.
+ */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
+    let best = i;
     for (let j = 1; j <= b.length; j++) {
       current[j] = Math.min(
         previous[j]! + 1,
         current[j - 1]! + 1,
         previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
       );
+      best = Math.min(best, current[j]!);
     }
+    if (best > limit) return limit + 1;
     previous = current;
   }
   return previous[b.length]!;
@@ -76,5 +83,6 @@ export function editDistance(a: string, b: string): number {
 
 /** Close enough to be a slip of the keyboard: one edit per four characters, at least one. */
 export function isTypoOf(actual: string, wanted: string): boolean {
-  return editDistance(actual, wanted) <= Math.max(1, Math.floor(wanted.length / 4));
+  const limit = Math.max(1, Math.floor(wanted.length / 4));
+  return editDistance(actual, wanted, limit) <= limit;
 }

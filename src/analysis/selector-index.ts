@@ -33,6 +33,13 @@ interface NamespacePods {
 
 const memo = new WeakMap<ClusterSnapshot, SelectorIndex>();
 
+/** Appends to the list under `key` in place (copying the list on every add would be quadratic). */
+export function addTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 export function selectorIndex(snapshot: ClusterSnapshot): SelectorIndex {
   let index = memo.get(snapshot);
   if (!index) memo.set(snapshot, (index = buildSelectorIndex(snapshot.pods)));
@@ -53,9 +60,7 @@ function buildSelectorIndex(pods: readonly V1Pod[]): SelectorIndex {
     for (const [key, value] of Object.entries(pod.metadata?.labels ?? {})) {
       let values = entry.byLabel.get(key);
       if (!values) entry.byLabel.set(key, (values = new Map()));
-      const list = values.get(value);
-      if (list) list.push(pod);
-      else values.set(value, [pod]);
+      addTo(values, value, pod);
     }
   }
   const of = (namespace: string) => namespaces.get(namespace) ?? EMPTY;

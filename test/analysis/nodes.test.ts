@@ -163,6 +163,16 @@ describe('nodes', () => {
       [],
     ],
     [
+      'the control-plane taint, nothing waiting (other namespaces tolerate it)',
+      {
+        nodes: [
+          node('n1', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }),
+        ],
+        pods: [pod('web-0')],
+      },
+      [],
+    ],
+    [
       'PreferNoSchedule is a preference',
       { nodes: [node('n1', { taints: [{ ...gpu, effect: 'PreferNoSchedule' }] })] },
       [],

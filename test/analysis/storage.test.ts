@@ -96,7 +96,7 @@ describe('storage', () => {
     [
       'a Failed volume',
       { persistentVolumeClaims: [], persistentVolumes: [volume('pv-1', 'Failed', NOW - MINUTE)] },
-      ['warning PersistentVolume/pv-1:failed'],
+      ['info PersistentVolume/pv-1:failed'],
     ],
     [
       'a volume Released long ago',

@@ -6,7 +6,7 @@ import type { IntOrString, V1PodDisruptionBudget, V1PodDisruptionBudgetSpec } fr
 import { describeEvent, latestEvent } from '../event-evidence.js';
 import { makeFinding, refKey, type FindingInput } from '../finding.js';
 import { describeSelector } from '../labels.js';
-import { selectorIndex } from '../selector-index.js';
+import { addTo, selectorIndex } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { epoch } from '../time.js';
 import type { ClusterSnapshot, Finding, ResourceRef } from '../types.js';
@@ -57,7 +57,7 @@ export function disruptionBudgets(snapshot: ClusterSnapshot): Finding[] {
     const list = pods.matching(namespace, pdb.spec?.selector);
     for (const pod of list) {
       const key = `${namespace}/${pod.metadata?.name}`;
-      budgetsOfPod.set(key, [...(budgetsOfPod.get(key) ?? []), pdb.metadata?.name ?? '']);
+      addTo(budgetsOfPod, key, pdb.metadata?.name ?? '');
     }
     return { pdb, pods: list };
   });

@@ -11,6 +11,7 @@ import type {
 import { makeFinding, type FindingInput } from '../finding.js';
 import { patchIngressBackendPortOp, setIngressClassOp } from '../fixes.js';
 import { isTypoOf } from '../labels.js';
+import { addTo } from '../selector-index.js';
 import { epoch } from '../time.js';
 import type { ClusterSnapshot, Finding, ResourceRef } from '../types.js';
 
@@ -125,13 +126,11 @@ function backendProblems(
   // One finding per missing service, and per missing port of a service, however many rules use it.
   const missing = new Map<string, Backend[]>();
   const badPort = new Map<string, Backend[]>();
-  const push = (groups: Map<string, Backend[]>, key: string, backend: Backend) =>
-    groups.set(key, [...(groups.get(key) ?? []), backend]);
   for (const backend of backends(ing)) {
     const service = services.get(`${namespace}/${backend.service}`);
-    if (!service) push(missing, backend.service, backend);
+    if (!service) addTo(missing, backend.service, backend);
     else if (!hasPort(service, backend.port))
-      push(badPort, `${backend.service}:${portText(backend.port)}`, backend);
+      addTo(badPort, `${backend.service}:${portText(backend.port)}`, backend);
   }
   const problems: Problem[] = [];
   const inNamespace = all

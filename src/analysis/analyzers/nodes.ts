@@ -11,6 +11,7 @@ import type {
 } from '@kubernetes/client-node';
 import { describeCondition, describeEvent, latestEvent } from '../event-evidence.js';
 import { makeFinding, type FindingInput } from '../finding.js';
+import { addTo } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { epoch } from '../time.js';
 import type { ClusterSnapshot, Finding, ResourceRef, Severity } from '../types.js';
@@ -58,6 +59,9 @@ export function tolerates(tolerations: readonly V1Toleration[] | undefined, tain
   });
 }
 
+/** Taints a cluster is expected to carry (pods of other namespaces tolerate them): said only when they block. */
+const ROLE_TAINTS = new Set(['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master']);
+
 const podsRun = (n: number) => (n === 1 ? '1 pod runs on it' : `${n} pods run on it`);
 
 const describeTaint = (t: V1Taint) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
@@ -68,7 +72,7 @@ export function nodes(snapshot: ClusterSnapshot): Finding[] {
   const pending: { pod: V1Pod; event: CoreV1Event; message: string }[] = [];
   for (const pod of snapshot.pods) {
     const node = pod.spec?.nodeName;
-    if (node) podsOnNode.set(node, [...(podsOnNode.get(node) ?? []), pod]);
+    if (node) addTo(podsOnNode, node, pod);
     else if (pod.status?.phase === 'Pending') {
       const failed = latestEvent(events.get(`Pod/${pod.metadata?.namespace}/${pod.metadata?.name}`), [
         'FailedScheduling',
@@ -138,7 +142,8 @@ export function nodes(snapshot: ClusterSnapshot): Finding[] {
           /untolerated taint/.test(p.message) &&
           (!p.message.includes('{') || p.message.includes(`{${taint.key}:`)),
       );
-      const anyTolerates = snapshot.pods.some((p) => tolerates(p.spec?.tolerations, taint));
+      const anyTolerates =
+        ROLE_TAINTS.has(taint.key) || snapshot.pods.some((p) => tolerates(p.spec?.tolerations, taint));
       if (blocked.length === 0 && anyTolerates) continue;
       problems.push({
         problem: `taint:${taint.key}:${taint.effect}`,

@@ -7,7 +7,7 @@ import { describeCondition, describeEvent, latestEvent } from '../event-evidence
 import { makeFinding, refKey, type FindingInput } from '../finding.js';
 import { patchServiceSelectorOp, patchServiceTargetPortOp } from '../fixes.js';
 import { describeLabels, describeSelector, isTypoOf, matchesLabels } from '../labels.js';
-import { selectorIndex, type NearMiss } from '../selector-index.js';
+import { addTo, selectorIndex, type NearMiss } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
 import type { AnalyzeOptions, ClusterSnapshot, Finding, ProposedOperation, ResourceRef } from '../types.js';
@@ -56,10 +56,7 @@ function slicesByService(slices: readonly V1EndpointSlice[] | undefined) {
   for (const slice of slices) {
     const service = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
     if (!service) continue;
-    const key = `${slice.metadata?.namespace}/${service}`;
-    const list = byService.get(key);
-    if (list) list.push(slice);
-    else byService.set(key, [slice]);
+    addTo(byService, `${slice.metadata?.namespace}/${service}`, slice);
   }
   return byService;
 }
@@ -107,11 +104,19 @@ export function intendedWorkload(
   candidates: readonly SelectorCandidate[],
 ): SelectorCandidate | undefined {
   if (selectorSize > 1 && candidates.length === 1) return candidates[0];
+  // Many workloads share a value (each bare pod is its own): judge each value once.
+  const typos = new Map<string, boolean>();
+  const isTypo = (actual: string, wanted: string) => {
+    const key = `${wanted}\0${actual}`;
+    let typo = typos.get(key);
+    if (typo === undefined) typos.set(key, (typo = isTypoOf(actual, wanted)));
+    return typo;
+  };
   const related = candidates.filter(
     (c) =>
       c.workload.name === serviceName ||
       c.actual === serviceName ||
-      (c.actual !== undefined && isTypoOf(c.actual, c.wanted)),
+      (c.actual !== undefined && isTypo(c.actual, c.wanted)),
   );
   return related.length === 1 ? related[0] : undefined;
 }

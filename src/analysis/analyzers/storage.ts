@@ -5,6 +5,7 @@
 import type { V1PersistentVolumeClaim, V1Pod, V1StorageClass } from '@kubernetes/client-node';
 import { describeEvent, latestEvent } from '../event-evidence.js';
 import { makeFinding, refKey, type FindingInput } from '../finding.js';
+import { addTo } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
 import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../types.js';
@@ -111,7 +112,7 @@ export function storage(snapshot: ClusterSnapshot, options: AnalyzeOptions): Fin
     const namespace = pod.metadata?.namespace ?? '';
     for (const { claim, volume } of claimsOf(pod)) {
       const key = `${namespace}/${claim}`;
-      users.set(key, [...(users.get(key) ?? []), { pod, volume }]);
+      addTo(users, key, { pod, volume });
       const ephemeral = pod.spec?.volumes?.find((v) => v.name === volume)?.ephemeral;
       if (!claimByName.has(key) && !ephemeral && pod.status?.phase === 'Pending') {
         const failed = latestEvent(events.get(refKey(podRef(pod))), ['FailedScheduling']);
@@ -243,7 +244,8 @@ export function storage(snapshot: ClusterSnapshot, options: AnalyzeOptions): Fin
       { kind: 'PersistentVolume', name },
       {
         problem: phase.toLowerCase(),
-        severity: phase === 'Failed' ? 'warning' : 'info',
+        // Left-over storage costs money but breaks nothing running.
+        severity: 'info',
         title:
           phase === 'Failed'
             ? `PersistentVolume reclaim failed${pv.status?.message ? `: ${pv.status.message}` : ''}`
