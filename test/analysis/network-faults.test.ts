@@ -17,7 +17,7 @@ import { analyze } from '../../src/analysis/analyze.js';
 import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
 import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { ObjectClient } from '../../src/workflow/objects.js';
+import { ObjectClient, objectRef } from '../../src/workflow/objects.js';
 import { kubeconfigFor } from './kubeconfig.js';
 
 const NS = 'netfaults';
@@ -148,6 +148,32 @@ describe('analyzers of services, ingress, budgets, nodes and storage against the
         },
       },
     });
+    // A port the backend Service does not have (it serves 80).
+    await networking.createNamespacedIngress({
+      namespace: NS,
+      body: {
+        metadata: { name: 'api', namespace: NS },
+        spec: {
+          ingressClassName: 'nginx',
+          rules: [
+            {
+              http: {
+                paths: [
+                  {
+                    path: '/api',
+                    pathType: 'Prefix',
+                    backend: { service: { name: 'backend', port: { number: 8080 } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    });
+    await networking.createIngressClass({
+      body: { metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } },
+    });
     await policy.createNamespacedPodDisruptionBudget({
       namespace: NS,
       body: {
@@ -200,6 +226,7 @@ describe('analyzers of services, ingress, budgets, nodes and storage against the
     const expected = [
       `services:Service/${NS}/backend:no-matching-pods`,
       `ingress:Ingress/${NS}/todo:backend-service:frontend`,
+      `ingress:Ingress/${NS}/api:backend-port:backend:8080`,
       `disruption-budgets:PodDisruptionBudget/${NS}/backend:blocks-eviction`,
       `storage:PersistentVolumeClaim/${NS}/data:pending`,
       'nodes:Node/worker-2:not-ready',
@@ -226,7 +253,7 @@ describe('analyzers of services, ingress, budgets, nodes and storage against the
     const op = found.find((x) => x.id === `services:Service/${NS}/backend:no-matching-pods`)!.recommendation;
     expect(op).toMatchObject({ kind: 'patch', patch: { spec: { selector: { app: 'backend' } } } });
     if (op?.kind !== 'patch') throw new Error('no patch proposed');
-    await new ObjectClient(kc).patch({ apiVersion: 'v1', ...op.target }, op.patch, op.patchType);
+    await new ObjectClient(kc).patch(objectRef(op.target)!, op.patch, op.patchType);
     const service = await kc
       .makeApiClient(CoreV1Api)
       .readNamespacedService({ name: 'backend', namespace: NS });
@@ -236,5 +263,17 @@ describe('analyzers of services, ingress, budgets, nodes and storage against the
       'no Service finding after the fix',
     );
     expect(after.filter((x) => x.analyzer === 'services')).toEqual([]);
+  });
+
+  it("the proposed backend port patch, applied, points the Ingress at the Service's port", async () => {
+    const id = `ingress:Ingress/${NS}/api:backend-port:backend:8080`;
+    const found = await until((f) => f.some((x) => x.id === id), 'the backend port finding');
+    const op = found.find((x) => x.id === id)!.recommendation;
+    if (op?.kind !== 'patch') throw new Error('no patch proposed');
+    await new ObjectClient(kc).patch(objectRef(op.target)!, op.patch, op.patchType);
+    const ing = await kc.makeApiClient(NetworkingV1Api).readNamespacedIngress({ name: 'api', namespace: NS });
+    expect(ing.spec?.rules?.[0]?.http?.paths[0]?.backend.service?.port).toEqual({ number: 80 });
+    const after = await findings();
+    expect(after.filter((x) => x.resource.name === 'api' && x.resource.kind === 'Ingress')).toEqual([]);
   });
 });
