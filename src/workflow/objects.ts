@@ -6,6 +6,7 @@ import {
   AutoscalingV2Api,
   CoreV1Api,
   KubernetesObjectApi,
+  NetworkingV1Api,
   PatchStrategy,
   setHeaderOptions,
   type KubeConfig,
@@ -29,6 +30,7 @@ const API_VERSIONS: Record<string, string> = {
   HorizontalPodAutoscaler: 'autoscaling/v2',
   Job: 'batch/v1',
   CronJob: 'batch/v1',
+  Ingress: 'networking.k8s.io/v1',
 };
 
 export interface ObjectRef {
@@ -102,6 +104,7 @@ export class ObjectClient {
     this.apps = kubeConfig.makeApiClient(AppsV1Api);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     const hpa = kubeConfig.makeApiClient(AutoscalingV2Api);
+    const networking = kubeConfig.makeApiClient(NetworkingV1Api);
     const { apps, core } = this;
     this.patchers = {
       Deployment: apps.patchNamespacedDeployment.bind(apps),
@@ -113,6 +116,7 @@ export class ObjectClient {
       ConfigMap: core.patchNamespacedConfigMap.bind(core),
       Secret: core.patchNamespacedSecret.bind(core),
       HorizontalPodAutoscaler: hpa.patchNamespacedHorizontalPodAutoscaler.bind(hpa),
+      Ingress: networking.patchNamespacedIngress.bind(networking),
       Node: (request, options) => core.patchNode(request, options),
       Namespace: (request, options) => core.patchNamespace(request, options),
     };
