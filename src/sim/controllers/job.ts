@@ -113,9 +113,10 @@ export function startJobController(ctx: SimContext): () => void {
 
   function reconcile(key: string): void {
     const [namespace, name] = splitKey(key);
-    const job = store.get(K.jobs, namespace, name);
+    let job = store.get(K.jobs, namespace, name);
     if (!job) return;
     const uid = job.metadata.uid!;
+    if (!job.spec?.selector && !job.spec?.manualSelector) job = withGeneratedSelector(job);
     const pods = store.list(K.pods, namespace).filter((p) => isOwnedBy(p, uid));
     const tally = counted.get(uid) ?? { succeeded: new Set(), failed: new Set(), lastFailure: 0 };
     counted.set(uid, tally);
@@ -214,6 +215,21 @@ export function startJobController(ctx: SimContext): () => void {
     };
     if (!isDeepStrictEqual(job.status, status))
       store.modify(K.jobs, namespace, name, (o) => void (o.status = status));
+  }
+
+  /**
+   * What the API server does on create (the Job strategy's generated selector), done here because
+   * the uid exists only once the Job is stored: `kubectl logs job/x` and describe find pods by it.
+   */
+  function withGeneratedSelector(job: KubeObject): KubeObject {
+    return store.modify(K.jobs, job.metadata.namespace, job.metadata.name, (o) => {
+      o.spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': o.metadata.uid } };
+      o.spec.template ??= {};
+      o.spec.template.metadata = {
+        ...o.spec.template.metadata,
+        labels: { ...o.spec.template.metadata?.labels, ...jobPodLabels(o) },
+      };
+    });
   }
 
   function createPod(job: KubeObject): KubeObject {
