@@ -234,10 +234,6 @@ function postgres(ctx: SimContext, ns: string): void {
     spec: {
       replicas: 1,
       serviceName: 'postgres',
-      podManagementPolicy: 'OrderedReady',
-      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { partition: 0 } },
-      persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
-      revisionHistoryLimit: 10,
       selector: { matchLabels: selector },
       template: {
         metadata: { labels: appLabels('postgres') },
@@ -277,8 +273,6 @@ function postgres(ctx: SimContext, ns: string): void {
       },
       volumeClaimTemplates: [
         {
-          apiVersion: 'v1',
-          kind: 'PersistentVolumeClaim',
           metadata: { name: 'data' },
           spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
         },

@@ -11,7 +11,7 @@ import {
   type Toleration,
 } from '../../src/sim/controllers/daemonset.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { clients, eventsFor, until, type Clients } from './fixtures/workloads.js';
+import { clients, eventsFor, kubectl, until, type Clients } from './fixtures/workloads.js';
 
 const NS = 'ds';
 let sim: RunningSim;
@@ -98,6 +98,9 @@ describe('daemonset controller', () => {
       observedGeneration: 1,
     });
     expect(ds.status!.numberUnavailable).toBeUndefined();
+    // kubectl reads the defaulted RollingUpdate strategy and these counts.
+    const rollout = await kubectl(sim, 'rollout', 'status', 'daemonset/agent', '-n', NS, '--timeout=10s');
+    expect(rollout.stdout).toBe('daemon set "agent" successfully rolled out');
     const events = await eventsFor(api.core, NS, 'agent');
     expect(events.filter((e) => e.reason === 'SuccessfulCreate').map((e) => e.message)).toHaveLength(3);
   });

@@ -5,7 +5,7 @@ import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextStep, type StepInput } from '../../src/sim/controllers/statefulset.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { clients, eventsFor, isReady, until, type Clients } from './fixtures/workloads.js';
+import { clients, eventsFor, isReady, kubectl, until, type Clients } from './fixtures/workloads.js';
 
 const NS = 'sts';
 let sim: RunningSim;
@@ -95,6 +95,9 @@ describe('statefulset controller', () => {
       currentRevision: set.status!.updateRevision,
     });
     expect(set.status!.updateRevision).toMatch(/^web-[a-z0-9]+$/);
+    // kubectl reads the defaulted strategy (partition 0) and these counts, as on a real cluster.
+    const rollout = await kubectl(sim, 'rollout', 'status', 'statefulset/web', '-n', NS, '--timeout=10s');
+    expect(rollout.stdout).toBe('partitioned roll out complete: 3 new pods have been updated...');
 
     const claims = (await api.core.listNamespacedPersistentVolumeClaim({ namespace: NS })).items;
     const claim = claims.find((c) => c.metadata!.name === 'data-web-0')!;

@@ -5,6 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { SimContext } from '../context.js';
 import { isValidTimeZone, nextScheduleAfter, parseCron, type CronSchedule } from '../cron.js';
+import { applyDefaults } from '../defaults.js';
 import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';
 import { isOwnedBy, ownerRef } from '../pods.js';
@@ -228,7 +229,8 @@ export function startCronJobController(ctx: SimContext): () => void {
     const template = spec.jobTemplate ?? {};
     let job: KubeObject;
     try {
-      job = store.create(K.jobs, {
+      // Through the API server's defaulting, as the real controller's create is.
+      const input: KubeObject = {
         apiVersion: 'batch/v1',
         kind: 'Job',
         metadata: {
@@ -242,7 +244,9 @@ export function startCronJobController(ctx: SimContext): () => void {
           ownerReferences: [ownerRef(cj)],
         },
         spec: structuredClone(template.spec ?? {}),
-      });
+      };
+      applyDefaults(input);
+      job = store.create(K.jobs, input);
     } catch (error) {
       if (error instanceof StoreError && error.code === 409) return writeStatus();
       throw error;
