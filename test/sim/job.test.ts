@@ -128,6 +128,24 @@ describe('job controller', () => {
     });
   });
 
+  it('restartPolicy OnFailure: the kubelet restarts a failing command in place; restarts count against backoffLimit', async () => {
+    await createJob('retry', {
+      backoffLimit: 2,
+      template: {
+        spec: {
+          restartPolicy: 'OnFailure',
+          containers: [{ name: 'work', image: 'busybox:1.36', command: ['sh', '-c', 'exit 3'] }],
+        },
+      },
+    });
+    const failed = await until(readJob('retry'), (j) => condition(j, 'Failed')?.status === 'True', 20_000);
+    expect(condition(failed, 'Failed')).toMatchObject({ reason: 'BackoffLimitExceeded' });
+    // One pod throughout: its container restarted, no replacement pods.
+    const events = await eventsFor(api.core, NS, 'retry');
+    expect(events.filter((e) => e.reason === 'SuccessfulCreate')).toHaveLength(1);
+    await until(podsOf('retry'), (ps) => ps.every((p) => p.metadata!.deletionTimestamp) || ps.length === 0);
+  });
+
   it('fails a job running past activeDeadlineSeconds and stops its pods', async () => {
     await createJob('slow', { activeDeadlineSeconds: 30 });
     const failed = await until(readJob('slow'), (j) => condition(j, 'Failed')?.status === 'True');
