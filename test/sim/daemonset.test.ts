@@ -145,6 +145,18 @@ describe('daemonset controller', () => {
     expect(after.status!.observedGeneration).toBe(2);
   });
 
+  it('a NoSchedule taint added later leaves the pod running, counted as misscheduled', async () => {
+    const worker = await api.core.readNode({ name: 'worker-3' });
+    worker.spec!.taints = [
+      ...(worker.spec!.taints ?? []),
+      { key: 'dedicated', value: 'db', effect: 'NoSchedule' },
+    ];
+    await api.core.replaceNode({ name: 'worker-3', body: worker });
+    const ds = await until(readSet('agent'), (d) => d.status?.numberMisscheduled === 1);
+    expect(ds.status).toMatchObject({ desiredNumberScheduled: 1, currentNumberScheduled: 1 });
+    expect((await podsOf('agent')()).map(pinnedNode).sort()).toEqual(['minikube', 'worker-3']);
+  });
+
   it('deleting the DaemonSet deletes its pods', async () => {
     await api.apps.deleteNamespacedDaemonSet({ namespace: NS, name: 'infra' });
     await until(podsOf('infra'), (ps) => ps.length === 0);
