@@ -120,5 +120,59 @@ export function applyDefaults(obj: KubeObject, store?: ObjectStore): void {
     case 'Secret':
       obj.type ??= 'Opaque';
       break;
+    case 'StatefulSet': {
+      const spec = (obj.spec ??= {});
+      spec.replicas ??= 1;
+      spec.podManagementPolicy ??= 'OrderedReady';
+      spec.updateStrategy ??= { type: 'RollingUpdate' };
+      if (spec.updateStrategy.type === 'RollingUpdate')
+        spec.updateStrategy.rollingUpdate = { partition: 0, ...spec.updateStrategy.rollingUpdate };
+      spec.revisionHistoryLimit ??= 10;
+      spec.persistentVolumeClaimRetentionPolicy = {
+        whenDeleted: 'Retain',
+        whenScaled: 'Retain',
+        ...spec.persistentVolumeClaimRetentionPolicy,
+      };
+      for (const claim of (spec.volumeClaimTemplates ?? []) as Spec[]) {
+        claim.apiVersion ??= 'v1';
+        claim.kind ??= 'PersistentVolumeClaim';
+        claim.spec = { volumeMode: 'Filesystem', ...claim.spec };
+      }
+      defaultPodSpec(spec.template?.spec);
+      break;
+    }
+    case 'DaemonSet': {
+      const spec = (obj.spec ??= {});
+      spec.updateStrategy ??= { type: 'RollingUpdate' };
+      if (spec.updateStrategy.type === 'RollingUpdate')
+        spec.updateStrategy.rollingUpdate = {
+          maxUnavailable: 1,
+          maxSurge: 0,
+          ...spec.updateStrategy.rollingUpdate,
+        };
+      spec.revisionHistoryLimit ??= 10;
+      defaultPodSpec(spec.template?.spec);
+      break;
+    }
+    case 'Job': {
+      const spec = (obj.spec ??= {});
+      if (spec.completions === undefined && spec.parallelism === undefined) spec.completions = 1;
+      spec.parallelism ??= 1;
+      spec.backoffLimit ??= 6;
+      spec.completionMode ??= 'NonIndexed';
+      spec.suspend ??= false;
+      if (!spec.podFailurePolicy) spec.podReplacementPolicy ??= 'TerminatingOrFailed';
+      defaultPodSpec(spec.template?.spec);
+      break;
+    }
+    case 'CronJob': {
+      const spec = (obj.spec ??= {});
+      spec.concurrencyPolicy ??= 'Allow';
+      spec.suspend ??= false;
+      spec.successfulJobsHistoryLimit ??= 3;
+      spec.failedJobsHistoryLimit ??= 1;
+      defaultPodSpec(spec.jobTemplate?.spec?.template?.spec);
+      break;
+    }
   }
 }

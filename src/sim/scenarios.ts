@@ -1,6 +1,7 @@
 // Scenarios: what the simulated cluster holds when it starts. `todo` is the demo platform
-// (Next.js frontend, FastAPI backend) installed as the Helm chart would install it, with one
-// backend pod that starts crash-looping by itself; `large:N` is N running pods for benchmarks.
+// (Next.js frontend, FastAPI backend, a Postgres StatefulSet, an nginx Ingress) installed as the
+// Helm chart would install it, with one backend pod that starts crash-looping by itself;
+// `large:N` is N running pods for benchmarks.
 import type { SimContext } from './context.js';
 import { applyDefaults } from './defaults.js';
 import type { KubeObject } from './objects.js';
@@ -171,9 +172,138 @@ function app(ctx: SimContext, ns: string, spec: AppSpec): void {
   });
 }
 
+/** What minikube installs: the hostpath provisioner's default class and the ingress addon's class. */
+function clusterAddons(ctx: SimContext): void {
+  put(ctx, K.storageclasses, {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: {
+      name: 'standard',
+      labels: { 'addonmanager.kubernetes.io/mode': 'EnsureExists' },
+      annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+    },
+    provisioner: 'k8s.io/minikube-hostpath',
+    reclaimPolicy: 'Delete',
+    volumeBindingMode: 'Immediate',
+  });
+  put(ctx, K.ingressclasses, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: {
+      name: 'nginx',
+      labels: {
+        'app.kubernetes.io/name': 'ingress-nginx',
+        'app.kubernetes.io/instance': 'ingress-nginx',
+        'app.kubernetes.io/component': 'controller',
+      },
+      annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
+    },
+    spec: { controller: 'k8s.io/ingress-nginx' },
+  });
+}
+
+/** The app's database: one Postgres pod with a 1Gi claim on the default class, behind a headless Service. */
+function postgres(ctx: SimContext, ns: string): void {
+  const selector = { 'app.kubernetes.io/instance': 'todo', app: 'postgres' };
+  put(ctx, K.secrets, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'postgres', namespace: ns, labels: appLabels('postgres') },
+    type: 'Opaque',
+    data: { POSTGRES_PASSWORD: Buffer.from('change-me').toString('base64') },
+  });
+  put(ctx, K.services, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'postgres', namespace: ns, labels: appLabels('postgres') },
+    spec: {
+      clusterIP: 'None',
+      selector,
+      ports: [{ name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' }],
+    },
+  });
+  put(ctx, K.statefulsets, {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: {
+      name: 'postgres',
+      namespace: ns,
+      labels: { ...appLabels('postgres'), 'app.kubernetes.io/managed-by': 'Helm' },
+      annotations: { 'meta.helm.sh/release-name': 'todo', 'meta.helm.sh/release-namespace': ns },
+    },
+    spec: {
+      replicas: 1,
+      serviceName: 'postgres',
+      selector: { matchLabels: selector },
+      template: {
+        metadata: { labels: appLabels('postgres') },
+        spec: {
+          serviceAccountName: 'todo',
+          securityContext: { fsGroup: 999 },
+          containers: [
+            {
+              name: 'postgres',
+              image: 'postgres:16',
+              ports: [{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }],
+              env: [
+                { name: 'POSTGRES_DB', value: 'todo' },
+                { name: 'POSTGRES_USER', value: 'todo' },
+                {
+                  name: 'POSTGRES_PASSWORD',
+                  valueFrom: { secretKeyRef: { name: 'postgres', key: 'POSTGRES_PASSWORD' } },
+                },
+                { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+              ],
+              resources: {
+                requests: { cpu: '250m', memory: '256Mi' },
+                limits: { cpu: '1', memory: '1Gi' },
+              },
+              readinessProbe: {
+                tcpSocket: { port: 'postgres' },
+                initialDelaySeconds: 5,
+                periodSeconds: 10,
+                timeoutSeconds: 1,
+                successThreshold: 1,
+                failureThreshold: 3,
+              },
+              volumeMounts: [{ name: 'data', mountPath: '/var/lib/postgresql/data' }],
+            },
+          ],
+        },
+      },
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'data' },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+        },
+      ],
+    },
+  });
+}
+
+/** The Ingress the chart puts in front of the app: `/` to the frontend, `/api` to the backend. */
+function ingress(ctx: SimContext, ns: string): void {
+  const path = (prefix: string, service: string, port: number) => ({
+    path: prefix,
+    pathType: 'Prefix',
+    backend: { service: { name: service, port: { number: port } } },
+  });
+  put(ctx, K.ingresses, {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'todo', namespace: ns, labels: appLabels('ingress') },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{ http: { paths: [path('/api', 'backend', 8000), path('/', 'frontend', 3000)] } }],
+    },
+    status: { loadBalancer: { ingress: [{ ip: '192.168.49.2' }] } },
+  });
+}
+
 function todo(ctx: SimContext): void {
   for (const ns of ['default', 'kube-system', 'todo']) namespace(ctx, ns);
   node(ctx, 'minikube', '4', '8030592Ki');
+  clusterAddons(ctx);
   const ns = 'todo';
   put(ctx, K.serviceaccounts, {
     apiVersion: 'v1',
@@ -223,6 +353,8 @@ function todo(ctx: SimContext): void {
       { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'todo-backend', key: 'DATABASE_URL' } } },
     ],
   });
+  postgres(ctx, ns);
+  ingress(ctx, ns);
 }
 
 function empty(ctx: SimContext): void {

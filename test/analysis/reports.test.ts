@@ -81,7 +81,7 @@ describe('aiops-tui report', () => {
         'utf8',
       ),
     );
-    expect(util.data.figures.cpu_requested).toBe('600m'); // frontend 100m + 2 backends × 250m
+    expect(util.data.figures.cpu_requested).toBe('850m'); // frontend 100m + 2 backends × 250m + postgres 250m
   });
 
   it('an unknown report kind is one line, exit 2', async () => {

@@ -112,7 +112,7 @@ describe('the cockpit data layer against the simulator', () => {
     let sim = await simulator({ scenario: 'todo', speed: 20, kubeconfigOut: kubeconfig });
     const port = sim.port;
     data = startCockpitData(loadConnection({ kubeconfig, allNamespaces: true }), 60_000);
-    await until(data, (s) => s.synced.pods === true && s.pods.size === 3);
+    await until(data, (s) => s.synced.pods === true && s.pods.size === 4);
     await convergesTo(data, kubeconfig);
     const seen = statuses(data);
 

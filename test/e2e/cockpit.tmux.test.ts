@@ -112,7 +112,7 @@ describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
       'the todo pods',
     );
     expect(first.split('\n')[0]).toContain('all namespaces');
-    expect(first).toContain('pods (3)');
+    expect(first).toContain('pods (4)');
     await waitForScreen((s) => s.includes('CrashLoopBackOff'), 'the backend crash loop', 30_000);
     for (const line of (await screen()).split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
 
@@ -138,16 +138,16 @@ describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
     // The selection moves onto the visible row one frame after the filter applies: wait for the
     // settled screen, where no backend pod is left (the metrics pane follows the selection).
     const filtered = await waitForScreen(
-      (s) => s.includes('(1 of 3)') && !/backend-\w+-\w+ /.test(s),
+      (s) => s.includes('(1 of 4)') && !/backend-\w+-\w+ /.test(s),
       'the filtered list with no backend pod left on screen',
     );
     expect(filtered).toMatch(/pod todo\/frontend-/);
     await tmux('send-keys', '-t', 'cockpit', 'Escape');
-    await waitForScreen((s) => s.includes('pods (3)'), 'the filter cleared');
+    await waitForScreen((s) => s.includes('pods (4)'), 'the filter cleared');
 
     await tmux('send-keys', '-t', 'cockpit', ':ns todo', 'Enter');
     await waitForScreen(
-      (s) => s.split('\n')[0]!.includes('ns todo') && s.includes('pods (3)'),
+      (s) => s.split('\n')[0]!.includes('ns todo') && s.includes('pods (4)'),
       'namespace todo',
     );
 

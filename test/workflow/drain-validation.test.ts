@@ -92,7 +92,7 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
 
 describe('drain validation', () => {
   it('fails, naming Pending and Unschedulable, when the only node is drained', async () => {
-    await until('the todo pods Ready', todoPods, (ps) => ps.length === 3 && ps.every(ready));
+    await until('the todo pods Ready', todoPods, (ps) => ps.length === 4 && ps.every(ready));
     const { q, id, record } = await approvedDrain('minikube');
     expect(record.meta.status, record.body).toBe('failed');
     expect(record.body).toMatch(
@@ -101,7 +101,7 @@ describe('drain validation', () => {
     const undone = await q.rollback(id);
     expect(undone.ok, undone.message).toBe(true);
     await q.idle();
-    await until('the todo pods Ready again', todoPods, (ps) => ps.length === 3 && ps.every(ready));
+    await until('the todo pods Ready again', todoPods, (ps) => ps.length === 4 && ps.every(ready));
   });
 
   it('validates once the evicted pods run Ready on another node, and says where', async () => {
@@ -129,11 +129,11 @@ describe('drain validation', () => {
     const { record } = await approvedDrain('minikube');
     expect(record.meta.status, record.body).toBe('validated');
     expect(record.body).toMatch(
-      /3 evicted pods running Ready elsewhere \(replicaset todo\/\S+ \d\/\d on spare/,
+      /4 evicted pods running Ready elsewhere \(replicaset todo\/\S+ \d\/\d on spare/,
     );
     // When it said validated, they were there.
     const pods = await todoPods();
-    expect(pods).toHaveLength(3);
+    expect(pods).toHaveLength(4);
     for (const p of pods) {
       expect(p.spec?.nodeName).toBe('spare');
       expect(ready(p)).toBe(true);

@@ -1,9 +1,13 @@
-// Garbage collector: when an owner goes, its dependents go too (deployment → replicasets → pods).
+// Garbage collector: when an owner goes, its dependents go too (deployment → replicasets → pods,
+// cronjob → jobs → pods, statefulset and daemonset → pods). A StatefulSet's claims stay, as with
+// the real default `whenDeleted: Retain`: the controller gives them an ownerReference only for
+// `whenDeleted: Delete`.
 import type { SimContext } from '../context.js';
 import { deletePod, isOwnedBy } from '../pods.js';
 import { K } from '../resources.js';
 
-const DEPENDENT_KINDS = [K.replicasets, K.pods] as const;
+const OWNER_KINDS = [K.deployments, K.replicasets, K.statefulsets, K.daemonsets, K.jobs, K.cronjobs] as const;
+const DEPENDENT_KINDS = [K.replicasets, K.jobs, K.pods, K.pvcs] as const;
 
 export function startGarbageCollector(ctx: SimContext): () => void {
   const { store } = ctx;
@@ -19,7 +23,7 @@ export function startGarbageCollector(ctx: SimContext): () => void {
       }
     });
   };
-  const stops = [K.deployments, K.replicasets].map((key) =>
+  const stops = OWNER_KINDS.map((key) =>
     store.watch(key, {}, (e) => {
       if (e.type === 'DELETED') collect(e.object);
     }),
