@@ -58,10 +58,9 @@ export function startCockpitData(
         deadStreamGraceMs: tuning.watchDeadStreamGraceMs,
       });
     watchers = CORE_KINDS.map(watch);
-    // The kinds only the analyzers read wait for the pods' first page (or their refusal): the
-    // first screen's list does not share the connection and the event loop with fifteen others.
-    const podsAnswered = (s: CockpitState): boolean =>
-      s.pods.size > 0 || !!s.synced.pods || !!s.forbidden.pods;
+    // The kinds only the analyzers read wait for the pods' list (or its refusal): the pods pane's
+    // pages do not share the connection and the event loop with fifteen other lists.
+    const podsAnswered = (s: CockpitState): boolean => !!s.synced.pods || !!s.forbidden.pods;
     const startRest = (): void => {
       waitForPods?.();
       waitForPods = undefined;

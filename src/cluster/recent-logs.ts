@@ -167,9 +167,9 @@ const sameLogs = (
 };
 
 /**
- * Keeps the store's recent logs current in the cockpit: a run after pods change (at most one
- * each MIN_RUN_INTERVAL_MS), another soon while reads are left over from the cap, and one when the
- * oldest cached log expires.
+ * Keeps the store's recent logs current in the cockpit: a run after pods change once they are
+ * synced (at most one each MIN_RUN_INTERVAL_MS), another soon while reads are left over from the
+ * cap, and one when the oldest cached log expires.
  */
 export function startRecentLogs(
   store: CockpitStore,
@@ -206,11 +206,12 @@ export function startRecentLogs(
     schedule(podsChanged || reader.backlog > 0 ? 0 : reader.nextExpiryIn());
   };
   const unsubscribe = store.subscribe((state, previous) => {
-    if (state.pods === previous.pods) return;
+    // Not while the pods' first list still loads: its pages come first.
+    if (state.pods === previous.pods || !state.synced.pods) return;
     if (running) podsChanged = true;
     else schedule(0);
   });
-  schedule(0);
+  if (store.getState().synced.pods) schedule(0);
   return {
     stop() {
       stopped = true;
