@@ -19,6 +19,11 @@ export const RECENT_LOG_BYTES = 32 * 1024;
 const MAX_LINE_CHARS = 400;
 export const RECENT_LOG_TTL_MS = 120_000;
 export const MAX_READS_PER_RUN = 20;
+/**
+ * Characters of log kept over all containers: 10,000 chatty containers would otherwise hold
+ * 100 lines each. Beyond it the logs read longest ago go first (they are the next to be read).
+ */
+export const MAX_CACHED_CHARS = 8 * 2 ** 20;
 const CONCURRENCY = 4;
 /** Between two runs in the cockpit, however often the pods change. */
 const MIN_RUN_INTERVAL_MS = 2_000;
@@ -93,6 +98,7 @@ export function cleanLogLines(text: string, max = RECENT_LOG_LINES): string[] {
 export interface RecentLogOptions {
   ttlMs?: number;
   maxReadsPerRun?: number;
+  maxCachedChars?: number;
   now?: () => number;
 }
 
@@ -110,14 +116,26 @@ interface CacheEntry {
   readAt: number;
   /** Undefined when the read failed: nothing to say, and not retried before the TTL. */
   lines: readonly string[] | undefined;
+  chars: number;
 }
 
 export function createRecentLogReader(request: LogRequest, options: RecentLogOptions = {}): RecentLogReader {
-  const { ttlMs = RECENT_LOG_TTL_MS, maxReadsPerRun = MAX_READS_PER_RUN, now = Date.now } = options;
+  const {
+    ttlMs = RECENT_LOG_TTL_MS,
+    maxReadsPerRun = MAX_READS_PER_RUN,
+    maxCachedChars = MAX_CACHED_CHARS,
+    now = Date.now,
+  } = options;
   /** By `uid/container`. */
   const cache = new Map<string, CacheEntry>();
   const cacheKey = (c: RunningContainer): string => `${c.uid}/${c.container}`;
   let backlog = 0;
+  let cachedChars = 0;
+  const put = (key: string, entry: CacheEntry | undefined): void => {
+    cachedChars += (entry?.chars ?? 0) - (cache.get(key)?.chars ?? 0);
+    if (entry) cache.set(key, entry);
+    else cache.delete(key);
+  };
   return {
     get backlog() {
       return backlog;
@@ -125,7 +143,7 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
     async collect(pods) {
       const running = runningContainers(pods);
       const live = new Set(running.map(cacheKey));
-      for (const key of cache.keys()) if (!live.has(key)) cache.delete(key);
+      for (const key of [...cache.keys()]) if (!live.has(key)) put(key, undefined);
       const at = now();
       // Never read (or restarted) first, then the oldest read.
       const ageOf = (c: RunningContainer): number => {
@@ -141,8 +159,16 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
           cleanLogLines,
           () => undefined,
         );
-        cache.set(cacheKey(c), { restarts: c.restarts, readAt: at, lines });
+        const chars = lines?.reduce((sum, line) => sum + line.length, 0) ?? 0;
+        put(cacheKey(c), { restarts: c.restarts, readAt: at, lines, chars });
       });
+      if (cachedChars > maxCachedChars) {
+        const oldestFirst = [...cache.entries()].sort(([, a], [, b]) => a.readAt - b.readAt);
+        for (const [key] of oldestFirst) {
+          if (cachedChars <= maxCachedChars) break;
+          put(key, undefined);
+        }
+      }
       const out: Record<string, readonly string[]> = {};
       for (const c of running) {
         const entry = cache.get(cacheKey(c));

@@ -126,6 +126,38 @@ describe('recent logs of running containers', () => {
   });
 });
 
+describe('the recent-log cache', () => {
+  it('keeps no more characters than its budget, dropping the logs read longest ago', async () => {
+    const { kc, core } = await connect('todo');
+    const pods = await runningPods(core, 'todo', kc);
+    const keys = runningContainers(pods).map((c) => c.key);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    // A log of a fixed size per container (the live ones grow between reads).
+    const text = (key: string): string => `${key} GET /healthz 200\n`.repeat(10);
+    const size = (key: string): number => cleanLogLines(text(key)).join('').length;
+    const order: string[] = [];
+    const request: LogRequest = (c) => {
+      order.push(c.key);
+      return Promise.resolve(text(c.key));
+    };
+    let now = 0;
+    // Room for all but the first read; one read a run, so each has its own read time.
+    const budget = keys.reduce((sum, k) => sum + size(k), 0) - 1;
+    const reader = createRecentLogReader(request, {
+      now: () => now,
+      maxReadsPerRun: 1,
+      maxCachedChars: budget,
+    });
+    let logs: Record<string, readonly string[]> = {};
+    for (const _ of keys) {
+      now += 1_000;
+      logs = await reader.collect(pods);
+    }
+    expect([...order].sort()).toEqual([...keys].sort());
+    expect(Object.keys(logs).sort()).toEqual(order.slice(1).sort());
+  });
+});
+
 describe('cleanLogLines', () => {
   it.each([
     ['drops terminal controls', '\x1b[31mERROR\x1b[0m db down\x1b]0;title\x07\n', ['ERROR db down']],
