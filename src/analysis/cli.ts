@@ -4,10 +4,11 @@ import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
 import { analyze } from './analyze.js';
-import { fetchSnapshot } from './fetch-snapshot.js';
+import { fetchSnapshot, type FetchOptions } from './fetch-snapshot.js';
 import { findingsTable } from './format.js';
 
-const USAGE = 'usage: aiops-tui analyze [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--json]';
+const USAGE =
+  'usage: aiops-tui analyze [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--json] [--no-recent-logs]';
 const LIST_TIMEOUT_MS = 15_000;
 
 export interface AnalyzeIo {
@@ -25,7 +26,13 @@ export async function analyzeMain(argv: string[], io: AnalyzeIo = processIo): Pr
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { ...CLUSTER_OPTIONS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        ...CLUSTER_OPTIONS,
+        json: { type: 'boolean' },
+        // Running containers' recent logs feed the log-errors check (at most 20 reads a run).
+        'no-recent-logs': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -36,7 +43,9 @@ export async function analyzeMain(argv: string[], io: AnalyzeIo = processIo): Pr
     io.stdout(USAGE + '\n');
     return 0;
   }
-  const { snapshot, contextName, server, namespace } = await snapshotForCli(values, io, 'analyze', USAGE);
+  const { snapshot, contextName, server, namespace } = await snapshotForCli(values, io, 'analyze', USAGE, {
+    recentLogs: !values['no-recent-logs'],
+  });
   const findings = analyze(snapshot);
   if (values.json) {
     const report = { context: contextName, server, namespace: namespace ?? null, findings };
@@ -63,7 +72,13 @@ export interface ClusterFlags {
 }
 
 /** The cluster flags every non-interactive command shares, turned into one snapshot. */
-export async function snapshotForCli(values: ClusterFlags, io: AnalyzeIo, command: string, usage: string) {
+export async function snapshotForCli(
+  values: ClusterFlags,
+  io: AnalyzeIo,
+  command: string,
+  usage: string,
+  fetch: FetchOptions = {},
+) {
   if (values.namespace && values['all-namespaces'])
     throw new CliError(`-n and -A exclude each other (${usage})`);
   const kc = loadKubeConfig(values.kubeconfig, values.context);
@@ -74,7 +89,7 @@ export async function snapshotForCli(values: ClusterFlags, io: AnalyzeIo, comman
     : (values.namespace ?? kc.getContextObject(contextName)?.namespace ?? 'default');
   let result;
   try {
-    result = await withTimeout(fetchSnapshot(kc, namespace), LIST_TIMEOUT_MS);
+    result = await withTimeout(fetchSnapshot(kc, namespace, fetch), LIST_TIMEOUT_MS);
   } catch (error) {
     throw new CliError(`cannot list pods from context "${contextName}" at ${server}: ${reason(error)}`);
   }

@@ -1,7 +1,8 @@
-// Findings kept current in the cockpit: every store change to what the analyzers read (pods,
-// workloads, events, usage) schedules an analysis, so a pod failure seen in a watch event is a
+// Findings kept current in the cockpit: every store change to what the analyzers read (any
+// watched kind, whether it is known, usage, logs) schedules an analysis, so a pod failure seen in a watch event is a
 // finding on screen within a second (MTTD), with no polling.
-import type { CockpitStore } from '../state/store.js';
+import { KIND_FIELD, type CockpitStore } from '../state/store.js';
+import type { CockpitState } from '../state/types.js';
 import { analyze } from './analyze.js';
 import { snapshotFromState } from './snapshot.js';
 import { FindingsTracker } from './tracker.js';
@@ -16,6 +17,17 @@ export const ANALYSIS_INTERVAL_MS = 500;
 /** The interval stretches to this many times the last analysis's cost (a 10,000-pod cluster). */
 const COST_FACTOR = 40;
 const MAX_INTERVAL_MS = 5_000;
+
+const OBJECT_FIELDS = Object.values(KIND_FIELD);
+/** Besides the objects: what makes a kind known (synced, forbidden), usage and logs. */
+const INPUTS = [
+  'synced',
+  'forbidden',
+  'metrics',
+  'logs',
+  'logErrors',
+  'recentLogs',
+] as const satisfies readonly (keyof CockpitState)[];
 
 /** What the pane shows of a finding: a run that changes none of it need not re-render. */
 const visible = (findings: readonly Finding[]): string =>
@@ -65,13 +77,8 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
   };
   const unsubscribe = store.subscribe((state, previous) => {
     const inputs =
-      state.pods !== previous.pods ||
-      state.deployments !== previous.deployments ||
-      state.replicaSets !== previous.replicaSets ||
-      state.events !== previous.events ||
-      state.logs !== previous.logs ||
-      state.logErrors !== previous.logErrors ||
-      state.metrics !== previous.metrics;
+      INPUTS.some((field) => state[field] !== previous[field]) ||
+      OBJECT_FIELDS.some((field) => state[field] !== previous[field]);
     if (inputs) timer ??= setTimeout(run, Math.max(0, lastRun + interval - Date.now()));
   });
   return {

@@ -1,11 +1,14 @@
-// The cockpit's data services: a store fed by watchers and the metrics poller, and the
-// connection status from the watchers and the API server's /readyz. The UI reads the store;
+// The cockpit's data services: a store fed by watchers, the metrics poller and the recent-log
+// reader, and the connection status from the watchers and the API server's /readyz. The UI reads the store;
 // `setNamespace` is how `:ns` reaches the cluster.
 import { createBatcher } from '../state/batcher.js';
 import { createCockpitStore, initialState, type CockpitStore } from '../state/store.js';
 import type { Connection } from './connect.js';
 import { createConnectionHealth, startReadinessProbe } from './health.js';
 import { startMetricsPoller, type MetricsPoller } from './metrics.js';
+import type { CockpitState, WatchedKind } from '../state/types.js';
+import { CORE_KINDS, LATER_KINDS } from './kinds.js';
+import { startRecentLogs } from './recent-logs.js';
 import { WATCHED_KINDS, startWatcher, type Watcher } from './watchers.js';
 
 export interface CockpitData {
@@ -23,6 +26,8 @@ export interface DataTuning {
   readyzIntervalMs?: number;
   /** A /readyz not answered this long is a problem (default 10 s). */
   readyzTimeoutMs?: number;
+  /** Read running containers' recent logs for the log-errors check (default true). */
+  recentLogs?: boolean;
 }
 
 export function startCockpitData(
@@ -39,8 +44,10 @@ export function startCockpitData(
   });
   let watchers: Watcher[] = [];
   let poller: MetricsPoller | undefined;
+  let recentLogs: { stop(): void } | undefined;
+  let waitForPods: (() => void) | undefined;
   const start = (namespace: string | undefined): void => {
-    watchers = WATCHED_KINDS.map((kind) =>
+    const watch = (kind: WatchedKind): Watcher =>
       startWatcher(kind, {
         kubeConfig: connection.kubeConfig,
         namespace,
@@ -49,15 +56,28 @@ export function startCockpitData(
         health,
         timeoutSeconds: tuning.watchTimeoutSeconds,
         deadStreamGraceMs: tuning.watchDeadStreamGraceMs,
-      }),
-    );
+      });
+    watchers = CORE_KINDS.map(watch);
+    // The kinds only the analyzers read wait for the pods' list (or its refusal): the pods pane's
+    // pages do not share the connection and the event loop with fifteen other lists.
+    const podsAnswered = (s: CockpitState): boolean => !!s.synced.pods || !!s.forbidden.pods;
+    const startRest = (): void => {
+      waitForPods?.();
+      waitForPods = undefined;
+      watchers.push(...LATER_KINDS.map(watch));
+    };
+    if (podsAnswered(store.getState())) startRest();
+    else waitForPods = store.subscribe((s) => podsAnswered(s) && startRest());
     poller = startMetricsPoller(connection.kubeConfig, namespace, store, metricsIntervalMs);
   };
   const stopAll = (): void => {
+    waitForPods?.();
+    waitForPods = undefined;
     for (const w of watchers) w.stop();
     poller?.stop();
   };
   start(connection.namespace);
+  if (tuning.recentLogs !== false) recentLogs = startRecentLogs(store, connection.kubeConfig);
   return {
     store,
     setNamespace(namespace) {
@@ -73,6 +93,7 @@ export function startCockpitData(
     },
     stop() {
       stopAll();
+      recentLogs?.stop();
       readiness.stop();
       batcher.stop();
     },

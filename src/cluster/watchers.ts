@@ -5,7 +5,8 @@
 // something changes, so a quiet stream stays open; only a stream the server has not ended well
 // after its timeout (a dead connection) is given up and resumed. Relists after 410 Gone, a lost
 // connection, a stream the server closed early or a resourceVersion that went backwards (an API
-// server restarted with a fresh store); a 403 is shown for this kind only. The connection status
+// server restarted with a fresh store); a 403 (or a 404: a kind not served) is kept for this kind
+// only. Objects are trimmed (kinds.ts) before the store sees them: Secrets keep their keys only. The connection status
 // goes through ConnectionHealth, which also hears the API server's /readyz (a hung etcd behind a
 // live API server shows only there). client-node's Watch is used directly rather than
 // makeInformer, whose error and stop handling cannot express these cases.
@@ -16,16 +17,9 @@ import type { CockpitStore } from '../state/store.js';
 import type { WatchedKind } from '../state/types.js';
 import { createConnectionHealth, type ConnectionHealth } from './health.js';
 import { ApiError, getJson, trackClockSkew } from './http.js';
+import { KIND_SPECS, listPath, trimObject, type KubeItem } from './kinds.js';
 
-const KINDS: Record<WatchedKind, { prefix: string; plural: string; namespaced: boolean }> = {
-  pods: { prefix: '/api/v1', plural: 'pods', namespaced: true },
-  deployments: { prefix: '/apis/apps/v1', plural: 'deployments', namespaced: true },
-  replicasets: { prefix: '/apis/apps/v1', plural: 'replicasets', namespaced: true },
-  events: { prefix: '/api/v1', plural: 'events', namespaced: true },
-  nodes: { prefix: '/api/v1', plural: 'nodes', namespaced: false },
-};
-
-export const WATCHED_KINDS = Object.keys(KINDS) as WatchedKind[];
+export const WATCHED_KINDS = Object.keys(KIND_SPECS) as WatchedKind[];
 
 /** Page size of the initial list: the first page reaches the screen before the rest loads. */
 const PAGE = 500;
@@ -40,15 +34,6 @@ const DEAD_STREAM_GRACE_MS = 30_000;
 interface ObjectList {
   metadata: { resourceVersion?: string; continue?: string };
   items: KubeItem[];
-}
-interface KubeItem {
-  metadata: { name: string; namespace?: string; resourceVersion?: string; managedFields?: unknown };
-}
-
-/** Drops what nothing reads and real clusters attach to every object (often half its size). */
-function trim(obj: KubeItem): KubeItem {
-  delete obj.metadata.managedFields;
-  return obj;
 }
 
 /** resourceVersions are opaque, but etcd's are increasing integers; NaN compares false. */
@@ -92,8 +77,9 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
   const id = `${kind}#${++watcherIds}`;
   const timeoutOf = (): number =>
     options.timeoutSeconds ?? Math.floor(MIN_WATCH_TIMEOUT_S * (1 + Math.random()));
-  const spec = KINDS[kind];
-  const path = `${spec.prefix}${spec.namespaced && namespace ? `/namespaces/${namespace}` : ''}/${spec.plural}`;
+  const spec = KIND_SPECS[kind];
+  const path = listPath(kind, namespace);
+  const trim = <T extends KubeItem>(obj: T): T => trimObject(kind, obj);
   const where = !spec.namespaced
     ? 'at the cluster scope'
     : namespace
@@ -126,8 +112,9 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
       if (stopped) return;
       for (const item of page.items) {
         const key = objectKey(item);
-        objects.set(key, trim(item));
-        batcher.push({ kind, type: 'upsert', key, object: item });
+        const object = trim(item);
+        objects.set(key, object);
+        batcher.push({ kind, type: 'upsert', key, object });
       }
       // The first page of the first list is the first screen: it does not wait for the batch timer.
       if (token === undefined && !store.getState().synced[kind]) batcher.flush();
@@ -238,8 +225,11 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
         resourceVersion = undefined;
         const code = codeOf(error);
         if (code === 410) continue;
-        if (code === 403) {
-          store.getState().setForbidden(kind, `forbidden: list ${spec.plural} ${where}`);
+        // A kind the server does not serve (an API group the cluster lacks) is refused as for
+        // RBAC: known as such, retried now and then, and no sign of a connection problem.
+        if (code === 403 || code === 404) {
+          const refusal = code === 403 ? 'forbidden' : 'not served';
+          store.getState().setForbidden(kind, `${refusal}: list ${spec.plural} ${where}`);
           // The server answered, so the connection is fine even if every kind is refused.
           health.watchOk(id);
           await pause(FORBIDDEN_RETRY_MS);

@@ -9,12 +9,28 @@ export type ObjectChange =
   /** A relist: the kind's whole content is replaced by `objects`. */
   | { kind: WatchedKind; type: 'replace'; objects: ReadonlyMap<string, unknown> };
 
-const KIND_FIELD = {
+/** Where each watched kind lives in the state (and, for the optional kinds, in the snapshot). */
+export const KIND_FIELD = {
   pods: 'pods',
   deployments: 'deployments',
   replicasets: 'replicaSets',
   events: 'events',
   nodes: 'nodes',
+  horizontalpodautoscalers: 'hpas',
+  services: 'services',
+  endpointslices: 'endpointSlices',
+  configmaps: 'configMaps',
+  secrets: 'secrets',
+  persistentvolumeclaims: 'persistentVolumeClaims',
+  persistentvolumes: 'persistentVolumes',
+  storageclasses: 'storageClasses',
+  statefulsets: 'statefulSets',
+  daemonsets: 'daemonSets',
+  jobs: 'jobs',
+  cronjobs: 'cronJobs',
+  ingresses: 'ingresses',
+  ingressclasses: 'ingressClasses',
+  poddisruptionbudgets: 'podDisruptionBudgets',
 } as const satisfies Record<WatchedKind, keyof CockpitState>;
 
 export interface CockpitActions {
@@ -33,16 +49,17 @@ export function initialState(
 ): CockpitState {
   return {
     connection: { ...connection, status: 'connecting' },
-    pods: new Map(),
-    deployments: new Map(),
-    replicaSets: new Map(),
-    events: new Map(),
-    nodes: new Map(),
+    // One empty map per watched kind.
+    ...(Object.fromEntries(Object.values(KIND_FIELD).map((field) => [field, new Map()])) as unknown as Pick<
+      CockpitState,
+      (typeof KIND_FIELD)[WatchedKind]
+    >),
     forbidden: {},
     synced: {},
     metrics: { available: undefined, containers: new Map(), nodes: new Map() },
     logs: {},
     logErrors: {},
+    recentLogs: {},
     findings: [],
     auditFigures: undefined,
     recommendations: [],
@@ -82,12 +99,13 @@ export function createCockpitStore(initial: CockpitState): CockpitStore {
       set((state) => {
         // Copy each touched map once per batch, however many events it holds.
         const next: Partial<Record<WatchedKind, Map<string, unknown>>> = {};
-        const synced = { ...state.synced };
+        // A new `synced` only when a kind becomes synced: readers compare it by reference.
+        let synced = state.synced;
         for (const change of changes) {
           const field = KIND_FIELD[change.kind];
           if (change.type === 'replace') {
             next[change.kind] = new Map(change.objects);
-            synced[change.kind] = true;
+            if (!synced[change.kind]) synced = { ...synced, [change.kind]: true };
             continue;
           }
           let map = next[change.kind];

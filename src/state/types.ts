@@ -1,6 +1,27 @@
 // What the cockpit knows, in one place. Services (src/cluster, src/assistants, src/analysis,
 // src/workflow) write it through the store's actions; views only read it.
-import type { CoreV1Event, V1Deployment, V1Node, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1CronJob,
+  V1DaemonSet,
+  V1Deployment,
+  V1EndpointSlice,
+  V1Ingress,
+  V1IngressClass,
+  V1Job,
+  V1Node,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1PodDisruptionBudget,
+  V1ReplicaSet,
+  V1Secret,
+  V1Service,
+  V1StatefulSet,
+  V1StorageClass,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import type { Finding } from '../analysis/types.js';
 import type { Figures } from '../audit/metrics.js';
 import type { RecordStatus, Tier } from '../audit/types.js';
@@ -9,7 +30,28 @@ import type { Operation } from '../workflow/operations.js';
 /** Objects of one kind keyed by `namespace/name` (cluster-scoped: `name`). */
 export type ObjectMap<T> = ReadonlyMap<string, T>;
 
-export type WatchedKind = 'pods' | 'deployments' | 'replicasets' | 'events' | 'nodes';
+/** The kinds the first screen needs: watched from the start. */
+export type CoreKind = 'pods' | 'deployments' | 'replicasets' | 'events' | 'nodes';
+/**
+ * Kinds only the analyzers read: watched once the pods' first page is in. The snapshot has them
+ * as `undefined` (not known) until synced, and while forbidden or not served.
+ */
+export type OptionalKind =
+  | 'services'
+  | 'endpointslices'
+  | 'configmaps'
+  | 'secrets'
+  | 'persistentvolumeclaims'
+  | 'persistentvolumes'
+  | 'storageclasses'
+  | 'statefulsets'
+  | 'daemonsets'
+  | 'jobs'
+  | 'cronjobs'
+  | 'ingresses'
+  | 'ingressclasses'
+  | 'poddisruptionbudgets';
+export type WatchedKind = CoreKind | 'horizontalpodautoscalers' | OptionalKind;
 
 export interface UsageSample {
   /** Epoch milliseconds of the metrics timestamp. */
@@ -125,7 +167,28 @@ export interface CockpitState {
   replicaSets: ObjectMap<V1ReplicaSet>;
   events: ObjectMap<CoreV1Event>;
   nodes: ObjectMap<V1Node>;
-  /** Per kind, the one-line reason it cannot be listed (`forbidden: list pods in namespace todo`). */
+  hpas: ObjectMap<V2HorizontalPodAutoscaler>;
+  services: ObjectMap<V1Service>;
+  endpointSlices: ObjectMap<V1EndpointSlice>;
+  /** Data and binaryData keys only (values `''`): the analyzers need the keys, memory the rest. */
+  configMaps: ObjectMap<V1ConfigMap>;
+  /** Metadata and data keys only: values never reach the store (see cluster/kinds.ts). */
+  secrets: ObjectMap<V1Secret>;
+  persistentVolumeClaims: ObjectMap<V1PersistentVolumeClaim>;
+  persistentVolumes: ObjectMap<V1PersistentVolume>;
+  storageClasses: ObjectMap<V1StorageClass>;
+  statefulSets: ObjectMap<V1StatefulSet>;
+  daemonSets: ObjectMap<V1DaemonSet>;
+  jobs: ObjectMap<V1Job>;
+  cronJobs: ObjectMap<V1CronJob>;
+  ingresses: ObjectMap<V1Ingress>;
+  ingressClasses: ObjectMap<V1IngressClass>;
+  podDisruptionBudgets: ObjectMap<V1PodDisruptionBudget>;
+  /**
+   * Per kind, the one-line reason it cannot be listed (`forbidden: list pods in namespace todo`,
+   * `not served: list ingresses …`). Only the pods pane shows it; an optional kind's reason only
+   * makes it unknown to the analyzers.
+   */
   forbidden: Partial<Record<WatchedKind, string>>;
   /** Kinds whose initial list has arrived (a pane shows "loading" until then). */
   synced: Partial<Record<WatchedKind, boolean>>;
@@ -134,6 +197,8 @@ export interface CockpitState {
   logs: Readonly<Record<string, readonly string[]>>;
   /** Why a crashed container's previous log could not be read (one line), same keys as `logs`. */
   logErrors: Readonly<Record<string, string>>;
+  /** Recent lines of running containers (sanitized, redacted), same keys; see recent-logs.ts. */
+  recentLogs: Readonly<Record<string, readonly string[]>>;
   /** Built-in (and kagent) findings, most severe first, kept current by the findings service. */
   findings: readonly Finding[];
   /** MTTD, MTTR, approval latency … computed from the PHRs; undefined until read. */

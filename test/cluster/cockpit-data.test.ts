@@ -1,6 +1,7 @@
 // The data layer against the simulator over HTTP: the store converges to exactly what the server
 // has, survives the server going away and coming back, resumes or relists watches as the server
-// requires, and shows a 403 on one kind only.
+// requires, and shows a 403 on one kind only; the kinds only the analyzers read come after the
+// pods, trimmed, and are unknown (not a banner) while refused.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +9,13 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCockpitData, type CockpitData } from '../../src/cluster/cockpit-service.js';
 import { loadConnection } from '../../src/cluster/connect.js';
+import { getRaw } from '../../src/cluster/http.js';
+import { snapshotFromState } from '../../src/analysis/snapshot.js';
+import { LATER_KINDS } from '../../src/cluster/kinds.js';
 import { WATCHED_KINDS } from '../../src/cluster/watchers.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import type { CockpitState, ConnectionStatus } from '../../src/state/types.js';
+import { b64, createAll, oneOfEachKind, SECRET_VALUES } from './kinds-fixtures.js';
 import { startWatchProxy, type WatchProxy } from './watch-proxy.js';
 
 let sims: RunningSim[] = [];
@@ -345,5 +350,109 @@ describe('the cockpit data layer against the simulator', () => {
       (s) => s.connection.status === 'connected' && s.connection.message === undefined,
       5_000,
     );
+  });
+
+  it('watches every optional kind (Secrets and ConfigMaps keys only), and the snapshot has each once synced', async () => {
+    const sim = await simulator({ scenario: 'todo', speed: 20 });
+    const kc = new KubeConfig();
+    kc.loadFromFile(sim.kubeconfigPath);
+    const fixtures = oneOfEachKind('todo');
+    await createAll(
+      kc,
+      fixtures.map(([, o]) => o),
+    );
+    data = startCockpitData(loadConnection({ kubeconfig: sim.kubeconfigPath, namespace: 'todo' }), 60_000);
+    await until(data, (s) => LATER_KINDS.every((k) => s.synced[k]));
+    const snapshot = snapshotFromState(data.store.getState(), Date.now()) as unknown as Record<
+      string,
+      { metadata: { name: string }; data?: Record<string, string> }[]
+    >;
+    for (const [field, object] of fixtures)
+      expect(
+        snapshot[field]?.map((o) => o.metadata.name),
+        field,
+      ).toContain(object.metadata!.name);
+    expect(snapshot.secrets!.find((o) => o.metadata.name === 'db-credentials')!.data).toEqual({
+      password: '',
+      token: '',
+    });
+    const stored = JSON.stringify([
+      ...data.store.getState().secrets.values(),
+      ...data.store.getState().configMaps.values(),
+    ]);
+    for (const value of SECRET_VALUES) {
+      expect(stored).not.toContain(value);
+      expect(stored).not.toContain(b64(value));
+    }
+
+    // A change arrives through the watch, not a relist.
+    const core = api(sim.kubeconfigPath);
+    const backend = await core.readNamespacedService({ name: 'backend', namespace: 'todo' });
+    backend.metadata!.labels = { ...backend.metadata!.labels, tier: 'api' };
+    await core.replaceNamespacedService({ name: 'backend', namespace: 'todo', body: backend });
+    await until(data, (s) => s.services.get('todo/backend')?.metadata?.labels?.tier === 'api');
+    const updated = snapshotFromState(data.store.getState(), Date.now()).services!;
+    expect(updated.find((o) => o.metadata?.name === 'backend')?.metadata?.labels?.tier).toBe('api');
+
+    // And the autoscaler the HPA analyzer needs.
+    expect(snapshotFromState(data.store.getState(), Date.now()).hpas.map((h) => h.metadata?.name)).toEqual([
+      'web',
+    ]);
+  });
+
+  it("starts the optional kinds only after the pods list, and reads running containers' recent logs", async () => {
+    const sim = await simulator({ scenario: 'todo', speed: 20 });
+    proxy = await startWatchProxy(sim.url);
+    // The backend holds every list: the pods' is asked and waits, and nothing else may be asked.
+    sim.pauseBackend();
+    data = startCockpitData(loadConnection({ kubeconfig: proxy.kubeconfigPath, namespace: 'todo' }), 60_000);
+    const laterList = new RegExp(`/(${LATER_KINDS.join('|')})\\?limit=`);
+    const deadline = Date.now() + 5_000;
+    while (!proxy.requests.some((u) => /^\/api\/v1\/namespaces\/todo\/pods\?limit=/.test(u))) {
+      if (Date.now() > deadline) throw new Error('the pods were not listed within 5 s');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // A request of ours sent after the cockpit's first ones, answered: those have arrived too.
+    const kc = new KubeConfig();
+    kc.loadFromFile(proxy.kubeconfigPath);
+    await getRaw(kc, '/version');
+    const askedBeforePods = proxy.requests.filter((u) => laterList.test(u));
+    sim.resumeBackend();
+    await until(data, (s) => LATER_KINDS.every((k) => s.synced[k]));
+    expect(askedBeforePods).toEqual([]);
+    expect(
+      new Set(proxy.requests.filter((u) => laterList.test(u)).map((u) => laterList.exec(u)![1])),
+    ).toEqual(new Set(LATER_KINDS));
+    await until(data, (s) => Object.values(s.recentLogs).some((lines) => lines.length > 0));
+    const [key] = Object.entries(data.store.getState().recentLogs).find(([, lines]) => lines.length > 0)!;
+    expect(
+      proxy.requests.some((u) => u.startsWith(`/api/v1/namespaces/todo/pods/${key.split('/')[1]}/log?`)),
+    ).toBe(true);
+  });
+
+  it('a forbidden or unserved optional kind is unknown to the analyzers, with no banner and no reconnecting', async () => {
+    const sim = await simulator({ scenario: 'todo', speed: 20, deny: [{ resource: 'secrets' }] });
+    proxy = await startWatchProxy(sim.url);
+    proxy.missing.add('/apis/policy/');
+    data = startCockpitData(loadConnection({ kubeconfig: proxy.kubeconfigPath, namespace: 'todo' }), 60_000);
+    const seen = statuses(data);
+    await until(
+      data,
+      (s) =>
+        !!s.forbidden.secrets &&
+        !!s.forbidden.poddisruptionbudgets &&
+        LATER_KINDS.every((k) => s.synced[k] || s.forbidden[k]),
+    );
+    const state = data.store.getState();
+    expect(state.forbidden).toEqual({
+      secrets: 'forbidden: list secrets in namespace todo',
+      poddisruptionbudgets: 'not served: list poddisruptionbudgets in namespace todo',
+    });
+    const snapshot = snapshotFromState(state, Date.now());
+    expect(snapshot.secrets).toBeUndefined();
+    expect(snapshot.podDisruptionBudgets).toBeUndefined();
+    expect(snapshot.configMaps?.map((c) => c.metadata?.name)).toEqual(['todo-config']);
+    expect(seen).not.toContain('reconnecting');
+    expect(state.connection.status).toBe('connected');
   });
 });

@@ -1,0 +1,248 @@
+// The recent lines of running containers, for the log-errors check: read on demand, never on
+// every watch event. Each container's log is read once per pod uid, container and restart count,
+// again only after a time to live, and no run reads more than a few (the oldest first), so a
+// cluster of 1,000 pods costs a trickle of requests rather than 1,000 at once. Lines are stripped
+// of terminal controls and redacted before anything keeps them: they reach the screen and the
+// records.
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { redactText } from '../audit/redact.js';
+import { stripControls } from '../audit/sanitize.js';
+import type { CockpitStore } from '../state/store.js';
+import { eachLimited } from './crash-logs.js';
+import { ApiError, getRaw } from './http.js';
+
+/** Lines asked for (`tailLines`) and kept per container. */
+export const RECENT_LOG_LINES = 100;
+/** `limitBytes` of one read: a container that logs megabytes a line costs this much at most. */
+export const RECENT_LOG_BYTES = 32 * 1024;
+/** A line longer than this is cut: the check quotes lines, it does not need whole payloads. */
+const MAX_LINE_CHARS = 400;
+export const RECENT_LOG_TTL_MS = 120_000;
+export const MAX_READS_PER_RUN = 20;
+/**
+ * Characters of log kept over all containers: 10,000 chatty containers would otherwise hold
+ * 100 lines each. Beyond it the logs read longest ago go first (they are the next to be read).
+ */
+export const MAX_CACHED_CHARS = 8 * 2 ** 20;
+const CONCURRENCY = 4;
+/** Between two runs in the cockpit, however often the pods change. */
+const MIN_RUN_INTERVAL_MS = 2_000;
+const READ_TIMEOUT_MS = 10_000;
+
+export interface RunningContainer {
+  /** `namespace/pod/container`, as ClusterSnapshot.recentLogs keys it. */
+  key: string;
+  namespace: string;
+  pod: string;
+  /** The pod's uid: a pod deleted and made again under the same name is another log. */
+  uid: string;
+  container: string;
+  /** A restart is a new log: read again at once. */
+  restarts: number;
+}
+
+/** Containers running now in pods that are Running (init and ephemeral containers aside). */
+export function runningContainers(pods: Iterable<V1Pod>): RunningContainer[] {
+  const out: RunningContainer[] = [];
+  for (const pod of pods) {
+    if (pod.status?.phase !== 'Running' || pod.metadata?.deletionTimestamp) continue;
+    const { namespace = '', name = '', uid = `${namespace}/${name}` } = pod.metadata ?? {};
+    for (const c of pod.status.containerStatuses ?? []) {
+      if (c.state?.running)
+        out.push({
+          key: `${namespace}/${name}/${c.name}`,
+          namespace,
+          pod: name,
+          uid,
+          container: c.name,
+          restarts: c.restartCount,
+        });
+    }
+  }
+  return out;
+}
+
+/** Reads one container's log: `tailLines` lines, at most `limitBytes` bytes. */
+export type LogRequest = (c: RunningContainer, tailLines: number, limitBytes: number) => Promise<string>;
+
+/** The pod `log` subresource over a raw GET (no generated API class on the cockpit's start-up path). */
+export function podLogRequest(kc: KubeConfig): LogRequest {
+  return async (c, tailLines, limitBytes) => {
+    const query = new URLSearchParams({
+      container: c.container,
+      tailLines: String(tailLines),
+      limitBytes: String(limitBytes),
+    });
+    const path = `/api/v1/namespaces/${encodeURIComponent(c.namespace)}/pods/${encodeURIComponent(c.pod)}/log?${query}`;
+    const { code, text } = await getRaw(kc, path, READ_TIMEOUT_MS, undefined, '*/*');
+    if (code >= 200 && code < 300) return text;
+    let message = text.trim();
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? message;
+    } catch {
+      // a plain-text answer is its own message
+    }
+    throw new ApiError(code, 'LogReadFailed', message || `HTTP ${code}`);
+  };
+}
+
+/** A log's text as lines fit to keep: no terminal controls, no secrets, the last `max`, each cut short. */
+export function cleanLogLines(text: string, max = RECENT_LOG_LINES): string[] {
+  return stripControls(text)
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .slice(-max)
+    .map((line) => redactText(line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS - 1)}…` : line));
+}
+
+export interface RecentLogOptions {
+  ttlMs?: number;
+  maxReadsPerRun?: number;
+  maxCachedChars?: number;
+  now?: () => number;
+}
+
+export interface RecentLogReader {
+  /** The recent lines of the running containers among `pods` that have been read, reading those due. */
+  collect(pods: Iterable<V1Pod>): Promise<Record<string, readonly string[]>>;
+  /** Containers left due after the last collect (beyond its cap): worth another run soon. */
+  readonly backlog: number;
+  /** Ms until the oldest cached log expires (Infinity with none). */
+  nextExpiryIn(): number;
+}
+
+interface CacheEntry {
+  restarts: number;
+  readAt: number;
+  /** Undefined when the read failed: nothing to say, and not retried before the TTL. */
+  lines: readonly string[] | undefined;
+  chars: number;
+}
+
+export function createRecentLogReader(request: LogRequest, options: RecentLogOptions = {}): RecentLogReader {
+  const {
+    ttlMs = RECENT_LOG_TTL_MS,
+    maxReadsPerRun = MAX_READS_PER_RUN,
+    maxCachedChars = MAX_CACHED_CHARS,
+    now = Date.now,
+  } = options;
+  /** By `uid/container`. */
+  const cache = new Map<string, CacheEntry>();
+  const cacheKey = (c: RunningContainer): string => `${c.uid}/${c.container}`;
+  let backlog = 0;
+  let cachedChars = 0;
+  const put = (key: string, entry: CacheEntry | undefined): void => {
+    cachedChars += (entry?.chars ?? 0) - (cache.get(key)?.chars ?? 0);
+    if (entry) cache.set(key, entry);
+    else cache.delete(key);
+  };
+  return {
+    get backlog() {
+      return backlog;
+    },
+    async collect(pods) {
+      const running = runningContainers(pods);
+      const live = new Set(running.map(cacheKey));
+      for (const key of [...cache.keys()]) if (!live.has(key)) put(key, undefined);
+      const at = now();
+      // Never read (or restarted) first, then the oldest read.
+      const ageOf = (c: RunningContainer): number => {
+        const entry = cache.get(cacheKey(c));
+        return entry && entry.restarts === c.restarts ? entry.readAt : -Infinity;
+      };
+      const due = running.filter((c) => at - ageOf(c) >= ttlMs).sort((a, b) => ageOf(a) - ageOf(b));
+      const reads = due.slice(0, maxReadsPerRun);
+      backlog = due.length - reads.length;
+      await eachLimited(reads, CONCURRENCY, async (c) => {
+        // A log that cannot be read has nothing to show: the check says nothing without lines.
+        const lines = await request(c, RECENT_LOG_LINES, RECENT_LOG_BYTES).then(
+          cleanLogLines,
+          () => undefined,
+        );
+        const chars = lines?.reduce((sum, line) => sum + line.length, 0) ?? 0;
+        put(cacheKey(c), { restarts: c.restarts, readAt: at, lines, chars });
+      });
+      if (cachedChars > maxCachedChars) {
+        const oldestFirst = [...cache.entries()].sort(([, a], [, b]) => a.readAt - b.readAt);
+        for (const [key] of oldestFirst) {
+          if (cachedChars <= maxCachedChars) break;
+          put(key, undefined);
+        }
+      }
+      const out: Record<string, readonly string[]> = {};
+      for (const c of running) {
+        const entry = cache.get(cacheKey(c));
+        if (entry?.lines && entry.restarts === c.restarts) out[c.key] = entry.lines;
+      }
+      return out;
+    },
+    nextExpiryIn() {
+      let oldest = Infinity;
+      for (const entry of cache.values()) oldest = Math.min(oldest, entry.readAt);
+      return Math.max(0, oldest + ttlMs - now());
+    },
+  };
+}
+
+const sameLogs = (
+  a: Readonly<Record<string, readonly string[]>>,
+  b: Record<string, readonly string[]>,
+): boolean => {
+  const keys = Object.keys(b);
+  return keys.length === Object.keys(a).length && keys.every((k) => a[k] === b[k]);
+};
+
+/**
+ * Keeps the store's recent logs current in the cockpit: a run after pods change once they are
+ * synced (at most one each MIN_RUN_INTERVAL_MS), another soon while reads are left over from the
+ * cap, and one when the oldest cached log expires.
+ */
+export function startRecentLogs(
+  store: CockpitStore,
+  kubeConfig: KubeConfig,
+  options: RecentLogOptions & { request?: LogRequest; intervalMs?: number } = {},
+): { stop(): void } {
+  const reader = createRecentLogReader(options.request ?? podLogRequest(kubeConfig), options);
+  const intervalMs = options.intervalMs ?? MIN_RUN_INTERVAL_MS;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Infinity;
+  let running = false;
+  let podsChanged = false;
+  let stopped = false;
+  let lastRun = -Infinity;
+  const schedule = (delayMs: number): void => {
+    if (stopped || !Number.isFinite(delayMs)) return;
+    const at = Math.max(Date.now() + delayMs, lastRun + intervalMs);
+    if (timer && timerAt <= at) return;
+    clearTimeout(timer);
+    timerAt = at;
+    timer = setTimeout(() => void run(), at - Date.now());
+    timer.unref();
+  };
+  const run = async (): Promise<void> => {
+    timer = undefined;
+    timerAt = Infinity;
+    running = true;
+    podsChanged = false;
+    lastRun = Date.now();
+    const recentLogs = await reader.collect(store.getState().pods.values());
+    running = false;
+    if (stopped) return;
+    if (!sameLogs(store.getState().recentLogs, recentLogs)) store.setState({ recentLogs });
+    schedule(podsChanged || reader.backlog > 0 ? 0 : reader.nextExpiryIn());
+  };
+  const unsubscribe = store.subscribe((state, previous) => {
+    // Not while the pods' first list still loads: its pages come first.
+    if (state.pods === previous.pods || !state.synced.pods) return;
+    if (running) podsChanged = true;
+    else schedule(0);
+  });
+  if (store.getState().synced.pods) schedule(0);
+  return {
+    stop() {
+      stopped = true;
+      unsubscribe();
+      clearTimeout(timer);
+    },
+  };
+}
