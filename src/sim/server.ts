@@ -18,14 +18,15 @@ import {
   type UserInfo,
 } from './auth.js';
 import type { SimContext } from './context.js';
+import { evictPod } from './controllers/disruption.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
-import { applyDefaults } from './defaults.js';
+import { applyDefaults, defaultIngressClass } from './defaults.js';
 import { clone, type KubeObject } from './objects.js';
 import { deletePod } from './pods.js';
 import { openapiDocument, openapiIndex } from './openapi.js';
 import { applyPatch, patchTypeOf } from './patch.js';
 import { decodeProtobuf, isProtobuf } from './protobuf.js';
-import { RESOURCE_TYPES, apiVersionOf, typeKey, type ResourceType } from './resources.js';
+import { K, RESOURCE_TYPES, apiVersionOf, typeKey, type ResourceType } from './resources.js';
 import { ListPager } from './paging.js';
 import { serveLog } from './podlog.js';
 import { fieldMatcher, labelMatcher } from './selectors.js';
@@ -430,6 +431,7 @@ export function createApiServer(
     if (hasStatusSubresource(r.type)) delete obj.status;
     if (r.type.plural === 'namespaces') obj.status = { phase: 'Active' };
     applyDefaults(obj);
+    if (r.key === K.ingresses) defaultIngressClass(obj, store.peek(K.ingressclasses));
     validateObject(obj);
     if (dryRun(query)) {
       sendJson(res, 201, obj);
@@ -533,10 +535,16 @@ export function createApiServer(
     if (r.subresource === 'eviction') {
       if (method !== 'POST')
         fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-      await readBody(req);
-      store.mustGet('pods', r.namespace, r.name!);
-      store.delete('pods', r.namespace, r.name!);
-      sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+      const eviction = asObject(parseBody(await readBody(req), req.headers['content-type']));
+      if (eviction.metadata?.name !== undefined && eviction.metadata.name !== r.name)
+        fail(400, 'BadRequest', 'name in URL does not match name in Eviction object');
+      const options = (eviction.deleteOptions ?? {}) as { gracePeriodSeconds?: number; dryRun?: string[] };
+      const result = evictPod(ctx, store.mustGet('pods', r.namespace, r.name!), {
+        gracePeriodSeconds: options.gracePeriodSeconds,
+        dryRun: dryRun(query) || (options.dryRun ?? []).includes('All'),
+      });
+      if (result.retryAfter) res.setHeader('Retry-After', String(result.retryAfter));
+      sendJson(res, result.code, result.body);
       return;
     }
     switch (method) {
