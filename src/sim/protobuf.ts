@@ -199,8 +199,6 @@ const MESSAGES: Record<string, Schema> = {
     3: 'status:Empty',
   },
   SelfSubjectRulesReviewSpec: { 1: 'namespace' },
-  // policy/v1 (kubectl drain)
-  Eviction: { 1: 'metadata:ObjectMeta', 2: 'deleteOptions:DeleteOptions' },
 };
 
 /** The top-level message of each apiVersion/kind the simulator accepts as protobuf. */
@@ -214,7 +212,6 @@ const ROOTS: Record<string, string> = {
   'v1/Service': 'Service',
   'v1/Pod': 'Pod',
   'apps/v1/Deployment': 'Deployment',
-  'policy/v1/Eviction': 'Eviction',
   'autoscaling/v2/HorizontalPodAutoscaler': 'HorizontalPodAutoscaler',
   'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',

@@ -529,7 +529,11 @@ const PRINTERS: Record<string, Printer> = {
         if (!more && rule.host) hosts.push(String(rule.host));
       }
       const hostCell =
-        hosts.length === 0 ? '*' : more ? `${hosts.join(',')} + ${rules.length - 3} more...` : hosts.join(',');
+        hosts.length === 0
+          ? '*'
+          : more
+            ? `${hosts.join(',')} + ${rules.length - 3} more...`
+            : hosts.join(',');
       return [
         o.metadata.name,
         o.spec?.ingressClassName ?? '<none>',
