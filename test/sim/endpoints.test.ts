@@ -381,4 +381,15 @@ describe('endpointSubsets (RepackSubsets)', () => {
       [['10.0.0.2'], ['10.0.0.1'], [9000]],
     ]);
   });
+
+  it('gives a pod whose subdomain is the Service its hostname (StatefulSet DNS)', () => {
+    const member = pod('db-0', '10.0.0.7', []);
+    member.spec.hostname = 'db-0';
+    member.spec.subdomain = 's';
+    const stranger = pod('x', '10.0.0.8', []);
+    stranger.spec.hostname = 'x';
+    stranger.spec.subdomain = 'other';
+    const [subset] = endpointSubsets(svc([{ port: 5432 }]), [member, stranger]);
+    expect(subset!.addresses.map((a: { hostname?: string }) => a.hostname)).toEqual(['db-0', undefined]);
+  });
 });

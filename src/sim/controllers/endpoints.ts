@@ -60,16 +60,26 @@ export function resolvePorts(svc: KubeObject, pod: KubeObject): ResolvedPort[] {
   return out;
 }
 
-const podAddress = (pod: KubeObject): Json => ({
-  ip: pod.status.podIP,
-  ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-  targetRef: {
-    kind: 'Pod',
-    namespace: pod.metadata.namespace,
-    name: pod.metadata.name,
-    uid: pod.metadata.uid,
-  },
+/** A pod's DNS hostname under the Service: set when the pod names the Service as its subdomain. */
+const hostnameUnder = (svc: KubeObject, pod: KubeObject): string | undefined =>
+  pod.spec?.hostname && pod.spec.subdomain === svc.metadata.name ? String(pod.spec.hostname) : undefined;
+
+const targetRefOf = (pod: KubeObject): Json => ({
+  kind: 'Pod',
+  namespace: pod.metadata.namespace,
+  name: pod.metadata.name,
+  uid: pod.metadata.uid,
 });
+
+const podAddress = (svc: KubeObject, pod: KubeObject): Json => {
+  const hostname = hostnameUnder(svc, pod);
+  return {
+    ip: pod.status.podIP,
+    ...(hostname ? { hostname } : {}),
+    ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+    targetRef: targetRefOf(pod),
+  };
+};
 
 const byIp = (a: Json, b: Json): number =>
   a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : String(a.targetRef?.uid).localeCompare(String(b.targetRef?.uid));
@@ -91,7 +101,7 @@ export function endpointSubsets(svc: KubeObject, pods: readonly KubeObject[]): J
     if (isTerminal(pod) || !pod.status?.podIP) continue;
     if (pod.metadata.deletionTimestamp && !publishNotReady) continue;
     const ready = publishNotReady || isPodReady(pod);
-    const addr = podAddress(pod);
+    const addr = podAddress(svc, pod);
     const ports: (ResolvedPort | undefined)[] = noPorts ? [undefined] : resolvePorts(svc, pod);
     for (const port of ports) {
       const key = JSON.stringify(port ?? null);
@@ -144,16 +154,13 @@ export function sliceGroups(
     const serving = publishNotReady || isPodReady(pod);
     const terminating = Boolean(pod.metadata.deletionTimestamp);
     const zone = pod.spec?.nodeName ? zoneOf(pod.spec.nodeName) : undefined;
+    const hostname = hostnameUnder(svc, pod);
     const endpoint = {
       addresses: [pod.status.podIP],
       conditions: { ready: publishNotReady || (serving && !terminating), serving, terminating },
+      ...(hostname ? { hostname } : {}),
       ...(pod.spec?.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-      targetRef: {
-        kind: 'Pod',
-        namespace: pod.metadata.namespace,
-        name: pod.metadata.name,
-        uid: pod.metadata.uid,
-      },
+      targetRef: targetRefOf(pod),
       ...(zone ? { zone } : {}),
     };
     const ports = isHeadless(svc) && !(svc.spec?.ports ?? []).length ? [] : resolvePorts(svc, pod);
