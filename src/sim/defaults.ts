@@ -49,9 +49,52 @@ function defaultTolerations(spec: Spec | undefined): void {
 
 let nextServiceIp = 1;
 
+/** What the service REST storage allocates and defaults: IPs for all but ExternalName, node ports. */
+function defaultService(obj: KubeObject): void {
+  const spec = (obj.spec ??= {});
+  spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
+  if (spec.type !== 'ExternalName') {
+    if (spec.clusterIP === undefined) {
+      spec.clusterIP = `10.96.${Math.floor(nextServiceIp / 250)}.${(nextServiceIp % 250) + 1}`;
+      nextServiceIp++;
+    }
+    spec.clusterIPs ??= [spec.clusterIP];
+    spec.ipFamilies ??= ['IPv4'];
+    spec.ipFamilyPolicy ??= 'SingleStack';
+    spec.internalTrafficPolicy ??= 'Cluster';
+  }
+  const external = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+  if (external) spec.externalTrafficPolicy ??= 'Cluster';
+  if (spec.type === 'LoadBalancer') spec.allocateLoadBalancerNodePorts ??= true;
+  for (const p of (spec.ports ?? []) as Spec[]) {
+    p.protocol ??= 'TCP';
+    p.targetPort ??= p.port;
+    // The default --service-node-port-range, 30000-32767.
+    if (external) p.nodePort ??= 30000 + Math.floor(Math.random() * 2768);
+  }
+  obj.status ??= { loadBalancer: {} };
+}
+
+const DEFAULT_INGRESS_CLASS = 'ingressclass.kubernetes.io/is-default-class';
+
+/**
+ * The DefaultIngressClass admission plugin: an Ingress created without a class (and without the
+ * old `kubernetes.io/ingress.class` annotation) gets the default IngressClass, the newest one
+ * when several are marked default.
+ */
+function defaultIngressClass(ingress: KubeObject, classes: readonly KubeObject[]): void {
+  if (ingress.spec?.ingressClassName || ingress.metadata.annotations?.['kubernetes.io/ingress.class']) return;
+  const defaults = classes
+    .filter((c) => c.metadata.annotations?.[DEFAULT_INGRESS_CLASS] === 'true')
+    .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)));
+  if (defaults[0]) (ingress.spec ??= {}).ingressClassName = defaults[0].metadata.name;
+}
+
 /**
  * Fills what the API server defaults. With `store` (object creation through the API), also what
- * admission plugins add from other objects: the default StorageClass of a claim that names none.
+ * admission plugins add from other objects: the default StorageClass of a claim that names none,
+ * the default IngressClass of an Ingress that names none.
  */
 export function applyDefaults(obj: KubeObject, store?: ObjectStore): void {
   switch (obj.kind) {
@@ -103,20 +146,12 @@ export function applyDefaults(obj: KubeObject, store?: ObjectStore): void {
       obj.spec.replicas ??= 1;
       defaultPodSpec(obj.spec.template?.spec);
       break;
-    case 'Service': {
-      const spec = (obj.spec ??= {});
-      spec.type ??= 'ClusterIP';
-      spec.sessionAffinity ??= 'None';
-      if (spec.clusterIP === undefined) {
-        spec.clusterIP = `10.96.${Math.floor(nextServiceIp / 250)}.${(nextServiceIp % 250) + 1}`;
-        nextServiceIp++;
-      }
-      for (const p of (spec.ports ?? []) as Spec[]) {
-        p.protocol ??= 'TCP';
-        p.targetPort ??= p.port;
-      }
+    case 'Service':
+      defaultService(obj);
       break;
-    }
+    case 'Ingress':
+      if (store) defaultIngressClass(obj, store.peek(K.ingressclasses));
+      break;
     case 'Secret':
       obj.type ??= 'Opaque';
       break;

@@ -18,6 +18,7 @@ import {
   type UserInfo,
 } from './auth.js';
 import type { SimContext } from './context.js';
+import { evictPod } from './controllers/disruption.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery.js';
 import { applyDefaults } from './defaults.js';
 import { clone, type KubeObject } from './objects.js';
@@ -533,10 +534,16 @@ export function createApiServer(
     if (r.subresource === 'eviction') {
       if (method !== 'POST')
         fail(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-      await readBody(req);
-      store.mustGet('pods', r.namespace, r.name!);
-      store.delete('pods', r.namespace, r.name!);
-      sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+      const eviction = asObject(parseBody(await readBody(req), req.headers['content-type']));
+      if (eviction.metadata?.name !== undefined && eviction.metadata.name !== r.name)
+        fail(400, 'BadRequest', 'name in URL does not match name in Eviction object');
+      const options = (eviction.deleteOptions ?? {}) as { gracePeriodSeconds?: number; dryRun?: string[] };
+      const result = evictPod(ctx, store.mustGet('pods', r.namespace, r.name!), {
+        gracePeriodSeconds: options.gracePeriodSeconds,
+        dryRun: dryRun(query) || (options.dryRun ?? []).includes('All'),
+      });
+      if (result.retryAfter) res.setHeader('Retry-After', String(result.retryAfter));
+      sendJson(res, result.code, result.body);
       return;
     }
     switch (method) {
