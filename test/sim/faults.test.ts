@@ -133,6 +133,17 @@ describe('the fault model', () => {
     expect(await pods.logs('sh-no-binary', true)).toBe('sh: foo: not found\n');
   });
 
+  it('kubectl logs of a crash-looping container shows its last instance; of one that never started, why', async () => {
+    await create('logs-crash', { image: 'busybox:1.36', command: ['sh', '-c', 'bar'] });
+    await create('logs-pull', { image: 'redis:0.1' });
+    await until(read('logs-crash'), (x) => status(x) === 'CrashLoopBackOff');
+    expect(await pods.logs('logs-crash')).toBe('sh: bar: not found\n');
+    await until(read('logs-pull'), (x) => status(x) === 'ImagePullBackOff');
+    await expect(pods.logs('logs-pull')).rejects.toThrow(
+      /logs-pull.{0,8} is waiting to start: trying and failing to pull image/,
+    );
+  });
+
   it('a readiness probe on a served port but an unserved path fails with 404 and the pod is never Ready', async () => {
     const backend = {
       image: 'ghcr.io/example/todo-backend:2.3.0',
