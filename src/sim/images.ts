@@ -16,7 +16,25 @@ export interface ImageProfile {
   httpPaths?: readonly string[];
   /** The default process exits 0 at once (a shell with no terminal attached). */
   exitsAtOnce?: boolean;
+  /** The image's ENTRYPOINT script, which `args` alone are handed to (it execs them). */
+  entrypoint?: Entrypoint;
 }
+
+interface Entrypoint {
+  /** First arguments the script runs as the server itself. */
+  serves: readonly string[];
+  /** Whether an argument starting with `-` becomes a flag of the server (postgres, redis). */
+  flagsRunServer: boolean;
+  /** What the script prints when it cannot exec the command (exit 127). */
+  notFound: (command: string) => string;
+}
+
+/** postgres' and redis' docker-entrypoint.sh (bash): the line number is not modelled. */
+const serverEntrypoint = (server: string): Entrypoint => ({
+  serves: [server],
+  flagsRunServer: true,
+  notFound: (command) => `/usr/local/bin/docker-entrypoint.sh: exec: ${command}: not found`,
+});
 
 export type Flavour = 'next' | 'fastapi' | 'nginx' | 'postgres' | 'redis' | 'shell' | 'generic';
 
@@ -96,6 +114,12 @@ const nginx: ImageProfile = {
   shell: 'dash',
   ports: [80],
   httpPaths: ['/', '/index.html', '/50x.html'],
+  // Debian's dash running the image's /docker-entrypoint.sh, whose last line execs "$@".
+  entrypoint: {
+    serves: ['nginx', 'nginx-debug'],
+    flagsRunServer: false,
+    notFound: (command) => `/docker-entrypoint.sh: 47: exec: ${command}: not found`,
+  },
 };
 const shellImage = (executables: readonly string[], shell: ImageProfile['shell']): ImageProfile => ({
   flavour: 'shell',
@@ -165,6 +189,7 @@ const CATALOG: readonly CatalogEntry[] = [
       shell: 'dash',
       ports: [5432],
       httpPaths: [],
+      entrypoint: serverEntrypoint('postgres'),
     },
   },
   {
@@ -188,6 +213,7 @@ const CATALOG: readonly CatalogEntry[] = [
       shell: 'dash',
       ports: [6379],
       httpPaths: [],
+      entrypoint: serverEntrypoint('redis-server'),
     },
   },
   {
@@ -505,16 +531,30 @@ export function processOutcome(
   command: readonly string[] | undefined,
   args: readonly string[] | undefined,
 ): ProcessOutcome {
-  const words = [...(command ?? []), ...(args ?? [])].map(String);
-  if (!command?.length)
-    return profile?.exitsAtOnce && !args?.length
-      ? { kind: 'exits', exitCode: 0, lines: [] }
-      : { kind: 'runs' };
-  const program = words[0]!;
-  const onPath = (name: string): boolean =>
+  if (command?.length) return runArgv(profile, [...command, ...(args ?? [])].map(String));
+  if (!args?.length)
+    return profile?.exitsAtOnce ? { kind: 'exits', exitCode: 0, lines: [] } : { kind: 'runs' };
+  // Args alone replace the image's CMD: with no ENTRYPOINT they are the command itself.
+  const entrypoint = profile?.entrypoint;
+  const first = String(args[0]);
+  if (!entrypoint) return runArgv(profile, args.map(String));
+  if (entrypoint.serves.includes(first) || (first.startsWith('-') && entrypoint.flagsRunServer))
+    return { kind: 'runs' };
+  if (!onPathOf(profile)(first)) return { kind: 'exits', exitCode: 127, lines: [entrypoint.notFound(first)] };
+  return runArgv(profile, args.map(String));
+}
+
+const onPathOf =
+  (profile: ImageProfile | undefined) =>
+  (name: string): boolean =>
     profile?.executables === undefined ||
     profile.executables.includes(name) ||
     profile.executables.includes(basename(name));
+
+/** runc executing argv[0] in the image, and what that program then does. */
+function runArgv(profile: ImageProfile | undefined, words: string[]): ProcessOutcome {
+  const program = words[0]!;
+  const onPath = onPathOf(profile);
   if (!onPath(program)) {
     const cause = program.includes('/')
       ? `exec: "${program}": stat ${program}: no such file or directory`
@@ -529,18 +569,20 @@ export function processOutcome(
   if (name === 'true') return { kind: 'exits', exitCode: 0, lines: [] };
   if (SHELLS.has(name) && words[1] === '-c' && words[2] !== undefined) {
     const missing = firstMissingCommand(words[2], onPath);
-    if (missing !== undefined) {
-      const shell = name === 'sh' ? (profile?.shell ?? 'dash') : name;
-      const line =
-        shell === 'bash'
-          ? `${name}: line 1: ${missing}: command not found`
-          : `${name}: ${missing}: not found`;
-      return { kind: 'exits', exitCode: 127, lines: [line] };
-    }
+    if (missing !== undefined)
+      return { kind: 'exits', exitCode: 127, lines: [shellNotFound(name, profile, missing)] };
   }
   const exit = /(?:^|[\s;&|])exit\s+(\d+)/.exec(words.join(' '));
   if (exit && Number(exit[1]) !== 0) return { kind: 'exits', exitCode: Number(exit[1]), lines: [] };
   return { kind: 'runs' };
+}
+
+/** Each shell's words for a command it cannot find (busybox ash, Debian's dash, bash). */
+function shellNotFound(invoked: string, profile: ImageProfile | undefined, missing: string): string {
+  const shell = invoked === 'sh' ? (profile?.shell ?? 'dash') : invoked;
+  if (shell === 'bash') return `${invoked}: line 1: ${missing}: command not found`;
+  if (shell === 'dash') return `${invoked}: 1: ${missing}: not found`;
+  return `${invoked}: ${missing}: not found`;
 }
 
 /** The first command word of a `sh -c` script that is neither the shell's own nor on PATH. */

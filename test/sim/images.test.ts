@@ -111,7 +111,7 @@ describe('processOutcome', () => {
       'nginx:1.27',
       ['sh', '-c', 'FOO=1 exec gunicorn app'],
       undefined,
-      { kind: 'exits', exitCode: 127, lines: ['sh: gunicorn: not found'] },
+      { kind: 'exits', exitCode: 127, lines: ['sh: 1: gunicorn: not found'] },
     ],
     [
       'ubuntu:24.04',
@@ -131,6 +131,25 @@ describe('processOutcome', () => {
     ['busybox:1.36', ['false'], undefined, { kind: 'exits', exitCode: 1, lines: [] }],
     ['ghcr.io/example/todo-backend:2.3.0', ['uvicorn', 'main:app'], undefined, { kind: 'runs' }],
     ['postgres:16', ['psql', '-c', 'select 1'], undefined, { kind: 'runs' }],
+    [
+      'nginx:1.27',
+      ['sh', '-c', 'foo'],
+      undefined,
+      { kind: 'exits', exitCode: 127, lines: ['sh: 1: foo: not found'] },
+    ],
+    // Args alone: handed to the ENTRYPOINT script, or the command itself where there is none.
+    ['busybox:1.36', undefined, ['true'], { kind: 'exits', exitCode: 0, lines: [] }],
+    ['busybox:1.36', undefined, ['foo'], startError('exec: "foo": executable file not found in $PATH')],
+    [
+      'nginx:1.27',
+      undefined,
+      ['foo'],
+      { kind: 'exits', exitCode: 127, lines: ['/docker-entrypoint.sh: 47: exec: foo: not found'] },
+    ],
+    ['nginx:1.27', undefined, ['nginx', '-g', 'daemon off;'], { kind: 'runs' }],
+    ['postgres:16', undefined, ['-c', 'max_connections=200'], { kind: 'runs' }],
+    ['redis:7', undefined, ['--appendonly', 'yes'], { kind: 'runs' }],
+    ['redis:7', undefined, ['sh', '-c', 'exit 4'], { kind: 'exits', exitCode: 4, lines: [] }],
     // An image the catalog does not describe has every executable.
     ['ghcr.io/example/app:1.0', ['foo'], undefined, { kind: 'runs' }],
     ['ghcr.io/example/app:1.0', ['sh', '-c', 'exit 3'], undefined, { kind: 'exits', exitCode: 3, lines: [] }],
