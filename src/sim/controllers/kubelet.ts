@@ -344,10 +344,13 @@ export function startKubelet(ctx: SimContext): Kubelet {
     for (const c of rt.containers) pull(rt, c);
   }
 
+  const presentEvent = (rt: PodRuntime, c: ContainerRuntime): void =>
+    event(rt, 'Normal', 'Pulled', `Container image "${c.spec.image}" already present on machine`, c);
+
   function pull(rt: PodRuntime, c: ContainerRuntime): void {
     const outcome = pullImage(c.spec.image);
     if (outcome.kind === 'present') {
-      event(rt, 'Normal', 'Pulled', `Container image "${c.spec.image}" already present on machine`, c);
+      presentEvent(rt, c);
       start(rt, c);
       return;
     }
@@ -383,9 +386,6 @@ export function startKubelet(ctx: SimContext): Kubelet {
       start(rt, c);
     });
   }
-
-  const presentEvent = (rt: PodRuntime, c: ContainerRuntime): void =>
-    event(rt, 'Normal', 'Pulled', `Container image "${c.spec.image}" already present on machine`, c);
 
   function start(rt: PodRuntime, c: ContainerRuntime): void {
     later(rt, START_MS, () => {
@@ -587,16 +587,21 @@ export function startKubelet(ctx: SimContext): Kubelet {
     }
   }
 
-  /** A ConfigMap or Secret appeared or changed: pods waiting on one retry now, as the kubelet's watch makes them. */
+  /**
+   * A ConfigMap or Secret appeared or changed: pods waiting on one retry now, as the kubelet's
+   * watch-based manager makes them (a retry whose timer is gone belongs to a terminating pod).
+   */
   function configChanged(namespace: string | undefined): void {
+    const pending = (rt: PodRuntime, timer: NodeJS.Timeout | undefined): timer is NodeJS.Timeout =>
+      timer !== undefined && rt.timers.has(timer);
     for (const rt of runtimes.values()) {
       if (rt.namespace !== namespace) continue;
-      if (rt.mountRetry) {
+      if (pending(rt, rt.mountRetry)) {
         cancel(rt, rt.mountRetry);
         mountVolumes(rt);
       }
       for (const c of rt.containers) {
-        if (!c.configRetry) continue;
+        if (!pending(rt, c.configRetry)) continue;
         cancel(rt, c.configRetry);
         retryConfig(rt, c);
       }
@@ -648,6 +653,7 @@ export function startKubelet(ctx: SimContext): Kubelet {
     writeStatus(rt);
     mountVolumes(rt);
   }
+
   function terminate(pod: KubeObject): void {
     const rt = runtimes.get(pod.metadata.uid!);
     const grace = (pod.metadata.deletionGracePeriodSeconds ?? 30) * 1000;
