@@ -1,6 +1,7 @@
 // The fault model through the API: a pod given each fault shows exactly what kubectl would show.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizePod } from '../../src/cluster/kube-format.js';
+import { podPhase } from '../../src/sim/controllers/kubelet.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { podsIn, status, until } from './sim-pods.js';
 
@@ -242,5 +243,23 @@ describe('the fault model', () => {
       () => pods.core.listNamespacedPod({ namespace: 'faults', fieldSelector: 'metadata.name=healthy' }),
       (l) => l.items.length === 0,
     );
+  });
+});
+
+describe('the pod phase from its containers (getPhase)', () => {
+  it.each([
+    ['Always', [], 'Pending'],
+    ['Always', ['waiting'], 'Pending'],
+    ['Always', ['running', 'waiting'], 'Pending'],
+    ['Always', ['running', 'restarting'], 'Running'],
+    ['Always', ['restarting'], 'Running'],
+    ['Always', ['succeeded'], 'Running'],
+    ['OnFailure', ['succeeded'], 'Succeeded'],
+    ['OnFailure', ['restarting'], 'Running'],
+    ['Never', ['succeeded', 'running'], 'Running'],
+    ['Never', ['succeeded', 'succeeded'], 'Succeeded'],
+    ['Never', ['succeeded', 'failed'], 'Failed'],
+  ] as const)('restartPolicy %s, containers %j: %s', (policy, containers, phase) => {
+    expect(podPhase(policy, containers)).toBe(phase);
   });
 });

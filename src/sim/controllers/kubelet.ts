@@ -71,8 +71,6 @@ interface ContainerRuntime {
   ready: boolean;
   lastTerminated?: Terminated;
   everStarted: boolean;
-  /** Exited for good: the restart policy does not restart it. */
-  done: boolean;
   logCount: number;
   /** The pending retry of a start that failed on its configuration. */
   configRetry?: NodeJS.Timeout;
@@ -188,14 +186,24 @@ export function probeFailure(
   return undefined;
 }
 
-/** Pod phase from its containers: Succeeded/Failed once every one has exited for good. */
-function podPhase(rt: PodRuntime): string {
-  const exited = rt.containers.every((c) => c.done);
-  if (exited && rt.containers.length > 0)
-    return rt.containers.every((c) => c.state.kind === 'terminated' && c.state.info.exitCode === 0)
-      ? 'Succeeded'
-      : 'Failed';
-  return rt.containers.some((c) => c.everStarted) ? 'Running' : 'Pending';
+/** A container as the pod phase sees it: waiting after a termination counts as stopped. */
+export type ContainerPhase = 'waiting' | 'running' | 'succeeded' | 'failed' | 'restarting';
+
+/** The pod phase from its containers and restart policy (pkg/kubelet/kubelet_pods.go getPhase). */
+export function podPhase(policy: PodRuntime['restartPolicy'], containers: readonly ContainerPhase[]): string {
+  const count = (...kinds: ContainerPhase[]) => containers.filter((c) => kinds.includes(c)).length;
+  const stopped = count('succeeded', 'failed', 'restarting');
+  if (containers.length === 0 || count('waiting') > 0) return 'Pending';
+  if (count('running') > 0) return 'Running';
+  if (policy === 'Always') return 'Running';
+  if (stopped === count('succeeded')) return 'Succeeded';
+  return policy === 'Never' ? 'Failed' : 'Running';
+}
+
+function containerPhase(c: ContainerRuntime): ContainerPhase {
+  if (c.state.kind === 'running') return 'running';
+  if (c.state.kind === 'terminated') return c.state.info.exitCode === 0 ? 'succeeded' : 'failed';
+  return c.lastTerminated ? 'restarting' : 'waiting';
 }
 
 export interface Kubelet {
@@ -280,7 +288,7 @@ export function startKubelet(ctx: SimContext): Kubelet {
     const pod = podOf(rt);
     if (!pod || pod.metadata.uid !== rt.uid) return;
     const now = clock.nowISO();
-    const phase = podPhase(rt);
+    const phase = podPhase(rt.restartPolicy, rt.containers.map(containerPhase));
     const completed = phase === 'Succeeded' || phase === 'Failed';
     const allReady = rt.containers.every((c) => c.ready);
     const prev = (type: string) =>
@@ -541,7 +549,6 @@ export function startKubelet(ctx: SimContext): Kubelet {
   function finish(rt: PodRuntime, c: ContainerRuntime, info: Terminated): void {
     c.state = { kind: 'terminated', info };
     c.ready = false;
-    c.done = true;
     writeStatus(rt);
   }
 
@@ -644,7 +651,6 @@ export function startKubelet(ctx: SimContext): Kubelet {
           : { kind: 'waiting', reason: 'ContainerCreating' },
         ready: isStatic,
         everStarted: isStatic,
-        done: false,
         logCount: 0,
       })),
     };
