@@ -324,6 +324,18 @@ export type PullOutcome =
   { kind: 'pulled' | 'present'; profile?: ImageProfile } | { kind: 'failed'; error: string };
 
 export function pullImage(image: string): PullOutcome {
+  let outcome = outcomes.get(image);
+  if (!outcome) {
+    if (outcomes.size >= 4096) outcomes.clear();
+    outcomes.set(image, (outcome = resolvePull(image)));
+  }
+  return outcome;
+}
+
+/** The catalog is fixed, so each reference resolves once (log lines ask on every write). */
+const outcomes = new Map<string, PullOutcome>();
+
+function resolvePull(image: string): PullOutcome {
   const ref = parseImageRef(image);
   const resolve = `failed to pull and unpack image "${ref.canonical}": failed to resolve reference "${ref.canonical}"`;
   const notFound: PullOutcome = {
