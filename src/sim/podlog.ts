@@ -4,12 +4,34 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimContext } from './context.js';
 import type { LogLine } from './logs.js';
+import type { KubeObject } from './objects.js';
 import { K } from './resources.js';
 import { fail } from './status.js';
 
 /** RFC 3339 with nanoseconds, as the kubelet stamps log lines. */
 function stamp(time: number): string {
   return new Date(time).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+}
+
+interface ContainerStatus {
+  name: string;
+  state?: { waiting?: { reason?: string } };
+  lastState?: { terminated?: unknown };
+}
+const statusOf = (pod: KubeObject, container: string): ContainerStatus | undefined =>
+  (pod.status?.containerStatuses as ContainerStatus[] | undefined)?.find((c) => c.name === container);
+
+const waitingToRestart = (pod: KubeObject, container: string): boolean => {
+  const status = statusOf(pod, container);
+  return status?.state?.waiting !== undefined && status.lastState?.terminated !== undefined;
+};
+
+/** Why a container has no log yet, in the kubelet's words (validateContainerLogStatus). */
+function waitingFor(pod: KubeObject, container: string): string {
+  const reason = statusOf(pod, container)?.state?.waiting?.reason;
+  if (reason === 'ErrImagePull') return "image can't be pulled";
+  if (reason === 'ImagePullBackOff') return 'trying and failing to pull image';
+  return reason ?? 'ContainerCreating';
 }
 
 export function serveLog(
@@ -38,14 +60,16 @@ export function serveLog(
   if (!names.includes(container))
     fail(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
   const previous = query.get('previous') === 'true';
-  const lines = logs.read(namespace!, name, container, previous);
+  // A container waiting to restart shows its last instance's log, as the kubelet serves it.
+  const restarting = !previous && waitingToRestart(pod, container);
+  const lines = logs.read(namespace!, name, container, previous || restarting);
   if (!lines) {
     if (previous)
       fail(400, 'BadRequest', `previous terminated container "${container}" in pod "${name}" not found`);
     fail(
       400,
       'BadRequest',
-      `container "${container}" in pod "${name}" is waiting to start: ContainerCreating`,
+      `container "${container}" in pod "${name}" is waiting to start: ${waitingFor(pod, container)}`,
     );
   }
   const timestamps = query.get('timestamps') === 'true';
@@ -72,7 +96,7 @@ export function serveLog(
       return;
     }
   }
-  if (query.get('follow') !== 'true' || previous) {
+  if (query.get('follow') !== 'true' || previous || restarting) {
     res.end();
     return;
   }

@@ -11,6 +11,7 @@ export const ANNOTATION = {
   crashAfter: 'sim.aiops.dev/crash-after',
   crashOneAfter: 'sim.aiops.dev/crash-one-after',
   servedPorts: 'sim.aiops.dev/served-ports',
+  errorRate: 'sim.aiops.dev/error-rate',
 } as const;
 
 export type Profile = 'steady' | 'diurnal' | 'leak' | 'spike';
@@ -59,6 +60,19 @@ export function parseDuration(text: string | undefined): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text?.trim() ?? '');
   if (!m) return undefined;
   return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: HOUR }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
+
+/** Parses an error rate, `0.25` or `25%`, to a fraction in [0, 1]; 0 when absent or malformed. */
+export function parseRate(text: string | undefined): number {
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text?.trim() ?? '');
+  if (!m) return 0;
+  const rate = Number(m[1]) / (m[2] ? 100 : 1);
+  return Math.min(1, rate);
+}
+
+/** Whether the n-th (1-based) log line of a running app is an error: spread evenly, `rate` of them. */
+export function isErrorLine(n: number, rate: number): boolean {
+  return Math.floor(n * rate + 1e-9) > Math.floor((n - 1) * rate + 1e-9);
 }
 
 export function containerUsage(

@@ -226,7 +226,19 @@ describe('executing and rolling back each operation', () => {
     const chart = resolve('helm/todo-chart');
     const helm = (...args: string[]) =>
       execa(`${TOOLS}/helm`, [...args, '--kubeconfig', sim.kubeconfigPath, '-n', 'helmtest']);
-    await helm('install', 'shop', chart, '--create-namespace', '--wait', '--timeout', '60s');
+    // The chart reads DATABASE_URL from a Secret it creates only when given one; without it the
+    // backend stays in CreateContainerConfigError and --wait never ends, as on a real cluster.
+    await helm(
+      'install',
+      'shop',
+      chart,
+      '--create-namespace',
+      '--set',
+      'backend.secret.databaseUrl=postgresql://todo:test-only@postgres:5432/todo',
+      '--wait',
+      '--timeout',
+      '60s',
+    );
     await helm(
       'upgrade',
       'shop',
