@@ -118,3 +118,14 @@ export function patchOp(
     kubectl: `kubectl patch ${kubectlTarget(target)}${ns(target)} --type=${patchType} -p '${JSON.stringify(patch)}'`,
   };
 }
+
+export function setImageOp(target: ResourceRef, images: Record<string, string>): ProposedOperation {
+  const pairs = Object.entries(images).map(([container, image]) => `${container}=${image}`);
+  return {
+    kind: 'set-image',
+    target,
+    images,
+    summary: `set ${label(target)} image ${pairs.join(', ')}`,
+    kubectl: `kubectl set image ${kubectlTarget(target)}${ns(target)} ${pairs.join(' ')}`,
+  };
+}
