@@ -75,6 +75,9 @@ function written(template: V1PodTemplateSpec | undefined): V1PodTemplateSpec {
   return copy;
 }
 
+/** One spelling per value, undefined included (canonical drops it). */
+const spelling = (value: unknown): string => canonical([value]);
+
 const show = (value: unknown): string =>
   value === undefined ? '(none)' : typeof value === 'string' ? value : canonical(value);
 
@@ -102,7 +105,7 @@ export function templateChanges(
     for (const field of FIELDS) {
       const from = old[field as keyof V1Container];
       const to = container[field as keyof V1Container];
-      if (canonical(from) !== canonical(to))
+      if (spelling(from) !== spelling(to))
         changes.push({ container: container.name, field, from: show(from), to: show(to) });
     }
   }
@@ -122,14 +125,30 @@ function differOnlyInImages(
   return canonical(a) === canonical(b);
 }
 
-/** Whether any of `pods` is Ready. */
-function anyReady(pods: readonly V1Pod[]): boolean {
-  return pods.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+/** A restart within this long means the pod does not run yet, however Ready it looks now. */
+const SETTLED_MS = 10 * 60_000;
+/** Ready for less than this is not yet running: a command that fails exits within seconds. */
+const READY_FOR_MS = 30_000;
+
+/**
+ * Whether a pod runs: Ready for a while, and no container restarted recently. A container that
+ * crashes seconds after it starts is Ready until then (without a readiness probe to say
+ * otherwise). A time the status does not give is taken as long ago.
+ */
+export function podRuns(pod: V1Pod, now: number): boolean {
+  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready');
+  if (ready?.status !== 'True') return false;
+  const since = (time: Date | string | undefined) =>
+    time === undefined ? -Infinity : new Date(time).getTime();
+  if (now - since(ready.lastTransitionTime) < READY_FOR_MS) return false;
+  return (pod.status?.containerStatuses ?? []).every(
+    (s) => s.restartCount === 0 || now - since(s.lastState?.terminated?.finishedAt) >= SETTLED_MS,
+  );
 }
 
 /**
  * The last revision that ran before the current one, when the current one fails: none of its
- * pods is Ready, while an older revision has available pods now (a rolling update keeps them), or
+ * pods runs (podRuns), while an older revision has available pods now (a rolling update keeps them), or
  * — its pods gone — is the newest older revision whose template differs in the failing
  * container's image, command or probes (what the rollout changed). `failing` names that
  * container (any container when not given); `pods` are the Deployment's pods.
@@ -138,6 +157,7 @@ export function lastRevisionThatRan(
   deployment: V1Deployment,
   replicaSets: readonly V1ReplicaSet[],
   pods: readonly V1Pod[],
+  now: number,
   failing?: string,
 ): LastGood | undefined {
   const revisions = revisionsOf(deployment, replicaSets);
@@ -145,7 +165,7 @@ export function lastRevisionThatRan(
   if (!current) return undefined;
   const currentName = current.replicaSet.metadata?.name;
   const currentPods = pods.filter((p) => p.metadata?.ownerReferences?.some((o) => o.name === currentName));
-  if (current.available > 0 || anyReady(currentPods)) return undefined;
+  if (currentPods.some((p) => podRuns(p, now))) return undefined;
   const older = revisions.filter((r) => r.revision < current.revision);
   const template = current.replicaSet.spec?.template;
   const describe = (good: Revision, evidence: LastGood['evidence']): LastGood => ({

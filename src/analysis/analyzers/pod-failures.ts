@@ -12,6 +12,7 @@ import {
   describeLastGood,
   imagesToRestore,
   lastRevisionThatRan,
+  podRuns,
   type LastGood,
   type TemplateChange,
 } from '../revisions.js';
@@ -379,7 +380,13 @@ function regressionOf(
 ): LastGood | undefined {
   const { workload, pod, snapshot } = ctx;
   if (!workload?.deployment) return undefined;
-  const last = lastRevisionThatRan(workload.deployment, snapshot.replicaSets, workload.pods, container);
+  const last = lastRevisionThatRan(
+    workload.deployment,
+    snapshot.replicaSets,
+    workload.pods,
+    snapshot.now,
+    container,
+  );
   if (!last) return undefined;
   const replicaSet = pod.metadata?.ownerReferences?.find((o) => o.kind === 'ReplicaSet')?.name;
   if (replicaSet !== last.current.replicaSet.metadata?.name) return undefined;
@@ -389,14 +396,14 @@ function regressionOf(
 const replaceable = (ctx: PodContext): boolean =>
   ctx.workload !== undefined && TEMPLATED_KINDS.has(ctx.workload.ref.kind);
 
-/** Whether another pod of the same owner (ReplicaSet, or the workload) is Ready. */
+/** Whether another pod of the same owner (its ReplicaSet, or the workload) runs. */
 function siblingsRun(ctx: PodContext): boolean {
   const owner = ctx.pod.metadata?.ownerReferences?.find((o) => o.controller)?.name;
   return (ctx.workload?.pods ?? []).some(
     (p) =>
       p !== ctx.pod &&
       p.metadata?.ownerReferences?.some((o) => o.controller && o.name === owner) &&
-      p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+      podRuns(p, ctx.snapshot.now),
   );
 }
 
