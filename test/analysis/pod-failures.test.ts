@@ -522,4 +522,30 @@ describe('fixes at the cause', () => {
       /^No node meets nodeSelector disktype=ssd: .*nearest: node-a, node-b/,
     );
   });
+
+  it.each([
+    ['of a ReplicaSet: replaced already, delete it to clean up', 'web-5d8f7', 'delete-pod'],
+    ['bare: nothing recreates it, no operation', undefined, undefined],
+  ])('an evicted pod %s', (_case, replicaSet, kind) => {
+    const evicted = pod('web-5d8f7-x1', {
+      phase: 'Failed',
+      ...(replicaSet ? { replicaSet } : {}),
+      statuses: [
+        runningStatus('app', {
+          ready: false,
+          state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown' } },
+        }),
+      ],
+    });
+    evicted.status!.reason = 'Evicted';
+    evicted.status!.message =
+      'The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi.';
+    const findings = run({ pods: [evicted] });
+    expect(findings.map((f) => [f.id, f.severity, f.recommendation?.kind])).toEqual([
+      ['pod-failures:Pod/todo/web-5d8f7-x1:evicted', 'info', kind],
+    ]);
+    expect(findings[0]!.title).toBe(
+      'Evicted: The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi.',
+    );
+  });
 });

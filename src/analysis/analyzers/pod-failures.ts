@@ -72,6 +72,12 @@ export function podFailures(snapshot: ClusterSnapshot, options: AnalyzeOptions):
         makeFinding(snapshot, { analyzer: ANALYZER, resource: ref, affected: ctx.affected, ...input }),
       );
 
+    // An evicted pod is done: its controller has replaced it, and what evicted it is the node's
+    // story (nodes.ts). The pod object only remains to be cleaned up.
+    if (pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted') {
+      add(evicted(ctx));
+      continue;
+    }
     const pending = pendingFinding(ctx);
     if (pending) add(pending);
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
@@ -179,6 +185,25 @@ function crashLoop(ctx: PodContext, status: V1ContainerStatus): Problem {
     ...(cure ? { recommendation: cure } : {}),
     runbook: 'crashloopbackoff',
     since: epoch(status.lastState?.terminated?.startedAt) ?? epoch(ctx.pod.status?.startTime),
+  };
+}
+
+function evicted(ctx: PodContext): Problem {
+  const cure = cureFor(ctx, { cause: 'transient', replaceable: replaceable(ctx) }, undefined);
+  return {
+    problem: 'evicted',
+    severity: 'info',
+    title: `Evicted: ${firstLine(ctx.pod.status?.message ?? 'no message')}`,
+    detail: [
+      ...(ctx.pod.spec?.nodeName ? [`node: ${ctx.pod.spec.nodeName}`] : []),
+      ...(ctx.pod.status?.message ? [`kubelet: ${ctx.pod.status.message}`] : []),
+    ],
+    suggestedFix: cure
+      ? 'Its controller has started a replacement; delete the evicted pod to clean up, and see the node findings for the pressure that evicted it.'
+      : 'Nothing recreates a bare pod: create it again once the node has room; see the node findings for the pressure that evicted it.',
+    ...(cure ? { recommendation: cure } : {}),
+    runbook: 'node-pressure',
+    since: epoch(ctx.pod.status?.startTime),
   };
 }
 
