@@ -114,7 +114,7 @@ async function rollOutBroken(name: string, broken: Record<string, unknown>): Pro
   await apps.replaceNamespacedDeployment({ name, namespace: NS, body: patched });
 }
 
-/** Proposes the finding's fix as the cockpit does, approves it as bob, and waits for its validation. */
+/** Proposes the finding's fix as the cockpit does, has it approved by others, and waits for its validation. */
 async function cure(finding: Finding): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'fixes-'));
   const alice = await queueAs(dir, 'alice');
@@ -125,11 +125,17 @@ async function cure(finding: Finding): Promise<string> {
     evidence: finding.detail,
   });
   expect(meta.status).toBe('awaiting-approval');
-  const bob = await queueAs(dir, 'bob');
-  const outcome = await bob.approve(meta.id);
+  // One approver for a rollback; a patch's tier may ask two: carol's approval then executes it.
+  let approver = await queueAs(dir, 'bob');
+  const outcome = await approver.approve(meta.id);
   expect(outcome.ok, outcome.message).toBe(true);
-  await bob.idle();
-  const record = (await bob.refresh()).find((r) => r.id === meta.id);
+  if (meta.required_approvers === 2) {
+    approver = await queueAs(dir, 'carol');
+    const second = await approver.approve(meta.id);
+    expect(second.ok, second.message).toBe(true);
+  }
+  await approver.idle();
+  const record = (await approver.refresh()).find((r) => r.id === meta.id);
   expect(record?.status).toBe('validated');
   return meta.id;
 }
@@ -192,5 +198,43 @@ describe('fixes at the cause, against the simulator', () => {
     // The undo made revision 1's ReplicaSet the newest, as kubectl's does.
     const deployment = await apps.readNamespacedDeployment({ name: 'worker', namespace: NS });
     expect(deployment.metadata?.annotations?.['deployment.kubernetes.io/revision']).toBe('3');
+  });
+
+  it('a readiness probe on a port the container does not serve: patch the probe to its one port; approved, the pods become ready', async () => {
+    const body = deploymentOf('api');
+    body.spec!.template.spec!.containers[0]!.readinessProbe = {
+      httpGet: { path: '/', port: 8080 },
+      periodSeconds: 1,
+    };
+    await apps.createNamespacedDeployment({ namespace: NS, body });
+    const finding = await until('the probe finding with its cure', (s) =>
+      analyze(s).find(
+        (f) => f.id.includes('/api-') && f.id.endsWith(':probe-readiness:app') && f.recommendation,
+      ),
+    );
+    expect(finding.recommendation).toMatchObject({
+      kind: 'patch',
+      patchType: 'strategic',
+      target: { kind: 'Deployment', namespace: NS, name: 'api' },
+      patch: {
+        spec: {
+          template: { spec: { containers: [{ name: 'app', readinessProbe: { httpGet: { port: 3000 } } }] } },
+        },
+      },
+    });
+    await cure(finding);
+    const deployment = await apps.readNamespacedDeployment({ name: 'api', namespace: NS });
+    // Only the port changed: the path and period the person wrote stay.
+    expect(deployment.spec!.template.spec!.containers[0]!.readinessProbe).toMatchObject({
+      httpGet: { path: '/', port: 3000 },
+      periodSeconds: 1,
+    });
+    const settled = await until('api with two ready pods probed on 3000', (s) =>
+      ready(s, 'api').length === 2 &&
+      podsOf(s, 'api').every((p) => p.spec?.containers[0]?.readinessProbe?.httpGet?.port === 3000)
+        ? s
+        : undefined,
+    );
+    expect(findingsAbout(analyze(settled), 'api')).toEqual([]);
   });
 });
