@@ -34,24 +34,26 @@ export interface FaultFacts {
 
 export type FixKind = 'set-image' | 'rollout-undo' | 'patch' | 'delete-pod' | 'none';
 
+/** Back to what ran: the image alone when nothing else changed (the smallest change), else the whole revision. */
+const backToWhatRan = (regression: NonNullable<FaultFacts['regression']>): FixKind =>
+  regression.onlyImages ? 'set-image' : 'rollout-undo';
+
 export function fixFor(facts: FaultFacts): FixKind {
   switch (facts.cause) {
     case 'image':
     case 'command':
     case 'stuck-rollout':
-      // Back to what ran: the image alone when nothing else changed (the smallest change).
-      if (facts.regression) return facts.regression.onlyImages ? 'set-image' : 'rollout-undo';
-      return 'none';
+      return facts.regression ? backToWhatRan(facts.regression) : 'none';
     case 'probe-port':
       // The container's own spec says what it serves: one field changes, the rest of the new
       // revision stays.
       if (facts.servedPort) return 'patch';
-      return facts.regression ? 'rollout-undo' : 'none';
+      return facts.regression ? backToWhatRan(facts.regression) : 'none';
     case 'probe-path':
-      // The path the app serves cannot be known from the spec; the older revision ran with its
-      // probe and its image together, so undoing to it is the change known to work (the old
+      // The path the app serves cannot be known from the spec. The older revision ran with its
+      // probe and its image together: going back to it is the change known to work (the old
       // probe on the new image never ran).
-      return facts.regression ? 'rollout-undo' : 'none';
+      return facts.regression ? backToWhatRan(facts.regression) : 'none';
     case 'scheduling':
       // Relabelling nodes or rewriting the selector is a person's choice.
       return 'none';

@@ -16,6 +16,8 @@ describe('what fix for what cause', () => {
     [{ cause: 'probe-port', regression: { onlyImages: false } }, 'rollout-undo'],
     [{ cause: 'probe-port', replaceable: true }, 'none'],
     [{ cause: 'probe-path', regression: { onlyImages: false } }, 'rollout-undo'],
+    // The new image no longer serves the probe's path: the image that served it.
+    [{ cause: 'probe-path', regression: { onlyImages: true } }, 'set-image'],
     [{ cause: 'probe-path', replaceable: true }, 'none'],
     [{ cause: 'scheduling', replaceable: true }, 'none'],
     [{ cause: 'transient', replaceable: true }, 'delete-pod'],

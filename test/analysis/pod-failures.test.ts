@@ -488,6 +488,23 @@ describe('fixes at the cause', () => {
     expect(finding!.recommendation).toMatchObject({ kind: 'rollout-undo', toRevision: 1 });
   });
 
+  it('a probe path answering 404 since a new image: set the image that served it back', () => {
+    const notFound = event('Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 404', {
+      name: 'web-r2hash-p0',
+      fieldPath: 'spec.containers{app}',
+    });
+    const ports = [{ containerPort: 8080 }];
+    const [finding] = broken(
+      [
+        { revision: 1, available: 2, container: { ports } },
+        { revision: 2, container: { ports, image: 'registry.example/app:2.0.0' } },
+      ],
+      unready,
+      [notFound],
+    );
+    expect(finding!.recommendation).toMatchObject({ kind: 'set-image', images: { app: GOOD } });
+  });
+
   it('Pending on a nodeSelector no node has: which label, which nodes come nearest, no operation', () => {
     const node = (name: string, labels: Record<string, string>): V1Node => ({ metadata: { name, labels } });
     const nodes = [

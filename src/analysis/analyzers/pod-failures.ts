@@ -20,7 +20,7 @@ import { describePlacement, unmatchedPlacement } from '../placement.js';
 import { containerResources, memoryQuantity, TEMPLATED_KINDS } from '../resources.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding, ProposedOperation, ResourceRef } from '../types.js';
 
 const ANALYZER = 'pod-failures';
 const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
@@ -303,7 +303,10 @@ function probeFailure(ctx: PodContext, status: V1ContainerStatus): Problem | und
   if (spec) detail.push(`${probe} probe: ${describeProbe(spec)}`);
   const field = probe === 'liveness' ? 'livenessProbe' : 'readinessProbe';
   const fault = spec && container ? probeFault(spec, container, events) : undefined;
-  const regression = fault ? regressionOf(ctx, status.name, (c) => c.field === field) : undefined;
+  // The rollout broke the probe by changing it, or by an image that no longer serves it.
+  const regression = fault
+    ? regressionOf(ctx, status.name, (c) => c.field === field || c.field === 'image')
+    : undefined;
   if (fault) detail.push(fault.evidence);
   if (regression) detail.push(...describeLastGood(regression));
   detail.push(...events.slice(-3).map(describeEvent));
@@ -396,7 +399,7 @@ function firstLine(text: string): string {
 /**
  * The rollout that broke this pod's container and the revision that ran before it: the pod is
  * of the Deployment's current revision, and that revision changed the container in a way
- * `relevant` accepts (any field for a crash, the image for a pull, the probe for a probe).
+ * `relevant` accepts (any field for a crash, the image for a pull, the probe or image for a probe).
  */
 function regressionOf(
   ctx: PodContext,
@@ -438,7 +441,7 @@ function cureFor(
   facts: FaultFacts,
   last: LastGood | undefined,
   patch?: unknown,
-): ReturnType<typeof deletePodOp> | undefined {
+): ProposedOperation | undefined {
   const target = ctx.workload?.ref;
   const kind = fixFor(facts);
   if (kind === 'delete-pod') return deletePodOp(ctx.ref);
