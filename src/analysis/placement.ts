@@ -85,7 +85,9 @@ export function unmatchedPlacement(pod: V1Pod, nodes: readonly V1Node[]): Placem
 /** Evidence lines: which requirement no node meets, which nodes come nearest. */
 export function describePlacement(placement: Placement): string[] {
   return [
-    ...placement.unmet.map((r) => `${r.source}: no node has it`),
+    ...placement.unmet.map(
+      (r) => `${r.source}: no node ${r.operator === 'In' || r.operator === 'Exists' ? 'has' : 'meets'} it`,
+    ),
     ...placement.nearest.map(
       (n) =>
         `nearest: node ${n.node} meets ${n.met} of ${n.of} requirements; ${Object.entries(n.values)
