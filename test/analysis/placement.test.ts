@@ -8,7 +8,10 @@ const NODES = [
   node('n2', { zone: 'b', disktype: 'ssd' }),
   node('n3', { zone: 'c' }),
 ];
-const pod = (spec: V1Pod['spec']): V1Pod => ({ metadata: { name: 'p' }, spec: { containers: [], ...spec } });
+const pod = (spec: Partial<NonNullable<V1Pod['spec']>>): V1Pod => ({
+  metadata: { name: 'p' },
+  spec: { containers: [], ...spec },
+});
 const affinity = (...matchExpressions: { key: string; operator: string; values?: string[] }[]) => ({
   nodeAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions }] },
