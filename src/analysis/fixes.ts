@@ -1,63 +1,63 @@
-// Operations that fix a Service, an Ingress at the cause (issue 13): each is a patch whose
-// summary says what changes, built on patchOp so the kubectl line matches the patch.
-import { patchOp } from './operations.js';
-import type { ProposedOperation, ResourceRef } from './types.js';
+// What fix for what cause: the one decision the pod analyzers share, as a table (see
+// test/analysis/fixes.test.ts). A cure where the cause is known and a change can be computed;
+// deleting a pod only where the cause is transient, since a pod recreated from a faulty
+// template fails again.
 
-const name = (target: ResourceRef) => `${target.namespace}/${target.name}`;
+export type FaultCause =
+  /** The image cannot be pulled. */
+  | 'image'
+  /** The container exits (crash loop, exit 127, RunContainerError, CreateContainerError). */
+  | 'command'
+  /** A rollout past its progress deadline (its pods' own findings say why). */
+  | 'stuck-rollout'
+  /** A probe connects to a port nothing listens on. */
+  | 'probe-port'
+  /** An HTTP probe gets 404 (or another failing status) on its path. */
+  | 'probe-path'
+  /** No node fits the pod's selector or affinity. */
+  | 'scheduling'
+  /** One pod of a healthy ReplicaSet, an evicted pod: not the template's fault. */
+  | 'transient';
 
-/** Merge patch of a Service selector: each key to its new value, null removes the key. */
-export function patchServiceSelectorOp(
-  target: ResourceRef,
-  changes: Record<string, string | null>,
-): ProposedOperation {
-  const said = Object.entries(changes)
-    .map(([key, value]) => (value === null ? `drop ${key}` : `${key}=${value}`))
-    .join(', ');
-  return {
-    ...patchOp(target, 'merge', { spec: { selector: changes } }),
-    summary: `set the selector of service ${name(target)}: ${said}`,
-  };
+export interface FaultFacts {
+  cause: FaultCause;
+  /**
+   * The current revision fails where an older one ran, and it changed the failing part (the
+   * image for `image`, the probe for probe causes, anything for `command` and `stuck-rollout`).
+   */
+  regression?: { onlyImages: boolean };
+  /** The probe can be pointed at the one port the container declares. */
+  servedPort?: boolean;
+  /** A controller recreates the pod. */
+  replaceable?: boolean;
 }
 
-/** JSON patch of one Service port's targetPort, guarded by a test of that port's number. */
-export function patchServiceTargetPortOp(
-  target: ResourceRef,
-  index: number,
-  port: number,
-  targetPort: number | string,
-): ProposedOperation {
-  return {
-    ...patchOp(target, 'json', [
-      { op: 'test', path: `/spec/ports/${index}/port`, value: port },
-      { op: 'replace', path: `/spec/ports/${index}/targetPort`, value: targetPort },
-    ]),
-    summary: `point port ${port} of service ${name(target)} at targetPort ${targetPort}`,
-  };
-}
+export type FixKind = 'set-image' | 'rollout-undo' | 'patch' | 'delete-pod' | 'none';
 
-/** JSON patch of Ingress backends' service port, each guarded by a test of the backend's service. */
-export function patchIngressBackendPortOp(
-  target: ResourceRef,
-  backendPaths: readonly string[],
-  service: string,
-  port: { number: number } | { name: string },
-): ProposedOperation {
-  return {
-    ...patchOp(
-      target,
-      'json',
-      backendPaths.flatMap((path) => [
-        { op: 'test', path: `${path}/service/name`, value: service },
-        { op: 'replace', path: `${path}/service/port`, value: port },
-      ]),
-    ),
-    summary: `point ingress ${name(target)} at port ${'number' in port ? port.number : port.name} of service ${service}`,
-  };
-}
+/** Back to what ran: the image alone when nothing else changed (the smallest change), else the whole revision. */
+const backToWhatRan = (regression: NonNullable<FaultFacts['regression']>): FixKind =>
+  regression.onlyImages ? 'set-image' : 'rollout-undo';
 
-export function setIngressClassOp(target: ResourceRef, className: string): ProposedOperation {
-  return {
-    ...patchOp(target, 'merge', { spec: { ingressClassName: className } }),
-    summary: `set the ingress class of ingress ${name(target)} to ${className}`,
-  };
+export function fixFor(facts: FaultFacts): FixKind {
+  switch (facts.cause) {
+    case 'image':
+    case 'command':
+    case 'stuck-rollout':
+      return facts.regression ? backToWhatRan(facts.regression) : 'none';
+    case 'probe-port':
+      // The container's own spec says what it serves: one field changes, the rest of the new
+      // revision stays.
+      if (facts.servedPort) return 'patch';
+      return facts.regression ? backToWhatRan(facts.regression) : 'none';
+    case 'probe-path':
+      // The path the app serves cannot be known from the spec. The older revision ran with its
+      // probe and its image together: going back to it is the change known to work (the old
+      // probe on the new image never ran).
+      return facts.regression ? backToWhatRan(facts.regression) : 'none';
+    case 'scheduling':
+      // Relabelling nodes or rewriting the selector is a person's choice.
+      return 'none';
+    case 'transient':
+      return facts.replaceable ? 'delete-pod' : 'none';
+  }
 }

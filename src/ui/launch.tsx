@@ -208,7 +208,7 @@ async function runFullScreen(
     history: queue.history,
     propose: async (proposal) => {
       const meta = await queue.propose(proposal);
-      return `${meta.id} · ${meta.tier} · ${meta.status}: ${proposal.operation.summary}`;
+      return `${meta.duplicate ? 'already waiting: ' : ''}${meta.id} · ${meta.tier} · ${meta.status}: ${proposal.operation.summary}`;
     },
   });
   if (why) store.getState().setChat({ backend: `offline assistant (${why})` });

@@ -116,7 +116,10 @@ export async function workflowMain(
           byPerson: true,
           evidence: [`proposed with aiops-tui propose by ${trust.signer.principal}: ${first}`],
         });
-        outcome = { ok: true, message: `${meta.id} ${meta.tier} ${meta.status}` };
+        outcome = {
+          ok: true,
+          message: meta.duplicate ? `already waiting: ${meta.id}` : `${meta.id} ${meta.tier} ${meta.status}`,
+        };
         break;
       }
       case 'approve':

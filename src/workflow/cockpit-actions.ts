@@ -65,7 +65,7 @@ export function workflowActions(store: CockpitStore, queue: Queue, readOnly = fa
         detected: iso(finding.detectedAt ?? finding.firstSeen),
       });
       store.getState().setUi({ focus: 'approvals', selectedRecommendationId: meta.id });
-      return `queued ${meta.id} (${meta.tier}): ${finding.recommendation.summary}`;
+      return `${meta.duplicate ? 'already waiting' : 'queued'} ${meta.id} (${meta.tier}): ${finding.recommendation.summary}`;
     }),
   };
 }

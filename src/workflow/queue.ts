@@ -17,7 +17,7 @@ import type { Executor } from './executor.js';
 import { type Snapshot } from './executor.js';
 import { whoAmI } from '../cluster/whoami.js';
 import { apiMessage, objectRef, type ObjectRef } from './objects.js';
-import type { Operation } from './operations.js';
+import { sameOperation, type Operation } from './operations.js';
 import { floorOf, TIER_RANK } from './floors.js';
 import { approvalRule, effectiveTier, type Policy } from './policy.js';
 import type { WorkloadProbe } from './validate.js';
@@ -67,6 +67,18 @@ export interface QueueOptions {
 }
 
 export type Outcome = { ok: boolean; message: string };
+
+/** What propose() returns: the new record, or (`duplicate`) the open one that already carries the change. */
+export type Proposed = RecordMeta & { duplicate: boolean };
+
+/**
+ * Whether a record still waits to run (awaiting approval within its window, or approved and not
+ * yet claimed): the same change proposed again joins it instead of queueing twice.
+ */
+export function isWaiting(meta: Pick<RecordMeta, 'status' | 'expires'>, now: number): boolean {
+  if (meta.status === 'approved') return true;
+  return meta.status === 'awaiting-approval' && !(meta.expires && Date.parse(meta.expires) <= now);
+}
 
 const RECORD_TYPE: Partial<Record<Operation['kind'], RecordType>> = {
   scale: 'scaling',
@@ -137,8 +149,12 @@ export class Queue {
     return this.shown;
   }
 
-  async propose(proposal: Proposal): Promise<RecordMeta> {
+  async propose(proposal: Proposal): Promise<Proposed> {
     const { operation: op, policy } = { operation: proposal.operation, policy: this.options.policy };
+    const waiting = this.history
+      .list()
+      .find((m) => m.operation && isWaiting(m, this.now()) && sameOperation(m.operation as Operation, op));
+    if (waiting) return { ...waiting, duplicate: true };
     const tier = effectiveTier(op, policy, await this.currentReplicas(op));
     const tierRule = approvalRule(tier, policy);
     const rule =
@@ -167,7 +183,7 @@ export class Queue {
     // Trivial changes need no approval: they run at once, on the record.
     if (recommended.status === 'auto') this.track(this.execute(recommended.id).then(() => {}));
     await this.refresh();
-    return recommended;
+    return { ...recommended, duplicate: false };
   }
 
   /**

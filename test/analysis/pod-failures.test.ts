@@ -14,6 +14,8 @@ import {
   runningStatus,
   snapshot,
 } from './fixtures.js';
+import { revisionPod, rolledOut, type RevisionSpec } from './rollout-fixtures.js';
+import type { V1ContainerStatus, V1Node } from '@kubernetes/client-node';
 
 const run = (parts: Parameters<typeof snapshot>[0], options = {}) =>
   podFailures(snapshot(parts), { ...DEFAULT_OPTIONS, ...options });
@@ -288,5 +290,279 @@ describe('pod failures', () => {
     expect(run({ pods: [broken] })).toMatchObject([
       { title: 'app: CreateContainerConfigError', detail: ['secret "db" not found'] },
     ]);
+  });
+});
+
+const GOOD = 'registry.example/app:1.2.3';
+const crashing: V1ContainerStatus = runningStatus('app', {
+  ready: false,
+  restartCount: 5,
+  state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' } },
+  lastState: { terminated: { reason: 'Error', exitCode: 3, finishedAt: new Date(NOW - MINUTE) } },
+});
+const pulling: V1ContainerStatus = runningStatus('app', {
+  ready: false,
+  state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } },
+});
+
+/** The Deployment at its newest revision, two pods of it with `status`. */
+function broken(
+  revisions: RevisionSpec[],
+  status: V1ContainerStatus,
+  events = [] as ReturnType<typeof event>[],
+) {
+  const { deployment: d, replicaSets } = rolledOut(revisions);
+  const current = Math.max(...revisions.map((r) => r.revision));
+  const spec = revisions.find((r) => r.revision === current)!.container;
+  const pods = [revisionPod(current, 0, status, spec), revisionPod(current, 1, status, spec)];
+  return run({ deployments: [d], replicaSets, pods, events }).filter((f) => f.resource.name.endsWith('-p0'));
+}
+
+describe('fixes at the cause', () => {
+  it('a bad image from a rollout: set the image back to the tag that ran, with which revision did what', () => {
+    const [finding] = broken(
+      [
+        { revision: 1, available: 2 },
+        { revision: 2, container: { image: 'registry.example/app:missing' } },
+      ],
+      pulling,
+    );
+    expect(finding!.recommendation).toMatchObject({
+      kind: 'set-image',
+      target: { kind: 'Deployment', namespace: 'todo', name: 'web' },
+      images: { app: GOOD },
+      kubectl: `kubectl set image deployment/web -n todo app=${GOOD}`,
+    });
+    expect(finding!.detail).toEqual(
+      expect.arrayContaining([
+        `revision 2 changed app image: ${GOOD} → registry.example/app:missing`,
+        'revision 1 last ran: 2 pods of web-r1hash available now',
+      ]),
+    );
+  });
+
+  it('a bad image with other changes in the same rollout: undo to the revision that ran', () => {
+    const [finding] = broken(
+      [
+        { revision: 3, available: 2 },
+        { revision: 4, container: { image: 'registry.example/app:missing', args: ['--new-flag'] } },
+      ],
+      pulling,
+    );
+    expect(finding!.recommendation).toMatchObject({
+      kind: 'rollout-undo',
+      toRevision: 3,
+      kubectl: 'kubectl rollout undo deployment/web -n todo --to-revision=3',
+    });
+  });
+
+  it('a bad command from a rollout: undo to the revision that ran, never delete the pod', () => {
+    const [finding] = broken(
+      [
+        { revision: 1, available: 2 },
+        { revision: 2, container: { command: ['sh', '-c', 'exit 3'] } },
+      ],
+      crashing,
+    );
+    expect(finding).toMatchObject({
+      id: 'pod-failures:Pod/todo/web-r2hash-p0:crashloop:app',
+      recommendation: { kind: 'rollout-undo', toRevision: 1 },
+    });
+    expect(finding!.detail).toContain('revision 2 changed app command: (none) → ["sh","-c","exit 3"]');
+  });
+
+  it('a crash loop of every pod with no revision that ran: no operation, the log to read', () => {
+    const [finding] = broken([{ revision: 1 }], crashing);
+    expect(finding!.recommendation).toBeUndefined();
+    expect(finding!.suggestedFix).toMatch(/--previous\) and fix the command/);
+  });
+
+  it('one pod crash-looping while its siblings run: transient, delete it', () => {
+    const { deployment: d, replicaSets } = rolledOut([{ revision: 1, available: 2 }]);
+    const pods = [revisionPod(1, 0, crashing), revisionPod(1, 1, runningStatus('app'))];
+    const [finding] = run({ deployments: [d], replicaSets, pods });
+    expect(finding!.recommendation).toMatchObject({
+      kind: 'delete-pod',
+      target: { kind: 'Pod', name: 'web-r1hash-p0' },
+    });
+  });
+
+  const unready = runningStatus('app', { ready: false });
+  const refused = (port: number) =>
+    event(
+      'Unhealthy',
+      `Readiness probe failed: Get "http://10.244.0.5:${port}/ready": dial tcp 10.244.0.5:${port}: connect: connection refused`,
+      {
+        name: 'web-r1hash-p0',
+        fieldPath: 'spec.containers{app}',
+      },
+      { count: 12 },
+    );
+
+  it('a probe on a port the container does not declare, one port declared: patch the probe to it', () => {
+    const [finding] = broken(
+      [
+        {
+          revision: 1,
+          container: {
+            ports: [{ name: 'http', containerPort: 3000 }],
+            readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
+          },
+        },
+      ],
+      unready,
+      [refused(8080)],
+    );
+    expect(finding!.recommendation).toMatchObject({
+      kind: 'patch',
+      patchType: 'strategic',
+      target: { kind: 'Deployment', name: 'web' },
+      patch: {
+        spec: {
+          template: { spec: { containers: [{ name: 'app', readinessProbe: { httpGet: { port: 3000 } } }] } },
+        },
+      },
+    });
+    expect(finding!.detail).toContain(
+      "port 8080 refuses connections and is not among app's ports (http:3000)",
+    );
+  });
+
+  it('a probe on an undeclared port with several ports declared: no guess', () => {
+    const [finding] = broken(
+      [
+        {
+          revision: 1,
+          container: {
+            ports: [{ containerPort: 3000 }, { containerPort: 9090 }],
+            readinessProbe: { httpGet: { path: '/ready', port: 8080 } },
+          },
+        },
+      ],
+      unready,
+      [refused(8080)],
+    );
+    expect(finding!.id).toMatch(/probe-readiness:app$/);
+    expect(finding!.recommendation).toBeUndefined();
+  });
+
+  it('a probe path answering 404: names the path, invents none', () => {
+    const notFound = event('Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 404', {
+      name: 'web-r1hash-p0',
+      fieldPath: 'spec.containers{app}',
+    });
+    const [finding] = broken(
+      [
+        {
+          revision: 1,
+          container: {
+            ports: [{ containerPort: 8080 }],
+            readinessProbe: { httpGet: { path: '/helth', port: 8080 } },
+          },
+        },
+      ],
+      unready,
+      [notFound],
+    );
+    expect(finding!.recommendation).toBeUndefined();
+    expect(finding!.detail).toContain('GET /helth answers 404: nothing serves that path');
+    expect(finding!.suggestedFix).toBe(
+      "The readiness probe's path /helth is not served by app: set it to the health path the application serves.",
+    );
+  });
+
+  it('a probe path answering 404 since a rollout changed it: undo to the revision whose probe passed', () => {
+    const notFound = event('Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 404', {
+      name: 'web-r2hash-p0',
+      fieldPath: 'spec.containers{app}',
+    });
+    const ports = [{ containerPort: 8080 }];
+    const [finding] = broken(
+      [
+        { revision: 1, available: 2, container: { ports } },
+        { revision: 2, container: { ports, readinessProbe: { httpGet: { path: '/helth', port: 8080 } } } },
+      ],
+      unready,
+      [notFound],
+    );
+    expect(finding!.recommendation).toMatchObject({ kind: 'rollout-undo', toRevision: 1 });
+  });
+
+  it('a probe path answering 404 since a new image: set the image that served it back', () => {
+    const notFound = event('Unhealthy', 'Readiness probe failed: HTTP probe failed with statuscode: 404', {
+      name: 'web-r2hash-p0',
+      fieldPath: 'spec.containers{app}',
+    });
+    const ports = [{ containerPort: 8080 }];
+    const [finding] = broken(
+      [
+        { revision: 1, available: 2, container: { ports } },
+        { revision: 2, container: { ports, image: 'registry.example/app:2.0.0' } },
+      ],
+      unready,
+      [notFound],
+    );
+    expect(finding!.recommendation).toMatchObject({ kind: 'set-image', images: { app: GOOD } });
+  });
+
+  it('Pending on a nodeSelector no node has: which label, which nodes come nearest, no operation', () => {
+    const node = (name: string, labels: Record<string, string>): V1Node => ({ metadata: { name, labels } });
+    const nodes = [
+      node('node-a', { 'kubernetes.io/os': 'linux', disktype: 'hdd', zone: 'a' }),
+      node('node-b', { 'kubernetes.io/os': 'linux', zone: 'b' }),
+      node('node-c', { 'kubernetes.io/os': 'windows' }),
+    ];
+    const pending = pod('db-1', {
+      phase: 'Pending',
+      spec: { nodeName: undefined, nodeSelector: { 'kubernetes.io/os': 'linux', disktype: 'ssd' } },
+      statuses: [],
+      conditions: [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.",
+        },
+      ],
+    });
+    const [finding] = run({ pods: [pending], nodes });
+    expect(finding!.recommendation).toBeUndefined();
+    expect(finding!.detail).toEqual(
+      expect.arrayContaining([
+        'nodeSelector disktype=ssd: no node has it',
+        'nearest: node node-a meets 1 of 2 requirements; disktype=hdd',
+        'nearest: node node-b meets 1 of 2 requirements; disktype=(not set)',
+      ]),
+    );
+    expect(finding!.detail).not.toContainEqual(expect.stringContaining('node-c'));
+    expect(finding!.suggestedFix).toMatch(
+      /^No node meets nodeSelector disktype=ssd: .*nearest: node-a, node-b/,
+    );
+  });
+
+  it.each([
+    ['of a ReplicaSet: replaced already, delete it to clean up', 'web-5d8f7', 'delete-pod'],
+    ['bare: nothing recreates it, no operation', undefined, undefined],
+  ])('an evicted pod %s', (_case, replicaSet, kind) => {
+    const evicted = pod('web-5d8f7-x1', {
+      phase: 'Failed',
+      ...(replicaSet ? { replicaSet } : {}),
+      statuses: [
+        runningStatus('app', {
+          ready: false,
+          state: { terminated: { exitCode: 137, reason: 'ContainerStatusUnknown' } },
+        }),
+      ],
+    });
+    evicted.status!.reason = 'Evicted';
+    evicted.status!.message =
+      'The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi.';
+    const findings = run({ pods: [evicted] });
+    expect(findings.map((f) => [f.id, f.severity, f.recommendation?.kind])).toEqual([
+      ['pod-failures:Pod/todo/web-5d8f7-x1:evicted', 'info', kind],
+    ]);
+    expect(findings[0]!.title).toBe(
+      'Evicted: The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi.',
+    );
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { workloads } from '../../src/analysis/analyzers/workloads.js';
 import { DEFAULT_OPTIONS } from '../../src/analysis/options.js';
 import { event, hpa, MINUTE, NOW, runningStatus, snapshot, workload } from './fixtures.js';
+import { revisionPod, rolledOut } from './rollout-fixtures.js';
 
 const run = (parts: Parameters<typeof snapshot>[0]) => workloads(snapshot(parts), DEFAULT_OPTIONS);
 
@@ -56,6 +57,43 @@ describe('workloads', () => {
       firstSeen: NOW - 2 * MINUTE,
       recommendation: { kind: 'rollout-undo', kubectl: 'kubectl rollout undo deployment/backend -n todo' },
     });
+  });
+
+  it.each([
+    [
+      'the command changed: undo to the revision that ran',
+      { command: ['/bin/false'] },
+      {
+        kind: 'rollout-undo',
+        toRevision: 2,
+        kubectl: 'kubectl rollout undo deployment/web -n todo --to-revision=2',
+      },
+    ],
+    [
+      'only the image changed: set it back',
+      { image: 'registry.example/app:9.9.9' },
+      { kind: 'set-image', images: { app: 'registry.example/app:1.2.3' } },
+    ],
+  ])('a rollout past its deadline, %s', (_case, change, recommendation) => {
+    const { deployment, replicaSets } = rolledOut([
+      { revision: 1, container: { image: 'registry.example/app:1.0.0' } },
+      { revision: 2, available: 1 },
+      { revision: 3, container: change },
+    ]);
+    deployment.status!.conditions = [
+      { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'timed out' },
+    ];
+    const failing = runningStatus('app', {
+      ready: false,
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+    });
+    const [finding] = run({
+      deployments: [deployment],
+      replicaSets,
+      pods: [revisionPod(3, 0, failing, change)],
+    });
+    expect(finding).toMatchObject({ id: 'workloads:Deployment/todo/web:stuck-rollout', recommendation });
+    expect(finding!.detail).toContain('revision 2 last ran: 1 pod of web-r2hash available now');
   });
 
   it('does not propose a roll back of the first revision', () => {

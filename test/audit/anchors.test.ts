@@ -45,7 +45,12 @@ async function trailWithProposals(dir: string, count: number, gitCommit = false)
   });
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const meta = await queue.propose({ operation: scaleOp(frontend, 1), source: 'built-in', evidence: [] });
+    // A different change each time: the same one still waiting would not be queued again.
+    const meta = await queue.propose({
+      operation: scaleOp(frontend, i + 1),
+      source: 'built-in',
+      evidence: [],
+    });
     ids.push(meta.id);
     if (gitCommit) await queue.reject(meta.id, 'not now');
   }

@@ -9,7 +9,7 @@ import type {
   V1Service,
 } from '@kubernetes/client-node';
 import { makeFinding, type FindingInput } from '../finding.js';
-import { patchIngressBackendPortOp, setIngressClassOp } from '../fixes.js';
+import { patchIngressBackendPortOp, setIngressClassOp } from '../operations.js';
 import { isTypoOf } from '../labels.js';
 import { addTo } from '../selector-index.js';
 import { epoch } from '../time.js';

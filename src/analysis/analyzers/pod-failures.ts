@@ -1,18 +1,32 @@
 // Pod failures, one finding per container problem: crash loops (with the last termination and
 // log lines), OOM kills (usage against the limit), image pulls, unschedulable pods, failing
 // probes, frequent restarts. Each container gets at most one finding, the most specific one.
-import type { CoreV1Event, V1Container, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+// The fix proposed is the cure where the cause is known (fixes.ts): the revision that ran when a
+// rollout broke the pods, the probe pointed at the port the container serves.
+import type { CoreV1Event, V1Container, V1ContainerStatus, V1Pod, V1Probe } from '@kubernetes/client-node';
 import { formatBytes } from '../../cluster/quantity.js';
 import { makeFinding, type FindingInput } from '../finding.js';
-import { deletePodOp, setResourcesOp } from '../operations.js';
+import { fixFor, type FaultFacts } from '../fixes.js';
+import { deletePodOp, patchOp, rolloutUndoOp, setImageOp, setResourcesOp } from '../operations.js';
+import {
+  describeLastGood,
+  imagesToRestore,
+  lastRevisionThatRan,
+  podRuns,
+  type LastGood,
+  type TemplateChange,
+} from '../revisions.js';
+import { describePlacement, unmatchedPlacement } from '../placement.js';
 import { containerResources, memoryQuantity, TEMPLATED_KINDS } from '../resources.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding, ProposedOperation, ResourceRef } from '../types.js';
 
 const ANALYZER = 'pod-failures';
 const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 const CONTAINER_ERRORS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+/** Container errors whose cause is the command or image (a missing reference is config-references'). */
+const START_ERRORS = new Set(['CreateContainerError', 'RunContainerError']);
 
 /** Liveness failures older than this are history, not a current problem. */
 const RECENT_MS = 10 * 60_000;
@@ -58,6 +72,12 @@ export function podFailures(snapshot: ClusterSnapshot, options: AnalyzeOptions):
         makeFinding(snapshot, { analyzer: ANALYZER, resource: ref, affected: ctx.affected, ...input }),
       );
 
+    // An evicted pod is done: its controller has replaced it, and what evicted it is the node's
+    // story (nodes.ts). The pod object only remains to be cleaned up.
+    if (pod.status?.phase === 'Failed' && pod.status.reason === 'Evicted') {
+      add(evicted(ctx));
+      continue;
+    }
     const pending = pendingFinding(ctx);
     if (pending) add(pending);
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
@@ -81,12 +101,17 @@ function containerFinding(ctx: PodContext, status: V1ContainerStatus): Problem |
   if (oomKilled) return oom(ctx, status, reason === 'CrashLoopBackOff', epoch(oomKilled.finishedAt));
   if (reason === 'CrashLoopBackOff') return crashLoop(ctx, status);
   if (CONTAINER_ERRORS.has(reason)) {
+    const last = START_ERRORS.has(reason) ? regressionOf(ctx, status.name, () => true) : undefined;
+    const cure = last ? cureFor(ctx, { cause: 'command', regression: last }, last) : undefined;
     return {
       problem: `container-error:${status.name}`,
       severity: 'critical',
       title: `${status.name}: ${reason}`,
-      detail: [waiting?.message ?? reason],
-      suggestedFix: 'Check the referenced ConfigMaps, Secrets and the container command.',
+      detail: [waiting?.message ?? reason, ...(last ? describeLastGood(last) : [])],
+      suggestedFix: cure
+        ? `${cure.summary}: the revision that ran.`
+        : 'Check the referenced ConfigMaps, Secrets and the container command.',
+      ...(cure ? { recommendation: cure } : {}),
     };
   }
   return probeFailure(ctx, status) ?? restarts(ctx, status);
@@ -96,6 +121,8 @@ function imagePull(ctx: PodContext, status: V1ContainerStatus): Problem {
   const waiting = status.state!.waiting!;
   const image = specContainer(ctx.pod, status.name)?.image ?? status.image;
   const pulls = eventsFor(ctx, status.name, (e) => e.reason === 'Failed' || e.reason === 'BackOff');
+  const last = regressionOf(ctx, status.name, (c) => c.field === 'image');
+  const cure = last ? cureFor(ctx, { cause: 'image', regression: last }, last) : undefined;
   return {
     problem: `image-pull:${status.name}`,
     severity: 'critical',
@@ -104,8 +131,12 @@ function imagePull(ctx: PodContext, status: V1ContainerStatus): Problem {
       `image: ${image}`,
       ...(waiting.message ? [`kubelet: ${waiting.message}`] : []),
       ...pulls.slice(-2).map(describeEvent),
+      ...(last ? describeLastGood(last) : []),
     ],
-    suggestedFix: `Check the image name and tag, that it exists in the registry, and the pull secret; or roll the owner back to the last working image.`,
+    ...(cure ? { recommendation: cure } : {}),
+    suggestedFix: cure
+      ? `${cure.summary}: the image that ran; then publish the new image before rolling it out again.`
+      : `Check the image name and tag, that it exists in the registry, and the pull secret.`,
     runbook: 'imagepullbackoff',
     since: firstEventTime(pulls),
   };
@@ -131,18 +162,48 @@ function crashLoop(ctx: PodContext, status: V1ContainerStatus): Problem {
   } else if (logError) {
     detail.push(`previous log unavailable: ${logError}`);
   }
-  // A pod its controller recreates can be replaced: the quick mitigation when the failure is the
-  // pod's own (one replica of several failing), while the cause is read from its log.
-  const replaceable = ctx.workload !== undefined && TEMPLATED_KINDS.has(ctx.workload.ref.kind);
+  const regression = regressionOf(ctx, status.name, () => true);
+  if (regression) detail.push(...describeLastGood(regression));
+  // The pod's own failure (its siblings run) is transient: a fresh pod is the fix. When every
+  // pod of the template fails, a fresh one fails too: the cause is in the template.
+  const facts: FaultFacts = regression
+    ? { cause: 'command', regression }
+    : { cause: siblingsRun(ctx) ? 'transient' : 'command', replaceable: replaceable(ctx) };
+  const cure = cureFor(ctx, facts, regression);
+  const logHint = `Read the previous run's log (kubectl logs ${name} -n ${ns} -c ${status.name} --previous)`;
   return {
     problem: `crashloop:${status.name}`,
     severity: 'critical',
     title: `${status.name} is crash-looping${last ? ` (exit code ${last.exitCode}, ${last.reason ?? 'unknown'})` : ''}`,
     detail,
-    suggestedFix: `Read the previous run's log (kubectl logs ${name} -n ${ns} -c ${status.name} --previous) and fix the command, configuration or dependency it fails on.${replaceable ? ' To mitigate, delete the pod: its controller starts a fresh one.' : ''}`,
-    ...(replaceable ? { recommendation: deletePodOp(ctx.ref) } : {}),
+    suggestedFix:
+      cure?.kind === 'delete-pod'
+        ? `Only this pod fails while its siblings run: delete it, its controller starts a fresh one. ${logHint} to see what happened.`
+        : cure
+          ? `${cure.summary}: the revision that ran. ${logHint} to fix the new revision.`
+          : `${logHint} and fix the command, configuration or dependency it fails on.`,
+    ...(cure ? { recommendation: cure } : {}),
     runbook: 'crashloopbackoff',
     since: epoch(status.lastState?.terminated?.startedAt) ?? epoch(ctx.pod.status?.startTime),
+  };
+}
+
+function evicted(ctx: PodContext): Problem {
+  const cure = cureFor(ctx, { cause: 'transient', replaceable: replaceable(ctx) }, undefined);
+  return {
+    problem: 'evicted',
+    severity: 'info',
+    title: `Evicted: ${firstLine(ctx.pod.status?.message ?? 'no message')}`,
+    detail: [
+      ...(ctx.pod.spec?.nodeName ? [`node: ${ctx.pod.spec.nodeName}`] : []),
+      ...(ctx.pod.status?.message ? [`kubelet: ${ctx.pod.status.message}`] : []),
+    ],
+    suggestedFix: cure
+      ? 'Its controller has started a replacement; delete the evicted pod to clean up, and see the node findings for the pressure that evicted it.'
+      : 'Nothing recreates a bare pod: create it again once the node has room; see the node findings for the pressure that evicted it.',
+    ...(cure ? { recommendation: cure } : {}),
+    runbook: 'node-pressure',
+    since: epoch(ctx.pod.status?.startTime),
   };
 }
 
@@ -195,6 +256,7 @@ function pendingFinding(ctx: PodContext): Problem | undefined {
     (unschedulable ? scheduled.message : undefined) ??
     failed.at(-1)?.message ??
     'not scheduled yet, no reason given';
+  const placement = unmatchedPlacement(pod, snapshot.nodes);
   return {
     problem: 'pending',
     severity: unschedulable || failed.length ? 'critical' : 'warning',
@@ -203,10 +265,14 @@ function pendingFinding(ctx: PodContext): Problem | undefined {
       `pending for ${formatDuration(snapshot.now - created)}`,
       ...(scheduled?.reason ? [`PodScheduled=${scheduled.status} (${scheduled.reason})`] : []),
       ...failed.slice(-2).map(describeEvent),
+      ...(placement ? describePlacement(placement) : []),
     ],
-    suggestedFix: /insufficient/i.test(reason)
-      ? 'Lower the pod requests to what it uses, or add node capacity.'
-      : 'Check node selectors, affinity, taints/tolerations and PersistentVolumeClaims against the nodes.',
+    // No operation: which side is wrong (the selector or the nodes' labels) is a person's call.
+    suggestedFix: placement
+      ? `No node meets ${placement.unmet.map((r) => r.source).join(' and ')}: correct the pod template's node selector or affinity, or label a node that should run it (nearest: ${placement.nearest.map((n) => n.node).join(', ')}).`
+      : /insufficient/i.test(reason)
+        ? 'Lower the pod requests to what it uses, or add node capacity.'
+        : 'Check node selectors, affinity, taints/tolerations and PersistentVolumeClaims against the nodes.',
     runbook: 'pending',
     since: epoch(scheduled?.lastTransitionTime) ?? created,
   };
@@ -235,13 +301,37 @@ function probeFailure(ctx: PodContext, status: V1ContainerStatus): Problem | und
   if (notReadyLong) detail.push(`not Ready for ${formatDuration(ctx.snapshot.now - started!)}`);
   const spec = probe === 'liveness' ? container?.livenessProbe : container?.readinessProbe;
   if (spec) detail.push(`${probe} probe: ${describeProbe(spec)}`);
+  const field = probe === 'liveness' ? 'livenessProbe' : 'readinessProbe';
+  const fault = spec && container ? probeFault(spec, container, events) : undefined;
+  // The rollout broke the probe by changing it, or by an image that no longer serves it.
+  const regression = fault
+    ? regressionOf(ctx, status.name, (c) => c.field === field || c.field === 'image')
+    : undefined;
+  if (fault) detail.push(fault.evidence);
+  if (regression) detail.push(...describeLastGood(regression));
   detail.push(...events.slice(-3).map(describeEvent));
+  const cure = fault
+    ? cureFor(
+        ctx,
+        { cause: fault.cause, servedPort: fault.port !== undefined, ...(regression ? { regression } : {}) },
+        regression,
+        fault.port === undefined ? undefined : probePatch(status.name, field, spec!, fault.port),
+      )
+    : undefined;
   return {
     problem: `probe-${probe}:${status.name}`,
     severity: probe === 'liveness' || notReadyLong ? 'critical' : 'warning',
     title: `${status.name} fails its ${probe} probe`,
     detail,
-    suggestedFix: `Check that the probe's port and path match what ${status.name} serves, and that its delays and timeouts fit the start-up time.`,
+    ...(cure ? { recommendation: cure } : {}),
+    suggestedFix:
+      cure?.kind === 'patch'
+        ? `Point the ${probe} probe at port ${fault!.port}, the one port ${status.name} declares.`
+        : cure
+          ? `${cure.summary}: the revision whose ${probe} probe passed.`
+          : fault?.cause === 'probe-path'
+            ? `The ${probe} probe's path ${spec?.httpGet?.path ?? '/'} is not served by ${status.name}: set it to the health path the application serves.`
+            : `Check that the probe's port and path match what ${status.name} serves, and that its delays and timeouts fit the start-up time.`,
     runbook: 'probe-failure',
     since: firstEventTime(events) ?? started,
   };
@@ -304,4 +394,108 @@ function describeProbe(probe: NonNullable<V1Container['readinessProbe']>): strin
 
 function firstLine(text: string): string {
   return text.split('\n')[0] ?? '';
+}
+
+/**
+ * The rollout that broke this pod's container and the revision that ran before it: the pod is
+ * of the Deployment's current revision, and that revision changed the container in a way
+ * `relevant` accepts (any field for a crash, the image for a pull, the probe or image for a probe).
+ */
+function regressionOf(
+  ctx: PodContext,
+  container: string,
+  relevant: (change: TemplateChange) => boolean,
+): LastGood | undefined {
+  const { workload, pod, snapshot } = ctx;
+  if (!workload?.deployment) return undefined;
+  const last = lastRevisionThatRan(
+    workload.deployment,
+    snapshot.replicaSets,
+    workload.pods,
+    snapshot.now,
+    container,
+  );
+  if (!last) return undefined;
+  const replicaSet = pod.metadata?.ownerReferences?.find((o) => o.kind === 'ReplicaSet')?.name;
+  if (replicaSet !== last.current.replicaSet.metadata?.name) return undefined;
+  return last.changes.some((c) => c.container === container && relevant(c)) ? last : undefined;
+}
+
+const replaceable = (ctx: PodContext): boolean =>
+  ctx.workload !== undefined && TEMPLATED_KINDS.has(ctx.workload.ref.kind);
+
+/** Whether another pod of the same owner (its ReplicaSet, or the workload) runs. */
+function siblingsRun(ctx: PodContext): boolean {
+  const owner = ctx.pod.metadata?.ownerReferences?.find((o) => o.controller)?.name;
+  return (ctx.workload?.pods ?? []).some(
+    (p) =>
+      p !== ctx.pod &&
+      p.metadata?.ownerReferences?.some((o) => o.controller && o.name === owner) &&
+      podRuns(p, ctx.snapshot.now),
+  );
+}
+
+/** The operation fixFor chooses, built for this pod's workload; undefined for 'none'. */
+function cureFor(
+  ctx: PodContext,
+  facts: FaultFacts,
+  last: LastGood | undefined,
+  patch?: unknown,
+): ProposedOperation | undefined {
+  const target = ctx.workload?.ref;
+  const kind = fixFor(facts);
+  if (kind === 'delete-pod') return deletePodOp(ctx.ref);
+  if (!target || kind === 'none') return undefined;
+  if (kind === 'patch' && patch !== undefined) return patchOp(target, 'strategic', patch);
+  if (!last) return undefined;
+  const images = imagesToRestore(last);
+  if (kind === 'set-image' && Object.keys(images).length) return setImageOp(target, images);
+  return rolloutUndoOp(target, last.good.revision);
+}
+
+interface ProbeFault {
+  cause: 'probe-port' | 'probe-path';
+  /** The port to point the probe at: the container's only declared port. */
+  port?: number;
+  evidence: string;
+}
+
+/**
+ * What the probe's failures say: a refused connection on a port the container does not declare,
+ * or an HTTP status on its path. Undefined when the failures say neither (a timeout, an app that
+ * answers 500 on a port it serves is the app's problem, not the probe's).
+ */
+function probeFault(probe: V1Probe, container: V1Container, events: CoreV1Event[]): ProbeFault | undefined {
+  const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
+  const declared = container.ports ?? [];
+  const text = events.map((e) => e.message ?? '').join('\n');
+  const status = /HTTP probe failed with statuscode: (\d+)/.exec(text)?.[1];
+  if (probe.httpGet && status === '404')
+    return {
+      cause: 'probe-path',
+      evidence: `GET ${probe.httpGet.path ?? '/'} answers 404: nothing serves that path`,
+    };
+  // Declared ports are what the spec says the container serves; with none, nothing can be said.
+  if (port === undefined || declared.length === 0 || !/connection refused/.test(text)) return undefined;
+  const served = declared.some((p) =>
+    typeof port === 'number' ? p.containerPort === port : p.name === port,
+  );
+  if (served) return undefined;
+  const only = declared.length === 1 ? declared[0]!.containerPort : undefined;
+  return {
+    cause: 'probe-port',
+    ...(only !== undefined && only !== port ? { port: only } : {}),
+    evidence: `port ${port} refuses connections and is not among ${container.name}'s ports (${declared.map((p) => (p.name ? `${p.name}:${p.containerPort}` : String(p.containerPort))).join(', ')})`,
+  };
+}
+
+/** A strategic merge of the Deployment's pod template: the probe's port, nothing else. */
+function probePatch(
+  container: string,
+  field: 'livenessProbe' | 'readinessProbe',
+  probe: V1Probe,
+  port: number,
+) {
+  const handler = probe.httpGet ? { httpGet: { port } } : { tcpSocket: { port } };
+  return { spec: { template: { spec: { containers: [{ name: container, [field]: handler }] } } } };
 }

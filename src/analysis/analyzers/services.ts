@@ -5,7 +5,7 @@
 import type { V1Container, V1EndpointSlice, V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { describeCondition, describeEvent, latestEvent } from '../event-evidence.js';
 import { makeFinding, refKey, type FindingInput } from '../finding.js';
-import { patchServiceSelectorOp, patchServiceTargetPortOp } from '../fixes.js';
+import { patchServiceSelectorOp, patchServiceTargetPortOp } from '../operations.js';
 import { describeLabels, describeSelector, isTypoOf, matchesLabels } from '../labels.js';
 import { addTo, selectorIndex, type NearMiss } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';

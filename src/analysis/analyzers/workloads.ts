@@ -2,7 +2,9 @@
 // HPAs pinned at their maximum or flapping between scale-ups and scale-downs.
 import type { CoreV1Event, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { makeFinding } from '../finding.js';
-import { rolloutUndoOp } from '../operations.js';
+import { fixFor } from '../fixes.js';
+import { rolloutUndoOp, setImageOp } from '../operations.js';
+import { describeLastGood, imagesToRestore, lastRevisionThatRan } from '../revisions.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
 import type { AnalyzeOptions, ClusterSnapshot, Finding } from '../types.js';
@@ -42,18 +44,33 @@ function deploymentFindings(
 
   if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
     const revision = Number(deployment.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+    const last = lastRevisionThatRan(deployment, snapshot.replicaSets, workload.pods, snapshot.now);
+    const images = last ? imagesToRestore(last) : {};
+    // Back to the revision that ran (its image alone when only images changed), else the
+    // previous one as kubectl's default undo does.
+    const recommendation = last
+      ? fixFor({ cause: 'stuck-rollout', regression: last }) === 'set-image' && Object.keys(images).length
+        ? setImageOp(workload.ref, images)
+        : rolloutUndoOp(workload.ref, last.good.revision)
+      : revision > 1
+        ? rolloutUndoOp(workload.ref)
+        : undefined;
     return [
       makeFinding(snapshot, {
         ...base,
         problem: 'stuck-rollout',
         severity: 'critical',
         title: `Rollout stuck: ${progressing.message ?? 'progress deadline exceeded'}`,
-        detail: [availability, ...(revision ? [`revision ${revision}`] : []), ...podReasons(workload)],
-        suggestedFix:
-          revision > 1
-            ? 'Roll back to the previous revision, then fix the new pod template (see the pod findings).'
-            : 'Fix the pod template (see the pod findings); there is no earlier revision to roll back to.',
-        recommendation: revision > 1 ? rolloutUndoOp(workload.ref) : undefined,
+        detail: [
+          availability,
+          ...(revision ? [`revision ${revision}`] : []),
+          ...podReasons(workload),
+          ...(last ? describeLastGood(last) : []),
+        ],
+        suggestedFix: recommendation
+          ? `${recommendation.summary}, then fix the new pod template (see the pod findings).`
+          : 'Fix the pod template (see the pod findings); there is no earlier revision to roll back to.',
+        recommendation,
         runbook: 'stuck-rollout',
         since: epoch(progressing.lastTransitionTime),
       }),

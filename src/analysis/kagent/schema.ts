@@ -8,6 +8,7 @@ import {
   rolloutRestartOp,
   rolloutUndoOp,
   scaleOp,
+  setImageOp,
   setResourcesOp,
 } from '../operations.js';
 import type { ProposedOperation, ResourceRef, RunbookPattern, Severity } from '../types.js';
@@ -35,6 +36,11 @@ const Operation = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('rollout-restart'), target: Ref }),
   z.object({ kind: z.literal('rollout-undo'), target: Ref, toRevision: z.number().int().optional() }),
   z.object({ kind: z.literal('delete-pod'), target: Ref }),
+  z.object({
+    kind: z.literal('set-image'),
+    target: Ref,
+    images: z.record(z.string().min(1), z.string().min(1)).refine((images) => Object.keys(images).length > 0),
+  }),
   z.object({
     kind: z.literal('patch'),
     target: Ref,
@@ -88,7 +94,7 @@ export const SCHEMA_INSTRUCTIONS = `Answer with exactly one fenced \`\`\`json co
   "suggestedFix": "what to do", "runbook": "crashloopbackoff|oomkilled|imagepullbackoff|pending|probe-failure|stuck-rollout|hpa-thrashing",
   "recommendation": {"kind": "scale", "target": {"kind": "Deployment", "namespace": "ns", "name": "name"}, "replicas": 3}}]}
 recommendation is optional; its kind is one of scale {replicas}, set-resources {container, requests {cpu, memory}, limits {cpu, memory}},
-create-hpa {minReplicas, maxReplicas, targetCpuUtilization}, rollout-restart, rollout-undo {toRevision?}, delete-pod.
+create-hpa {minReplicas, maxReplicas, targetCpuUtilization}, rollout-restart, rollout-undo {toRevision?}, set-image {images {container: image}}, delete-pod.
 Do not change anything in the cluster; only read. Use {"findings": []} when all is well.`;
 
 /** The first fenced block (```json or ```) that is JSON, else the whole text when it is JSON. */
@@ -147,6 +153,8 @@ function toOperation(op: z.infer<typeof Operation>): ProposedOperation {
       return rolloutUndoOp(op.target, op.toRevision);
     case 'delete-pod':
       return deletePodOp(op.target);
+    case 'set-image':
+      return setImageOp(op.target, op.images);
     case 'patch':
       return patchOp(op.target, op.patchType, op.patch);
   }
