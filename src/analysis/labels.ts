@@ -1,35 +1,8 @@
-// Label selectors as the API server applies them, over plain objects (the simulator's matcher
-// lives in src/sim and works on its store's objects; analysis must not depend on the simulator).
+// Labels as the analyzers compare them: Services' map selectors, how a selector reads, and how
+// near a label value is to another (a typo). Structured selectors match by src/kube/labels.ts.
 import type { V1LabelSelector } from '@kubernetes/client-node';
 
 export type Labels = Readonly<Record<string, string>> | undefined;
-
-/**
- * True when `labels` satisfy a structured selector (a PDB's, a Deployment's). As in
- * metav1.LabelSelectorAsSelector: a null selector selects nothing, an empty one everything.
- */
-export function matchesSelector(labels: Labels, selector: V1LabelSelector | undefined | null): boolean {
-  if (!selector) return false;
-  const have = labels ?? {};
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
-    if (have[key] !== value) return false;
-  }
-  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
-    const present = Object.hasOwn(have, key);
-    const ok =
-      operator === 'In'
-        ? present && values.includes(have[key]!)
-        : operator === 'NotIn'
-          ? !present || !values.includes(have[key]!)
-          : operator === 'Exists'
-            ? present
-            : operator === 'DoesNotExist'
-              ? !present
-              : false;
-    if (!ok) return false;
-  }
-  return true;
-}
 
 /** A Service's map selector: every pair must be present (an empty map is "no selector"). */
 export function matchesLabels(labels: Labels, selector: Readonly<Record<string, string>>): boolean {

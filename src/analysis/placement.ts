@@ -3,6 +3,7 @@
 // pure function over the pod and the nodes; it proposes nothing (relabelling nodes or rewriting
 // the selector is a person's choice).
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { requirementMatches } from '../kube/scheduling.js';
 
 export interface Requirement {
   key: string;
@@ -42,26 +43,7 @@ export function requirementsOf(pod: V1Pod): Requirement[] {
   return reqs;
 }
 
-export function meets(labels: Record<string, string>, req: Requirement): boolean {
-  const has = Object.hasOwn(labels, req.key);
-  const value = labels[req.key];
-  switch (req.operator) {
-    case 'In':
-      return has && req.values.includes(value!);
-    case 'NotIn':
-      return !has || !req.values.includes(value!);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    case 'Gt':
-    case 'Lt': {
-      const n = Number(value);
-      const bound = Number(req.values[0]);
-      return has && Number.isFinite(n) && (req.operator === 'Gt' ? n > bound : n < bound);
-    }
-  }
-}
+const meets = (labels: Record<string, string>, req: Requirement): boolean => requirementMatches(req, labels);
 
 /** Undefined when every requirement is met by some node (then the cause is elsewhere: taints, capacity). */
 export function unmatchedPlacement(pod: V1Pod, nodes: readonly V1Node[]): Placement | undefined {

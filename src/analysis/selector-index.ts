@@ -2,7 +2,8 @@
 // PDB and claim against the pods stays linear: a selector looks up its rarest pair's pods and
 // filters those, instead of scanning the namespace once per object.
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
-import { matchesLabels, matchesSelector } from './labels.js';
+import { matchesLabelSelector } from '../kube/labels.js';
+import { matchesLabels } from './labels.js';
 import type { ClusterSnapshot } from './types.js';
 
 /** A pod that misses a map selector by one pair: another value for `key`, or no such label. */
@@ -83,7 +84,7 @@ function buildSelectorIndex(pods: readonly V1Pod[]): SelectorIndex {
       if (!selector) return [];
       const labels = selector.matchLabels ?? {};
       const candidates = Object.keys(labels).length ? matchingLabels(namespace, labels) : of(namespace).pods;
-      return candidates.filter((pod) => matchesSelector(pod.metadata?.labels, selector));
+      return candidates.filter((pod) => matchesLabelSelector(selector, pod.metadata?.labels));
     },
     nearMisses: (namespace, selector) => {
       const entry = of(namespace);

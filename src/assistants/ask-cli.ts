@@ -10,7 +10,7 @@ import {
   snapshotForCli,
   type AnalyzeIo,
 } from '../analysis/cli.js';
-import { parseDuration } from '../sim/usage.js';
+import { parseDuration } from '../kube/duration.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
 import { CliError, describeError } from '../cli-errors.js';
 import { IDENTITY_OPTIONS, trustFrom } from '../workflow/cli.js';

@@ -4,69 +4,14 @@
 // FitError.Error() builds from them, the PostFilter part included. The texts are the plugins' own
 // (pkg/scheduler/framework/plugins/*), as kube-scheduler 1.34.4 was measured to print them.
 import { bytes, cpuMillis } from '../cluster/quantity.js';
+import {
+  requirementMatches,
+  toleratesAll,
+  type NodeSelectorTerm,
+  type Taint,
+  type Toleration,
+} from '../kube/scheduling.js';
 import type { KubeObject } from './objects.js';
-
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-  timeAdded?: string;
-}
-
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
-
-/** v1helper.ToleratesTaint: an empty key with Exists tolerates every taint; an empty effect every effect. */
-export function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  if (!toleration.key && toleration.operator !== 'Exists') return false;
-  if (toleration.operator === 'Exists') return true;
-  return (toleration.value ?? '') === (taint.value ?? '');
-}
-
-export const toleratesAll = (tolerations: Toleration[] | undefined, taint: Taint): boolean =>
-  (tolerations ?? []).some((t) => tolerates(t, taint));
-
-export interface NodeSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-export interface NodeSelectorTerm {
-  matchExpressions?: NodeSelectorRequirement[];
-  matchFields?: NodeSelectorRequirement[];
-}
-
-function requirementMatches(r: NodeSelectorRequirement, fields: Record<string, string>): boolean {
-  const has = Object.hasOwn(fields, r.key);
-  const value = fields[r.key];
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return has && values.includes(value!);
-    case 'NotIn':
-      return !has || !values.includes(value!);
-    case 'Exists':
-      return has;
-    case 'DoesNotExist':
-      return !has;
-    case 'Gt':
-    case 'Lt': {
-      // Both sides must parse as integers, as labels.Requirement does; otherwise no match.
-      if (!has || values.length !== 1 || !/^-?\d+$/.test(value!) || !/^-?\d+$/.test(values[0]!)) return false;
-      return r.operator === 'Gt' ? Number(value) > Number(values[0]) : Number(value) < Number(values[0]);
-    }
-    default:
-      return false;
-  }
-}
 
 /** A node selector's terms are ORed, a term's requirements ANDed; an empty term matches nothing. */
 export function matchesNodeSelectorTerms(terms: NodeSelectorTerm[], node: KubeObject): boolean {

@@ -79,36 +79,6 @@ export function labelMatcher(selector: string | null): Matcher {
   };
 }
 
-/** True when the labels match a structured selector ({matchLabels, matchExpressions}). */
-export function matchesLabelSelector(
-  selector:
-    | {
-        matchLabels?: Record<string, string>;
-        matchExpressions?: { key: string; operator: string; values?: string[] }[];
-      }
-    | undefined,
-  labels: Record<string, string> | undefined,
-): boolean {
-  if (!selector) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.hasOwn(l, e.key);
-    const ok =
-      e.operator === 'In'
-        ? has && (e.values ?? []).includes(l[e.key]!)
-        : e.operator === 'NotIn'
-          ? !has || !(e.values ?? []).includes(l[e.key]!)
-          : e.operator === 'Exists'
-            ? has
-            : e.operator === 'DoesNotExist'
-              ? !has
-              : false;
-    if (!ok) return false;
-  }
-  return true;
-}
-
 /** The field paths the simulator indexes, per kind; anything else is a 400 as on a real server. */
 const FIELDS: Record<string, (obj: KubeObject) => string | undefined> = {
   'metadata.name': (o) => o.metadata.name,

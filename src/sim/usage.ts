@@ -55,13 +55,6 @@ export function annotationFor(
   return undefined;
 }
 
-/** Parses "30s", "5m", "1h", "250ms" (simulated time) to milliseconds. */
-export function parseDuration(text: string | undefined): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text?.trim() ?? '');
-  if (!m) return undefined;
-  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: HOUR }[m[2] as 'ms' | 's' | 'm' | 'h'];
-}
-
 /** Parses an error rate, `0.25` or `25%`, to a fraction in [0, 1]; 0 when absent or malformed. */
 export function parseRate(text: string | undefined): number {
   const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(text?.trim() ?? '');

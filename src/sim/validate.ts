@@ -2,7 +2,7 @@
 // would break controllers or clients: an invalid object is a 422 with the field named.
 import { parseQuantity } from '../cluster/quantity.js';
 import type { KubeObject } from './objects.js';
-import { matchesLabelSelector } from './selectors.js';
+import { matchesLabelSelector } from '../kube/labels.js';
 import { fail } from './status.js';
 
 const CAUSE_REASONS: [string, string][] = [

@@ -22,7 +22,7 @@ import { computeFigures } from '../audit/metrics.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
 import { startCrashLogs } from '../cluster/crash-logs.js';
 import { loadConnection, preflight } from '../cluster/connect.js';
-import { parseDuration } from '../sim/usage.js';
+import { parseDuration } from '../kube/duration.js';
 
 /** Simulated seconds per second in the demo: the backend's crash loop shows within seconds. */
 const DEMO_SPEED = 10;

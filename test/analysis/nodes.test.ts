@@ -1,6 +1,6 @@
 import type { V1Taint, V1Toleration } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { nodes, tolerates } from '../../src/analysis/analyzers/nodes.js';
+import { nodes } from '../../src/analysis/analyzers/nodes.js';
 import type { ClusterSnapshot } from '../../src/analysis/types.js';
 import { node } from './fixtures-network.js';
 import { event, MINUTE, NOW, pod, snapshot } from './fixtures.js';
@@ -20,21 +20,6 @@ function pendingPod(name: string, message: string, tolerations?: V1Toleration[])
   p.spec = { ...p.spec!, nodeName: undefined, tolerations };
   return { pod: p, event: event('FailedScheduling', message, { name }) };
 }
-
-describe('tolerations', () => {
-  it.each<[string, V1Toleration[] | undefined, boolean]>([
-    ['none', undefined, false],
-    ['Equal, same key and value', [{ key: 'dedicated', operator: 'Equal', value: 'gpu' }], true],
-    ['Equal is the default operator', [{ key: 'dedicated', value: 'gpu' }], true],
-    ['Equal, another value', [{ key: 'dedicated', value: 'cpu' }], false],
-    ['Exists on the key', [{ key: 'dedicated', operator: 'Exists' }], true],
-    ['Exists without a key tolerates everything', [{ operator: 'Exists' }], true],
-    ['another effect', [{ key: 'dedicated', operator: 'Exists', effect: 'NoExecute' }], false],
-    ['the same effect', [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }], true],
-  ])('%s', (_, tolerations, expected) => {
-    expect(tolerates(tolerations, gpu)).toBe(expected);
-  });
-});
 
 describe('nodes', () => {
   const blocked = pendingPod(

@@ -3,7 +3,7 @@
 import type { V1CronJob, V1Job } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleDecision } from '../../src/sim/controllers/cronjob.js';
-import { parseCron } from '../../src/sim/cron.js';
+import { parseCron } from '../../src/kube/cron.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { clients, eventsFor, isReady, setPodPhase, until, type Clients } from './fixtures/workloads.js';
 

@@ -1,15 +1,10 @@
 // The DaemonSet controller through the API: one pod per eligible node (nodeSelector, taints
 // against tolerations and the daemon defaults), pinned by node affinity, eviction by NoExecute
 // taints, rolling updates, and the status counts.
-import type { V1DaemonSet, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { V1DaemonSet, V1Node, V1Pod, V1Taint } from '@kubernetes/client-node';
+import type { TaintMatch } from '../../src/kube/scheduling.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_DAEMON_TOLERATIONS,
-  placement,
-  tolerates,
-  type Taint,
-  type Toleration,
-} from '../../src/sim/controllers/daemonset.js';
+import { DEFAULT_DAEMON_TOLERATIONS, placement } from '../../src/sim/controllers/daemonset.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { clients, eventsFor, kubectl, until, type Clients } from './fixtures/workloads.js';
 
@@ -17,7 +12,7 @@ const NS = 'ds';
 let sim: RunningSim;
 let api: Clients;
 
-function node(name: string, labels: Record<string, string>, taints: Taint[] = []): V1Node {
+function node(name: string, labels: Record<string, string>, taints: V1Taint[] = []): V1Node {
   const resources = { cpu: '4', memory: '8Gi', pods: '110' };
   return {
     metadata: { name, labels: { 'kubernetes.io/hostname': name, ...labels } },
@@ -164,7 +159,7 @@ describe('daemonset controller', () => {
 });
 
 describe('placement', () => {
-  const n = (labels: Record<string, string>, taints: Taint[] = []) => ({
+  const n = (labels: Record<string, string>, taints: TaintMatch[] = []) => ({
     metadata: { labels },
     spec: { taints },
   });
@@ -210,28 +205,5 @@ describe('placement', () => {
     ],
   ])('%s', (_, node, podSpec, shouldRun, shouldContinueRunning) => {
     expect(placement(node, podSpec)).toEqual({ shouldRun, shouldContinueRunning });
-  });
-
-  it.each<[Toleration, Taint, boolean]>([
-    [
-      { key: 'a', operator: 'Equal', value: 'x', effect: 'NoSchedule' },
-      { key: 'a', value: 'x', effect: 'NoSchedule' },
-      true,
-    ],
-    [
-      { key: 'a', operator: 'Equal', value: 'y', effect: 'NoSchedule' },
-      { key: 'a', value: 'x', effect: 'NoSchedule' },
-      false,
-    ],
-    [{ key: 'a', value: 'x' }, { key: 'a', value: 'x', effect: 'NoExecute' }, true],
-    [
-      { key: 'a', operator: 'Exists', effect: 'NoExecute' },
-      { key: 'a', value: 'x', effect: 'NoSchedule' },
-      false,
-    ],
-    [{ operator: 'Exists' }, { key: 'anything', effect: 'NoExecute' }, true],
-    [{ key: 'b', operator: 'Exists' }, { key: 'a', effect: 'NoSchedule' }, false],
-  ])('toleration %j tolerates %j: %s', (toleration, taint, expected) => {
-    expect(tolerates(toleration, taint)).toBe(expected);
   });
 });

@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conditionTaints, evictionTime } from '../../src/sim/controllers/node-lifecycle.js';
 import type { KubeObject } from '../../src/sim/objects.js';
-import type { Taint, Toleration } from '../../src/sim/scheduling.js';
+import type { Taint, Toleration } from '../../src/kube/scheduling.js';
 import {
   addNode,
   eventsFor,

@@ -3,14 +3,8 @@
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/sim/objects.js';
-import {
-  matchesNodeSelectorTerms,
-  scheduleDecision,
-  tolerates,
-  type NodeSelectorTerm,
-  type Taint,
-  type Toleration,
-} from '../../src/sim/scheduling.js';
+import type { NodeSelectorTerm, Taint } from '../../src/kube/scheduling.js';
+import { matchesNodeSelectorTerms, scheduleDecision } from '../../src/sim/scheduling.js';
 import {
   addNode,
   startWithClients,
@@ -224,21 +218,6 @@ describe('scheduleDecision with volumes', () => {
       node: 'b',
       claimsToProvision: ['data'],
     });
-  });
-});
-
-describe('tolerations', () => {
-  const taint: Taint = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' };
-  it.each<[Toleration, boolean]>([
-    [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }, true],
-    [{ key: 'dedicated', value: 'gpu' }, true],
-    [{ key: 'dedicated', value: 'cpu' }, false],
-    [{ key: 'dedicated', operator: 'Exists' }, true],
-    [{ key: 'dedicated', operator: 'Exists', effect: 'NoExecute' }, false],
-    [{ operator: 'Exists' }, true],
-    [{ key: 'other', operator: 'Exists' }, false],
-  ])('%j tolerates dedicated=gpu:NoSchedule: %s', (t, expected) => {
-    expect(tolerates(t, taint)).toBe(expected);
   });
 });
 

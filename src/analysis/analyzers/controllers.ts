@@ -12,6 +12,7 @@ import type {
   V1PodSpec,
   V1StatefulSet,
 } from '@kubernetes/client-node';
+import { isValidTimeZone, nextScheduleAfter, parseCron, type Schedule } from '../../kube/cron.js';
 import { makeFinding, type FindingInput } from '../finding.js';
 import { indexSnapshot, type SnapshotIndex, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
@@ -345,7 +346,7 @@ function cronJobProblems(ctx: Ctx, cj: V1CronJob): Problem[] {
   const { snapshot } = ctx;
   const problems: Problem[] = [];
   const schedule = cj.spec?.schedule ?? '';
-  const parsed = parseCron(schedule);
+  const parsed = readSchedule(schedule, cj.spec?.timeZone);
   if (cj.spec?.suspend)
     problems.push({
       problem: 'suspended',
@@ -354,18 +355,19 @@ function cronJobProblems(ctx: Ctx, cj: V1CronJob): Problem[] {
       detail: [`spec.suspend: true`, ...lastScheduleLine(cj)],
       suggestedFix: `If it should run, resume it: kubectl patch cronjob ${cj.metadata?.name} -n ${cj.metadata?.namespace} -p '{"spec":{"suspend":false}}'`,
     });
-  if (parsed === 'invalid')
+  if ('invalid' in parsed)
     problems.push({
       problem: 'invalid-schedule',
       severity: 'critical',
       title: `CronJob schedule "${schedule}" does not parse`,
       detail: [
+        parsed.invalid,
         'expected five fields (minute hour day-of-month month day-of-week) or a descriptor such as @hourly',
       ],
       suggestedFix: 'Fix spec.schedule to a valid cron expression.',
     });
-  else if (parsed && !cj.spec?.suspend) {
-    const missed = missedRuns(parsed, cj, snapshot.now, ctx.options.graceMs);
+  else if (!cj.spec?.suspend) {
+    const missed = missedRuns(parsed.schedule, cj, snapshot.now, ctx.options.graceMs);
     if (missed)
       problems.push({
         problem: 'not-running',
@@ -422,24 +424,34 @@ function lastScheduleLine(cj: V1CronJob): string[] {
   return last === undefined ? ['never scheduled'] : [`last scheduled ${new Date(last).toISOString()}`];
 }
 
-/** Whole-day slack for a time zone we do not convert (the schedule is read as UTC). */
-const ZONE_SLACK_MS = 24 * 60 * MINUTE;
+/** The schedule as the controller reads it, in its time zone, or why it does not parse. */
+function readSchedule(
+  schedule: string,
+  timeZone: string | undefined,
+): { invalid: string } | { schedule: Schedule } {
+  try {
+    if (timeZone && !isValidTimeZone(timeZone)) return { invalid: `unknown time zone ${timeZone}` };
+    return { schedule: parseCron(schedule) };
+  } catch (error) {
+    return { invalid: (error as Error).message };
+  }
+}
 
 /**
  * Runs due (more than `grace` ago) since the last one (or creation), counted up to 100; reported
  * from two on, so a run the controller is about to start, or one skipped, is not a finding.
  */
-function missedRuns(cron: Cron, cj: V1CronJob, now: number, grace: number) {
+function missedRuns(schedule: Schedule, cj: V1CronJob, now: number, grace: number) {
   const last = epoch(cj.status?.lastScheduleTime) ?? epoch(cj.metadata?.creationTimestamp);
   if (last === undefined) return undefined;
-  const slack = (cj.spec?.timeZone && !/^(Etc\/)?UTC$/.test(cj.spec.timeZone) ? ZONE_SLACK_MS : 0) + grace;
-  const due = nextRun(cron, last);
+  const zone = cj.spec?.timeZone ?? 'UTC';
+  const due = nextScheduleAfter(schedule, last, zone);
   if (due === undefined) return undefined;
   let count = 0;
   for (
     let t: number | undefined = due;
-    t !== undefined && t + slack <= now && count < 100;
-    t = nextRun(cron, t)
+    t !== undefined && t + grace <= now && count < 100;
+    t = nextScheduleAfter(schedule, t, zone)
   )
     count++;
   if (count < 2) return undefined;
@@ -450,103 +462,6 @@ function missedRuns(cron: Cron, cj: V1CronJob, now: number, grace: number) {
       ? new Date(last).toISOString()
       : `its creation (${new Date(last).toISOString()})`,
   };
-}
-
-/** A parsed five-field cron schedule: the allowed values of each field. */
-export interface Cron {
-  minutes: Set<number>;
-  hours: Set<number>;
-  days: Set<number>;
-  months: Set<number>;
-  weekdays: Set<number>;
-  /** Day-of-month and day-of-week both restricted: a day matching either runs (cron's rule). */
-  dayOr: boolean;
-}
-
-const DESCRIPTORS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-/**
- * The schedule as the CronJob controller (robfig/cron's standard parser) reads it; `undefined`
- * for `@every` (valid, not a calendar), `'invalid'` for what does not parse.
- */
-export function parseCron(schedule: string): Cron | 'invalid' | undefined {
-  const text = schedule.trim();
-  if (/^@every\s+\S+$/.test(text)) return undefined;
-  const fields = (DESCRIPTORS[text.toLowerCase()] ?? text).split(/\s+/);
-  if (fields.length !== 5) return 'invalid';
-  const [m, h, dom, mon, dow] = fields as [string, string, string, string, string];
-  const minutes = cronField(m, 0, 59);
-  const hours = cronField(h, 0, 23);
-  const days = cronField(dom, 1, 31);
-  const months = cronField(mon, 1, 12, MONTHS, 1);
-  const weekdays = cronField(dow, 0, 7, WEEKDAYS, 0);
-  if (!minutes || !hours || !days || !months || !weekdays) return 'invalid';
-  if (weekdays.delete(7)) weekdays.add(0);
-  const star = (f: string) => f === '*' || f === '?' || f.startsWith('*/');
-  return { minutes, hours, days, months, weekdays, dayOr: !star(dom) && !star(dow) };
-}
-
-function cronField(
-  field: string,
-  min: number,
-  max: number,
-  names: string[] = [],
-  base = 0,
-): Set<number> | undefined {
-  const values = new Set<number>();
-  const value = (text: string): number | undefined => {
-    const named = names.indexOf(text.toLowerCase());
-    if (named >= 0) return named + base;
-    if (!/^\d+$/.test(text)) return undefined;
-    const n = Number(text);
-    return n >= min && n <= max ? n : undefined;
-  };
-  for (const part of field.split(',')) {
-    const [range = '', stepText] = part.split('/');
-    const step = stepText === undefined ? 1 : /^\d+$/.test(stepText) ? Number(stepText) : 0;
-    if (step < 1) return undefined;
-    let lo: number | undefined;
-    let hi: number | undefined;
-    if (range === '*' || range === '?') [lo, hi] = [min, max];
-    else if (range.includes('-')) {
-      const [a = '', b = ''] = range.split('-');
-      [lo, hi] = [value(a), value(b)];
-    } else {
-      lo = value(range);
-      hi = stepText === undefined ? lo : max;
-    }
-    if (lo === undefined || hi === undefined || lo > hi) return undefined;
-    for (let v = lo; v <= hi; v += step) values.add(v);
-  }
-  return values;
-}
-
-/** The first run strictly after `after` (epoch ms, UTC), within four years; else undefined. */
-export function nextRun(cron: Cron, after: number): number | undefined {
-  const start = new Date(Math.floor(after / MINUTE) * MINUTE + MINUTE);
-  const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate()));
-  for (let i = 0; i < 4 * 366; i++, day.setUTCDate(day.getUTCDate() + 1)) {
-    if (!cron.months.has(day.getUTCMonth() + 1)) continue;
-    const domOk = cron.days.has(day.getUTCDate());
-    const dowOk = cron.weekdays.has(day.getUTCDay());
-    if (cron.dayOr ? !domOk && !dowOk : !domOk || !dowOk) continue;
-    for (const hour of [...cron.hours].sort((a, b) => a - b))
-      for (const minute of [...cron.minutes].sort((a, b) => a - b)) {
-        const t = day.getTime() + (hour * 60 + minute) * MINUTE;
-        if (t >= start.getTime()) return t;
-      }
-  }
-  return undefined;
 }
 
 // ---- pods

@@ -7,9 +7,9 @@ import type {
   V1NodeCondition,
   V1Pod,
   V1Taint,
-  V1Toleration,
 } from '@kubernetes/client-node';
 import { describeCondition, describeEvent, latestEvent } from '../event-evidence.js';
+import { toleratesAll } from '../../kube/scheduling.js';
 import { makeFinding, type FindingInput } from '../finding.js';
 import { addTo } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
@@ -49,15 +49,6 @@ const CONDITION_TAINTS = new Set([
   'node.kubernetes.io/pid-pressure',
   'node.kubernetes.io/network-unavailable',
 ]);
-
-/** As the scheduler's TaintToleration plugin: does any toleration admit the taint? */
-export function tolerates(tolerations: readonly V1Toleration[] | undefined, taint: V1Taint): boolean {
-  return (tolerations ?? []).some((t) => {
-    if (t.effect && t.effect !== taint.effect) return false;
-    if (t.operator === 'Exists') return !t.key || t.key === taint.key;
-    return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
-  });
-}
 
 /** Taints a cluster is expected to carry (pods of other namespaces tolerate them): said only when they block. */
 const ROLE_TAINTS = new Set(['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master']);
@@ -138,12 +129,12 @@ export function nodes(snapshot: ClusterSnapshot): Finding[] {
       if (taint.effect === 'PreferNoSchedule' || CONDITION_TAINTS.has(taint.key)) continue;
       const blocked = pending.filter(
         (p) =>
-          !tolerates(p.pod.spec?.tolerations, taint) &&
+          !toleratesAll(p.pod.spec?.tolerations, taint) &&
           /untolerated taint/.test(p.message) &&
           (!p.message.includes('{') || p.message.includes(`{${taint.key}:`)),
       );
       const anyTolerates =
-        ROLE_TAINTS.has(taint.key) || snapshot.pods.some((p) => tolerates(p.spec?.tolerations, taint));
+        ROLE_TAINTS.has(taint.key) || snapshot.pods.some((p) => toleratesAll(p.spec?.tolerations, taint));
       if (blocked.length === 0 && anyTolerates) continue;
       problems.push({
         problem: `taint:${taint.key}:${taint.effect}`,

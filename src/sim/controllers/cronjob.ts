@@ -4,7 +4,7 @@
 // beyond the history limits.
 import { isDeepStrictEqual } from 'node:util';
 import type { SimContext } from '../context.js';
-import { isValidTimeZone, nextScheduleAfter, parseCron, type CronSchedule } from '../cron.js';
+import { isValidTimeZone, nextScheduleAfter, parseCron, type Schedule } from '../../kube/cron.js';
 import { applyDefaults } from '../defaults.js';
 import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';
@@ -33,7 +33,7 @@ export interface ScheduleDecision {
  * finds them; `startingDeadlineSeconds` moves the earliest time up to now minus the deadline.
  */
 export function scheduleDecision(
-  schedule: CronSchedule,
+  schedule: Schedule,
   earliestMs: number,
   nowMs: number,
   timeZone?: string,
@@ -163,7 +163,7 @@ export function startCronJobController(ctx: SimContext): () => void {
     );
     if (spec.suspend || cj.metadata.deletionTimestamp) return writeStatus();
 
-    let schedule: CronSchedule;
+    let schedule: Schedule;
     try {
       schedule = parseCron(String(spec.schedule ?? ''));
     } catch (error) {

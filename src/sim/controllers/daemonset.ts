@@ -3,6 +3,7 @@
 // by required node affinity on `metadata.name` for the scheduler to honour; rolling updates
 // within maxUnavailable, OnDelete.
 import { isDeepStrictEqual } from 'node:util';
+import { tolerates, type TaintMatch, type Toleration } from '../../kube/scheduling.js';
 import type { SimContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';
@@ -12,19 +13,6 @@ import { templateHash } from './hash.js';
 import { objectKey, splitKey, workQueue } from './queue.js';
 
 const COMPONENT = 'daemonset-controller';
-
-export interface Taint {
-  key: string;
-  value?: string;
-  effect: string;
-}
-export interface Toleration {
-  key?: string;
-  operator?: string;
-  value?: string;
-  effect?: string;
-  tolerationSeconds?: number;
-}
 
 /** What the real controller adds to every daemon pod (util.AddOrUpdateDaemonPodTolerations). */
 export const DEFAULT_DAEMON_TOLERATIONS: Toleration[] = [
@@ -40,14 +28,6 @@ const HOST_NETWORK_TOLERATION: Toleration = {
   operator: 'Exists',
   effect: 'NoSchedule',
 };
-
-/** core/v1 Toleration.ToleratesTaint. */
-export function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  if ((toleration.operator ?? 'Equal') === 'Exists') return !toleration.key || toleration.key === taint.key;
-  return (toleration.value ?? '') === (taint.value ?? '');
-}
 
 /** The pod's tolerations with the daemon defaults merged in (a same key and effect is replaced). */
 export function daemonTolerations(podSpec: {
@@ -73,7 +53,7 @@ export interface Placement {
 
 /** Whether a daemon pod with this spec belongs on the node (nodeShouldRunDaemonPod). */
 export function placement(
-  node: { metadata: { labels?: Record<string, string> }; spec?: { taints?: Taint[] } },
+  node: { metadata: { labels?: Record<string, string> }; spec?: { taints?: TaintMatch[] } },
   podSpec: { nodeSelector?: Record<string, string>; tolerations?: Toleration[]; hostNetwork?: boolean },
 ): Placement {
   const labels = node.metadata.labels ?? {};

@@ -8,7 +8,7 @@ import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';
 import { deletePod, isPodReady } from '../pods.js';
 import { K, RESOURCE_TYPES, apiVersionOf, typeKey } from '../resources.js';
-import { matchesLabelSelector } from '../selectors.js';
+import { matchesLabelSelector } from '../../kube/labels.js';
 import { objectKey, splitKey, workQueue } from './queue.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

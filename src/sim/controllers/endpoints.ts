@@ -7,7 +7,7 @@ import type { SimContext } from '../context.js';
 import type { KubeObject } from '../objects.js';
 import { isPodReady, ownerRef } from '../pods.js';
 import { K } from '../resources.js';
-import { matchesLabelSelector } from '../selectors.js';
+import { matchesLabelSelector } from '../../kube/labels.js';
 import { objectKey, splitKey, workQueue } from './queue.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -7,7 +7,7 @@ import type { SimContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';
 import { K } from '../resources.js';
-import { matchesLabelSelector } from '../selectors.js';
+import { matchesLabelSelector } from '../../kube/labels.js';
 import { METRICS_INTERVAL_MS } from './metrics.js';
 
 const COMPONENT = 'horizontal-pod-autoscaler';

@@ -18,13 +18,13 @@ import {
   type ProcessOutcome,
 } from '../images.js';
 import type { KubeObject } from '../objects.js';
+import { parseDuration } from '../../kube/duration.js';
 import { K } from '../resources.js';
 import {
   ANNOTATION,
   annotationFor,
   containerUsage,
   isErrorLine,
-  parseDuration,
   parseRate,
   type ContainerUsage,
 } from '../usage.js';

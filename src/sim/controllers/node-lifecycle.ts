@@ -8,7 +8,7 @@ import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';
 import { deletePod } from '../pods.js';
 import { K } from '../resources.js';
-import { tolerates, type Taint, type Toleration } from '../scheduling.js';
+import { tolerates, type Taint, type Toleration } from '../../kube/scheduling.js';
 import { objectKey, splitKey, workQueue } from './queue.js';
 
 const PREFIX = 'node.kubernetes.io/';

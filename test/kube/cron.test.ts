@@ -1,7 +1,7 @@
 // Cron schedules: which minute comes next, in UTC and in a named time zone, and which schedules
 // the parser refuses.
 import { describe, expect, it } from 'vitest';
-import { nextScheduleAfter, parseCron } from '../../src/sim/cron.js';
+import { nextScheduleAfter, parseCron } from '../../src/kube/cron.js';
 
 const at = (iso: string): number => Date.parse(iso);
 const next = (schedule: string, after: string, timeZone?: string): string | undefined => {
@@ -31,6 +31,10 @@ describe('nextScheduleAfter', () => {
     ['0 0 31 2 *', '2026-12-01T00:00:00Z', undefined],
     ['10-20/5 * * * *', '2026-12-01T11:16:00Z', '2026-12-01T11:20:00.000Z'],
     ['5/20 * * * *', '2026-12-01T11:26:00Z', '2026-12-01T11:45:00.000Z'],
+    // A step clears the star: both day fields count as restricted, so either day matches.
+    ['0 0 */10 * mon', '2026-12-02T00:00:00Z', '2026-12-07T00:00:00.000Z'],
+    ['@every 5m', '2026-12-01T11:13:20Z', '2026-12-01T11:18:20.000Z'],
+    ['@every 1m30s', '2026-12-01T11:13:20Z', '2026-12-01T11:14:50.000Z'],
   ])('%s after %s is %s', (schedule, after, expected) => {
     expect(next(schedule, after)).toBe(expected);
   });
@@ -60,6 +64,7 @@ describe('parseCron refuses', () => {
     ['5-1 * * * *', /beyond end of range/],
     ['x * * * *', /failed to parse int/],
     ['TZ=UTC * * * * *', /use timeZone field instead/],
+    ['@every soon', /failed to parse duration soon/],
   ])('%j', (schedule, error) => {
     expect(() => parseCron(schedule)).toThrow(error);
   });

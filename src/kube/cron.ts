@@ -1,6 +1,8 @@
 // CronJob schedules as the real controller reads them (robfig/cron's standard parser): five
 // fields `minute hour day-of-month month day-of-week`, `*`, lists, ranges, steps, month and day
-// names, `?` for any, and the @yearly … @hourly macros, evaluated in a time zone.
+// names, `?` for any, the @yearly … @hourly macros and `@every <duration>`, evaluated in a time
+// zone. The simulator's CronJob controller runs by it and the controllers analyzer judges by it.
+import { parseDuration } from './duration.js';
 const MACROS: Record<string, string> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
@@ -71,9 +73,23 @@ function parseField(text: string, field: Field): Set<number> {
   return values;
 }
 
+/** `@every <duration>`: a constant delay (robfig's ConstantDelaySchedule), whole seconds. */
+export interface EverySchedule {
+  everyMs: number;
+}
+
+export type Schedule = CronSchedule | EverySchedule;
+
 /** Parses a schedule; throws with the reason it is invalid. */
-export function parseCron(schedule: string): CronSchedule {
+export function parseCron(schedule: string): Schedule {
   const trimmed = schedule.trim();
+  const every = /^@every\s+(\S+)$/.exec(trimmed);
+  if (every) {
+    const ms = parseDuration(every[1]);
+    if (ms === undefined) throw new Error(`failed to parse duration ${every[1]}: ${schedule}`);
+    // robfig rounds the delay up to a second; less than one is one.
+    return { everyMs: Math.max(1000, Math.ceil(ms / 1000) * 1000) };
+  }
   if (/^(TZ|CRON_TZ)=/.test(trimmed))
     throw new Error('cannot use TZ or CRON_TZ in schedule, use timeZone field instead');
   const expanded = MACROS[trimmed.toLowerCase()] ?? trimmed;
@@ -147,7 +163,8 @@ const MINUTE_MS = 60_000;
 const SEARCH_LIMIT_MS = 5 * 366 * 24 * 60 * MINUTE_MS;
 
 /** The first scheduled minute strictly after `afterMs`, undefined when there is none in 5 years. */
-export function nextScheduleAfter(s: CronSchedule, afterMs: number, timeZone = 'UTC'): number | undefined {
+export function nextScheduleAfter(s: Schedule, afterMs: number, timeZone = 'UTC'): number | undefined {
+  if ('everyMs' in s) return Math.floor((afterMs + s.everyMs) / 1000) * 1000;
   let t = Math.floor(afterMs / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
   const end = afterMs + SEARCH_LIMIT_MS;
   while (t <= end) {
