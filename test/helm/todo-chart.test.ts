@@ -303,7 +303,7 @@ describe('helm/todo-chart rendered by helm', () => {
     }
   });
 
-  it('the defaults render the todo scenario objects: deployments, postgres, services, ingress, configmap, secrets', async () => {
+  it('the defaults render the todo scenario objects: workloads, services, ingress, configmap, secrets', async () => {
     const objects = await render();
     expect(ids(objects)).toEqual([
       'ConfigMap/todo-config',
@@ -474,7 +474,8 @@ describe('helm/todo-chart rendered by helm', () => {
     expect(ids(objects).filter((id) => id.startsWith('Secret/'))).toEqual(secrets);
     if (backendUrl) expect(decoded(find(objects, 'Secret', 'todo-backend'), 'DATABASE_URL')).toBe(backendUrl);
     const env = container(find<Deployment>(objects, 'Deployment', 'backend')).env;
-    expect(env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: envSecret, key: 'DATABASE_URL' } } }]);
+    const secretKeyRef = { name: envSecret, key: 'DATABASE_URL' };
+    expect(env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef } }]);
   });
 
   it('--set autoscaling.enabled renders an autoscaling/v2 HPA and leaves replicas to it', async () => {
