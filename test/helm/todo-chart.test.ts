@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { minikubeStorageClass } from '../../src/sim/storage.js';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const chartDir = join(repoRoot, 'helm', 'todo-chart');
@@ -24,6 +25,8 @@ interface Meta {
 }
 interface Probe {
   httpGet?: { path: string; port: string | number; scheme?: string };
+  exec?: { command: string[] };
+  tcpSocket?: { port: string | number };
   initialDelaySeconds?: number;
   periodSeconds?: number;
   timeoutSeconds?: number;
@@ -51,7 +54,8 @@ interface PodSpec {
   serviceAccountName?: string;
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; fsGroup?: number };
   containers: Container[];
-  volumes?: { name: string; emptyDir?: Record<string, unknown> }[];
+  volumes?: { name: string; emptyDir?: Record<string, unknown>; persistentVolumeClaim?: { claimName: string } }[];
+  nodeName?: string;
 }
 interface KubeObject {
   apiVersion: string;
@@ -91,7 +95,42 @@ interface Hpa extends KubeObject {
 }
 interface Pod extends KubeObject {
   spec: PodSpec;
-  status?: { phase?: string; conditions?: { type: string; status: string }[] };
+  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
+}
+interface ClaimSpec {
+  accessModes?: string[];
+  storageClassName?: string;
+  volumeName?: string;
+  resources?: { requests?: Record<string, string> };
+}
+interface StatefulSet extends KubeObject {
+  spec: {
+    replicas?: number;
+    serviceName?: string;
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+    volumeClaimTemplates?: { metadata: { name: string }; spec: ClaimSpec }[];
+  };
+  status?: { readyReplicas?: number };
+}
+interface Claim extends KubeObject {
+  spec: ClaimSpec;
+  status?: { phase?: string };
+}
+interface IngressPath {
+  path: string;
+  pathType: string;
+  backend: { service: { name: string; port: { number?: number; name?: string } } };
+}
+interface Ingress extends KubeObject {
+  spec: {
+    ingressClassName?: string;
+    tls?: unknown[];
+    rules: { host?: string; http: { paths: IngressPath[] } }[];
+  };
+}
+interface Endpoints extends KubeObject {
+  subsets?: { addresses?: { ip: string; hostname?: string }[]; ports?: { name?: string; port: number }[] }[];
 }
 
 // helm and kubectl keep their caches and config in a scratch directory, not in $HOME.
@@ -213,25 +252,74 @@ function expectComponentDeployment(d: Deployment, name: ComponentName): void {
   }
 }
 
+/** `DATABASE_URL` the chart writes for its own postgres. */
+const postgresUrl = (password: string) => `postgresql://todo:${password}@postgres:5432/todo`;
+const decoded = (secret: KubeObject, key: string) => Buffer.from(secret.data![key]!, 'base64').toString();
+
+/** Asserts the chart's default postgres StatefulSet (rendered or read back). */
+function expectPostgresStatefulSet(sts: StatefulSet): void {
+  expect(sts.metadata.labels).toMatchObject({
+    'app.kubernetes.io/instance': 'todo',
+    'app.kubernetes.io/component': 'postgres',
+    'app.kubernetes.io/managed-by': 'Helm',
+    app: 'postgres',
+  });
+  expect(sts.spec.replicas).toBe(1);
+  expect(sts.spec.serviceName).toBe('postgres');
+  expect(sts.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/instance': 'todo', app: 'postgres' });
+  const pod = sts.spec.template.spec;
+  expect(pod.securityContext).toEqual({ fsGroup: 999 });
+  expect(pod.containers).toHaveLength(1);
+  const c = pod.containers[0]!;
+  expect(c.image).toBe('postgres:16');
+  expect(c.ports).toEqual([{ name: 'postgres', containerPort: 5432, protocol: 'TCP' }]);
+  expect(c.env).toEqual([
+    { name: 'POSTGRES_DB', value: 'todo' },
+    { name: 'POSTGRES_USER', value: 'todo' },
+    { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'postgres', key: 'POSTGRES_PASSWORD' } } },
+    { name: 'PGDATA', value: '/var/lib/postgresql/data/pgdata' },
+  ]);
+  expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+  expect(c.readinessProbe?.exec?.command.join(' ')).toMatch(/pg_isready --host=127\.0\.0\.1 /);
+  expect(c.livenessProbe).toBeUndefined();
+  expect(c.volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/data' }]);
+  expect(sts.spec.volumeClaimTemplates?.map((t) => t.metadata.name)).toEqual(['data']);
+  expect(sts.spec.volumeClaimTemplates![0]!.spec).toMatchObject({
+    accessModes: ['ReadWriteOnce'],
+    resources: { requests: { storage: '1Gi' } },
+  });
+}
+
 describe('helm/todo-chart rendered by helm', () => {
-  it('helm lint --strict passes without warnings, with defaults and with the HPAs on', async () => {
-    for (const extra of [[], ['--set', 'frontend.autoscaling.enabled=true,backend.autoscaling.enabled=true']]) {
+  it('helm lint --strict passes without warnings: defaults, HPAs on, postgres and ingress off', async () => {
+    for (const extra of [
+      [],
+      ['--set', 'frontend.autoscaling.enabled=true,backend.autoscaling.enabled=true'],
+      ['--set', 'postgres.enabled=false,ingress.enabled=false'],
+    ]) {
       const out = await helmOk(['lint', chartDir, '--strict', ...extra]);
       expect(out).toContain('1 chart(s) linted, 0 chart(s) failed');
       expect(out).not.toMatch(/\[(WARNING|ERROR)\]/);
     }
   });
 
-  it('the defaults render the todo scenario objects: deployments, services, configmap, service account', async () => {
+  it('the defaults render the todo scenario objects: workloads, services, ingress, configmap, secrets', async () => {
     const objects = await render();
     expect(ids(objects)).toEqual([
       'ConfigMap/todo-config',
       'Deployment/backend',
       'Deployment/frontend',
+      'Ingress/todo',
+      'Secret/postgres',
+      'Secret/todo-backend',
       'Service/backend',
       'Service/frontend',
+      'Service/postgres',
       'ServiceAccount/todo',
+      'StatefulSet/postgres',
     ]);
+    // Every object is namespaced: the StorageClass and IngressClass the scenario also holds are
+    // the cluster's (minikube's addons), not the app's.
     for (const o of objects) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('todo');
     for (const name of componentNames) {
       const d = find<Deployment>(objects, 'Deployment', name);
@@ -254,6 +342,69 @@ describe('helm/todo-chart rendered by helm', () => {
     }
   });
 
+  it('postgres: a StatefulSet on a claim of the default class, a headless Service; only when enabled', async () => {
+    const objects = await render();
+    const sts = find<StatefulSet>(objects, 'StatefulSet', 'postgres');
+    expect(sts.apiVersion).toBe('apps/v1');
+    expectPostgresStatefulSet(sts);
+    // No class named: the cluster's default class provisions it.
+    expect(sts.spec.volumeClaimTemplates![0]!.spec.storageClassName).toBeUndefined();
+    const svc = find<Service>(objects, 'Service', 'postgres');
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.selector).toEqual(sts.spec.selector.matchLabels);
+    expect(svc.spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' }]);
+
+    const sized = find<StatefulSet>(
+      await render('--set', 'postgres.persistence.size=5Gi,postgres.persistence.storageClassName=fast'),
+      'StatefulSet',
+      'postgres',
+    );
+    expect(sized.spec.volumeClaimTemplates![0]!.spec).toMatchObject({
+      storageClassName: 'fast',
+      resources: { requests: { storage: '5Gi' } },
+    });
+
+    const without = await render('--set', 'postgres.enabled=false');
+    expect(ids(without).filter((id) => id.includes('postgres'))).toEqual([]);
+  });
+
+  it('the ingress routes /api to the backend and / to the frontend, class nginx, any host', async () => {
+    const route = (path: string, name: string, number: number) => ({
+      path,
+      pathType: 'Prefix',
+      backend: { service: { name, port: { number } } },
+    });
+    const ingress = find<Ingress>(await render(), 'Ingress', 'todo');
+    expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
+    expect(ingress.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'ingress', app: 'ingress' });
+    expect(ingress.spec).toEqual({
+      ingressClassName: 'nginx',
+      rules: [{ http: { paths: [route('/api', 'backend', 8000), route('/', 'frontend', 3000)] } }],
+    });
+
+    const custom = find<Ingress>(
+      await render(
+        '--set',
+        'ingress.host=todo.example.com,ingress.className=,backend.service.port=8080',
+        '--set',
+        'ingress.tls[0].secretName=todo-tls,ingress.tls[0].hosts[0]=todo.example.com',
+      ),
+      'Ingress',
+      'todo',
+    );
+    // No class: the cluster's default IngressClass takes it.
+    expect(custom.spec).toEqual({
+      tls: [{ secretName: 'todo-tls', hosts: ['todo.example.com'] }],
+      rules: [
+        {
+          host: 'todo.example.com',
+          http: { paths: [route('/api', 'backend', 8080), route('/', 'frontend', 3000)] },
+        },
+      ],
+    });
+    expect((await render('--set', 'ingress.enabled=false')).filter((o) => o.kind === 'Ingress')).toEqual([]);
+  });
+
   it('the configmap carries the API base URL (the backend service) and the log level', async () => {
     const cm = find<KubeObject>(await render(), 'ConfigMap', 'todo-config');
     expect(cm.data).toEqual({
@@ -269,23 +420,62 @@ describe('helm/todo-chart rendered by helm', () => {
     expect(custom.data).toMatchObject({ API_BASE_URL: 'http://backend:8080', LOG_LEVEL: 'debug' });
   });
 
-  it('no credential in values: the backend secret is rendered only when values give one', async () => {
+  it('no credential in values: the postgres password is drawn at install, the backend URL built from it', async () => {
     const values = parse(await helmOk(['show', 'values', chartDir])) as {
-      backend: { secret: { databaseUrl: string; key: string } };
+      backend: { secret: { databaseUrl: string; name: string } };
+      postgres: { auth: { password: string } };
     };
-    expect(values.backend.secret.databaseUrl).toBe('');
-    expect((await render()).filter((o) => o.kind === 'Secret')).toEqual([]);
+    expect(values.backend.secret).toMatchObject({ databaseUrl: '', name: '' });
+    expect(values.postgres.auth.password).toBe('');
 
-    const url = 'postgresql://todo:test-only@postgres:5432/todo';
-    const objects = await render('--set', `backend.secret.databaseUrl=${url}`);
-    const secret = find<KubeObject>(objects, 'Secret', 'todo-backend');
-    expect(secret.type).toBe('Opaque');
-    expect(Object.keys(secret.data ?? {})).toEqual(['DATABASE_URL']);
-    expect(Buffer.from(secret.data!.DATABASE_URL!, 'base64').toString()).toBe(url);
+    const passwords: string[] = [];
+    for (const objects of [await render(), await render()]) {
+      const postgres = find<KubeObject>(objects, 'Secret', 'postgres');
+      expect(postgres.type).toBe('Opaque');
+      expect(postgres.metadata.annotations).toEqual({ 'helm.sh/resource-policy': 'keep' });
+      expect(Object.keys(postgres.data ?? {})).toEqual(['POSTGRES_PASSWORD']);
+      const password = decoded(postgres, 'POSTGRES_PASSWORD');
+      expect(password).toMatch(/^[A-Za-z0-9]{24}$/);
+      // The backend's URL carries the same password, drawn once per render.
+      const backend = find<KubeObject>(objects, 'Secret', 'todo-backend');
+      expect(Object.keys(backend.data ?? {})).toEqual(['DATABASE_URL']);
+      expect(decoded(backend, 'DATABASE_URL')).toBe(postgresUrl(password));
+      passwords.push(password);
+    }
+    // Drawn, not a constant of the chart (helm template cannot read back a stored one).
+    expect(passwords[0]).not.toBe(passwords[1]);
 
-    const existing = await render('--set', 'backend.secret.name=my-db');
-    const env = container(find<Deployment>(existing, 'Deployment', 'backend')).env;
-    expect(env?.[0]?.valueFrom?.secretKeyRef).toEqual({ name: 'my-db', key: 'DATABASE_URL' });
+    // A given password is URL-encoded in DATABASE_URL (a space as %20: `+` would be a plus).
+    const given = await render('--set', 'postgres.auth.password=a b+c/d@e');
+    expect(decoded(find(given, 'Secret', 'postgres'), 'POSTGRES_PASSWORD')).toBe('a b+c/d@e');
+    expect(decoded(find(given, 'Secret', 'todo-backend'), 'DATABASE_URL')).toBe(
+      postgresUrl('a%20b%2Bc%2Fd%40e'),
+    );
+  });
+
+  it.each([
+    {
+      set: 'backend.secret.databaseUrl=postgresql://todo:test-only@db.example:5432/todo',
+      secrets: ['Secret/postgres', 'Secret/todo-backend'],
+      backendUrl: 'postgresql://todo:test-only@db.example:5432/todo',
+      envSecret: 'todo-backend',
+    },
+    {
+      set: 'postgres.enabled=false,backend.secret.databaseUrl=postgresql://todo:test-only@db.example:5432/todo',
+      secrets: ['Secret/todo-backend'],
+      backendUrl: 'postgresql://todo:test-only@db.example:5432/todo',
+      envSecret: 'todo-backend',
+    },
+    // The user's own Secret: the chart writes none for the backend.
+    { set: 'backend.secret.name=my-db', secrets: ['Secret/postgres'], envSecret: 'my-db' },
+    { set: 'postgres.enabled=false', secrets: [], envSecret: 'todo-backend' },
+  ])('backend DATABASE_URL with $set: the chart writes $secrets', async ({ set, secrets, backendUrl, envSecret }) => {
+    const objects = await render('--set', set);
+    expect(ids(objects).filter((id) => id.startsWith('Secret/'))).toEqual(secrets);
+    if (backendUrl) expect(decoded(find(objects, 'Secret', 'todo-backend'), 'DATABASE_URL')).toBe(backendUrl);
+    const env = container(find<Deployment>(objects, 'Deployment', 'backend')).env;
+    const secretKeyRef = { name: envSecret, key: 'DATABASE_URL' };
+    expect(env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef } }]);
   });
 
   it('--set autoscaling.enabled renders an autoscaling/v2 HPA and leaves replicas to it', async () => {
@@ -349,6 +539,8 @@ describe('helm/todo-chart rendered by helm', () => {
       [['--set', 'frontend.replicas=3'], /additional properties 'replicas' not allowed/],
       [['--set', 'backend.autoscaling.maxReplicas=0'], /maxReplicas.*minimum/s],
       [['--set', 'frontend.image.pullPolicy=Sometimes'], /pullPolicy/],
+      [['--set', 'postgres.persistence.size=1GB'], /at '\/postgres\/persistence\/size': '1GB' does not match/],
+      [['--set', 'postgres.replicas=3'], /additional properties 'replicas' not allowed/],
       [
         ['--set', 'frontend.autoscaling.enabled=true,frontend.autoscaling.minReplicas=5'],
         /frontend\.autoscaling\.minReplicas \(5\) is above maxReplicas \(4\)/,
@@ -383,6 +575,33 @@ async function getJson<T>(sim: RunningSim, ...args: string[]): Promise<T> {
 const listItems = async <T>(sim: RunningSim, ...args: string[]): Promise<T[]> =>
   (await getJson<{ items: T[] }>(sim, ...args)).items;
 
+/** What minikube's storage-provisioner addon gives a cluster: the default class `standard`. */
+const addDefaultStorageClass = (sim: RunningSim) =>
+  kubectlOk(sim, ['create', '-f', '-'], JSON.stringify(minikubeStorageClass()));
+
+/** Waits until postgres is rolled out (its pod Ready) and returns its pod and claim. */
+async function readyPostgres(sim: RunningSim): Promise<{ pod: Pod; claim: Claim }> {
+  await kubectlOk(sim, ['rollout', 'status', 'statefulset/postgres', '-n', 'todo', '--timeout=60s']);
+  return {
+    pod: await getJson<Pod>(sim, 'pod', 'postgres-0', '-n', 'todo'),
+    claim: await getJson<Claim>(sim, 'pvc', 'data-postgres-0', '-n', 'todo'),
+  };
+}
+
+/** Asserts the pod Running and Ready on the claim, the claim Bound by the default class. */
+function expectPostgresRunning({ pod, claim }: { pod: Pod; claim: Claim }): void {
+  expect(pod.status?.phase).toBe('Running');
+  expect(pod.status?.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  expect(pod.spec.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-postgres-0' } });
+  expect(claim.status?.phase).toBe('Bound');
+  expect(claim.spec).toMatchObject({
+    storageClassName: 'standard',
+    accessModes: ['ReadWriteOnce'],
+    resources: { requests: { storage: '1Gi' } },
+  });
+  expect(claim.spec.volumeName).toBeTruthy();
+}
+
 describe('the rendered chart applied to the simulator with kubectl', () => {
   let sim: RunningSim;
   let scenario: RunningSim | undefined;
@@ -391,6 +610,7 @@ describe('the rendered chart applied to the simulator with kubectl', () => {
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, scenario: 'empty', speed: 20 });
+    await addDefaultStorageClass(sim);
     const manifest = await helmOk([
       'template',
       'todo',
@@ -409,14 +629,18 @@ describe('the rendered chart applied to the simulator with kubectl', () => {
   });
 
   it('kubectl apply creates every object, the server holds the chart’s spec and the pods get ready', async () => {
-        expect(applied.split('\n').sort()).toEqual([
+    expect(applied.split('\n').sort()).toEqual([
       'configmap/todo-config created',
       'deployment.apps/backend created',
       'deployment.apps/frontend created',
+      'ingress.networking.k8s.io/todo created',
+      'secret/postgres created',
       'secret/todo-backend created',
       'service/backend created',
       'service/frontend created',
+      'service/postgres created',
       'serviceaccount/todo created',
+      'statefulset.apps/postgres created',
     ]);
 
     const deployments = await listItems<Deployment>(sim, 'deployments', '-n', 'todo');
@@ -443,11 +667,36 @@ describe('the rendered chart applied to the simulator with kubectl', () => {
         expect(pod.spec.containers[0]?.resources).toEqual(COMPONENTS[name].resources);
       }
     }
+
+    expectPostgresStatefulSet(await getJson<StatefulSet>(sim, 'statefulset', 'postgres', '-n', 'todo'));
+    const postgres = await readyPostgres(sim);
+    expectPostgresRunning(postgres);
+    // Services with endpoints: each lists its ready pods; the headless one names the pod by its hostname.
+    const endpoints = await getJson<Endpoints>(sim, 'endpoints', 'postgres', '-n', 'todo');
+    expect(endpoints.subsets).toEqual([
+      {
+        addresses: [expect.objectContaining({ ip: postgres.pod.status?.podIP, hostname: 'postgres-0' })],
+        ports: [expect.objectContaining({ name: 'postgres', port: 5432 })],
+      },
+    ]);
+    for (const name of componentNames) {
+      const pods = await listItems<Pod>(sim, 'pods', '-n', 'todo', '-l', `app.kubernetes.io/instance=todo,app=${name}`);
+      const ips = (await getJson<Endpoints>(sim, 'endpoints', name, '-n', 'todo')).subsets?.flatMap(
+        (s) => s.addresses?.map((a) => a.ip) ?? [],
+      );
+      expect(ips?.sort(), `${name} endpoints`).toEqual(pods.map((p) => p.status?.podIP).sort());
+    }
   }, 90_000);
 
   it('the objects are the same as the simulator’s todo scenario (what the cockpit shows on the demo)', async () => {
-    scenario = await startSimulator({ port: 0, scenario: 'todo' });
-    const kinds = 'deployments,services,configmaps,serviceaccounts,secrets';
+    scenario = await startSimulator({ port: 0, scenario: 'todo', speed: 20 });
+    // Both postgres claims exist and are bound once the pods run.
+    for (const cluster of [sim, scenario]) await readyPostgres(cluster);
+    // Namespaced kinds only: the scenario's StorageClass `standard` and IngressClass `nginx` stand
+    // for minikube's addons, which own them on a real cluster; the chart ships neither (every
+    // object it renders is in the release namespace, checked above).
+    const kinds =
+      'deployments,statefulsets,services,ingresses,persistentvolumeclaims,configmaps,serviceaccounts,secrets';
     const fromChart = await listItems<KubeObject>(sim, kinds, '-n', 'todo');
     const fromScenario = await listItems<KubeObject>(scenario, kinds, '-n', 'todo');
     const byId = (objects: KubeObject[]) => new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
@@ -473,6 +722,24 @@ describe('the rendered chart applied to the simulator with kubectl', () => {
         expect(a.spec.template.metadata.labels, `${id} pod labels`).toEqual(b.spec.template.metadata.labels);
         // The scenario's pod annotations are the simulator's usage/fault profile, not the chart's.
         expect(a.spec.template.spec, `${id} pod spec`).toEqual(b.spec.template.spec);
+      }
+      if (mine.kind === 'StatefulSet') {
+        // The scenario probes postgres with tcpSocket; the chart with pg_isready, since the port
+        // accepts connections before the server does (during the image's first-run setup,
+        // startup and crash recovery). The simulator passes both.
+        const comparable = (o: StatefulSet) => {
+          const { template, ...spec } = o.spec;
+          const containers = template.spec.containers.map(({ readinessProbe: _probe, ...c }) => c);
+          return { ...spec, template: { ...template, spec: { ...template.spec, containers } } };
+        };
+        expect(comparable(mine as StatefulSet), `${id} spec`).toEqual(comparable(theirs as StatefulSet));
+      }
+      if (mine.kind === 'Ingress') expect((mine as Ingress).spec, `${id} spec`).toEqual((theirs as Ingress).spec);
+      if (mine.kind === 'PersistentVolumeClaim') {
+        // Each bound to the volume its cluster provisioned.
+        const strip = (c: Claim) => ({ ...c.spec, volumeName: undefined });
+        expect(strip(mine as Claim), `${id} spec`).toEqual(strip(theirs as Claim));
+        expect((mine as Claim).status?.phase, `${id} phase`).toBe((theirs as Claim).status?.phase);
       }
       if (mine.kind === 'Service') {
         const strip = (s: Service) => ({ ...s.spec, clusterIP: undefined, clusterIPs: undefined });
@@ -511,9 +778,17 @@ describe('helm install, upgrade, rollback and uninstall against the simulator', 
       (a, b) => a.metadata.name.localeCompare(b.metadata.name),
     );
   const deployment = (name: string) => getJson<Deployment>(sim, 'deployment', name, '-n', 'todo');
+  const secretValue = async (name: string, key: string) =>
+    decoded(await getJson<KubeObject>(sim, 'secret', name, '-n', 'todo'), key);
+  const postgresPassword = () => secretValue('postgres', 'POSTGRES_PASSWORD');
+  /** The password the first install drew; every later revision must keep it. */
+  let installedPassword: string;
+  /** The volume the first install's claim was bound to. */
+  let installedVolume: string | undefined;
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, scenario: 'empty', speed: 20 });
+    await addDefaultStorageClass(sim);
   });
   afterAll(() => sim?.close());
 
@@ -546,6 +821,17 @@ describe('helm install, upgrade, rollback and uninstall against the simulator', 
       });
       expect(d.status?.readyReplicas, `${name} ready after --wait`).toBe(COMPONENTS[name].replicas);
     }
+    // --wait waited for postgres too: its pod Ready on a claim the provisioner bound.
+    const sts = await getJson<StatefulSet>(sim, 'statefulset', 'postgres', '-n', 'todo');
+    expect(sts.status?.readyReplicas, 'postgres ready after --wait').toBe(1);
+    const claim = await getJson<Claim>(sim, 'pvc', 'data-postgres-0', '-n', 'todo');
+    expectPostgresRunning({ pod: await getJson<Pod>(sim, 'pod', 'postgres-0', '-n', 'todo'), claim });
+    installedVolume = claim.spec.volumeName;
+    installedPassword = await postgresPassword();
+    expect(installedPassword).toMatch(/^[A-Za-z0-9]{24}$/);
+    // The given URL, as before the chart had a database of its own.
+    expect(await secretValue('todo-backend', 'DATABASE_URL')).toBe('postgresql://todo:test-only@postgres:5432/todo');
+
     const status = JSON.parse(await helmOk(['status', 'todo', ...kube(), '-o', 'json'])) as StoredRelease;
     expect(status.info.status).toBe('deployed');
     expect(status.version).toBe(1);
@@ -580,6 +866,8 @@ describe('helm install, upgrade, rollback and uninstall against the simulator', 
     expect(decodeRelease(secrets[1]!).config).toMatchObject({
       frontend: { replicaCount: 2, image: { tag: '1.5.0' } },
     });
+    // Read back from the cluster, not drawn again: the database still accepts it.
+    expect(await postgresPassword()).toBe(installedPassword);
   }, 90_000);
 
   it('helm rollback todo 1 restores revision 1: image, replicas, no HPA', async () => {
@@ -606,14 +894,29 @@ describe('helm install, upgrade, rollback and uninstall against the simulator', 
     expect(history[2]!.description).toBe('Rollback to 1');
     const secrets = await releaseSecrets();
     expect(secrets.map((s) => s.metadata.labels?.version)).toEqual(['1', '2', '3']);
+    expect(await postgresPassword()).toBe(installedPassword);
   }, 90_000);
 
-  it('helm uninstall removes the objects and the release Secrets', async () => {
+  it('helm uninstall removes the objects and the release Secrets, and keeps the data and its password', async () => {
     await helmOk(['uninstall', 'todo', ...kube()]);
-    expect(await listItems<Deployment>(sim, 'deployments', '-n', 'todo')).toEqual([]);
+    expect(await listItems<KubeObject>(sim, 'deployments,statefulsets,ingresses', '-n', 'todo')).toEqual([]);
     expect(await listItems<Service>(sim, 'services', '-n', 'todo')).toEqual([]);
     expect(await releaseSecrets()).toEqual([]);
     const list = JSON.parse(await helmOk(['list', ...kube(), '-o', 'json'])) as unknown[];
     expect(list).toEqual([]);
+    // A StatefulSet leaves its claims; the Secret (resource-policy keep) stays with the data.
+    const left = await listItems<KubeObject>(sim, 'secrets,persistentvolumeclaims', '-n', 'todo');
+    expect(ids(left)).toEqual(['PersistentVolumeClaim/data-postgres-0', 'Secret/postgres']);
+    expect(await postgresPassword()).toBe(installedPassword);
   });
+
+  it('a reinstall without a database URL finds the old data and password; the backend URL points at it', async () => {
+    await helmOk(['install', 'todo', chartDir, ...kube(), '--wait', '--timeout', '60s']);
+    expect(await postgresPassword()).toBe(installedPassword);
+    expect(await secretValue('todo-backend', 'DATABASE_URL')).toBe(postgresUrl(installedPassword));
+    const { claim } = await readyPostgres(sim);
+    expect(claim.spec.volumeName).toBe(installedVolume);
+    for (const name of componentNames)
+      expect((await deployment(name)).status?.readyReplicas, name).toBe(COMPONENTS[name].replicas);
+  }, 90_000);
 });

@@ -243,3 +243,29 @@ spec:
     {{- end }}
 {{- end }}
 {{- end }}
+
+{{/*
+"true" when the chart writes the backend's Secret: from backend.secret.databaseUrl, or else for
+the release's postgres unless backend.secret.name names a Secret of the user's.
+*/}}
+{{- define "todo.createsBackendSecret" -}}
+{{- if or .Values.backend.secret.databaseUrl (and .Values.postgres.enabled (not .Values.backend.secret.name)) -}}
+true
+{{- end }}
+{{- end }}
+
+{{/*
+The postgres password: postgres.auth.password, else the one the Secret already holds (so an
+upgrade keeps it), else a new random one. Call it once per render: each call without a stored
+password draws a different one.
+*/}}
+{{- define "todo.postgresPassword" -}}
+{{- $stored := dig "data" "POSTGRES_PASSWORD" "" (lookup "v1" "Secret" .Release.Namespace .Values.postgres.name) }}
+{{- if .Values.postgres.auth.password }}
+{{- .Values.postgres.auth.password }}
+{{- else if $stored }}
+{{- b64dec $stored }}
+{{- else }}
+{{- randAlphaNum 24 }}
+{{- end }}
+{{- end }}
