@@ -11,7 +11,7 @@ import {
 } from '@kubernetes/client-node';
 import { describeError } from '../cli-errors.js';
 import { crashedContainers, eachLimited, readPreviousLog } from '../cluster/crash-logs.js';
-import { ApiError, getJson } from '../cluster/http.js';
+import { ApiError, getJson, getRaw } from '../cluster/http.js';
 import { listPath, OPTIONAL_KINDS, trimObject, type KubeItem } from '../cluster/kinds.js';
 import { metricsProblem, readPodMetrics, usageOfScrape } from '../cluster/metrics.js';
 import { createRecentLogReader, podLogRequest, type LogRequest } from '../cluster/recent-logs.js';
@@ -19,6 +19,7 @@ import { KIND_FIELD } from '../state/store.js';
 import type { ClusterSnapshot, UsageSample } from './types.js';
 
 export interface FetchOptions {
+  /** The analysis time; default the API server's clock (its Date header), as the cockpit uses. */
   now?: number;
   /** Read running containers' recent logs (capped per run, see recent-logs.ts); default true. */
   recentLogs?: boolean;
@@ -58,7 +59,7 @@ export async function fetchSnapshot(
   namespace: string | undefined,
   options: FetchOptions = {},
 ): Promise<FetchResult> {
-  const { now = Date.now() } = options;
+  const now = options.now ?? (await serverNow(kc));
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const autoscaling = kc.makeApiClient(AutoscalingV2Api);
@@ -138,6 +139,21 @@ export async function fetchSnapshot(
     skipped,
     notes,
   };
+}
+
+/**
+ * The server's clock: ages and "ran for 30 s" are judged in the cluster's time, which a
+ * simulator at speed (or a skewed clock) puts away from ours. Our clock when it cannot tell.
+ */
+async function serverNow(kc: KubeConfig): Promise<number> {
+  let skew = 0;
+  try {
+    await getRaw(kc, '/version', 5_000, (server, local) => (skew = server - local));
+  } catch {
+    // The pods list says what is wrong with the connection; the time is not worth a second error.
+  }
+  // The Date header has a one-second resolution: a smaller difference is noise.
+  return Date.now() + (Math.abs(skew) > 1500 ? skew : 0);
 }
 
 /**
