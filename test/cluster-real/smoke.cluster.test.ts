@@ -67,6 +67,9 @@ describe.skipIf(missing !== undefined)(
           '--create-namespace',
           '--set',
           'backend.secret.databaseUrl=postgresql://todo:test-only@postgres:5432/todo',
+          // No volume provisioner on the control plane: the chart's postgres would stay Pending.
+          '--set',
+          'postgres.enabled=false',
           '--wait',
           '--timeout',
           '90s',
