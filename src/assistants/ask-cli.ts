@@ -27,6 +27,8 @@ interface ProposalLine {
   id?: string;
   tier?: string;
   status?: string;
+  /** The same change was already waiting: `id` is that recommendation, nothing new was queued. */
+  alreadyWaiting?: boolean;
   error?: string;
 }
 
@@ -109,7 +111,12 @@ export async function askMain(argv: string[], io: AnalyzeIo = processIo): Promis
           hold: true,
           evidence: [...chatEvidence(question, backend.name, result.answer), `asked with aiops-tui ask`],
         });
-        Object.assign(proposals[i]!, { id: meta.id, tier: meta.tier, status: meta.status });
+        Object.assign(proposals[i]!, {
+          id: meta.id,
+          tier: meta.tier,
+          status: meta.status,
+          ...(meta.duplicate ? { alreadyWaiting: true } : {}),
+        });
       } catch (error) {
         proposals[i]!.error = describeError(error).split('\n')[0]!;
       }
@@ -141,7 +148,7 @@ export async function askMain(argv: string[], io: AnalyzeIo = processIo): Promis
         p.error
           ? `- not queued: ${p.summary} (${p.error})`
           : p.id
-            ? `- ${p.id} · ${p.tier} · ${p.status}: ${p.summary}`
+            ? `- ${p.alreadyWaiting ? 'already waiting: ' : ''}${p.id} · ${p.tier} · ${p.status}: ${p.summary}`
             : `- ${p.summary}: \`${p.kubectl}\` (not queued; --propose sends it to the approval queue)`,
       ),
       ...notes,

@@ -34,15 +34,27 @@ beforeAll(async () => {
   kc.loadFromFile(sim.kubeconfigPath);
   apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
-  // The scenario's fault (the backend's crash loop) shows within seconds at this speed.
+  // A fault that stays put between two reads (a crash loop flips between Running and back-off):
+  // an image tag no registry has.
+  await apps.createNamespacedDeployment({
+    namespace: 'todo',
+    body: {
+      metadata: { name: 'web' },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: { containers: [{ name: 'web', image: 'nginx:invalid-tag' }] },
+        },
+      },
+    },
+  });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const pods = await core.listNamespacedPod({ namespace: 'todo' });
-    if (
-      pods.items.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff')
-    )
-      break;
-    if (Date.now() > deadline) throw new Error('no crash loop');
+    const pods = await core.listNamespacedPod({ namespace: 'todo', labelSelector: 'app=web' });
+    const waiting = pods.items[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason;
+    if (waiting === 'ImagePullBackOff' || waiting === 'ErrImagePull') break;
+    if (Date.now() > deadline) throw new Error('no image pull failure');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 });
@@ -51,9 +63,10 @@ afterAll(() => sim.close());
 describe('aiops-tui ask', () => {
   it('answers from the offline assistant and prints what it would propose, writing nothing', async () => {
     const cwd = process.cwd();
-    const { code, stdout } = await ask("what's wrong with backend?");
+    const { code, stdout } = await ask("what's wrong with web?");
     expect(code).toBe(0);
-    expect(stdout).toMatch(/\*\*critical\*\* backend is crash-looping \(exit code 1, Error\)/);
+    expect(stdout).toMatch(/^What is wrong with `web`:/);
+    expect(stdout).toContain('nginx:invalid-tag');
     expect(stdout).not.toContain('**info**');
     expect(process.cwd()).toBe(cwd);
     const scale = await ask('scale frontend to 3');
@@ -95,6 +108,21 @@ describe('aiops-tui ask', () => {
     expect(records.some((r) => r.type === 'chat')).toBe(true);
     const frontend = await apps.readNamespacedDeployment({ name: 'frontend', namespace: 'todo' });
     expect(frontend.spec?.replicas).toBe(1);
+    // Asked again: the same change is already waiting, and no second record is written.
+    const again = await ask(
+      'scale frontend to 3',
+      '--propose',
+      '--history-dir',
+      historyDir,
+      '--no-git-commit',
+      ...team.flags('alice'),
+    );
+    expect(again.stdout).toContain(`- already waiting: ${id![1]} · `);
+    expect(
+      openHistory(historyDir)
+        .list()
+        .filter((r) => r.type !== 'chat' && r.id !== records[0]!.id),
+    ).toHaveLength(records.filter((r) => r.type !== 'chat' && r.id !== records[0]!.id).length);
   });
 
   it('refuses a missing question or an unknown output format in one line', async () => {
