@@ -119,10 +119,10 @@ describe.each(TARGETS)('against the %s', (name) => {
         objects.map((o) => stringify(withNamespace(o, namespace))).join('---\n'),
       );
     };
-    const withNamespace = (o: object, namespace: string) => {
-      const obj = o as { kind: string; metadata: Record<string, unknown> };
-      return obj.kind === 'Node' ? o : { ...o, metadata: { ...obj.metadata, namespace } };
-    };
+    const withNamespace = (o: object, namespace: string) => ({
+      ...o,
+      metadata: { ...(o as { metadata: Record<string, unknown> }).metadata, namespace },
+    });
     /** Reads until `ok` holds (polled, cheap in-process GETs), or fails at the deadline with the last value. */
     async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, ms = 60_000) {
       const deadline = Date.now() + ms;
@@ -154,6 +154,13 @@ describe.each(TARGETS)('against the %s', (name) => {
               p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
           ),
       );
+
+    /** The first container's waiting state, as the kubelet writes it. */
+    const waitingOf = (p: Obj) =>
+      (
+        p.status?.containerStatuses as
+          { state?: { waiting?: { reason?: string; message?: string } } }[] | undefined
+      )?.[0]?.state?.waiting;
 
     /** `aiops-tui analyze -n NAMESPACE`'s two steps, in this process. */
     const analyse = async (
@@ -385,23 +392,48 @@ describe.each(TARGETS)('against the %s', (name) => {
       async () => {
         const ns = 'an-config-kubelet';
         await setUp(ns, configObjects());
-        const waiting = (p: Obj) =>
-          (
-            p.status?.containerStatuses as
-              { state?: { waiting?: { reason?: string; message?: string } } }[] | undefined
-          )?.[0]?.state?.waiting;
         const [pod] = await until(
           'the pod of cfg in CreateContainerConfigError',
           () => list(`/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dcfg`),
-          (pods) => pods.length === 1 && waiting(pods[0]!)?.reason === 'CreateContainerConfigError',
+          (pods) => pods.length === 1 && waitingOf(pods[0]!)?.reason === 'CreateContainerConfigError',
         );
-        expect(waiting(pod!)?.message).toBe(`couldn't find key LOG_LEVEL in ConfigMap ${ns}/app-config`);
+        expect(waitingOf(pod!)?.message).toBe(`couldn't find key LOG_LEVEL in ConfigMap ${ns}/app-config`);
         const { findings } = await analyse(ns);
         const f = found(findings, `config-references:Deployment/${ns}/cfg:missing-key:ConfigMap/app-config`);
         expect(f.detail).toContain(
           `pod ${pod!.metadata.name} container app: CreateContainerConfigError: couldn't find key LOG_LEVEL in ConfigMap ${ns}/app-config`,
         );
         expect(f.affected).toContainEqual({ kind: 'Pod', namespace: ns, name: pod!.metadata.name });
+      },
+    );
+
+    // The kubelet's words for a whole missing object name no namespace: `secret "db-secret" not found`.
+    kubeletOnly(name)(
+      'a missing Secret: the pod the kubelet holds in CreateContainerConfigError is named in the finding',
+      async () => {
+        const ns = 'an-secret';
+        await setUp(ns, [
+          deployment('needs-secret', 1, {
+            env: [
+              { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db-secret', key: 'password' } } },
+            ],
+          }),
+        ]);
+        const [pod] = await until(
+          'the pod of needs-secret in CreateContainerConfigError',
+          () => list(`/api/v1/namespaces/${ns}/pods?labelSelector=app%3Dneeds-secret`),
+          (pods) => pods.length === 1 && waitingOf(pods[0]!)?.reason === 'CreateContainerConfigError',
+        );
+        expect(waitingOf(pod!)?.message).toBe('secret "db-secret" not found');
+        const { findings } = await analyse(ns);
+        const f = found(
+          findings,
+          `config-references:Deployment/${ns}/needs-secret:missing-object:Secret/db-secret`,
+        );
+        expect(f.affected).toContainEqual({ kind: 'Pod', namespace: ns, name: pod!.metadata.name });
+        expect(f.detail).toContain(
+          `pod ${pod!.metadata.name} container app: CreateContainerConfigError: secret "db-secret" not found`,
+        );
       },
     );
 
@@ -715,6 +747,9 @@ describe.each(TARGETS)('against the %s', (name) => {
           expectedPods: 2,
           disruptionsAllowed: 0,
         });
+        expect(status.status!.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
+          ['DisruptionAllowed', 'False', 'InsufficientPods'],
+        ]);
         const all = await until(
           "the disruption controller's NoPods event of orphan",
           () => events(ns),
