@@ -41,8 +41,8 @@ export interface SnapshotIndex {
   podsByOwner: Map<string, V1Pod[]>;
   /** `Kind/namespace/name` of the involved object → its events. */
   events: Map<string, CoreV1Event[]>;
-  /** Usage samples pooled over all pods (current and gone) of a workload, per container name. */
-  usage(): Map<Workload, Map<string, UsageSample[]>>;
+  /** Usage histories of all pods (current and gone) of a workload, per container name. */
+  usage(): Map<Workload, Map<string, (readonly UsageSample[])[]>>;
 }
 
 const memo = new WeakMap<ClusterSnapshot, SnapshotIndex>();
@@ -185,8 +185,8 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
       : undefined;
   };
 
-  let pooled: Map<Workload, Map<string, UsageSample[]>> | undefined;
-  const usage = (): Map<Workload, Map<string, UsageSample[]>> => {
+  let pooled: Map<Workload, Map<string, (readonly UsageSample[])[]>> | undefined;
+  const usage = (): Map<Workload, Map<string, (readonly UsageSample[])[]>> => {
     if (pooled) return pooled;
     pooled = new Map();
     for (const [key, samples] of snapshot.usage) {
@@ -196,8 +196,8 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
       let containers = pooled.get(workload);
       if (!containers) pooled.set(workload, (containers = new Map()));
       const list = containers.get(container);
-      if (list) for (const sample of samples) list.push(sample);
-      else containers.set(container, [...samples]);
+      if (list) list.push(samples);
+      else containers.set(container, [samples]);
     }
     return pooled;
   };

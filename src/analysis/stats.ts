@@ -4,8 +4,12 @@ import type { UsageSample } from './types.js';
 
 /** Nearest-rank percentile (0 < p ≤ 1) of values; NaN for none. Sorts a copy. */
 export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = Float64Array.from(values).sort();
+  return nearestRank(Float64Array.from(values).sort(), p);
+}
+
+/** Nearest-rank percentile of already sorted values; NaN for none. */
+function nearestRank(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
   const rank = Math.min(sorted.length, Math.max(1, Math.ceil(p * sorted.length)));
   return sorted[rank - 1]!;
 }
@@ -20,24 +24,39 @@ export interface HistorySummary {
 }
 
 export function summarize(samples: readonly UsageSample[]): HistorySummary {
+  return summarizePooled([samples]);
+}
+
+/**
+ * The summary of several histories taken as one (a workload's pods), without concatenating
+ * them; each series is sorted once for all its percentiles.
+ */
+export function summarizePooled(histories: readonly (readonly UsageSample[])[]): HistorySummary {
+  let count = 0;
+  for (const samples of histories) count += samples.length;
   let first = Infinity;
   let last = -Infinity;
   let memoryPeak = 0;
-  const cpu: number[] = [];
-  const memory: number[] = [];
-  for (const sample of samples) {
-    if (sample.at < first) first = sample.at;
-    if (sample.at > last) last = sample.at;
-    if (sample.memoryBytes > memoryPeak) memoryPeak = sample.memoryBytes;
-    cpu.push(sample.cpuMillis);
-    memory.push(sample.memoryBytes);
+  const cpu = new Float64Array(count);
+  const memory = new Float64Array(count);
+  let i = 0;
+  for (const samples of histories) {
+    for (const sample of samples) {
+      if (sample.at < first) first = sample.at;
+      if (sample.at > last) last = sample.at;
+      if (sample.memoryBytes > memoryPeak) memoryPeak = sample.memoryBytes;
+      cpu[i] = sample.cpuMillis;
+      memory[i++] = sample.memoryBytes;
+    }
   }
+  cpu.sort();
+  memory.sort();
   return {
-    samples: samples.length,
-    spanMs: samples.length ? last - first : 0,
-    cpuP50: percentile(cpu, 0.5),
-    cpuP95: percentile(cpu, 0.95),
-    memoryP95: percentile(memory, 0.95),
+    samples: count,
+    spanMs: count ? last - first : 0,
+    cpuP50: nearestRank(cpu, 0.5),
+    cpuP95: nearestRank(cpu, 0.95),
+    memoryP95: nearestRank(memory, 0.95),
     memoryPeak,
   };
 }
