@@ -11,6 +11,7 @@ import type {
   V1ObjectMeta,
   V1Pod,
   V1PodSpec,
+  V1ReplicaSet,
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
@@ -39,6 +40,8 @@ export interface SnapshotIndex {
   podWorkload: Map<string, Workload>;
   /** `Kind/namespace/name` of a pod's controlling owner (a Job, a ReplicaSet …) → its pods. */
   podsByOwner: Map<string, V1Pod[]>;
+  /** Namespace → its ReplicaSets (a Deployment's revisions are among those of its namespace). */
+  replicaSetsIn: Map<string, V1ReplicaSet[]>;
   /** `Kind/namespace/name` of the involved object → its events. */
   events: Map<string, CoreV1Event[]>;
   /** Usage histories of all pods (current and gone) of a workload, per container name. */
@@ -109,8 +112,12 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
 
   // ReplicaSet `namespace/name` → the workload its pods belong to.
   const byReplicaSet = new Map<string, Workload>();
+  const replicaSetsIn = new Map<string, V1ReplicaSet[]>();
   for (const rs of snapshot.replicaSets) {
     const { namespace, name } = rs.metadata ?? {};
+    const inNamespace = replicaSetsIn.get(namespace ?? '');
+    if (inNamespace) inNamespace.push(rs);
+    else replicaSetsIn.set(namespace ?? '', [rs]);
     if (!name) continue;
     const owner = rs.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
     const ref = owner
@@ -202,5 +209,5 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     return pooled;
   };
 
-  return { workloads, podWorkload, podsByOwner, events, usage };
+  return { workloads, podWorkload, podsByOwner, replicaSetsIn, events, usage };
 }
