@@ -36,6 +36,8 @@ export interface Workload {
 
 export interface SnapshotIndex {
   workloads: Map<string, Workload>;
+  /** Pod `namespace/name` → the pod. */
+  pods: Map<string, V1Pod>;
   /** Pod `namespace/name` → its workload. */
   podWorkload: Map<string, Workload>;
   /** `Kind/namespace/name` of a pod's controlling owner (a Job, a ReplicaSet …) → its pods. */
@@ -126,6 +128,7 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     byReplicaSet.set(`${namespace}/${name}`, workloadFor(ref));
   }
 
+  const podsByKey = new Map<string, V1Pod>();
   const podWorkload = new Map<string, Workload>();
   const podsByOwner = new Map<string, V1Pod[]>();
   for (const pod of snapshot.pods) {
@@ -152,7 +155,9 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     }
     workload.pods.push(pod);
     workload.spec ??= pod.spec;
-    podWorkload.set(`${namespace}/${name}`, workload);
+    const key = `${namespace}/${name}`;
+    podsByKey.set(key, pod);
+    podWorkload.set(key, workload);
   }
 
   for (const hpa of snapshot.hpas) {
@@ -209,5 +214,5 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     return pooled;
   };
 
-  return { workloads, podWorkload, podsByOwner, replicaSetsIn, events, usage };
+  return { workloads, pods: podsByKey, podWorkload, podsByOwner, replicaSetsIn, events, usage };
 }
