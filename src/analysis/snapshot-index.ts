@@ -40,6 +40,8 @@ export interface SnapshotIndex {
   pods: Map<string, V1Pod>;
   /** Pod `namespace/name` → its workload. */
   podWorkload: Map<string, Workload>;
+  /** The same by the pod object, for callers that hold it (no key to build and hash). */
+  workloadOfPod: Map<V1Pod, Workload>;
   /** `Kind/namespace/name` of a pod's controlling owner (a Job, a ReplicaSet …) → its pods. */
   podsByOwner: Map<string, V1Pod[]>;
   /** Namespace → its ReplicaSets (a Deployment's revisions are among those of its namespace). */
@@ -130,6 +132,7 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
 
   const podsByKey = new Map<string, V1Pod>();
   const podWorkload = new Map<string, Workload>();
+  const workloadOfPod = new Map<V1Pod, Workload>();
   const podsByOwner = new Map<string, V1Pod[]>();
   for (const pod of snapshot.pods) {
     const { namespace, name } = pod.metadata ?? {};
@@ -158,6 +161,7 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     const key = `${namespace}/${name}`;
     podsByKey.set(key, pod);
     podWorkload.set(key, workload);
+    workloadOfPod.set(pod, workload);
   }
 
   for (const hpa of snapshot.hpas) {
@@ -214,5 +218,14 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     return pooled;
   };
 
-  return { workloads, pods: podsByKey, podWorkload, podsByOwner, replicaSetsIn, events, usage };
+  return {
+    workloads,
+    pods: podsByKey,
+    podWorkload,
+    workloadOfPod,
+    podsByOwner,
+    replicaSetsIn,
+    events,
+    usage,
+  };
 }
