@@ -36,12 +36,10 @@ export interface Workload {
 
 export interface SnapshotIndex {
   workloads: Map<string, Workload>;
-  /** Pod `namespace/name` → the pod. */
-  pods: Map<string, V1Pod>;
+  /** Pod `namespace/name` → the pod (built on first use: only the log check needs it). */
+  pods(): Map<string, V1Pod>;
   /** Pod `namespace/name` → its workload. */
   podWorkload: Map<string, Workload>;
-  /** The same by the pod object, for callers that hold it (no key to build and hash). */
-  workloadOfPod: Map<V1Pod, Workload>;
   /** `Kind/namespace/name` of a pod's controlling owner (a Job, a ReplicaSet …) → its pods. */
   podsByOwner: Map<string, V1Pod[]>;
   /** Namespace → its ReplicaSets (a Deployment's revisions are among those of its namespace). */
@@ -130,9 +128,7 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     byReplicaSet.set(`${namespace}/${name}`, workloadFor(ref));
   }
 
-  const podsByKey = new Map<string, V1Pod>();
   const podWorkload = new Map<string, Workload>();
-  const workloadOfPod = new Map<V1Pod, Workload>();
   const podsByOwner = new Map<string, V1Pod[]>();
   for (const pod of snapshot.pods) {
     const { namespace, name } = pod.metadata ?? {};
@@ -158,10 +154,7 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     }
     workload.pods.push(pod);
     workload.spec ??= pod.spec;
-    const key = `${namespace}/${name}`;
-    podsByKey.set(key, pod);
-    podWorkload.set(key, workload);
-    workloadOfPod.set(pod, workload);
+    podWorkload.set(`${namespace}/${name}`, workload);
   }
 
   for (const hpa of snapshot.hpas) {
@@ -218,14 +211,13 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
     return pooled;
   };
 
-  return {
-    workloads,
-    pods: podsByKey,
-    podWorkload,
-    workloadOfPod,
-    podsByOwner,
-    replicaSetsIn,
-    events,
-    usage,
+  let podsByKey: Map<string, V1Pod> | undefined;
+  const pods = (): Map<string, V1Pod> => {
+    if (podsByKey) return podsByKey;
+    podsByKey = new Map();
+    for (const pod of snapshot.pods) podsByKey.set(`${pod.metadata?.namespace}/${pod.metadata?.name}`, pod);
+    return podsByKey;
   };
+
+  return { workloads, pods, podWorkload, podsByOwner, replicaSetsIn, events, usage };
 }

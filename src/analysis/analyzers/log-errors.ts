@@ -69,10 +69,11 @@ export function logErrors(snapshot: ClusterSnapshot, options: AnalyzeOptions): F
   const logs = snapshot.recentLogs;
   if (!logs) return [];
   const index = indexSnapshot(snapshot);
+  const pods = index.pods();
   const tallies = new Map<string, Tally>();
   for (const [key, lines] of Object.entries(logs)) {
     const [namespace = '', podName = '', container = ''] = key.split('/');
-    const pod = index.pods.get(`${namespace}/${podName}`);
+    const pod = pods.get(`${namespace}/${podName}`);
     const status = pod?.status?.containerStatuses?.find((s) => s.name === container);
     if (!pod || !status?.state?.running || lines.length === 0) continue;
     const workload = index.podWorkload.get(`${namespace}/${podName}`);

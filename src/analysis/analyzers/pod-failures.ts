@@ -68,7 +68,7 @@ export function podFailures(snapshot: ClusterSnapshot, options: AnalyzeOptions):
     const { namespace, name } = pod.metadata ?? {};
     if (!name || pod.metadata?.deletionTimestamp) continue;
     const ref = { kind: 'Pod', namespace, name };
-    const workload = index.workloadOfPod.get(pod);
+    const workload = index.podWorkload.get(`${namespace}/${name}`);
     const ctx: PodContext = {
       snapshot,
       options,

@@ -122,11 +122,11 @@ export function intendedWorkload(
 }
 
 function groupNearMisses(snapshot: ClusterSnapshot, misses: NearMiss[]): SelectorCandidate[] {
-  const { workloadOfPod } = indexSnapshot(snapshot);
+  const { podWorkload } = indexSnapshot(snapshot);
   const groups = new Map<string, SelectorCandidate>();
   for (const miss of misses) {
     const { namespace, name } = miss.pod.metadata ?? {};
-    const workload = workloadOfPod.get(miss.pod)?.ref ?? {
+    const workload = podWorkload.get(`${namespace}/${name}`)?.ref ?? {
       kind: 'Pod',
       namespace,
       name: name ?? '',
