@@ -52,6 +52,8 @@ export interface AgentOptions {
   script: Script;
   /** Cuts the first message stream after this many SSE events (the task runs on). */
   dropStreamAfter?: number;
+  /** The address to listen on; default 127.0.0.1. */
+  host?: string;
   /** Where the JSON-RPC endpoint is mounted; default AGENT_PATH. */
   rpcPath?: string;
   /** What the card says the interface's URL is; default this server's rpcPath. */
@@ -275,9 +277,9 @@ export async function startAgent(options: AgentOptions): Promise<ScriptedAgent> 
   );
 
   const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = app.listen(0, options.host ?? '127.0.0.1', () => resolve(listening));
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
     methods,

@@ -3,6 +3,7 @@
 // the server's side (methods, headers, user messages, cancellations).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TaskState } from '@a2a-js/sdk';
+import { KubeConfig } from '@kubernetes/client-node';
 import { reachableInterfaceUrl } from '../../src/analysis/kagent/a2a.js';
 import { HITL_EXTENSION } from '../../src/analysis/kagent/pause.js';
 import {
@@ -11,6 +12,7 @@ import {
   type KagentPause,
 } from '../../src/analysis/kagent/provider.js';
 import { scheduleKagent } from '../../src/analysis/kagent/scheduler.js';
+import { startKagent } from '../../src/analysis/kagent/start.js';
 import type { Finding } from '../../src/analysis/types.js';
 import { AGENT_PATH, data, startAgent, text, type AgentOptions, type ScriptedAgent } from './a2a-agents.js';
 
@@ -452,6 +454,24 @@ describe('kagent provider', () => {
         .map((t) => t.taskId)
         .sort(),
     );
+  });
+});
+
+describe('startKagent', () => {
+  it('asks the agent at --kagent-url on its schedule and stops with nothing left running', async () => {
+    const agent = await agentWith({ version: '1.0', streaming: true, script: answering });
+    let reported!: (findings: Finding[]) => void;
+    const first = new Promise<Finding[]>((resolve) => (reported = resolve));
+    const kagent = startKagent({
+      kubeConfig: new KubeConfig(),
+      url: agent.url,
+      agent: 'kagent/k8s-agent',
+      intervalMs: 60_000,
+      onFindings: reported,
+    });
+    expect((await first).map((f) => f.source)).toEqual(Array(6).fill('kagent'));
+    await kagent.stop();
+    expect(agent.methods).toEqual(Array(3).fill('SendStreamingMessage'));
   });
 });
 

@@ -109,8 +109,13 @@ export function reachableInterfaceUrl(
   if (target.origin === reached.origin || !internal) {
     return target.href;
   }
-  // The agent URL may carry a prefix (the service proxy's /api/v1/…/proxy) before kagent's path.
-  const prefix = reached.pathname.replace(/\/api\/a2a\/.*$/, '');
+  // The agent URL may carry a prefix (the service proxy's /api/v1/…/proxy) before the path.
+  const path = reached.pathname;
+  const prefix = path.endsWith(target.pathname)
+    ? path.slice(0, path.length - target.pathname.length)
+    : path.includes('/api/a2a/')
+      ? path.replace(/\/api\/a2a\/.*$/, '')
+      : '';
   return `${reached.origin}${prefix}${target.pathname}${target.search}`;
 }
 
