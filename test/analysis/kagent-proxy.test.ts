@@ -39,7 +39,7 @@ describe.skipIf(missing !== undefined)('kagent through the API server service pr
 
   beforeAll(async () => {
     [cp, agent] = await Promise.all([
-      startControlPlane({ nodes: 1 }),
+      startControlPlane({ nodes: 0 }),
       startAgent({
         version: '0.3',
         streaming: true,

@@ -232,21 +232,24 @@ describe.each(['1.0', '0.3'] as const)('kagent provider against an A2A %s agent'
     const agent = await agentWith({
       version,
       streaming: true,
-      script: async (_turn, reply) => {
+      // Utilization answers at once (and the card is read then); health never answers.
+      script: async (turn, reply) => {
+        if (turn.text.startsWith('Analyze resource utilization')) return answering(turn, reply);
         reply.task(WORKING);
         await reply.canceled;
       },
     });
-    const findings = await providerFor(agent, { timeoutMs: 500 }).analyze('health');
-    expect(findings).toMatchObject([
+    const provider = providerFor(agent, { timeoutMs: 1_500 });
+    expect(await provider.analyze('utilization')).toHaveLength(2);
+    expect(await provider.analyze('health')).toMatchObject([
       {
         id: 'kagent-health:Agent/kagent/k8s-agent:unavailable',
         severity: 'warning',
-        title: 'kagent did not answer the health analysis within 0.5 s',
+        title: 'kagent did not answer the health analysis within 1.5 s',
       },
     ]);
-    expect(agent.methods).toEqual([wire.stream, wire.cancel]);
-    expect(agent.canceled).toEqual([agent.turns[0]!.taskId]);
+    expect(agent.methods).toEqual([wire.stream, wire.stream, wire.cancel]);
+    expect(agent.canceled).toEqual([agent.turns[1]!.taskId]);
   });
 
   it('resubscribes to the task after a dropped stream and gets the rest of the answer', async () => {

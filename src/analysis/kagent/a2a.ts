@@ -165,13 +165,16 @@ export async function connect(
     ...(endpoint.userId ? { 'X-User-Id': endpoint.userId } : {}),
     ...(endpoint.headers ? await endpoint.headers() : {}),
   });
-  const baseFetch = endpoint.fetch ?? fetch;
-  const fetchImpl = createAuthenticatingFetchWithRetry(
-    (input, init) => baseFetch(input, { ...init, signal: init?.signal ?? signal }),
-    { headers, shouldRetryWithHeaders: () => Promise.resolve(undefined) },
-  );
+  const fetchImpl = createAuthenticatingFetchWithRetry(endpoint.fetch ?? fetch, {
+    headers,
+    shouldRetryWithHeaders: () => Promise.resolve(undefined),
+  });
   const legacyCompat = { enabled: true };
-  const resolver = new DefaultAgentCardResolver({ fetchImpl, legacyCompat });
+  // The resolver takes no signal of its own: only the card's fetch gets this one.
+  const resolver = new DefaultAgentCardResolver({
+    fetchImpl: (input, init) => fetchImpl(input, { ...init, signal: init?.signal ?? signal }),
+    legacyCompat,
+  });
   const card = await guard(signal, () => resolver.resolve(endpoint.agentUrl), 'card');
   card.supportedInterfaces = card.supportedInterfaces.map((i) => ({
     ...i,

@@ -153,6 +153,8 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const timedOut = error instanceof A2AError && error.kind === 'timeout';
+        // The agent may have moved or changed its card: read it again next time.
+        if (!timedOut) connection = undefined;
         return [
           status('unavailable', {
             severity: 'warning',
