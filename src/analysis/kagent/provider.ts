@@ -1,7 +1,9 @@
 // kagent as a findings source: asks an agent (default kagent/k8s-agent) for a health, utilization
 // or security analysis over A2A and turns the answer into findings marked 'kagent'. Every outcome
 // is findings: a time-out, an HTTP or JSON-RPC error, a failed task, a pause for approval and an
-// unparseable reply each become one finding saying so. Nothing here throws.
+// unparseable reply each become one finding saying so. Nothing here throws. A pause for a tool
+// approval is also handed to onPause, answerable; the next run of that analysis, or close(),
+// cancels a pause left unanswered, so paused tasks do not pile up in kagent.
 import { findingId } from '../finding.js';
 import type { Finding, ResourceRef } from '../types.js';
 import {
