@@ -1,3 +1,4 @@
+// In the real-cluster tier (npm run test:cluster): it starts a control plane of its own.
 // kagent without a port-forward: the controller's Service is found in a real cluster (the
 // control plane of test/cluster/control-plane.ts) and reached through the API server's service
 // proxy with the kubeconfig's own CA and token. The agent is the SDK's server side, listening on
@@ -9,7 +10,7 @@ import { TaskState } from '@a2a-js/sdk';
 import { findKagent } from '../../src/analysis/kagent/cluster.js';
 import { createKagentProvider } from '../../src/analysis/kagent/provider.js';
 import { controlPlaneMissing, startControlPlane, type ControlPlane } from '../cluster/control-plane.js';
-import { AGENT_PATH, data, startAgent, type ScriptedAgent } from './a2a-agents.js';
+import { AGENT_PATH, data, startAgent, type ScriptedAgent } from '../analysis/a2a-agents.js';
 
 const hostAddress = Object.values(networkInterfaces())
   .flat()
