@@ -34,12 +34,17 @@ beforeAll(async () => {
   kc.loadFromFile(sim.kubeconfigPath);
   apps = kc.makeApiClient(AppsV1Api);
   const core = kc.makeApiClient(CoreV1Api);
-  // The scenario's fault (the backend's crash loop) shows within seconds at this speed.
+  // The scenario's fault (the backend's crash loop) shows within seconds at this speed. Between
+  // back-offs the container runs again for a moment (kubectl shows Running then too), so wait for
+  // the fifth restart: its 160 s back-off (3 s here) outlasts the questions below.
   const deadline = Date.now() + 30_000;
   for (;;) {
     const pods = await core.listNamespacedPod({ namespace: 'todo' });
     if (
-      pods.items.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff')
+      pods.items.some((p) => {
+        const c = p.status?.containerStatuses?.[0];
+        return c?.state?.waiting?.reason === 'CrashLoopBackOff' && c.restartCount >= 5;
+      })
     )
       break;
     if (Date.now() > deadline) throw new Error('no crash loop');
