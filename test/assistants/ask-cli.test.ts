@@ -10,6 +10,7 @@ import { askMain } from '../../src/assistants/ask-cli.js';
 import { CliError } from '../../src/cli-errors.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { makeTeam } from '../audit/identities.js';
+import { longCrashLoopBackOff } from '../sim/fixtures/crash-loop.js';
 
 let sim: RunningSim;
 let apps: AppsV1Api;
@@ -33,23 +34,8 @@ beforeAll(async () => {
   const kc = new KubeConfig();
   kc.loadFromFile(sim.kubeconfigPath);
   apps = kc.makeApiClient(AppsV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
-  // The scenario's fault (the backend's crash loop) shows within seconds at this speed. Between
-  // back-offs the container runs again for a moment (kubectl shows Running then too), so wait for
-  // the fifth restart: its 160 s back-off (3 s here) outlasts the questions below.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const pods = await core.listNamespacedPod({ namespace: 'todo' });
-    if (
-      pods.items.some((p) => {
-        const c = p.status?.containerStatuses?.[0];
-        return c?.state?.waiting?.reason === 'CrashLoopBackOff' && c.restartCount >= 5;
-      })
-    )
-      break;
-    if (Date.now() > deadline) throw new Error('no crash loop');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  // The scenario's fault, the backend's crash loop, in a back-off that outlasts the questions.
+  await longCrashLoopBackOff(kc.makeApiClient(CoreV1Api), 'todo');
 });
 afterAll(() => sim.close());
 
