@@ -601,7 +601,7 @@ describe.each(TARGETS)('against the %s', (name) => {
 
     // The scale client's error is the Deployment GET's NotFound (the apiserver's ScaleREST), not
     // one naming the scale subresource.
-    simDiffers(name)("the HPA controller's FailedGetScale message names deployments.apps", async () => {
+    it.concurrent("the HPA controller's FailedGetScale message names deployments.apps", async () => {
       const able = await ghostScale('an-hpa-ghost-text');
       expect(able.message).toBe(
         `the HPA controller was unable to get the target's current scale: deployments.apps "ghost" not found`,
