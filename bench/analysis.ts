@@ -352,4 +352,6 @@ for (const name of Object.keys(ANALYZERS)) {
   }
   rows.push(`| ${name} | ${ms(percentile(alone, 0.5))} |`);
 }
-process.stdout.write(['', '| analyzer alone (incl. the index) | p50 |', '|---|---|', ...rows].join('\n') + '\n');
+process.stdout.write(
+  ['', '| analyzer alone (incl. the index) | p50 |', '|---|---|', ...rows].join('\n') + '\n',
+);

@@ -19,7 +19,6 @@ import { epoch, formatDuration } from '../time.js';
 import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../types.js';
 
 const ANALYZER = 'controllers';
-const MINUTE = 60_000;
 const EXIT_CODE_HINTS: Record<number, string> = {
   1: 'application error',
   2: 'misuse of a shell builtin or bad arguments',

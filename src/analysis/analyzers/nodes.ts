@@ -1,13 +1,7 @@
 // Nodes that cannot run pods (k8sgpt's node analyzer, popeye's node lint): NotReady or Unknown
 // (since when, and why), memory/disk/PID pressure, network unavailable, any other condition a
 // node-problem-detector raises, cordoned nodes, and taints that keep pending pods off the node.
-import type {
-  CoreV1Event,
-  V1Node,
-  V1NodeCondition,
-  V1Pod,
-  V1Taint,
-} from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1NodeCondition, V1Pod, V1Taint } from '@kubernetes/client-node';
 import { describeCondition, describeEvent, latestEvent } from '../event-evidence.js';
 import { toleratesAll } from '../../kube/scheduling.js';
 import { makeFinding, type FindingInput } from '../finding.js';
