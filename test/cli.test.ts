@@ -319,7 +319,7 @@ describe('a command line that explains itself', () => {
     });
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe(
-      `aiops-tui: cannot load kubeconfig: no kubeconfig: KUBECONFIG is unset, ${join(home, '.kube', 'config')} does not exist and this is not a pod`,
+      `aiops-tui: cannot load kubeconfig: no kubeconfig: KUBECONFIG is unset, ${join(home, '.kube', 'config')} does not exist and this is not a pod (pass --kubeconfig FILE or set KUBECONFIG)`,
     );
   });
 
