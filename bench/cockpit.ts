@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { startSimulator, type RunningSim } from '../src/sim/index.js';
 import { K } from '../src/sim/resources.js';
+import { makeTeam } from '../test/audit/identities.js';
 
 const root = join(import.meta.dirname, '..');
 const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-history-'));
+// The cockpit signs what it records: a throwaway key the scratch allowed signers list.
+const operator = makeTeam(['bench']);
 const cli = join(root, 'dist', 'cli.js');
 const kubectl = join(root, '.tools', 'bin', 'kubectl');
 // A fresh tmux server per launch: killing one and starting another on the same socket races.
@@ -81,6 +84,7 @@ async function launchCockpit(
     // Reports the cockpit writes while it runs go to a scratch directory, not the repository.
     '--history-dir',
     scratchHistory,
+    ...operator.flags('bench'),
     ...extra,
   ]);
   await until((s) => /pod-\d{5}/.test(s));

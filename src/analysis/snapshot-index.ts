@@ -11,6 +11,7 @@ import type {
   V1ObjectMeta,
   V1Pod,
   V1PodSpec,
+  V1ReplicaSet,
   V1StatefulSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
@@ -35,14 +36,18 @@ export interface Workload {
 
 export interface SnapshotIndex {
   workloads: Map<string, Workload>;
+  /** Pod `namespace/name` → the pod (built on first use: only the log check needs it). */
+  pods(): Map<string, V1Pod>;
   /** Pod `namespace/name` → its workload. */
   podWorkload: Map<string, Workload>;
   /** `Kind/namespace/name` of a pod's controlling owner (a Job, a ReplicaSet …) → its pods. */
   podsByOwner: Map<string, V1Pod[]>;
+  /** Namespace → its ReplicaSets (a Deployment's revisions are among those of its namespace). */
+  replicaSetsIn: Map<string, V1ReplicaSet[]>;
   /** `Kind/namespace/name` of the involved object → its events. */
   events: Map<string, CoreV1Event[]>;
-  /** Usage samples pooled over all pods (current and gone) of a workload, per container name. */
-  usage(): Map<Workload, Map<string, UsageSample[]>>;
+  /** Usage histories of all pods (current and gone) of a workload, per container name. */
+  usage(): Map<Workload, Map<string, (readonly UsageSample[])[]>>;
 }
 
 const memo = new WeakMap<ClusterSnapshot, SnapshotIndex>();
@@ -109,8 +114,12 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
 
   // ReplicaSet `namespace/name` → the workload its pods belong to.
   const byReplicaSet = new Map<string, Workload>();
+  const replicaSetsIn = new Map<string, V1ReplicaSet[]>();
   for (const rs of snapshot.replicaSets) {
     const { namespace, name } = rs.metadata ?? {};
+    const inNamespace = replicaSetsIn.get(namespace ?? '');
+    if (inNamespace) inNamespace.push(rs);
+    else replicaSetsIn.set(namespace ?? '', [rs]);
     if (!name) continue;
     const owner = rs.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'Deployment');
     const ref = owner
@@ -185,8 +194,8 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
       : undefined;
   };
 
-  let pooled: Map<Workload, Map<string, UsageSample[]>> | undefined;
-  const usage = (): Map<Workload, Map<string, UsageSample[]>> => {
+  let pooled: Map<Workload, Map<string, (readonly UsageSample[])[]>> | undefined;
+  const usage = (): Map<Workload, Map<string, (readonly UsageSample[])[]>> => {
     if (pooled) return pooled;
     pooled = new Map();
     for (const [key, samples] of snapshot.usage) {
@@ -196,11 +205,19 @@ function buildIndex(snapshot: ClusterSnapshot): SnapshotIndex {
       let containers = pooled.get(workload);
       if (!containers) pooled.set(workload, (containers = new Map()));
       const list = containers.get(container);
-      if (list) for (const sample of samples) list.push(sample);
-      else containers.set(container, [...samples]);
+      if (list) list.push(samples);
+      else containers.set(container, [samples]);
     }
     return pooled;
   };
 
-  return { workloads, podWorkload, podsByOwner, events, usage };
+  let podsByKey: Map<string, V1Pod> | undefined;
+  const pods = (): Map<string, V1Pod> => {
+    if (podsByKey) return podsByKey;
+    podsByKey = new Map();
+    for (const pod of snapshot.pods) podsByKey.set(`${pod.metadata?.namespace}/${pod.metadata?.name}`, pod);
+    return podsByKey;
+  };
+
+  return { workloads, pods, podWorkload, podsByOwner, replicaSetsIn, events, usage };
 }

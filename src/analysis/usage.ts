@@ -1,7 +1,7 @@
 // Usage history per workload container, summarized once per snapshot for right-sizing and scaling.
 import type { V1Container } from '@kubernetes/client-node';
 import { indexSnapshot, type Workload } from './snapshot-index.js';
-import { summarize, type HistorySummary } from './stats.js';
+import { summarizePooled, type HistorySummary } from './stats.js';
 import type { ClusterSnapshot } from './types.js';
 
 export interface ContainerHistory {
@@ -19,8 +19,9 @@ export function containerHistories(snapshot: ClusterSnapshot): ContainerHistory[
   histories = [];
   for (const [workload, containers] of indexSnapshot(snapshot).usage()) {
     for (const container of workload.spec?.containers ?? []) {
-      const samples = containers.get(container.name);
-      if (samples?.length) histories.push({ workload, container, summary: summarize(samples) });
+      const pods = containers.get(container.name);
+      const summary = pods && summarizePooled(pods);
+      if (summary?.samples) histories.push({ workload, container, summary });
     }
   }
   memo.set(snapshot, histories);

@@ -136,6 +136,7 @@ for (const [kind, aliases] of Object.entries({
   Namespace: ['ns', 'namespace', 'namespaces'],
   Job: ['job', 'jobs', 'job.batch'],
   CronJob: ['cj', 'cronjob', 'cronjobs', 'cronjob.batch'],
+  Ingress: ['ing', 'ingress', 'ingresses', 'ingress.networking.k8s.io'],
 })) {
   for (const alias of aliases) KINDS[alias] = kind;
 }

@@ -248,6 +248,12 @@ const CATALOG: readonly CatalogEntry[] = [
     },
   },
   {
+    // Distroless: the one binary and no shell; its default config serves no HTTP (HTTP_Server Off).
+    repository: 'docker.io/fluent/fluent-bit',
+    tags: ['latest', ...versions({ '3.0': 7, '3.1': 10, '3.2': 10, '4.0': 3 }, ['debug'])],
+    profile: { flavour: 'generic', executables: ['/fluent-bit/bin/fluent-bit'], ports: [] },
+  },
+  {
     repository: 'registry.k8s.io/pause',
     tags: ['3.9', '3.10', '3.10.1'],
     profile: { flavour: 'generic', executables: ['/pause'], ports: [] },

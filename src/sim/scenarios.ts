@@ -6,6 +6,7 @@ import type { SimContext } from './context.js';
 import { applyDefaults } from './defaults.js';
 import type { KubeObject } from './objects.js';
 import { K } from './resources.js';
+import { minikubeStorageClass } from './storage.js';
 import { ANNOTATION } from './usage.js';
 
 function put(ctx: SimContext, key: string, obj: KubeObject): KubeObject {
@@ -174,18 +175,7 @@ function app(ctx: SimContext, ns: string, spec: AppSpec): void {
 
 /** What minikube installs: the hostpath provisioner's default class and the ingress addon's class. */
 function clusterAddons(ctx: SimContext): void {
-  put(ctx, K.storageclasses, {
-    apiVersion: 'storage.k8s.io/v1',
-    kind: 'StorageClass',
-    metadata: {
-      name: 'standard',
-      labels: { 'addonmanager.kubernetes.io/mode': 'EnsureExists' },
-      annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
-    },
-    provisioner: 'k8s.io/minikube-hostpath',
-    reclaimPolicy: 'Delete',
-    volumeBindingMode: 'Immediate',
-  });
+  put(ctx, K.storageclasses, minikubeStorageClass());
   put(ctx, K.ingressclasses, {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'IngressClass',
@@ -258,11 +248,18 @@ function postgres(ctx: SimContext, ns: string): void {
                 requests: { cpu: '250m', memory: '256Mi' },
                 limits: { cpu: '1', memory: '1Gi' },
               },
+              // The chart's probe (helm/todo-chart values.yaml): the simulator passes exec probes.
               readinessProbe: {
-                tcpSocket: { port: 'postgres' },
+                exec: {
+                  command: [
+                    'sh',
+                    '-c',
+                    'exec pg_isready --host=127.0.0.1 --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"',
+                  ],
+                },
                 initialDelaySeconds: 5,
                 periodSeconds: 10,
-                timeoutSeconds: 1,
+                timeoutSeconds: 5,
                 successThreshold: 1,
                 failureThreshold: 3,
               },

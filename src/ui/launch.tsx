@@ -16,8 +16,7 @@ import type { Trust } from '../workflow/trust.js';
 import { createWorkflow } from '../workflow/setup.js';
 import type { UiActions } from './input.js';
 import { startFindingsService } from '../analysis/findings-service.js';
-import { createKagentProvider } from '../analysis/kagent/provider.js';
-import { scheduleKagent } from '../analysis/kagent/scheduler.js';
+import { startKagent } from '../analysis/kagent/start.js';
 import { startReportScheduler } from '../analysis/report-scheduler.js';
 import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
@@ -181,15 +180,15 @@ async function runFullScreen(
     cancelAsk: () => chat.cancel(),
   };
   const reports = startReportScheduler(data.store, join(historyDir, 'reports'));
-  const kagent = kagentUrl
-    ? scheduleKagent(
-        createKagentProvider({ url: kagentUrl, agent: kagentAgent, namespace: connection.namespace }),
-        {
-          intervalMs: KAGENT_INTERVAL_MS,
-          onFindings: (f) => findings.report('kagent', f),
-        },
-      )
-    : undefined;
+  // Without --kagent-url, kagent is reached through the API server when it is installed.
+  const kagent = startKagent({
+    kubeConfig: connection.kubeConfig,
+    url: kagentUrl,
+    agent: kagentAgent,
+    namespace: connection.namespace,
+    intervalMs: KAGENT_INTERVAL_MS,
+    onFindings: (f) => findings.report('kagent', f),
+  });
   const readFigures = (): void => {
     // Read only a trail that exists: launching the cockpit creates no directories.
     if (!existsSync(join(historyDir, 'prompts'))) return;
@@ -236,7 +235,7 @@ async function runFullScreen(
     queue.stop();
     findings.stop();
     reports.stop();
-    void kagent?.stop();
+    void kagent.stop();
     data.stop();
     screen.leave();
     process.off('uncaughtException', crash);

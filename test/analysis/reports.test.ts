@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../src/cli-errors.js';
 import { reportMain } from '../../src/analysis/report-cli.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { longCrashLoopBackOff } from '../sim/fixtures/crash-loop.js';
 
 let sim: RunningSim;
 const io = { out: '', err: '' };
@@ -20,16 +21,7 @@ beforeAll(async () => {
   kc.loadFromFile(sim.kubeconfigPath);
   const core = kc.makeApiClient(CoreV1Api);
   // Wait for the demo's crash loop, so the health report has something to say.
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const pods = await core.listNamespacedPod({ namespace: 'todo' });
-    if (
-      pods.items.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff')
-    )
-      break;
-    if (Date.now() > deadline) throw new Error('no crash loop');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await longCrashLoopBackOff(core, 'todo');
 });
 afterAll(() => sim.close());
 

@@ -155,7 +155,8 @@ describe('fetchSnapshot (aiops-tui analyze) against the simulator', () => {
     expect(snapshot.ingresses).toBeUndefined();
     expect(snapshot.podDisruptionBudgets).toBeUndefined();
     expect(snapshot.configMaps?.map((c) => c.metadata?.name)).toContain('todo-config');
-    expect(snapshot.ingressClasses).toEqual([]); // listed: there are none
+    // Listed: the ingress addon's class, which the todo scenario installs as minikube does.
+    expect(snapshot.ingressClasses?.map((c) => c.metadata?.name)).toEqual(['nginx']);
   });
 
   it("reads running containers' recent logs unless told not to", async () => {

@@ -97,6 +97,18 @@ describe('mutating commands become structured operations', () => {
     expect(mutating(text).kind).toBe(kind);
   });
 
+  it.each([
+    [
+      'kubectl patch ingress/todo -n todo --type=json -p \'[{"op":"replace","path":"/spec/rules/0/http/paths/0/backend/service/port/number","value":80}]\'',
+      'Ingress',
+    ],
+    ['kubectl patch ing todo -n todo --type=merge -p \'{"spec":{"ingressClassName":"nginx"}}\'', 'Ingress'],
+    ['kubectl patch svc/web -n todo --type=merge -p \'{"spec":{"selector":{"app":"web"}}}\'', 'Service'],
+    ['kubectl rollout restart sts/postgres -n todo', 'StatefulSet'],
+  ])('%s targets a %s', (text, kind) => {
+    expect(mutating(text).target.kind).toBe(kind);
+  });
+
   it('keeps the equivalent command, quoted so it can be pasted back', () => {
     expect(mutating(`kubectl patch deploy backend --type merge -p '{"spec":{"replicas":3}}'`).kubectl).toBe(
       `kubectl patch deploy backend --type merge -p '{"spec":{"replicas":3}}'`,

@@ -6,6 +6,7 @@ import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
 import type { ClusterSnapshot } from '../../src/analysis/types.js';
 import { askOffline } from '../../src/assistants/offline.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { longCrashLoopBackOff } from '../sim/fixtures/crash-loop.js';
 
 let sim: RunningSim;
 let snapshot: ClusterSnapshot;
@@ -16,19 +17,8 @@ beforeAll(async () => {
   const kc = new KubeConfig();
   kc.loadFromFile(sim.kubeconfigPath);
   const core = kc.makeApiClient(CoreV1Api);
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const pods = await core.listNamespacedPod({ namespace: 'todo' });
-    const pod = pods.items.find(
-      (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff',
-    );
-    if (pod) {
-      crashing = pod.metadata!.name!;
-      break;
-    }
-    if (Date.now() > deadline) throw new Error('no crash loop');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  // The backend's crash loop, in a back-off that lasts past the snapshot taken next.
+  crashing = await longCrashLoopBackOff(core, 'todo');
   snapshot = (await fetchSnapshot(kc, 'todo')).snapshot;
 });
 afterAll(() => sim.close());

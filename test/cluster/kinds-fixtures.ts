@@ -180,8 +180,9 @@ export function oneOfEachKind(ns: string): [field: string, object: KubernetesObj
       {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'IngressClass',
-        metadata: { name: 'nginx' },
-        spec: { controller: 'k8s.io/ingress-nginx' },
+        // A second class: the todo scenario already has minikube's ingress addon class `nginx`.
+        metadata: { name: 'traefik' },
+        spec: { controller: 'traefik.io/ingress-controller' },
       } as KubernetesObject,
     ],
     [

@@ -38,14 +38,22 @@ function counting(kc: KubeConfig): { request: LogRequest; reads: string[] } {
   };
 }
 
-/** The namespace's pods once every one of them has a running container that has logged. */
-async function runningPods(core: CoreV1Api, namespace: string, kc: KubeConfig): Promise<V1Pod[]> {
+/**
+ * The namespace's pods once at least `minimum` containers run and every running one has logged
+ * (the todo pods start one by one, so the first poll may find a single one running).
+ */
+async function runningPods(
+  core: CoreV1Api,
+  namespace: string,
+  kc: KubeConfig,
+  minimum = 1,
+): Promise<V1Pod[]> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const pods = (await core.listNamespacedPod({ namespace })).items;
     const running = runningContainers(pods);
     const logged = await Promise.all(running.map((c) => podLogRequest(kc)(c, 1, 1024).catch(() => '')));
-    if (running.length > 0 && logged.every((text) => text.trim() !== '')) return pods;
+    if (running.length >= minimum && logged.every((text) => text.trim() !== '')) return pods;
     if (Date.now() > deadline) throw new Error(`no running, logging pods in ${namespace} within 10 s`);
     await new Promise((resolve) => setImmediate(resolve)); // poll with a deadline, not a sleep
   }
@@ -129,7 +137,7 @@ describe('recent logs of running containers', () => {
 describe('the recent-log cache', () => {
   it('keeps no more characters than its budget, dropping the logs read longest ago', async () => {
     const { kc, core } = await connect('todo');
-    const pods = await runningPods(core, 'todo', kc);
+    const pods = await runningPods(core, 'todo', kc, 2);
     const keys = runningContainers(pods).map((c) => c.key);
     expect(keys.length).toBeGreaterThanOrEqual(2);
     // A log of a fixed size per container (the live ones grow between reads).

@@ -30,7 +30,12 @@ function createCronJob(name: string, spec: Record<string, unknown>): Promise<V1C
           metadata: { labels: { app: name } },
           spec: {
             template: {
-              spec: { restartPolicy: 'Never', containers: [{ name: 'tick', image: 'busybox:1.36' }] },
+              // Sleeps until the test ends it: busybox's own sh exits 0 at once, and a run that
+              // ended at once would never be active for Forbid or Replace to act on.
+              spec: {
+                restartPolicy: 'Never',
+                containers: [{ name: 'tick', image: 'busybox:1.36', command: ['sleep', '3600'] }],
+              },
             },
           },
         },

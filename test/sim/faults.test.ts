@@ -237,6 +237,23 @@ describe('the fault model', () => {
     });
   });
 
+  it('a terminal phase written through the API stays: the kubelet stops the containers and never moves the pod back', async () => {
+    await create('ended', {});
+    const running = await until(
+      read('ended'),
+      (p) => status(p) === 'Running' && summarizePod(p).readyContainers === 1,
+    );
+    running.status = { ...running.status, phase: 'Succeeded' };
+    await pods.core.replaceNamespacedPodStatus({ namespace: 'faults', name: 'ended', body: running });
+    const stopped = await until(read('ended'), (p) => !!p.status?.containerStatuses?.[0]?.state?.terminated);
+    expect(stopped.status!.phase).toBe('Succeeded');
+    expect(stopped.status!.containerStatuses![0]!).toMatchObject({
+      ready: false,
+      state: { terminated: { exitCode: 137, reason: 'Error' } },
+    });
+    expect(await events('ended')).toContain('Killing: Stopping container app');
+  });
+
   it('a deleted pod is Terminating, then gone', async () => {
     await pods.core.deleteNamespacedPod({ namespace: 'faults', name: 'healthy' });
     await until(

@@ -107,12 +107,12 @@ describe('conditions the real controller sets when it cannot scale', () => {
     const hpa = await until(readHpa('ghost'), (h) => conditionOf('AbleToScale')(h)?.status === 'False');
     expect(conditionOf('AbleToScale')(hpa)).toMatchObject({
       reason: 'FailedGetScale',
-      message: `the HPA controller was unable to get the target's current scale: deployments/scale.apps "ghost" not found`,
+      message: `the HPA controller was unable to get the target's current scale: deployments.apps "ghost" not found`,
     });
     const events = await eventsFor(api.core, 'hpa-faults', 'ghost');
     expect(events.find((e) => e.reason === 'FailedGetScale')).toMatchObject({
       type: 'Warning',
-      message: 'deployments/scale.apps "ghost" not found',
+      message: 'deployments.apps "ghost" not found',
       source: { component: 'horizontal-pod-autoscaler' },
     });
   });

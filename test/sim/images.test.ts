@@ -66,6 +66,8 @@ describe('pullImage', () => {
     ['postgres:16', 'pulled'],
     ['postgres:16-alpine', 'pulled'],
     ['redis:7', 'pulled'],
+    ['fluent/fluent-bit:3.1', 'pulled'],
+    ['fluent/fluent-bit:3.2', 'pulled'],
     ['nginx@sha256:abc', 'pulled'],
     // Local builds the tests use, on the node already (as `minikube image load` leaves them).
     ['app:1', 'present'],

@@ -18,6 +18,12 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
+/**
+ * Runs until the test ends it: busybox's own command (sh with no terminal) exits 0 at once, so a
+ * pod that must stay active sleeps; the test then writes the phase as a finished pod would have.
+ */
+const SLEEPER = { name: 'work', image: 'busybox:1.36', command: ['sleep', '3600'] };
+
 function createJob(name: string, spec: Record<string, unknown>): Promise<V1Job> {
   return api.batch.createNamespacedJob({
     namespace: NS,
@@ -25,7 +31,7 @@ function createJob(name: string, spec: Record<string, unknown>): Promise<V1Job> 
       metadata: { name },
       spec: {
         template: {
-          spec: { restartPolicy: 'Never', containers: [{ name: 'work', image: 'busybox:1.36' }] },
+          spec: { restartPolicy: 'Never', containers: [SLEEPER] },
         },
         ...spec,
       },

@@ -7,6 +7,7 @@ import { analyze } from '../../src/analysis/analyze.js';
 import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { KubeConfig } from '@kubernetes/client-node';
+import { longCrashLoopBackOff } from './fixtures/crash-loop.js';
 import { clients, isReady, until, type Clients } from './fixtures/workloads.js';
 
 let sim: RunningSim;
@@ -96,11 +97,7 @@ describe('todo scenario', () => {
   });
 
   it('the demo fault is still the first finding', async () => {
-    await until(
-      todoPods,
-      (ps) => ps.some((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff'),
-      20_000,
-    );
+    await longCrashLoopBackOff(api.core, 'todo');
     const kc = new KubeConfig();
     kc.loadFromFile(sim.kubeconfigPath);
     const { snapshot } = await fetchSnapshot(kc, 'todo');

@@ -125,5 +125,7 @@ describe('a change interrupted by kill -9', () => {
       { reject: false },
     );
     expect(verified.stdout).toMatch(/^ok: /);
-  });
+    // Seven CLI processes, each loading @kubernetes/client-node at start (~1.5 s idle, 3-4 s on a
+    // loaded 2-core machine); every wait above is on a real event.
+  }, 60_000);
 });

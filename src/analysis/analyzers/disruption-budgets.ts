@@ -2,7 +2,12 @@
 // popeye's pdb lint): a selector that matches no pod, a budget that allows no disruption while
 // all its pods are healthy (a drain hangs on it), and pods covered by more than one budget (the
 // eviction API refuses those outright).
-import type { IntOrString, V1PodDisruptionBudget, V1PodDisruptionBudgetSpec } from '@kubernetes/client-node';
+import type {
+  IntOrString,
+  V1Pod,
+  V1PodDisruptionBudget,
+  V1PodDisruptionBudgetSpec,
+} from '@kubernetes/client-node';
 import { describeEvent, latestEvent } from '../event-evidence.js';
 import { makeFinding, refKey, type FindingInput } from '../finding.js';
 import { describeSelector } from '../labels.js';
@@ -51,14 +56,10 @@ export function disruptionBudgets(snapshot: ClusterSnapshot): Finding[] {
   const pods = selectorIndex(snapshot);
   const { events } = indexSnapshot(snapshot);
   // Pod → the budgets covering it, to find pods under more than one.
-  const budgetsOfPod = new Map<string, string[]>();
+  const budgetsOfPod = new Map<V1Pod, string[]>();
   const matched = snapshot.podDisruptionBudgets.map((pdb) => {
-    const namespace = pdb.metadata?.namespace ?? '';
-    const list = pods.matching(namespace, pdb.spec?.selector);
-    for (const pod of list) {
-      const key = `${namespace}/${pod.metadata?.name}`;
-      addTo(budgetsOfPod, key, pdb.metadata?.name ?? '');
-    }
+    const list = pods.matching(pdb.metadata?.namespace ?? '', pdb.spec?.selector);
+    for (const pod of list) addTo(budgetsOfPod, pod, pdb.metadata?.name ?? '');
     return { pdb, pods: list };
   });
   const findings: Finding[] = [];
@@ -107,13 +108,9 @@ export function disruptionBudgets(snapshot: ClusterSnapshot): Finding[] {
           since,
         });
       }
-      const shared = covered.filter(
-        (p) => (budgetsOfPod.get(`${namespace}/${p.metadata?.name}`)?.length ?? 0) > 1,
-      );
+      const shared = covered.filter((p) => (budgetsOfPod.get(p)?.length ?? 0) > 1);
       if (shared.length > 0) {
-        const others = [
-          ...new Set(shared.flatMap((p) => budgetsOfPod.get(`${namespace}/${p.metadata?.name}`)!)),
-        ].filter((n) => n !== name);
+        const others = [...new Set(shared.flatMap((p) => budgetsOfPod.get(p)!))].filter((n) => n !== name);
         problems.push({
           problem: 'overlapping',
           severity: 'warning',

@@ -1,7 +1,6 @@
 // Log errors (k8sgpt's log.go): a running container whose recent log is full of errors, which no
 // status shows. Lines are classified by a pure pattern table; a workload's replicas are one
 // finding per container name; the distinct error lines (numbers and ids normalized) are quoted.
-import type { V1Pod } from '@kubernetes/client-node';
 import { makeFinding } from '../finding.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import type { AnalyzeOptions, ClusterSnapshot, Finding } from '../types.js';
@@ -34,11 +33,12 @@ const ERROR_LINE = new RegExp(
 );
 
 /**
- * Literals at least one of which every alternative above needs: most lines have none, and this
+ * Literals at least one of which every alternative above needs (for access logs, the 5xx status
+ * after the request, so a healthy access line stops here): most lines have none, and this
  * check is several times cheaper than the full expression.
  */
 const MAYBE_ERROR =
-  /RROR|ATAL|RIT|EVERE|MERG|LERT|rror|atal|anic|ANIC|rit|lert|merg|xception|Traceback|HTTP\/|status|^[EF]\d/;
+  /RROR|ATAL|RIT|EVERE|MERG|LERT|rror|atal|anic|ANIC|rit|lert|merg|xception|Traceback|HTTP\/[\d.]+"\s+5|status|^[EF]\d/;
 
 /** Whether a log line reports an error. */
 export function isErrorLine(line: string): boolean {
@@ -69,12 +69,11 @@ export function logErrors(snapshot: ClusterSnapshot, options: AnalyzeOptions): F
   const logs = snapshot.recentLogs;
   if (!logs) return [];
   const index = indexSnapshot(snapshot);
-  const podsByKey = new Map<string, V1Pod>();
-  for (const pod of snapshot.pods) podsByKey.set(`${pod.metadata?.namespace}/${pod.metadata?.name}`, pod);
+  const pods = index.pods();
   const tallies = new Map<string, Tally>();
   for (const [key, lines] of Object.entries(logs)) {
     const [namespace = '', podName = '', container = ''] = key.split('/');
-    const pod = podsByKey.get(`${namespace}/${podName}`);
+    const pod = pods.get(`${namespace}/${podName}`);
     const status = pod?.status?.containerStatuses?.find((s) => s.name === container);
     if (!pod || !status?.state?.running || lines.length === 0) continue;
     const workload = index.podWorkload.get(`${namespace}/${podName}`);

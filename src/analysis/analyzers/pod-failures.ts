@@ -18,6 +18,7 @@ import {
 } from '../revisions.js';
 import { describePlacement, unmatchedPlacement } from '../placement.js';
 import { containerResources, memoryQuantity, TEMPLATED_KINDS } from '../resources.js';
+import { addTo } from '../selector-index.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
 import type { AnalyzeOptions, ClusterSnapshot, Finding, ProposedOperation, ResourceRef } from '../types.js';
@@ -48,11 +49,21 @@ interface PodContext {
   workload: Workload | undefined;
   affected: ResourceRef[];
   events: CoreV1Event[];
+  /** What is the same for every pod of a workload, worked out once per analysis. */
+  perWorkload: PerWorkload;
+}
+
+interface PerWorkload {
+  /** Per workload and container: the revision that ran before its current one (lastRevisionThatRan). */
+  lastGood: Map<Workload, Map<string, LastGood | undefined>>;
+  /** Per workload: controlling owner name → its pods that run (podRuns). */
+  running: Map<Workload, Map<string | undefined, V1Pod[]>>;
 }
 
 export function podFailures(snapshot: ClusterSnapshot, options: AnalyzeOptions): Finding[] {
   const index = indexSnapshot(snapshot);
   const findings: Finding[] = [];
+  const perWorkload: PerWorkload = { lastGood: new Map(), running: new Map() };
   for (const pod of snapshot.pods) {
     const { namespace, name } = pod.metadata ?? {};
     if (!name || pod.metadata?.deletionTimestamp) continue;
@@ -66,6 +77,7 @@ export function podFailures(snapshot: ClusterSnapshot, options: AnalyzeOptions):
       workload,
       affected: workload && workload.ref.kind !== 'Pod' ? [workload.ref] : [],
       events: index.events.get(`Pod/${namespace}/${name}`) ?? [],
+      perWorkload,
     };
     const add = (input: Omit<FindingInput, 'analyzer' | 'resource' | 'affected'>) =>
       findings.push(
@@ -407,14 +419,21 @@ function regressionOf(
   relevant: (change: TemplateChange) => boolean,
 ): LastGood | undefined {
   const { workload, pod, snapshot } = ctx;
-  if (!workload?.deployment) return undefined;
-  const last = lastRevisionThatRan(
-    workload.deployment,
-    snapshot.replicaSets,
-    workload.pods,
-    snapshot.now,
-    container,
-  );
+  const deployment = workload?.deployment;
+  if (!deployment) return undefined;
+  let byContainer = ctx.perWorkload.lastGood.get(workload);
+  if (!byContainer) ctx.perWorkload.lastGood.set(workload, (byContainer = new Map()));
+  let last = byContainer.get(container);
+  if (!byContainer.has(container)) {
+    last = lastRevisionThatRan(
+      deployment,
+      indexSnapshot(snapshot).replicaSetsIn.get(deployment.metadata?.namespace ?? '') ?? [],
+      workload.pods,
+      snapshot.now,
+      container,
+    );
+    byContainer.set(container, last);
+  }
   if (!last) return undefined;
   const replicaSet = pod.metadata?.ownerReferences?.find((o) => o.kind === 'ReplicaSet')?.name;
   if (replicaSet !== last.current.replicaSet.metadata?.name) return undefined;
@@ -426,13 +445,18 @@ const replaceable = (ctx: PodContext): boolean =>
 
 /** Whether another pod of the same owner (its ReplicaSet, or the workload) runs. */
 function siblingsRun(ctx: PodContext): boolean {
+  const { workload } = ctx;
+  if (!workload) return false;
+  let running = ctx.perWorkload.running.get(workload);
+  if (!running) {
+    ctx.perWorkload.running.set(workload, (running = new Map()));
+    for (const p of workload.pods) {
+      if (!podRuns(p, ctx.snapshot.now)) continue;
+      for (const o of p.metadata?.ownerReferences ?? []) if (o.controller) addTo(running, o.name, p);
+    }
+  }
   const owner = ctx.pod.metadata?.ownerReferences?.find((o) => o.controller)?.name;
-  return (ctx.workload?.pods ?? []).some(
-    (p) =>
-      p !== ctx.pod &&
-      p.metadata?.ownerReferences?.some((o) => o.controller && o.name === owner) &&
-      podRuns(p, ctx.snapshot.now),
-  );
+  return (running.get(owner) ?? []).some((p) => p !== ctx.pod);
 }
 
 /** The operation fixFor chooses, built for this pod's workload; undefined for 'none'. */

@@ -44,7 +44,12 @@ function deploymentFindings(
 
   if (progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
     const revision = Number(deployment.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
-    const last = lastRevisionThatRan(deployment, snapshot.replicaSets, workload.pods, snapshot.now);
+    const last = lastRevisionThatRan(
+      deployment,
+      indexSnapshot(snapshot).replicaSetsIn.get(deployment.metadata?.namespace ?? '') ?? [],
+      workload.pods,
+      snapshot.now,
+    );
     const images = last ? imagesToRestore(last) : {};
     // Back to the revision that ran (its image alone when only images changed), else the
     // previous one as kubectl's default undo does.

@@ -1,10 +1,20 @@
-// A minimal A2A 0.3 client over plain fetch: JSON-RPC 2.0 `message/send`, and `message/stream`
-// with server-sent events, as kagent 0.x serves them at /api/a2a/{namespace}/{agent}/.
-// It folds whatever arrives (Task, Message, status and artifact updates) into one A2AReply.
+// kagent over A2A with the protocol's official client (@a2a-js/sdk): A2A 1.0, and its v0.3
+// compatibility for the kagent releases that serve 0.3, chosen per interface from the agent card.
+// This module reads the card, honours its interfaces, sends one message and folds whatever comes
+// back (task, messages, status and artifact updates) into one A2AReply; it resubscribes after a
+// dropped stream and cancels the task when the caller gives up (time-out or quit).
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import { Role, TaskState, type AgentCard, type Message, type Part, type StreamResponse } from '@a2a-js/sdk';
+import {
+  ClientFactory,
+  ClientFactoryOptions,
+  DefaultAgentCardResolver,
+  JsonRpcTransportFactory,
+  RestTransportFactory,
+  createAuthenticatingFetchWithRetry,
+} from '@a2a-js/sdk/client';
 
-export type TaskState =
+export type TaskStateName =
   | 'submitted'
   | 'working'
   | 'input-required'
@@ -15,293 +25,414 @@ export type TaskState =
   | 'auth-required'
   | 'unknown';
 
+const STATE_NAMES: Partial<Record<TaskState, TaskStateName>> = {
+  [TaskState.TASK_STATE_SUBMITTED]: 'submitted',
+  [TaskState.TASK_STATE_WORKING]: 'working',
+  [TaskState.TASK_STATE_INPUT_REQUIRED]: 'input-required',
+  [TaskState.TASK_STATE_COMPLETED]: 'completed',
+  [TaskState.TASK_STATE_FAILED]: 'failed',
+  [TaskState.TASK_STATE_CANCELED]: 'canceled',
+  [TaskState.TASK_STATE_REJECTED]: 'rejected',
+  [TaskState.TASK_STATE_AUTH_REQUIRED]: 'auth-required',
+};
+
+/** A state after which the task will not move without us: the reply is complete. */
+export function settled(state: TaskStateName | undefined): boolean {
+  return state !== undefined && state !== 'submitted' && state !== 'working' && state !== 'unknown';
+}
+
 export interface DataPart {
-  data: Record<string, unknown>;
+  data: unknown;
   metadata?: Record<string, unknown>;
 }
 
 /** Everything the agent said in answer to one message. */
 export interface A2AReply {
-  state: TaskState | undefined;
+  state: TaskStateName | undefined;
   taskId?: string;
   contextId?: string;
   /** The answer's text: artifacts, else the final status message, else agent messages. */
   text: string;
   /** Text of the status message (why a task failed or what it waits for). */
   statusText: string;
+  /** Metadata of the last status message (kagent's HITL extension puts its pause there). */
+  statusMetadata?: Record<string, unknown>;
   /** Data parts from anywhere in the reply (tool calls, tool responses, confirmations). */
   data: DataPart[];
-  /** The JSON-RPC results as received, for the evidence. */
-  results: unknown[];
 }
 
 export class A2AError extends Error {
   constructor(
     message: string,
-    readonly kind: 'http' | 'rpc' | 'protocol' | 'timeout' | 'network',
+    readonly kind: 'card' | 'rpc' | 'timeout' | 'stopped' | 'network',
   ) {
     super(message);
   }
 }
 
 export interface A2AEndpoint {
-  /** The kagent controller's base URL, e.g. http://localhost:8083. */
-  baseUrl: string;
-  /** `namespace/name`. */
-  agent: string;
+  /** The agent's URL; its card is at `<agentUrl>.well-known/agent-card.json`. */
+  agentUrl: string;
   /** Sent as X-User-Id, kagent's user identity. */
   userId?: string;
+  /** Headers added to every request (an Authorization token, say); asked before each request. */
+  headers?: () => Record<string, string> | Promise<Record<string, string>>;
+  /** The fetch to use (the API server's service proxy needs the kubeconfig's TLS and auth). */
+  fetch?: typeof fetch;
+  /** Host names only the cluster resolves (`kagent-controller.kagent`), beyond `*.svc` and the like. */
+  inClusterHosts?: readonly string[];
 }
 
-export function agentUrl({ baseUrl, agent }: A2AEndpoint): string {
+/** kagent 0.x's A2A path for `namespace/name` under the controller's base URL. */
+export function kagentAgentUrl(baseUrl: string, agent: string): string {
   const [namespace, name] = agent.includes('/') ? agent.split('/', 2) : ['kagent', agent];
   return `${baseUrl.replace(/\/+$/, '')}/api/a2a/${encodeURIComponent(namespace!)}/${encodeURIComponent(name!)}/`;
 }
 
-const Part = z.looseObject({
-  kind: z.string(),
-  text: z.string().optional(),
-  data: z.record(z.string(), z.unknown()).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-});
-const Message = z.looseObject({ kind: z.literal('message'), role: z.string(), parts: z.array(Part) });
-const Status = z.looseObject({ state: z.string(), message: Message.optional() });
-const Artifact = z.looseObject({ parts: z.array(Part) });
-const Result = z.discriminatedUnion('kind', [
-  Message.extend({ taskId: z.string().optional(), contextId: z.string().optional() }),
-  z.looseObject({
-    kind: z.literal('task'),
-    id: z.string(),
-    contextId: z.string().optional(),
-    status: Status,
-    artifacts: z.array(Artifact).optional(),
-    history: z.array(Message).optional(),
-  }),
-  z.looseObject({
-    kind: z.literal('status-update'),
-    taskId: z.string(),
-    contextId: z.string().optional(),
-    status: Status,
-  }),
-  z.looseObject({
-    kind: z.literal('artifact-update'),
-    taskId: z.string(),
-    artifact: Artifact,
-    append: z.boolean().optional(),
-  }),
-]);
-const ErrorResponse = z.looseObject({
-  jsonrpc: z.literal('2.0'),
-  error: z.looseObject({ code: z.number(), message: z.string() }),
-});
-const ResultResponse = z.looseObject({ jsonrpc: z.literal('2.0'), result: z.unknown() });
-
-const STATES = new Set<string>([
-  'submitted',
-  'working',
-  'input-required',
-  'completed',
-  'failed',
-  'canceled',
-  'rejected',
-  'auth-required',
-]);
-
-/** Folds results into a reply; later status updates win, artifacts accumulate. */
-class ReplyBuilder {
-  private readonly artifacts: string[] = [];
-  private readonly agentMessages: string[] = [];
-  readonly reply: A2AReply = { state: undefined, text: '', statusText: '', data: [], results: [] };
-
-  add(raw: unknown): void {
-    this.reply.results.push(raw);
-    const parsed = Result.safeParse(raw);
-    if (!parsed.success)
-      throw new A2AError(
-        `unexpected A2A result: ${z.prettifyError(parsed.error).split('\n')[0]}`,
-        'protocol',
-      );
-    const result = parsed.data;
-    switch (result.kind) {
-      case 'message':
-        this.parts(result.parts, this.agentMessages);
-        this.ids(result.taskId, result.contextId);
-        break;
-      case 'task':
-        this.ids(result.id, result.contextId);
-        for (const message of result.history ?? []) {
-          if (message.role !== 'user') this.parts(message.parts, this.agentMessages);
-        }
-        for (const artifact of result.artifacts ?? []) this.parts(artifact.parts, this.artifacts);
-        this.status(result.status);
-        break;
-      case 'status-update':
-        this.ids(result.taskId, result.contextId);
-        this.status(result.status);
-        break;
-      case 'artifact-update':
-        this.parts(result.artifact.parts, this.artifacts);
-        break;
-    }
+/**
+ * Where to send to an interface the card names. A card states the agent's in-cluster address
+ * (kagent: http://kagent-controller.kagent:8083/…), which a cockpit that reached the card some
+ * other way (a port-forward, the API server's service proxy) cannot resolve: such an address keeps
+ * its path on the origin the card came from. Any other address is honoured as the card says; an
+ * empty one means the agent URL itself.
+ */
+export function reachableInterfaceUrl(
+  interfaceUrl: string,
+  agentUrl: string,
+  inClusterHosts: readonly string[] = [],
+): string {
+  if (!interfaceUrl) return agentUrl;
+  const target = new URL(interfaceUrl, agentUrl);
+  const reached = new URL(agentUrl);
+  const internal =
+    inClusterHosts.includes(target.hostname) || clusterInternal(target.hostname, reached.hostname);
+  if (target.origin === reached.origin || !internal) {
+    return target.href;
   }
+  // The agent URL may carry a prefix (the service proxy's /api/v1/…/proxy) before the path.
+  const path = reached.pathname;
+  const prefix = path.endsWith(target.pathname)
+    ? path.slice(0, path.length - target.pathname.length)
+    : path.includes('/api/a2a/')
+      ? path.replace(/\/api\/a2a\/.*$/, '')
+      : '';
+  return `${reached.origin}${prefix}${target.pathname}${target.search}`;
+}
 
-  finish(): A2AReply {
-    const text = this.artifacts.join('') || this.reply.statusText || this.agentMessages.join('\n');
-    return { ...this.reply, text };
-  }
+function clusterInternal(host: string, reachedHost: string): boolean {
+  const loopback = (h: string) => h === 'localhost' || h.startsWith('127.') || h === '[::1]';
+  if (loopback(host)) return !loopback(reachedHost);
+  return !host.includes('.') || /\.svc(\.cluster\.local)?$/.test(host) || host.endsWith('.cluster.local');
+}
 
-  private ids(taskId: string | undefined, contextId: string | undefined): void {
-    if (taskId) this.reply.taskId = taskId;
-    if (contextId) this.reply.contextId = contextId;
-  }
-
-  private status(status: z.infer<typeof Status>): void {
-    this.reply.state = (STATES.has(status.state) ? status.state : 'unknown') as TaskState;
-    if (status.message) {
-      const texts: string[] = [];
-      this.parts(status.message.parts, texts);
-      if (texts.length) this.reply.statusText = texts.join('\n');
-    }
-  }
-
-  private parts(parts: z.infer<typeof Part>[], texts: string[]): void {
-    for (const part of parts) {
-      if (part.kind === 'text' && part.text !== undefined) texts.push(part.text);
-      if (part.kind === 'data' && part.data) {
-        this.reply.data.push({ data: part.data, ...(part.metadata ? { metadata: part.metadata } : {}) });
-      }
-    }
-  }
+/** What we send: text, or data (an approval's decision), on a new or a paused task. */
+export interface Outgoing {
+  text?: string;
+  data?: Record<string, unknown>;
+  taskId?: string;
+  contextId?: string;
+  /** A2A extensions the message activates (sent as the A2A-Extensions header). */
+  extensions?: string[];
 }
 
 export interface SendOptions {
-  stream: boolean;
-  /** Aborts the whole exchange (the time-out and the caller's stop). */
+  /** Aborts the exchange; the task is then cancelled on the agent. */
   signal: AbortSignal;
-  contextId?: string;
+  /** How often a non-streaming task is polled until it settles. */
+  pollMs?: number;
 }
 
-/** Sends one user text message and returns the folded reply; throws A2AError on any failure. */
-export async function sendMessage(
-  endpoint: A2AEndpoint,
-  text: string,
-  options: SendOptions,
-): Promise<A2AReply> {
-  const id = randomUUID();
-  const body = {
-    jsonrpc: '2.0',
-    id,
-    method: options.stream ? 'message/stream' : 'message/send',
-    params: {
-      message: {
-        kind: 'message',
-        role: 'user',
-        messageId: randomUUID(),
-        parts: [{ kind: 'text', text }],
-        ...(options.contextId ? { contextId: options.contextId } : {}),
-      },
-      ...(options.stream
-        ? {}
-        : { configuration: { blocking: true, acceptedOutputModes: ['text/plain', 'application/json'] } }),
-    },
-  };
-  const builder = new ReplyBuilder();
-  await guard(options.signal, async () => {
-    const response = await fetch(agentUrl(endpoint), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: options.stream ? 'text/event-stream' : 'application/json',
-        ...(endpoint.userId ? { 'x-user-id': endpoint.userId } : {}),
-      },
-      body: JSON.stringify(body),
-      signal: options.signal,
-    });
-    if (!response.ok) {
-      const detail = (await response.text()).trim().split('\n')[0]?.slice(0, 200);
-      throw new A2AError(
-        `HTTP ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}`,
-        'http',
-      );
-    }
-    const contentType = response.headers.get('content-type') ?? '';
-    if (options.stream && contentType.includes('text/event-stream') && response.body) {
-      for await (const data of sseData(response.body)) builder.add(unwrap(parseJson(data)));
-    } else {
-      // A server may answer a stream request with one plain JSON-RPC response (e.g. an error).
-      builder.add(unwrap(parseJson(await response.text())));
-    }
-  });
-  return builder.finish();
+export interface A2AConnection {
+  readonly card: AgentCard;
+  /** The protocol version the client speaks to this agent ('1.0' or '0.3'). */
+  readonly protocolVersion: string;
+  readonly streaming: boolean;
+  send(message: Outgoing, options: SendOptions): Promise<A2AReply>;
+  /** tasks/cancel; resolves whatever the agent answers (a finished task cannot be cancelled). */
+  cancel(taskId: string): Promise<void>;
 }
 
-/** GET the agent card; throws A2AError when it cannot be had. */
-export async function fetchAgentCard(
+const CANCEL_TIMEOUT_MS = 5_000;
+const RESUBSCRIBE_ATTEMPTS = 3;
+
+/** Reads the agent card and builds the client its interfaces call for. */
+export async function connect(
   endpoint: A2AEndpoint,
   signal: AbortSignal,
-): Promise<Record<string, unknown>> {
-  return guard(signal, async () => {
-    const response = await fetch(`${agentUrl(endpoint)}.well-known/agent-card.json`, { signal });
-    if (!response.ok) throw new A2AError(`agent card: HTTP ${response.status}`, 'http');
-    const card = parseJson(await response.text());
-    if (!card || typeof card !== 'object') throw new A2AError('agent card is not a JSON object', 'protocol');
-    return card as Record<string, unknown>;
+  { stream = true }: { stream?: boolean } = {},
+): Promise<A2AConnection> {
+  const headers = async (): Promise<Record<string, string>> => ({
+    ...(endpoint.userId ? { 'X-User-Id': endpoint.userId } : {}),
+    ...(endpoint.headers ? await endpoint.headers() : {}),
+  });
+  const fetchImpl = createAuthenticatingFetchWithRetry(endpoint.fetch ?? fetch, {
+    headers,
+    shouldRetryWithHeaders: () => Promise.resolve(undefined),
+  });
+  const legacyCompat = { enabled: true };
+  // The resolver takes no signal of its own: only the card's fetch gets this one.
+  const resolver = new DefaultAgentCardResolver({
+    fetchImpl: (input, init) => fetchImpl(input, { ...init, signal: init?.signal ?? signal }),
+    legacyCompat,
+  });
+  const card = await guard(signal, () => resolver.resolve(endpoint.agentUrl), 'card');
+  card.supportedInterfaces = card.supportedInterfaces.map((i) => ({
+    ...i,
+    url: reachableInterfaceUrl(i.url, endpoint.agentUrl, endpoint.inClusterHosts),
+  }));
+  if (card.supportedInterfaces.length === 0) {
+    card.supportedInterfaces = [
+      { url: endpoint.agentUrl, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' },
+    ];
+  }
+  const factory = new ClientFactory(
+    ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
+      cardResolver: resolver,
+      transports: [
+        new JsonRpcTransportFactory({ fetchImpl, legacyCompat }),
+        new RestTransportFactory({ fetchImpl, legacyCompat }),
+      ],
+    }),
+  );
+  const client = await guard(signal, () => factory.createFromAgentCard(card), 'card');
+  const streaming = stream && card.capabilities?.streaming === true;
+
+  const cancel = async (taskId: string): Promise<void> => {
+    try {
+      await client.cancelTask(
+        { tenant: '', id: taskId, metadata: undefined },
+        { signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS) },
+      );
+    } catch {
+      // Already finished, unknown or unreachable: nothing is left to cancel that we can reach.
+    }
+  };
+
+  return {
+    card,
+    protocolVersion: client.protocolVersion,
+    streaming,
+    cancel,
+    async send(outgoing, { signal: stop, pollMs = 1_000 }) {
+      const fold = new ReplyFold();
+      const serviceParameters = outgoing.extensions?.length
+        ? { 'A2A-Extensions': outgoing.extensions.join(', ') }
+        : undefined;
+      const options = { signal: stop, ...(serviceParameters ? { serviceParameters } : {}) };
+      try {
+        await guard(
+          stop,
+          async () => {
+            const request = {
+              tenant: '',
+              message: userMessage(outgoing),
+              configuration: {
+                acceptedOutputModes: ['text/plain', 'application/json'],
+                taskPushNotificationConfig: undefined,
+                returnImmediately: !streaming,
+              },
+              metadata: undefined,
+            };
+            if (streaming) {
+              try {
+                for await (const event of client.sendMessageStream(request, options)) fold.add(event);
+              } catch (error) {
+                if (stop.aborted || fold.reply.taskId === undefined) throw error;
+              }
+              // The stream ended (or broke) before the task settled: pick it up again. A task
+              // that settled meanwhile cannot be subscribed to; then its state is read instead.
+              for (let attempt = 0; !settled(fold.reply.state) && fold.reply.taskId; attempt++) {
+                if (attempt === RESUBSCRIBE_ATTEMPTS) {
+                  throw new A2AError(
+                    `the stream of task ${fold.reply.taskId} broke ${attempt} times`,
+                    'network',
+                  );
+                }
+                const id = fold.reply.taskId;
+                try {
+                  for await (const event of client.resubscribeTask({ tenant: '', id }, options))
+                    fold.add(event);
+                } catch (error) {
+                  if (stop.aborted) throw error;
+                  const task = await client.getTask({ tenant: '', id }, options).catch(() => undefined);
+                  if (task) fold.add({ payload: { $case: 'task', value: task } });
+                }
+              }
+            } else {
+              const result = await client.sendMessage(request, options);
+              fold.add({
+                payload:
+                  'messageId' in result
+                    ? { $case: 'message', value: result }
+                    : { $case: 'task', value: result },
+              });
+              while (!settled(fold.reply.state) && fold.reply.taskId) {
+                await delay(pollMs, stop);
+                const task = await client.getTask({ tenant: '', id: fold.reply.taskId }, options);
+                fold.add({ payload: { $case: 'task', value: task } });
+              }
+            }
+          },
+          'rpc',
+        );
+      } catch (error) {
+        if (fold.reply.taskId && !settled(fold.reply.state) && stop.aborted) await cancel(fold.reply.taskId);
+        throw error;
+      }
+      return fold.finish();
+    },
+  };
+}
+
+function userMessage(outgoing: Outgoing): Message {
+  const parts: Part[] = [];
+  if (outgoing.text !== undefined) {
+    parts.push({
+      content: { $case: 'text', value: outgoing.text },
+      metadata: undefined,
+      filename: '',
+      mediaType: 'text/plain',
+    });
+  }
+  if (outgoing.data !== undefined) {
+    parts.push({
+      content: { $case: 'data', value: outgoing.data },
+      metadata: undefined,
+      filename: '',
+      mediaType: 'application/json',
+    });
+  }
+  return {
+    messageId: randomUUID(),
+    contextId: outgoing.contextId ?? '',
+    taskId: outgoing.taskId ?? '',
+    role: Role.ROLE_USER,
+    parts,
+    metadata: undefined,
+    extensions: outgoing.extensions ?? [],
+    referenceTaskIds: [],
+  };
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 }
 
-/** Maps aborts and network failures onto A2AError kinds. */
-async function guard<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+/** Runs `work`, mapping aborts and the SDK's errors onto A2AError kinds. */
+async function guard<T>(signal: AbortSignal, work: () => Promise<T>, kind: 'card' | 'rpc'): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof A2AError) throw error;
     if (signal.aborted) {
       const reason = signal.reason as { name?: string } | undefined;
-      throw new A2AError(reason?.name === 'TimeoutError' ? 'timed out' : 'stopped', 'timeout');
+      throw reason?.name === 'TimeoutError'
+        ? new A2AError('timed out', 'timeout')
+        : new A2AError('stopped', 'stopped');
     }
+    const message = (error as Error).message;
     const cause = (error as { cause?: { message?: string } }).cause?.message;
-    throw new A2AError(`${(error as Error).message}${cause ? ` (${cause})` : ''}`, 'network');
+    const detail = `${message}${cause ? ` (${cause})` : ''}`;
+    if (error instanceof TypeError && /fetch failed/.test(message)) throw new A2AError(detail, 'network');
+    throw new A2AError(kind === 'card' ? `agent card: ${detail}` : detail, kind);
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new A2AError(`not JSON: ${text.trim().slice(0, 120)}`, 'protocol');
+/**
+ * Folds a reply: later status updates win; artifacts are kept by artifactId, an update with
+ * `append: true` adds to its artifact and one with `append: false` replaces it; a task snapshot
+ * (the answer to a resubscribe or a poll) carries the artifacts as the agent holds them.
+ */
+export class ReplyFold {
+  private readonly artifacts = new Map<string, string>();
+  private readonly agentMessages: string[] = [];
+  /** A snapshot repeats the data parts the updates brought: each is kept once. */
+  private readonly seenData = new Set<string>();
+  readonly reply: A2AReply = { state: undefined, text: '', statusText: '', data: [] };
+
+  add(event: StreamResponse): void {
+    const payload = event.payload;
+    switch (payload?.$case) {
+      case 'message':
+        this.ids(payload.value.taskId, payload.value.contextId);
+        this.agentMessages.push(...this.parts(payload.value.parts));
+        break;
+      case 'task': {
+        const task = payload.value;
+        this.ids(task.id, task.contextId);
+        this.artifacts.clear();
+        for (const artifact of task.artifacts) {
+          this.artifacts.set(artifact.artifactId, this.parts(artifact.parts).join(''));
+        }
+        this.agentMessages.length = 0;
+        for (const message of task.history) {
+          if (message.role !== Role.ROLE_USER) this.agentMessages.push(...this.parts(message.parts));
+        }
+        if (task.status) this.status(task.status);
+        break;
+      }
+      case 'statusUpdate':
+        this.ids(payload.value.taskId, payload.value.contextId);
+        if (payload.value.status) this.status(payload.value.status);
+        break;
+      case 'artifactUpdate': {
+        const { artifact, append } = payload.value;
+        if (!artifact) break;
+        const chunk = this.parts(artifact.parts).join('');
+        const before = append ? (this.artifacts.get(artifact.artifactId) ?? '') : '';
+        this.artifacts.set(artifact.artifactId, before + chunk);
+        break;
+      }
+      case undefined:
+        break;
+    }
   }
-}
 
-function unwrap(message: unknown): unknown {
-  const failed = ErrorResponse.safeParse(message);
-  if (failed.success)
-    throw new A2AError(`JSON-RPC error ${failed.data.error.code}: ${failed.data.error.message}`, 'rpc');
-  const parsed = ResultResponse.safeParse(message);
-  if (!parsed.success || parsed.data.result === undefined)
-    throw new A2AError('not a JSON-RPC 2.0 response', 'protocol');
-  return parsed.data.result;
-}
+  finish(): A2AReply {
+    const text =
+      [...this.artifacts.values()].join('\n') || this.reply.statusText || this.agentMessages.join('\n');
+    return { ...this.reply, text };
+  }
 
-/** The `data:` payloads of a server-sent event stream, one string per event. */
-export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let lines: string[] = [];
-  for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline;
-    while ((newline = buffer.search(/\r?\n/)) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(buffer[newline] === '\r' ? newline + 2 : newline + 1);
-      if (line === '') {
-        if (lines.length) yield lines.join('\n');
-        lines = [];
-      } else if (line.startsWith('data:')) {
-        lines.push(line.slice(5).replace(/^ /, ''));
+  private ids(taskId: string, contextId: string): void {
+    if (taskId) this.reply.taskId = taskId;
+    if (contextId) this.reply.contextId = contextId;
+  }
+
+  private status(status: { state: TaskState; message: Message | undefined }): void {
+    this.reply.state = STATE_NAMES[status.state] ?? 'unknown';
+    if (status.message) {
+      const texts = this.parts(status.message.parts);
+      if (texts.length) this.reply.statusText = texts.join('\n');
+      if (status.message.metadata) this.reply.statusMetadata = status.message.metadata;
+    }
+  }
+
+  /** The text of `parts`; their data parts go to the reply's data. */
+  private parts(parts: Part[]): string[] {
+    const texts: string[] = [];
+    for (const part of parts) {
+      if (part.content?.$case === 'text') texts.push(part.content.value);
+      if (part.content?.$case === 'data') {
+        const key = JSON.stringify([part.content.value, part.metadata]);
+        if (this.seenData.has(key)) continue;
+        this.seenData.add(key);
+        this.reply.data.push({
+          data: part.content.value,
+          ...(part.metadata ? { metadata: part.metadata } : {}),
+        });
       }
     }
+    return texts;
   }
-  // A stream may end without the blank line that closes its last event.
-  if (buffer.startsWith('data:')) lines.push(buffer.slice(5).replace(/^ /, ''));
-  if (lines.length) yield lines.join('\n');
 }

@@ -1,28 +1,66 @@
 // kagent as a findings source: asks an agent (default kagent/k8s-agent) for a health, utilization
 // or security analysis over A2A and turns the answer into findings marked 'kagent'. Every outcome
 // is findings: a time-out, an HTTP or JSON-RPC error, a failed task, a pause for approval and an
-// unparseable reply each become one finding saying so. Nothing here throws.
+// unparseable reply each become one finding saying so. Nothing here throws. A pause for a tool
+// approval is also handed to onPause, answerable; the next run of that analysis, or close(),
+// cancels a pause left unanswered, so paused tasks do not pile up in kagent.
 import { findingId } from '../finding.js';
 import type { Finding, ResourceRef } from '../types.js';
-import { A2AError, fetchAgentCard, sendMessage, type A2AEndpoint, type A2AReply } from './a2a.js';
+import {
+  A2AError,
+  connect,
+  kagentAgentUrl,
+  type A2AConnection,
+  type A2AEndpoint,
+  type A2AReply,
+} from './a2a.js';
+import { answerMessage, readPause, type Decision, type ToolCall } from './pause.js';
 import { parseReply, SCHEMA_INSTRUCTIONS, type ParsedFinding } from './schema.js';
 
 export type KagentAnalysis = 'health' | 'utilization' | 'security';
 export const KAGENT_ANALYSES: readonly KagentAnalysis[] = ['health', 'utilization', 'security'];
 
 export interface KagentOptions {
-  /** The kagent controller's base URL (`--kagent-url`). */
+  /** The kagent controller's base URL (`--kagent-url`, or the API server's service proxy). */
   url: string;
   /** `namespace/name`; kagent/k8s-agent by default. */
   agent?: string;
+  /** The agent's own URL (its card is under it); kagent's /api/a2a/{namespace}/{name}/ by default. */
+  agentUrl?: string;
   /** Limits the question to one namespace; all namespaces otherwise. */
   namespace?: string;
   /** Per analysis; agents call tools and an LLM, so this is generous. */
   timeoutMs?: number;
-  /** message/stream (SSE) or message/send; `auto` follows the agent card's capabilities.streaming. */
-  stream?: boolean | 'auto';
+  /** false: never stream; `auto` (the default): stream when the agent card says it can. */
+  stream?: false | 'auto';
+  /** How often a task is polled when not streamed. */
+  pollMs?: number;
   userId?: string;
+  /** Extra request headers (an Authorization token), asked before each request. */
+  headers?: A2AEndpoint['headers'];
+  /** The fetch to reach the controller with (the service proxy needs the kubeconfig's credentials). */
+  fetch?: typeof fetch;
+  /** Host names only the cluster resolves, which the agent card may name. */
+  inClusterHosts?: readonly string[];
+  /** Called when a task pauses for a tool approval; the pause can be answered or cancelled. */
+  onPause?(pause: KagentPause): void;
   now?: () => number;
+}
+
+/** A task kagent paused for a human's approval of tool calls. */
+export interface KagentPause {
+  analysis: KagentAnalysis;
+  /** `namespace/name`. */
+  agent: string;
+  taskId: string;
+  contextId: string;
+  tools: ToolCall[];
+  /** What the agent said while pausing. */
+  reasoning: string;
+  /** Sends the decision to the paused task; resolves with what the agent did next. */
+  answer(decision: Decision, reason?: string): Promise<A2AReply>;
+  /** tasks/cancel on the paused task. */
+  cancel(): Promise<void>;
 }
 
 const QUESTIONS: Record<KagentAnalysis, string> = {
@@ -42,35 +80,46 @@ export function kagentQuestion(analysis: KagentAnalysis, namespace?: string): st
 export interface KagentProvider {
   /** One analysis, as findings; never rejects. */
   analyze(analysis: KagentAnalysis, signal?: AbortSignal): Promise<Finding[]>;
+  /** Cancels the tasks still paused (on quit: nothing is left waiting in kagent). */
+  close(): Promise<void>;
 }
 
 export function createKagentProvider(options: KagentOptions): KagentProvider {
+  const agent = options.agent ?? 'kagent/k8s-agent';
   const endpoint: A2AEndpoint = {
-    baseUrl: options.url,
-    agent: options.agent ?? 'kagent/k8s-agent',
+    agentUrl: options.agentUrl ?? kagentAgentUrl(options.url, agent),
     ...(options.userId ? { userId: options.userId } : {}),
+    ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.inClusterHosts ? { inClusterHosts: options.inClusterHosts } : {}),
   };
-  const [agentNamespace, agentName] = endpoint.agent.split('/', 2);
+  const [agentNamespace, agentName] = agent.split('/', 2);
   const agentRef: ResourceRef = {
     kind: 'Agent',
     namespace: agentNamespace,
-    name: agentName ?? endpoint.agent,
+    name: agentName ?? agent,
   };
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 120_000;
-  let streaming: boolean | undefined =
-    options.stream === 'auto' || options.stream === undefined ? undefined : options.stream;
-
-  async function shouldStream(signal: AbortSignal): Promise<boolean> {
-    if (streaming === undefined) {
-      const card = await fetchAgentCard(endpoint, signal);
-      const capabilities = card['capabilities'] as { streaming?: unknown } | undefined;
-      streaming = capabilities?.streaming === true;
-    }
-    return streaming;
-  }
+  // The card is read once; a failed connection is tried again at the next analysis.
+  let connection: Promise<A2AConnection> | undefined;
+  const connected = (signal: AbortSignal): Promise<A2AConnection> => {
+    connection ??= connect(endpoint, signal, { stream: options.stream !== false });
+    connection.catch(() => (connection = undefined));
+    return connection;
+  };
+  /** The task each analysis left paused: the next run of that analysis cancels it. */
+  const paused = new Map<KagentAnalysis, { taskId: string; cancel(): Promise<void> }>();
+  const cancelPaused = async (analysis: KagentAnalysis): Promise<void> => {
+    const previous = paused.get(analysis);
+    paused.delete(analysis);
+    await previous?.cancel();
+  };
 
   return {
+    async close() {
+      await Promise.all([...paused.keys()].map(cancelPaused));
+    },
     async analyze(analysis, stop) {
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
@@ -94,22 +143,27 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
           ...fields,
         };
       };
+      await cancelPaused(analysis);
       let reply: A2AReply;
+      let client: A2AConnection;
       try {
-        reply = await sendMessage(endpoint, kagentQuestion(analysis, options.namespace), {
-          stream: await shouldStream(signal),
-          signal,
-        });
+        client = await connected(signal);
+        reply = await client.send(
+          { text: kagentQuestion(analysis, options.namespace) },
+          { signal, ...(options.pollMs ? { pollMs: options.pollMs } : {}) },
+        );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        const timedOut = error instanceof A2AError && error.kind === 'timeout' && !stop?.aborted;
+        const timedOut = error instanceof A2AError && error.kind === 'timeout';
+        // The agent may have moved or changed its card: read it again next time.
+        if (!timedOut) connection = undefined;
         return [
           status('unavailable', {
             severity: 'warning',
             title: timedOut
               ? `kagent did not answer the ${analysis} analysis within ${timeoutMs / 1000} s`
               : `kagent ${analysis} analysis failed: ${message}`,
-            detail: [`agent ${endpoint.agent} at ${options.url}`, message],
+            detail: [`agent ${agent} at ${endpoint.agentUrl}`, message],
           }),
         ];
       }
@@ -123,29 +177,50 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
             .map((d) => d.data),
         };
         if (reply.state === 'input-required') {
-          const confirmation = reply.data.find((d) => d.data['name'] === 'adk_request_confirmation');
-          const call = (
-            confirmation?.data['args'] as
-              { originalFunctionCall?: { name?: string; args?: unknown; id?: string } } | undefined
-          )?.originalFunctionCall;
+          const request = readPause(reply);
+          const { taskId, contextId } = reply;
+          if (request && taskId && contextId) {
+            const pause: KagentPause = {
+              analysis,
+              agent,
+              taskId,
+              contextId,
+              tools: request.tools,
+              reasoning: reply.statusText,
+              answer: (decision, reason) => {
+                if (paused.get(analysis)?.taskId === taskId) paused.delete(analysis);
+                return client.send(answerMessage({ ...request, taskId, contextId }, decision, reason), {
+                  signal: AbortSignal.timeout(timeoutMs),
+                  ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+                });
+              },
+              cancel: () => client.cancel(taskId),
+            };
+            paused.set(analysis, { taskId, cancel: pause.cancel });
+            options.onPause?.(pause);
+          }
+          const names = request?.tools.map((t) => t.name).join(', ');
           return [
             status('input-required', {
               severity: 'warning',
-              title: `kagent's ${analysis} analysis waits for approval${call?.name ? ` of ${call.name}` : ''}`,
+              title: `kagent's ${analysis} analysis waits for approval${names ? ` of ${names}` : ''}`,
               detail: [
-                ...(call
-                  ? [
-                      `tool call ${call.name ?? '?'} (id ${call.id ?? '?'}): ${JSON.stringify(call.args ?? {})}`,
-                    ]
-                  : []),
+                ...(request?.tools ?? []).map(
+                  (call) => `tool call ${call.name} (id ${call.id || '?'}): ${JSON.stringify(call.args)}`,
+                ),
                 ...(reply.statusText ? [reply.statusText] : []),
-                `task ${reply.taskId ?? '?'}, context ${reply.contextId ?? '?'}`,
+                `task ${taskId ?? '?'}, context ${contextId ?? '?'}`,
               ],
               suggestedFix:
                 'Approve or reject the tool call in kagent; this analysis asked for a read-only answer.',
               raw: {
                 ...raw,
-                functionResponses: [...raw.functionResponses, ...(confirmation ? [confirmation.data] : [])],
+                functionResponses: [
+                  ...raw.functionResponses,
+                  ...reply.data
+                    .filter((d) => readPause({ ...reply, statusMetadata: undefined, data: [d] }))
+                    .map((d) => d.data),
+                ],
               },
             }),
           ];

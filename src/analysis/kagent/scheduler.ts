@@ -1,12 +1,13 @@
 // Runs the kagent analyses on an interval. Runs never overlap (the next one is timed from the end
-// of the last, since an agent run can outlast the interval), and stop() aborts the run in flight.
+// of the last, since an agent run can outlast the interval). stop() aborts the run in flight (its
+// tasks are cancelled on the agent) and cancels the tasks still paused, so none is left behind.
 import type { Finding } from '../types.js';
 import { KAGENT_ANALYSES, type KagentAnalysis, type KagentProvider } from './provider.js';
 
 export interface KagentSchedule {
   /** Runs the analyses now (waiting for a run in flight first) and returns their findings. */
   runNow(): Promise<Finding[]>;
-  /** Cancels the timer and the run in flight; resolves once it has settled. */
+  /** Cancels the timer, the run in flight and the paused tasks; resolves once all settled. */
   stop(): Promise<void>;
 }
 
@@ -50,6 +51,7 @@ export function scheduleKagent(provider: KagentProvider, options: ScheduleOption
       abort.abort();
       clearTimeout(timer);
       await running;
+      await provider.close();
     },
   };
 }

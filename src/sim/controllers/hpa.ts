@@ -90,7 +90,7 @@ export function startHpaController(ctx: SimContext): () => void {
     if (!scalable) return;
     const target = store.get(scalable.key, ns, ref.name);
     if (!target) {
-      const error = `${scalable.plural}/scale.apps "${ref.name}" not found`;
+      const error = `${scalable.plural}.apps "${ref.name}" not found`;
       recordEvent(ctx, hpa, 'Warning', 'FailedGetScale', error, COMPONENT);
       writeStatus(hpa, { desiredReplicas: hpa.status?.desiredReplicas ?? 0 }, [
         {

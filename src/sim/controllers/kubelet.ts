@@ -200,6 +200,8 @@ export function podPhase(policy: PodRuntime['restartPolicy'], containers: readon
   return policy === 'Never' ? 'Failed' : 'Running';
 }
 
+const isTerminalPhase = (phase: string | undefined): boolean => phase === 'Succeeded' || phase === 'Failed';
+
 function containerPhase(c: ContainerRuntime): ContainerPhase {
   if (c.state.kind === 'running') return 'running';
   if (c.state.kind === 'terminated') return c.state.info.exitCode === 0 ? 'succeeded' : 'failed';
@@ -288,7 +290,11 @@ export function startKubelet(ctx: SimContext): Kubelet {
     const pod = podOf(rt);
     if (!pod || pod.metadata.uid !== rt.uid) return;
     const now = clock.nowISO();
-    const phase = podPhase(rt.restartPolicy, rt.containers.map(containerPhase));
+    // A pod never leaves a terminal phase, whoever wrote it (generateAPIPodStatus: "Pod attempted
+    // illegal phase transition" forces the API server's phase back).
+    const phase = isTerminalPhase(pod.status?.phase)
+      ? pod.status.phase
+      : podPhase(rt.restartPolicy, rt.containers.map(containerPhase));
     const completed = phase === 'Succeeded' || phase === 'Failed';
     const allReady = rt.containers.every((c) => c.ready);
     const prev = (type: string) =>
@@ -680,6 +686,34 @@ export function startKubelet(ctx: SimContext): Kubelet {
     if (rt) rt.timers.add(timer);
   }
 
+  /**
+   * Someone else wrote a terminal phase (a pod status update through the API): the kubelet's sync
+   * sees a terminal pod and stops its containers, keeping that phase (kubelet.go SyncPod).
+   */
+  function stopTerminal(pod: KubeObject): void {
+    const rt = runtimes.get(pod.metadata.uid!);
+    if (!rt || rt.static) return;
+    const live = rt.containers.filter((c) => c.state.kind !== 'terminated');
+    if (live.length === 0) return;
+    for (const timer of rt.timers) clock.clear(timer);
+    rt.timers.clear();
+    for (const c of live) {
+      if (c.state.kind === 'running') event(rt, 'Normal', 'Killing', `Stopping container ${c.spec.name}`, c);
+      c.state = {
+        kind: 'terminated',
+        info: {
+          exitCode: 137,
+          reason: 'Error',
+          startedAt: c.state.kind === 'running' ? iso(c.state.startedAt) : NEVER_STARTED,
+          finishedAt: clock.nowISO(),
+          containerID: containerId(rt, c),
+        },
+      };
+      c.ready = false;
+    }
+    writeStatus(rt);
+  }
+
   const terminating = new Set<string>();
   for (const pod of store.list(K.pods)) admit(pod);
   const unwatch = store.watch(K.pods, {}, (e) => {
@@ -701,6 +735,7 @@ export function startKubelet(ctx: SimContext): Kubelet {
       return;
     }
     if (!runtimes.has(uid) && pod.spec?.nodeName) setImmediate(() => admit(pod));
+    else if (isTerminalPhase(pod.status?.phase)) setImmediate(() => stopTerminal(pod));
   });
   const unwatchConfig = [K.configmaps, K.secrets].map((kind) =>
     store.watch(kind, {}, (e) => {

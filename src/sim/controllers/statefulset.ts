@@ -7,6 +7,7 @@ import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';
 import { deletePod, isOwnedBy, isPodReady, ownerRef } from '../pods.js';
 import { K } from '../resources.js';
+import { defaultStorageClass } from '../storage.js';
 import { templateHash } from './hash.js';
 import { objectKey, splitKey, workQueue } from './queue.js';
 
@@ -14,7 +15,6 @@ const COMPONENT = 'statefulset-controller';
 export const REVISION_LABEL = 'controller-revision-hash';
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
 export const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
-const DEFAULT_CLASS = 'storageclass.kubernetes.io/is-default-class';
 
 /** The ordinal of a StatefulSet's pod from its name, undefined for a name that is not `<set>-<n>`. */
 export function ordinalOf(setName: string, podName: string): number | undefined {
@@ -100,11 +100,6 @@ export function startStatefulSetController(ctx: SimContext): () => void {
             ? 'healthy'
             : 'starting';
 
-  function defaultStorageClass(): string | undefined {
-    return store.list(K.storageclasses).find((sc) => sc.metadata.annotations?.[DEFAULT_CLASS] === 'true')
-      ?.metadata.name;
-  }
-
   function ensureClaims(sts: KubeObject, ordinal: number, podName: string): void {
     const ns = sts.metadata.namespace;
     const deleteWithSet = sts.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
@@ -113,7 +108,7 @@ export function startStatefulSetController(ctx: SimContext): () => void {
       if (store.get(K.pvcs, ns, name)) continue;
       const spec = structuredClone(template.spec ?? {});
       // What the DefaultStorageClass admission plugin does for a claim without a class.
-      spec.storageClassName ??= defaultStorageClass();
+      spec.storageClassName ??= defaultStorageClass(store.list(K.storageclasses))?.metadata.name;
       if (spec.storageClassName === undefined) delete spec.storageClassName;
       spec.volumeMode ??= 'Filesystem';
       store.create(K.pvcs, {
