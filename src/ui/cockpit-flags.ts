@@ -40,7 +40,10 @@ export const COCKPIT = command({
     ...IDENTITY_HELP,
     'read-only': 'show recommendations but approve, reject or roll back none',
     ...AI_HELP,
-    'kagent-url': ['URL', 'ask this kagent A2A endpoint for findings every 5 minutes'],
+    'kagent-url': [
+      'URL',
+      "kagent's A2A endpoint, asked for findings every 5 minutes (default: kagent's Service through the API server, when installed)",
+    ],
     'kagent-agent': ['NS/NAME', 'the kagent agent to ask'],
     demo: 'start the embedded simulator (todo scenario) and show it',
     speed: ['X', 'the demo simulator’s simulated seconds per second (default 10)'],
