@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Proves `npm install -g` gives a working aiops-tui: packs this checkout (prepack pins the
-# dependency tree in npm-shrinkwrap.json, prepare builds dist/), installs the tarball into a
+# Proves `npm install -g` gives a working aiops-tui: packs this checkout (`prepare` builds
+# dist/, `prepack` puts the lock file in as npm-shrinkwrap.json), installs the tarball into a
 # scratch prefix without devDependencies, and from a directory outside the repository runs
 # `aiops-tui --version`, starts `aiops-tui sim` from the installed package and runs
 # `aiops-tui analyze` against it. Each failing step is one `check-install: … failed` line.
-# Dependencies come from npm's cache when it has them (offline in CI), else the registry.
+# The shrinkwrap makes the installed tree the one the suite tested, its packages from npm's
+# cache (the registry only for what the cache lacks).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -27,6 +28,8 @@ npm pack --pack-destination "$scratch" --loglevel=error >"$scratch/pack.log" 2>&
   fail "npm pack" "$(last_line "$scratch/pack.log")"
 tarball=$(ls "$scratch"/aiops-tui-*.tgz 2>/dev/null | head -1)
 [ -n "$tarball" ] || fail "npm pack" "no tarball in $scratch"
+tar tzf "$tarball" >"$scratch/contents" || fail "npm pack" "cannot list $tarball"
+grep -qx 'package/npm-shrinkwrap.json' "$scratch/contents" || fail "npm pack" "the tarball has no npm-shrinkwrap.json"
 
 prefix="$scratch/prefix"
 npm install -g "$tarball" --prefix "$prefix" --prefer-offline --no-audit --no-fund --loglevel=error \
