@@ -22,14 +22,12 @@ export type FlagHelp<O extends Options> = {
 };
 
 export interface CommandSpec<O extends Options> {
-  /** The words after `aiops-tui` before the flags, one per form: `phr list|show ID|verify`. */
+  /** The words after `aiops-tui` before the flags, one entry per form: `phr list`, `phr show ID`. */
   forms: readonly string[];
   /** What the command does, one line. */
   summary: string;
   options: O;
   help: FlagHelp<O>;
-  /** Lines printed after the flags (exit codes, examples). */
-  notes?: readonly string[];
   allowPositionals?: boolean;
 }
 
@@ -86,7 +84,6 @@ export function helpText<O extends Options>(spec: CommandSpec<O>): string {
     '',
     'Flags:',
     ...rows.map(([left, text]) => `  ${left.padEnd(width)}  ${text}`),
-    ...(spec.notes?.length ? ['', ...spec.notes] : []),
     '',
   ].join('\n');
 }
