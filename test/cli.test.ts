@@ -3,7 +3,11 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { phrMain, reportMetricsMain } from '../src/audit/cli.js';
+import { commands } from '../src/cli-commands.js';
+import { COCKPIT } from '../src/ui/cockpit-flags.js';
 import { makeTeam } from './audit/identities.js';
 
 const cli = join(import.meta.dirname, '..', 'src', 'cli.tsx');
@@ -78,7 +82,9 @@ describe('the command line', () => {
   it('the cockpit refuses a bad --ai-timeout and --no-ai with --kubectl-ai, one line each', async () => {
     const timeout = await run(['--ai-timeout', 'soon']);
     expect(timeout.exitCode).toBe(2);
-    expect(timeout.stderr.trim()).toBe('aiops-tui: --ai-timeout must be a duration like 60s (got "soon")');
+    expect(timeout.stderr.trim()).toBe(
+      'aiops-tui: --ai-timeout must be a duration like 60s or 1m30s (got "soon")',
+    );
     const both = await run(['--no-ai', '--kubectl-ai', '/usr/bin/kubectl-ai']);
     expect(both.stderr.trim()).toBe('aiops-tui: --no-ai and --kubectl-ai exclude each other');
   });
@@ -207,5 +213,155 @@ describe('what a proposer cannot weaken, and what a broken record cannot block',
     const verified = await run(['phr', 'verify', '--history-dir', dir, '--no-cluster']);
     expect(verified.exitCode).toBe(1);
     expect(verified.stdout).toContain('broken: 00003-broken: the record has no events');
+  });
+});
+
+describe('a command line that explains itself', () => {
+  const CLUSTER = ['--namespace', '-n', '--all-namespaces', '-A', '--kubeconfig', '--context'];
+  const OUTPUT = ['--output', '-o', 'json|yaml', '--json'];
+  const TRAIL = ['--history-dir', '--policy', '--no-git-commit'];
+  const IDENTITY = ['--signing-key', '--allowed-signers', '--approver'];
+  const WORKFLOW = ['--kubeconfig', '--context', ...TRAIL, ...IDENTITY];
+  // Each command of src/cli.tsx's table, what follows `aiops-tui` in its usage, and its flags.
+  const HELP: [argv: string[], usage: string, flags: string[]][] = [
+    [['sim'], 'aiops-tui sim', ['--port', '--scenario', '--speed', '--kubeconfig-out']],
+    [['analyze'], 'aiops-tui analyze', [...CLUSTER, ...OUTPUT, '--no-recent-logs']],
+    [
+      ['ask'],
+      'aiops-tui ask QUESTION',
+      [
+        ...CLUSTER,
+        ...OUTPUT,
+        '--propose',
+        ...TRAIL,
+        ...IDENTITY,
+        '--kubectl-ai',
+        '--no-ai',
+        '--llm-provider',
+        '--model',
+        '--ai-timeout',
+      ],
+    ],
+    [['report'], 'aiops-tui report health|utilization|security', [...CLUSTER, '--history-dir', ...OUTPUT]],
+    [['report', 'metrics'], 'aiops-tui report metrics', ['--history-dir', '--since', ...OUTPUT]],
+    [
+      ['phr'],
+      'aiops-tui phr list',
+      ['--history-dir', ...OUTPUT, '--kubeconfig', '--context', '--anchor-namespace', '--no-cluster'],
+    ],
+    [['runbook'], 'aiops-tui runbook generate PATTERN', ['--history-dir', '--runbooks-dir']],
+    [['queue'], 'aiops-tui queue', WORKFLOW],
+    [['propose'], "aiops-tui propose 'kubectl …'", WORKFLOW],
+    [['approve'], 'aiops-tui approve ID', WORKFLOW],
+    [['reject'], 'aiops-tui reject ID REASON', WORKFLOW],
+    [['rollback'], 'aiops-tui rollback ID', WORKFLOW],
+    [['sign'], 'aiops-tui sign FILE', WORKFLOW],
+  ];
+
+  afterEach(() => void vi.restoreAllMocks());
+
+  /** What a command prints to stdout, as the process would, and its exit code. */
+  async function runCommand(argv: string[]): Promise<{ code: number; stdout: string }> {
+    const [name = '', ...rest] = argv;
+    const main = await commands[name]!.load();
+    let stdout = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout += String(chunk);
+      return true;
+    });
+    try {
+      return { code: await main(rest), stdout };
+    } finally {
+      vi.restoreAllMocks();
+    }
+  }
+
+  it('the table covers every command aiops-tui dispatches', () => {
+    expect(new Set(HELP.map(([argv]) => argv[0]))).toEqual(new Set(Object.keys(commands)));
+  });
+
+  it.each(
+    HELP.flatMap(([argv, usage, flags]) =>
+      ['--help', '-h'].map((h) => [[...argv, h], usage, flags] as const),
+    ),
+  )('%j exits 0 with its usage and every flag', async (argv, usage, flags) => {
+    const { code, stdout } = await runCommand([...argv]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage:\n  ${usage}`);
+    for (const flag of [...flags, '--help', '-h'])
+      expect(stdout).toMatch(new RegExp(`(^|[ ,|])${flag}\\b`, 'm'));
+  });
+
+  it('--help and --version work wherever they stand among the cockpit flags, and the help lists every cockpit flag', async () => {
+    const [late, version, versionFirst, help] = await Promise.all([
+      run(['--no-color', '--version']),
+      run(['--version', '--no-color']),
+      run(['-v']),
+      run(['--no-color', '-n', 'todo', '--help']),
+    ]);
+    for (const r of [late, version, versionFirst]) {
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/^aiops-tui \d+\.\d+\.\d+$/);
+    }
+    expect(help.exitCode).toBe(0);
+    for (const name of Object.keys(COCKPIT.options)) expect(help.stdout).toContain(`--${name}`);
+    for (const name of Object.keys(commands)) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    expect(help.stdout).toContain('--kagent-url URL');
+    expect(help.stdout).toContain('--metrics-interval DURATION');
+  });
+
+  it('with no kubeconfig anywhere, analyze says so in one line, exit 2 (no localhost:8080 guess)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'cli-home-'));
+    const result = await execa(process.execPath, ['--import', 'tsx', cli, 'analyze'], {
+      reject: false,
+      stdin: 'ignore',
+      env: { CI: 'true', HOME: home, KUBECONFIG: '', KUBERNETES_SERVICE_HOST: '' },
+    });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `aiops-tui: cannot load kubeconfig: no kubeconfig: KUBECONFIG is unset, ${join(home, '.kube', 'config')} does not exist and this is not a pod (pass --kubeconfig FILE or set KUBECONFIG)`,
+    );
+  });
+
+  it('Go-style compound durations (1m30s) are accepted by the cockpit, and a bare number is one line', async () => {
+    const [compound, bare] = await Promise.all([
+      run(['--metrics-interval', '1m30s', '--ai-timeout', '1m30s', ...alice]),
+      run(['--metrics-interval', '90']),
+    ]);
+    // Past every flag check: what stops it is the missing terminal.
+    expect(compound.stderr.trim()).toBe(
+      'aiops-tui: stdin is not a terminal (the cockpit needs one; for scripts use aiops-tui analyze)',
+    );
+    expect(bare.exitCode).toBe(2);
+    expect(bare.stderr.trim()).toBe(
+      'aiops-tui: --metrics-interval must be a duration of at least 1s like 60s or 1m30s (got "90")',
+    );
+  });
+
+  it('-o yaml prints the same data as --json; -o wide is one line naming the formats', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cli-output-'));
+    const team = makeTeam(['alice']);
+    const { openHistory } = await import('../src/audit/history.js');
+    const history = openHistory(dir, { signer: team.signer('alice'), allowedSigners: team.allowed });
+    const rec = await history.create({ title: 'a report', type: 'report', source: 'test' });
+    const print = async (main: typeof phrMain, argv: string[]) => {
+      let out = '';
+      expect(await main(argv, (t) => void (out += t))).toBe(0);
+      return out;
+    };
+    for (const [main, argv] of [
+      [phrMain, ['list', '--history-dir', dir]],
+      [phrMain, ['show', rec.id, '--history-dir', dir]],
+      [reportMetricsMain, ['--history-dir', dir, '--since', '1h30m']],
+    ] as const) {
+      const json: unknown = JSON.parse(await print(main, [...argv, '--json']));
+      const yaml = await print(main, [...argv, '-o', 'yaml']);
+      expect(yaml).not.toMatch(/^\s*[{[]/);
+      expect(parseYaml(yaml)).toEqual(json);
+      expect(JSON.parse(await print(main, [...argv, '-o', 'json']))).toEqual(json);
+    }
+    const wide = await run(['phr', 'list', '--history-dir', dir, '-o', 'wide']);
+    expect(wide.exitCode).toBe(2);
+    expect(wide.stderr.trim()).toBe('aiops-tui: -o takes json or yaml (got "wide")');
   });
 });

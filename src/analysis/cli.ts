@@ -1,14 +1,41 @@
 // `aiops-tui analyze`: the built-in findings once, for scripts and CI. Exit code 1 when a
 // critical finding exists (as popeye and k8sgpt in pipelines), 2 when the cluster is unreachable.
-import { ApiException, KubeConfig } from '@kubernetes/client-node';
-import { parseArgs } from 'node:util';
+import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 import { CliError, describeError } from '../cli-errors.js';
+import {
+  CLUSTER_HELP,
+  CLUSTER_OPTIONS,
+  OUTPUT_HELP,
+  OUTPUT_OPTIONS,
+  command,
+  formatData,
+  outputFormat,
+  parseCommandLine,
+  usageLine,
+  type CommandSpec,
+  type Options,
+} from '../cli-usage.js';
+import { loadConnection } from '../cluster/connect.js';
 import { analyze } from './analyze.js';
 import { fetchSnapshot, type FetchOptions } from './fetch-snapshot.js';
 import { findingsTable } from './format.js';
 
-const USAGE =
-  'usage: aiops-tui analyze [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--json] [--no-recent-logs]';
+export const ANALYZE = command({
+  forms: ['analyze'],
+  summary:
+    'aiops-tui analyze — findings of the built-in analyzers, once, for scripts and CI. Exit 1 when one is critical, 2 when the cluster cannot be read.',
+  options: {
+    ...CLUSTER_OPTIONS,
+    ...OUTPUT_OPTIONS,
+    // Running containers' recent logs feed the log-errors check (at most 20 reads a run).
+    'no-recent-logs': { type: 'boolean' },
+  },
+  help: {
+    ...CLUSTER_HELP,
+    ...OUTPUT_HELP,
+    'no-recent-logs': "skip reading running containers' recent logs (the log-errors check)",
+  },
+});
 const LIST_TIMEOUT_MS = 15_000;
 
 export interface AnalyzeIo {
@@ -22,47 +49,21 @@ export const processIo: AnalyzeIo = {
 };
 
 export async function analyzeMain(argv: string[], io: AnalyzeIo = processIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        ...CLUSTER_OPTIONS,
-        json: { type: 'boolean' },
-        // Running containers' recent logs feed the log-errors check (at most 20 reads a run).
-        'no-recent-logs': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (${USAGE})`);
-  }
-  if (values.help) {
-    io.stdout(USAGE + '\n');
+  const { values, help } = parseCommandLine(ANALYZE, argv);
+  if (help) {
+    io.stdout(help);
     return 0;
   }
-  const { snapshot, contextName, server, namespace } = await snapshotForCli(values, io, 'analyze', USAGE, {
+  const format = outputFormat(values);
+  const { snapshot, contextName, server, namespace } = await snapshotForCli(values, io, 'analyze', ANALYZE, {
     recentLogs: !values['no-recent-logs'],
   });
   const findings = analyze(snapshot);
-  if (values.json) {
-    const report = { context: contextName, server, namespace: namespace ?? null, findings };
-    io.stdout(JSON.stringify(report, null, 2) + '\n');
-  } else {
-    io.stdout(findingsTable(findings));
-  }
+  if (format === 'text') io.stdout(findingsTable(findings));
+  else
+    io.stdout(formatData(format, { context: contextName, server, namespace: namespace ?? null, findings }));
   return findings.some((f) => f.severity === 'critical') ? 1 : 0;
 }
-
-/** The flags every non-interactive command that reads the cluster takes, kubectl's way. */
-export const CLUSTER_OPTIONS = {
-  namespace: { type: 'string', short: 'n' },
-  'all-namespaces': { type: 'boolean', short: 'A' },
-  kubeconfig: { type: 'string' },
-  context: { type: 'string' },
-} as const;
 
 export interface ClusterFlags {
   namespace?: string;
@@ -72,51 +73,43 @@ export interface ClusterFlags {
 }
 
 /** The cluster flags every non-interactive command shares, turned into one snapshot. */
-export async function snapshotForCli(
+export async function snapshotForCli<O extends Options>(
   values: ClusterFlags,
   io: AnalyzeIo,
-  command: string,
-  usage: string,
+  name: string,
+  spec: CommandSpec<O>,
   fetch: FetchOptions = {},
 ) {
   if (values.namespace && values['all-namespaces'])
-    throw new CliError(`-n and -A exclude each other (${usage})`);
-  const kc = loadKubeConfig(values.kubeconfig, values.context);
-  const contextName = kc.getCurrentContext();
-  const server = kc.getCurrentCluster()?.server ?? 'no server';
-  const namespace = values['all-namespaces']
-    ? undefined
-    : (values.namespace ?? kc.getContextObject(contextName)?.namespace ?? 'default');
+    throw new CliError(`-n and -A exclude each other (usage: ${usageLine(spec)})`);
+  const {
+    kubeConfig,
+    context: contextName,
+    server,
+    namespace,
+  } = loadConnection({
+    kubeconfig: values.kubeconfig,
+    context: values.context,
+    namespace: values.namespace,
+    allNamespaces: values['all-namespaces'] ?? false,
+  });
   let result;
   try {
-    result = await withTimeout(fetchSnapshot(kc, namespace, fetch), LIST_TIMEOUT_MS);
+    result = await withTimeout(fetchSnapshot(kubeConfig, namespace, fetch), LIST_TIMEOUT_MS);
   } catch (error) {
     throw new CliError(`cannot list pods from context "${contextName}" at ${server}: ${reason(error)}`);
   }
-  for (const note of result.skipped) io.stderr(`aiops-tui ${command}: skipped ${note}\n`);
-  for (const note of result.notes) io.stderr(`aiops-tui ${command}: ${note}\n`);
-  return { snapshot: result.snapshot, contextName, server, namespace };
+  for (const note of result.skipped) io.stderr(`aiops-tui ${name}: skipped ${note}\n`);
+  for (const note of result.notes) io.stderr(`aiops-tui ${name}: ${note}\n`);
+  return { snapshot: result.snapshot, kubeConfig, contextName, server, namespace };
 }
 
+/**
+ * The kubeconfig kubectl would use (--kubeconfig, else KUBECONFIG's files merged, else
+ * ~/.kube/config, else a pod's service account), at --context: one line when there is none.
+ */
 export function loadKubeConfig(file: string | undefined, context: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  try {
-    if (file) kc.loadFromFile(file);
-    else kc.loadFromDefault();
-  } catch (error) {
-    throw new CliError(`cannot load kubeconfig ${file ?? '(default)'}: ${describeError(error)}`);
-  }
-  if (context) {
-    if (!kc.getContextObject(context))
-      throw new CliError(`context "${context}" not found in kubeconfig ${file ?? ''}`.trim());
-    kc.setCurrentContext(context);
-  }
-  if (!kc.getCurrentCluster()) {
-    throw new CliError(
-      `kubeconfig ${file ?? '(default)'} has no cluster for context "${kc.getCurrentContext()}"`,
-    );
-  }
-  return kc;
+  return loadConnection({ kubeconfig: file, context }).kubeConfig;
 }
 
 /** One line: the HTTP status and the API's message, or the network error's cause. */

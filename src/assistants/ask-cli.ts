@@ -2,23 +2,53 @@
 // `kubectl-ai --quiet`). Same assistants, same snapshot as `analyze`, same proposal parsing.
 // Without --propose nothing is written anywhere; with it, each proposal goes to the approval
 // queue as the chat's do (held for a decision, signed by the asker's key) and its id is printed.
-import { parseArgs } from 'node:util';
-import {
-  CLUSTER_OPTIONS,
-  loadKubeConfig,
-  processIo,
-  snapshotForCli,
-  type AnalyzeIo,
-} from '../analysis/cli.js';
-import { parseDuration } from '../kube/duration.js';
+import { processIo, snapshotForCli, type AnalyzeIo } from '../analysis/cli.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
 import { CliError, describeError } from '../cli-errors.js';
-import { IDENTITY_OPTIONS, trustFrom } from '../workflow/cli.js';
+import {
+  AI_HELP,
+  AI_OPTIONS,
+  CLUSTER_HELP,
+  CLUSTER_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
+  OUTPUT_HELP,
+  OUTPUT_OPTIONS,
+  TRAIL_HELP,
+  TRAIL_OPTIONS,
+  command,
+  durationFlag,
+  formatData,
+  outputFormat,
+  parseCommandLine,
+  usageLine,
+} from '../cli-usage.js';
+import { trustFrom } from '../workflow/cli.js';
 import { aiOptionsFrom, chooseBackend } from './backends.js';
 import { chatEvidence, proposalsOf, recordChat, type BackendAnswer } from './chat-service.js';
 
-const USAGE =
-  'usage: aiops-tui ask QUESTION [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--json | -o json] [--propose [--history-dir DIR] [--policy FILE] [--signing-key FILE] [--allowed-signers FILE] [--no-git-commit]] [--kubectl-ai PATH | --no-ai] [--llm-provider NAME] [--model NAME] [--ai-timeout 60s]';
+export const ASK = command({
+  forms: ['ask QUESTION'],
+  summary:
+    "aiops-tui ask — the chat's answer without the screen, from the same assistants and the same snapshot as analyze. Without --propose nothing is written; with it each proposed change goes to the approval queue (held for a decision, signed by your key) and its id is printed. Exit 1 when the assistant failed.",
+  options: {
+    ...CLUSTER_OPTIONS,
+    ...OUTPUT_OPTIONS,
+    propose: { type: 'boolean' },
+    ...TRAIL_OPTIONS,
+    ...IDENTITY_OPTIONS,
+    ...AI_OPTIONS,
+  },
+  help: {
+    ...CLUSTER_HELP,
+    ...OUTPUT_HELP,
+    propose: 'queue the proposed changes (the trail and identity flags below apply)',
+    ...TRAIL_HELP,
+    ...IDENTITY_HELP,
+    ...AI_HELP,
+  },
+  allowPositionals: true,
+});
 
 interface ProposalLine {
   summary: string;
@@ -33,46 +63,18 @@ interface ProposalLine {
 }
 
 export async function askMain(argv: string[], io: AnalyzeIo = processIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        ...CLUSTER_OPTIONS,
-        json: { type: 'boolean' },
-        output: { type: 'string', short: 'o' },
-        propose: { type: 'boolean' },
-        'history-dir': { type: 'string', default: 'history' },
-        policy: { type: 'string' },
-        'no-git-commit': { type: 'boolean' },
-        ...IDENTITY_OPTIONS,
-        'kubectl-ai': { type: 'string' },
-        'no-ai': { type: 'boolean' },
-        'llm-provider': { type: 'string' },
-        model: { type: 'string' },
-        'ai-timeout': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (${USAGE})`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE + '\n');
+  const { values, positionals, help } = parseCommandLine(ASK, argv);
+  if (help) {
+    io.stdout(help);
     return 0;
   }
   const question = positionals.join(' ').trim();
-  if (!question) throw new CliError(`ask needs a question (${USAGE})`);
-  if (values.output !== undefined && values.output !== 'json')
-    throw new CliError(`-o takes json (got "${values.output}")`);
-  const json = values.json || values.output === 'json';
-  const aiTimeoutMs = values['ai-timeout'] === undefined ? 60_000 : parseDuration(values['ai-timeout']);
-  if (!aiTimeoutMs)
-    throw new CliError(`--ai-timeout must be a duration like 60s (got "${values['ai-timeout']}")`);
-  const ai = aiOptionsFrom({ ...values, timeoutMs: aiTimeoutMs });
+  if (!question) throw new CliError(`ask needs a question (usage: ${usageLine(ASK)})`);
+  const format = outputFormat(values);
+  const ai = aiOptionsFrom({
+    ...values,
+    timeoutMs: durationFlag('ai-timeout', values['ai-timeout'], 60_000),
+  });
   // The key and the trail are checked before the cluster is read: a bad flag costs nothing.
   const trust = values.propose ? await trustFrom(values) : undefined;
   if (values.propose) {
@@ -80,10 +82,9 @@ export async function askMain(argv: string[], io: AnalyzeIo = processIo): Promis
     if (dirProblem) throw new CliError(dirProblem);
   }
 
-  const { snapshot, contextName } = await snapshotForCli(values, io, 'ask', USAGE);
-  const kubeConfig = loadKubeConfig(values.kubeconfig, values.context);
+  const { snapshot, contextName, kubeConfig } = await snapshotForCli(values, io, 'ask', ASK);
   const { backend, why } = await chooseBackend(() => snapshot, kubeConfig, ai);
-  if (why && !json) io.stderr(`aiops-tui ask: offline assistant (${why})\n`);
+  if (why && format === 'text') io.stderr(`aiops-tui ask: offline assistant (${why})\n`);
   let result: BackendAnswer;
   try {
     result = await backend.ask(question, () => {}).result;
@@ -125,21 +126,17 @@ export async function askMain(argv: string[], io: AnalyzeIo = processIo): Promis
     await queue.idle();
   }
 
-  if (json) {
+  if (format !== 'text') {
     io.stdout(
-      JSON.stringify(
-        {
-          context: contextName,
-          backend: why ? `${backend.name} (${why})` : backend.name,
-          question,
-          answer: result.answer,
-          proposals,
-          notes: notes.map((n) => n.replace(/^- /, '')),
-          ...(result.error ? { error: result.error } : {}),
-        },
-        null,
-        2,
-      ) + '\n',
+      formatData(format, {
+        context: contextName,
+        backend: why ? `${backend.name} (${why})` : backend.name,
+        question,
+        answer: result.answer,
+        proposals,
+        notes: notes.map((n) => n.replace(/^- /, '')),
+        ...(result.error ? { error: result.error } : {}),
+      }),
     );
   } else {
     if (result.answer.trim()) io.stdout(result.answer.trim() + '\n');

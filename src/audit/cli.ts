@@ -1,52 +1,72 @@
 // `aiops-tui phr list|show ID|verify`: the audit trail from the command line. verify exits 1 and
 // names the first broken record when the chain does not hold.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { CLUSTER_OPTIONS, loadKubeConfig } from '../analysis/cli.js';
+import { loadKubeConfig } from '../analysis/cli.js';
 import { CliError, describeError } from '../cli-errors.js';
+import {
+  CLUSTER_HELP,
+  CLUSTER_OPTIONS,
+  OUTPUT_HELP,
+  OUTPUT_OPTIONS,
+  command,
+  formatData,
+  outputFormat,
+  parseCommandLine,
+  parseWindow,
+  usageLine,
+} from '../cli-usage.js';
 import { floorOf } from '../workflow/floors.js';
 import { ClusterAnchor, readGitAnchor } from './anchors.js';
 import type { AnchorReading } from './checkpoint.js';
 import { HistoryError, openHistory } from './history.js';
 import { stripControls } from './sanitize.js';
 import { verifyTrail, type VerifyReport } from './verify.js';
-import { computeFigures, figuresTable, parseSince } from './metrics.js';
+import { computeFigures, figuresTable } from './metrics.js';
 import { RUNBOOK_PATTERNS, generatedSection, updateRunbook } from './runbooks.js';
 
-const USAGE =
-  'usage: aiops-tui phr list|show ID|verify [--history-dir DIR] [--json] [--kubeconfig FILE] [--context NAME] [--anchor-namespace NS] [--no-cluster]';
+export const PHR = command({
+  forms: ['phr list', 'phr show ID', 'phr verify'],
+  summary:
+    'aiops-tui phr — the audit trail. verify checks hashes, chain, signatures and transitions, prints one `broken: RECORD: why` line per problem (exit 1), `anchored:` per checkpoint it matched and `not checked:` per anchor it could not read.',
+  options: {
+    'history-dir': { type: 'string', default: 'history' },
+    ...OUTPUT_OPTIONS,
+    kubeconfig: CLUSTER_OPTIONS.kubeconfig,
+    context: CLUSTER_OPTIONS.context,
+    'anchor-namespace': { type: 'string', default: 'default' },
+    'no-cluster': { type: 'boolean' },
+  },
+  help: {
+    'history-dir': ['DIR', 'the Prompt History Records'],
+    ...OUTPUT_HELP,
+    kubeconfig: CLUSTER_HELP.kubeconfig,
+    context: CLUSTER_HELP.context,
+    'anchor-namespace': ['NS', "verify: the namespace of the cluster's checkpoint ConfigMap"],
+    'no-cluster': "verify: do not read the cluster's checkpoint",
+  },
+  allowPositionals: true,
+});
 
 export async function phrMain(
   argv: string[],
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        'history-dir': { type: 'string', default: 'history' },
-        json: { type: 'boolean' },
-        kubeconfig: CLUSTER_OPTIONS.kubeconfig,
-        context: CLUSTER_OPTIONS.context,
-        'anchor-namespace': { type: 'string', default: 'default' },
-        'no-cluster': { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (${USAGE})`);
+  const parsed = parseCommandLine(PHR, argv);
+  if (parsed.help) {
+    out(parsed.help);
+    return 0;
   }
+  const usage = `usage: ${usageLine(PHR)}`;
+  const format = outputFormat(parsed.values);
   const [verb, ...rest] = parsed.positionals;
   const { values } = parsed;
   const history = openHistory(values['history-dir']);
   try {
     switch (verb) {
       case 'list': {
-        if (rest.length) throw new CliError(`phr list takes no arguments (${USAGE})`);
+        if (rest.length) throw new CliError(`phr list takes no arguments (${usage})`);
         const records = history.list();
-        if (values.json) out(JSON.stringify(records, null, 2) + '\n');
+        if (format !== 'text') out(formatData(format, records));
         else {
           const rows = [
             ['ID', 'TYPE', 'TIER', 'STATUS', 'TARGET'],
@@ -67,14 +87,14 @@ export async function phrMain(
         return 0;
       }
       case 'show': {
-        if (rest.length !== 1) throw new CliError(`phr show takes one record id (${USAGE})`);
+        if (rest.length !== 1) throw new CliError(`phr show takes one record id (${usage})`);
         const record = history.get(rest[0]!);
         // Stripped again on the way out: a terminal never gets an escape sequence from a record.
-        out(values.json ? JSON.stringify(record, null, 2) + '\n' : `${stripControls(record.body.trim())}\n`);
+        out(format === 'text' ? `${stripControls(record.body.trim())}\n` : formatData(format, record));
         return 0;
       }
       case 'verify': {
-        if (rest.length) throw new CliError(`phr verify takes no arguments (${USAGE})`);
+        if (rest.length) throw new CliError(`phr verify takes no arguments (${usage})`);
         const anchors: AnchorReading[] = [await readGitAnchor(values['history-dir'])];
         if (!values['no-cluster']) {
           try {
@@ -89,11 +109,11 @@ export async function phrMain(
           }
         }
         const report = await verifyTrail(join(values['history-dir'], 'prompts'), { floorOf, anchors });
-        out(values.json ? JSON.stringify(report, null, 2) + '\n' : verifyText(report));
+        out(format === 'text' ? verifyText(report) : formatData(format, report));
         return report.ok ? 0 : 1;
       }
       default:
-        throw new CliError(`${verb ? `unknown phr command "${verb}"` : 'which phr command?'} (${USAGE})`);
+        throw new CliError(`${verb ? `unknown phr command "${verb}"` : 'which phr command?'} (${usage})`);
     }
   } catch (error) {
     if (error instanceof HistoryError) throw new CliError(error.message, 1);
@@ -110,64 +130,73 @@ function verifyText(r: VerifyReport): string {
   return lines.join('\n') + '\n';
 }
 
-const METRICS_USAGE = 'usage: aiops-tui report metrics [--since 7d] [--history-dir DIR] [--json]';
+export const REPORT_METRICS = command({
+  forms: ['report metrics'],
+  summary:
+    'aiops-tui report metrics — MTTD, MTTR, approval latency, rollbacks and the rest, computed from the Prompt History Records.',
+  options: {
+    'history-dir': { type: 'string', default: 'history' },
+    since: { type: 'string' },
+    ...OUTPUT_OPTIONS,
+  },
+  help: {
+    'history-dir': ['DIR', 'the Prompt History Records'],
+    since: ['DURATION', 'only records created this long ago or later: 7d, 12h, 1h30m (default: all)'],
+    ...OUTPUT_HELP,
+  },
+});
 
 /** `aiops-tui report metrics`: MTTD, MTTR, approval latency and the rest, from the PHRs. */
 export async function reportMetricsMain(
   argv: string[],
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'history-dir': { type: 'string', default: 'history' },
-        since: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (${METRICS_USAGE})`);
+  const { values, help } = parseCommandLine(REPORT_METRICS, argv);
+  if (help) {
+    out(help);
+    return 0;
   }
-  const window = values.since === undefined ? undefined : parseSince(values.since);
+  const format = outputFormat(values);
+  const window = values.since === undefined ? undefined : parseWindow(values.since);
   if (values.since !== undefined && window === undefined)
     throw new CliError(`--since takes a duration like 7d, 12h or 30m, not "${values.since}"`);
   const figures = computeFigures(
     openHistory(values['history-dir']).list(),
     window === undefined ? undefined : Date.now() - window,
   );
-  out(values.json ? JSON.stringify(figures, null, 2) + '\n' : figuresTable(figures));
+  out(format === 'text' ? figuresTable(figures) : formatData(format, figures));
   return 0;
 }
 
-const RUNBOOK_USAGE = `usage: aiops-tui runbook generate ${'PATTERN'} [--history-dir DIR] [--runbooks-dir DIR] (patterns: ${RUNBOOK_PATTERNS.join(', ')})`;
+export const RUNBOOK = command({
+  forms: ['runbook generate PATTERN'],
+  summary: `aiops-tui runbook generate — rewrites the generated section of runbooks/PATTERN.md from the resolved PHRs of that failure pattern. Patterns: ${RUNBOOK_PATTERNS.join(', ')}.`,
+  options: {
+    'history-dir': { type: 'string', default: 'history' },
+    'runbooks-dir': { type: 'string', default: 'runbooks' },
+  },
+  help: {
+    'history-dir': ['DIR', 'the Prompt History Records'],
+    'runbooks-dir': ['DIR', 'the runbooks'],
+  },
+  allowPositionals: true,
+});
 
 /** `aiops-tui runbook generate PATTERN`: the runbook's generated section from resolved PHRs. */
 export async function runbookMain(
   argv: string[],
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        'history-dir': { type: 'string', default: 'history' },
-        'runbooks-dir': { type: 'string', default: 'runbooks' },
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (${RUNBOOK_USAGE})`);
+  const parsed = parseCommandLine(RUNBOOK, argv);
+  if (parsed.help) {
+    out(parsed.help);
+    return 0;
   }
+  const runbookUsage = `usage: ${usageLine(RUNBOOK)} (patterns: ${RUNBOOK_PATTERNS.join(', ')})`;
   const [verb, pattern, ...extra] = parsed.positionals;
-  if (verb !== 'generate' || !pattern || extra.length) throw new CliError(RUNBOOK_USAGE);
+  if (verb !== 'generate' || !pattern || extra.length) throw new CliError(runbookUsage);
   if (!(RUNBOOK_PATTERNS as readonly string[]).includes(pattern))
-    throw new CliError(`unknown failure pattern "${pattern}" (${RUNBOOK_USAGE})`);
+    throw new CliError(`unknown failure pattern "${pattern}" (${runbookUsage})`);
   const history = openHistory(parsed.values['history-dir']);
   const path = updateRunbook(parsed.values['runbooks-dir'], pattern, generatedSection(history, pattern));
   out(`updated ${path}\n`);

@@ -144,9 +144,3 @@ export function figuresTable(f: Figures): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
 }
-
-/** "7d", "12h", "30m" → milliseconds. */
-export function parseSince(text: string): number | undefined {
-  const m = /^(\d+)([dhm])$/.exec(text);
-  return m ? Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'] : undefined;
-}

@@ -80,7 +80,9 @@ function loadKubeConfig(file: string | undefined, environment: ConnectEnvironmen
     return kc;
   }
   // client-node would fall back to http://localhost:8080, which only ever confuses.
-  throw new Error(`no kubeconfig: KUBECONFIG is unset, ${home} does not exist and this is not a pod`);
+  throw new Error(
+    `no kubeconfig: KUBECONFIG is unset, ${home} does not exist and this is not a pod (pass --kubeconfig FILE or set KUBECONFIG)`,
+  );
 }
 
 export function loadConnection(

@@ -1,32 +1,31 @@
 // `aiops-tui sim`: the simulator as a standalone server for kubectl, helm and the cockpit.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { CliError } from '../cli-errors.js';
+import { command, parseCommandLine } from '../cli-usage.js';
 import { startSimulator } from './index.js';
 
-const USAGE =
-  'usage: aiops-tui sim [--port N] [--scenario todo|empty|large:N] [--speed X] [--kubeconfig-out FILE]';
+export const SIM = command({
+  forms: ['sim'],
+  summary:
+    'aiops-tui sim — the embedded Kubernetes API simulator on loopback, with a kubeconfig for kubectl, helm and the cockpit. Runs until interrupted.',
+  options: {
+    port: { type: 'string', default: '0' },
+    scenario: { type: 'string', default: 'todo' },
+    speed: { type: 'string', default: '1' },
+    'kubeconfig-out': { type: 'string' },
+  },
+  help: {
+    port: ['N', 'the port to listen on (0: any free one)'],
+    scenario: ['todo|empty|large:N', 'what the cluster holds at start'],
+    speed: ['X', 'simulated seconds per second'],
+    'kubeconfig-out': ['FILE', 'where to write the kubeconfig (default: a private temporary file)'],
+  },
+});
 
 export async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string', default: '0' },
-        scenario: { type: 'string', default: 'todo' },
-        speed: { type: 'string', default: '1' },
-        'kubeconfig-out': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CliError(`${(error as Error).message.split('\n')[0]} (${USAGE})`);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE + '\n');
+  const { values, help } = parseCommandLine(SIM, argv);
+  if (help) {
+    process.stdout.write(help);
     return 0;
   }
   const port = Number(values.port);

@@ -1,8 +1,10 @@
 // `aiops-tui` (the cockpit): flags, connection and preflight, then the full-screen app. Every
 // error before the first frame is one line on stderr and exit code 2.
 import { constants } from 'node:os';
-import { parseArgs } from 'node:util';
 import { CliError, describeError } from '../cli-errors.js';
+import { durationFlag, parseCommandLine } from '../cli-usage.js';
+import { COCKPIT } from './cockpit-flags.js';
+import { namespaceSwitcher } from './namespace-switch.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aiOptionsFrom, chooseBackend, type AiOptions } from '../assistants/backends.js';
@@ -21,72 +23,33 @@ import { computeFigures } from '../audit/metrics.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
 import { startCrashLogs } from '../cluster/crash-logs.js';
 import { loadConnection, preflight } from '../cluster/connect.js';
-import { parseDuration } from '../kube/duration.js';
 
 /** Simulated seconds per second in the demo: the backend's crash loop shows within seconds. */
 const DEMO_SPEED = 10;
 
-export const COCKPIT_USAGE =
-  'aiops-tui [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--metrics-interval 15s] [--history-dir DIR] [--policy FILE] [--signing-key FILE] [--allowed-signers FILE] [--approver PRINCIPAL] [--no-git-commit] [--read-only] [--kubectl-ai PATH | --no-ai] [--llm-provider NAME] [--model NAME] [--ai-timeout 60s] [--kagent-url URL [--kagent-agent NS/NAME]] [--demo [--speed X]] [--no-color]';
-
 export async function cockpitMain(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        namespace: { type: 'string', short: 'n' },
-        'all-namespaces': { type: 'boolean', short: 'A' },
-        'metrics-interval': { type: 'string' },
-        demo: { type: 'boolean' },
-        speed: { type: 'string' },
-        'no-color': { type: 'boolean' },
-        'no-git-commit': { type: 'boolean' },
-        'history-dir': { type: 'string', default: 'history' },
-        'kagent-url': { type: 'string' },
-        'kagent-agent': { type: 'string', default: 'kagent/k8s-agent' },
-        policy: { type: 'string' },
-        'signing-key': { type: 'string' },
-        'allowed-signers': { type: 'string' },
-        approver: { type: 'string' },
-        'read-only': { type: 'boolean' },
-        'kubectl-ai': { type: 'string' },
-        'no-ai': { type: 'boolean' },
-        'llm-provider': { type: 'string' },
-        model: { type: 'string' },
-        'ai-timeout': { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (usage: ${COCKPIT_USAGE})`);
+  const { values, help } = parseCommandLine(COCKPIT, argv);
+  if (help) {
+    process.stdout.write(help);
+    return 0;
   }
   if (values.speed !== undefined && !(Number(values.speed) > 0))
     throw new CliError(`--speed must be a positive number (got "${values.speed}")`);
   const speed = Number(values.speed ?? DEMO_SPEED);
   // In the demo, poll as often in simulated time as metrics-server scrapes (15 s).
-  const metricsIntervalMs =
-    values['metrics-interval'] === undefined
-      ? values.demo
-        ? Math.max(1000, 15_000 / speed)
-        : 15_000
-      : parseDuration(values['metrics-interval']);
-  if (!metricsIntervalMs || metricsIntervalMs < 1000)
-    throw new CliError(
-      `--metrics-interval must be a duration of at least 1s, like 15s (got "${values['metrics-interval']}")`,
-    );
+  const metricsIntervalMs = durationFlag(
+    'metrics-interval',
+    values['metrics-interval'],
+    values.demo ? Math.max(1000, 15_000 / speed) : 15_000,
+    1000,
+  );
   if (values.speed !== undefined && !values.demo) throw new CliError('--speed only applies with --demo');
   if (values['kagent-url'] !== undefined && !URL.canParse(values['kagent-url'])) {
     throw new CliError(
       `--kagent-url must be a URL like http://kagent-controller.kagent:8083 (got "${values['kagent-url']}")`,
     );
   }
-  const aiTimeoutMs = values['ai-timeout'] === undefined ? 60_000 : parseDuration(values['ai-timeout']);
-  if (!aiTimeoutMs)
-    throw new CliError(`--ai-timeout must be a duration like 60s (got "${values['ai-timeout']}")`);
+  const aiTimeoutMs = durationFlag('ai-timeout', values['ai-timeout'], 60_000);
   // A bad history directory, policy, key or allowed-signers file is the user's to fix before anything starts.
   const ai = aiOptionsFrom({ ...values, timeoutMs: aiTimeoutMs });
   const dirProblem = checkHistoryDir(values['history-dir']);
@@ -251,9 +214,10 @@ async function runFullScreen(
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  const switchNamespace = namespaceSwitcher(connection.kubeConfig, store, data.setNamespace);
   function Sized() {
     const { columns, rows } = useWindowSize();
-    return <App width={columns} height={rows} onNamespaceChange={data.setNamespace} actions={actions} />;
+    return <App width={columns} height={rows} onNamespaceChange={switchNamespace} actions={actions} />;
   }
   const app = render(
     <StoreProvider store={data.store}>

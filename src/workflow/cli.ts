@@ -4,27 +4,79 @@
 // event is signed with the caller's key, so a second architect gives the second approval from a
 // shell with their own key.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { CLUSTER_OPTIONS, loadKubeConfig } from '../analysis/cli.js';
+import { loadKubeConfig } from '../analysis/cli.js';
 import { parseCommand } from '../assistants/command-parser.js';
 import { HistoryError } from '../audit/history.js';
 import { IdentityError } from '../audit/identity.js';
 import { armor } from '../audit/sshsig.js';
 import { CliError, describeError } from '../cli-errors.js';
+import {
+  CLUSTER_HELP,
+  CLUSTER_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
+  TRAIL_HELP,
+  TRAIL_OPTIONS,
+  command,
+  parseCommandLine,
+  usageLine,
+} from '../cli-usage.js';
 import { PolicyError } from './policy.js';
 import type { Queue } from './queue.js';
 import { createWorkflow } from './setup.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
 import { loadTrust, type Trust } from './trust.js';
 
-const IDENTITY_FLAGS = '[--signing-key FILE] [--allowed-signers FILE] [--approver PRINCIPAL]';
-const USAGE = `usage: aiops-tui queue | propose COMMAND | approve ID | reject ID REASON | rollback ID | sign FILE  [--history-dir DIR] [--policy FILE] [--no-git-commit] ${IDENTITY_FLAGS} [--kubeconfig FILE] [--context NAME]`;
-
-export const IDENTITY_OPTIONS = {
-  'signing-key': { type: 'string' },
-  'allowed-signers': { type: 'string' },
-  approver: { type: 'string' },
+const WORKFLOW_OPTIONS = {
+  kubeconfig: CLUSTER_OPTIONS.kubeconfig,
+  context: CLUSTER_OPTIONS.context,
+  ...TRAIL_OPTIONS,
+  ...IDENTITY_OPTIONS,
 } as const;
+
+const WORKFLOW_HELP = {
+  kubeconfig: CLUSTER_HELP.kubeconfig,
+  context: CLUSTER_HELP.context,
+  ...TRAIL_HELP,
+  ...IDENTITY_HELP,
+};
+
+const RULES =
+  'The same rules as the cockpit: the PHR trail decides, and every event is signed with your key. Exit 1 when it is refused or fails.';
+
+/** Each verb: its form, what it does, and how many arguments it takes. */
+const VERBS = {
+  queue: { form: 'queue', does: 'lists the recommendations: id, tier, status, approvals, title', args: 0 },
+  propose: {
+    form: "propose 'kubectl …'",
+    does: 'puts a change, written as its kubectl command, in the approval queue',
+    args: 1,
+  },
+  approve: {
+    form: 'approve ID',
+    does: 'approves a recommendation; an approval that completes the rule executes and validates it before the command returns',
+    args: 1,
+  },
+  reject: { form: 'reject ID REASON', does: 'rejects a recommendation, with a reason', args: 2 },
+  rollback: { form: 'rollback ID', does: 'rolls an executed change back from its snapshot', args: 1 },
+  sign: {
+    form: 'sign FILE',
+    does: 'appends your SSH signature of FILE to FILE.sig: a co-signature of a weaker policy or of a change to the allowed signers',
+    args: 1,
+  },
+} as const;
+export type WorkflowVerb = keyof typeof VERBS;
+
+/** The help and usage of one verb. */
+export function workflowCommand(verb: WorkflowVerb) {
+  return command({
+    forms: [VERBS[verb].form],
+    summary: `aiops-tui ${verb} — ${VERBS[verb].does}. ${RULES}`,
+    options: WORKFLOW_OPTIONS,
+    help: WORKFLOW_HELP,
+    allowPositionals: true,
+  });
+}
 
 /** Keys, allowed signers and policy, each failure one line (exit 2). */
 export async function trustFrom(
@@ -57,28 +109,18 @@ export async function workflowMain(
   argv: string[],
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        kubeconfig: CLUSTER_OPTIONS.kubeconfig,
-        context: CLUSTER_OPTIONS.context,
-        'history-dir': { type: 'string', default: 'history' },
-        policy: { type: 'string' },
-        'no-git-commit': { type: 'boolean' },
-        ...IDENTITY_OPTIONS,
-      },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new CliError(`${describeError(error)} (${USAGE})`);
+  if (!(verb in VERBS)) throw new CliError(`unknown command "${verb}" (see aiops-tui --help)`);
+  const spec = workflowCommand(verb as WorkflowVerb);
+  const { values, positionals, help } = parseCommandLine(spec, argv);
+  if (help) {
+    out(help);
+    return 0;
   }
-  const { values, positionals } = parsed;
-  const expected = { queue: 0, propose: 1, approve: 1, rollback: 1, reject: 2, sign: 1 }[verb];
-  if (expected === undefined || positionals.length !== expected)
-    throw new CliError(`${verb} takes ${expected ?? 0} argument${expected === 1 ? '' : 's'} (${USAGE})`);
+  const expected = VERBS[verb as WorkflowVerb].args;
+  if (positionals.length !== expected)
+    throw new CliError(
+      `${verb} takes ${expected} argument${expected === 1 ? '' : 's'} (usage: ${usageLine(spec)})`,
+    );
   const [first = '', second = ''] = positionals;
   const trust = await trustFrom(values, verb === 'sign');
   if (verb === 'sign') return signFile(first, trust, out);

@@ -506,13 +506,15 @@ export class Executor {
   private async spawn(child: Child) {
     const { execa } = await import('execa');
     // extendEnv: false — the child sees only the environment child() built, nothing of ours.
-    return execa(child.program, child.args, {
+    const result = await execa(child.program, child.args, {
       env: child.env,
       extendEnv: false,
       reject: false,
       stdin: 'ignore',
       timeout: 120_000,
     });
+    if (result.code === 'ENOENT') throw new ExecutionError(missingTool(child.program));
+    return result;
   }
 
   private async run(child: Child): Promise<{ stdout: string }> {
@@ -523,6 +525,12 @@ export class Executor {
     }
     return { stdout: result.stdout };
   }
+}
+
+/** Neither the package's copy of the tool nor one on PATH: what to do about it, in one line. */
+export function missingTool(program: string): string {
+  const name = program.split('/').pop() ?? program;
+  return `${name} not found: this aiops-tui has no bundled ${name} and there is none on PATH (install ${name}, or put it on PATH)`;
 }
 
 /** The kubectl command that does what an API-driven operation does (its `kubectl` field). */

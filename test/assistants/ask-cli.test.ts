@@ -127,7 +127,9 @@ describe('aiops-tui ask', () => {
 
   it('refuses a missing question or an unknown output format in one line', async () => {
     await expect(ask()).rejects.toThrow(CliError);
-    await expect(ask('how is the cluster', '-o', 'yaml')).rejects.toThrow('-o takes json (got "yaml")');
+    await expect(ask('how is the cluster', '-o', 'wide')).rejects.toThrow(
+      '-o takes json or yaml (got "wide")',
+    );
     expect(existsSync('history/prompts/does-not-exist')).toBe(false);
   });
 });
