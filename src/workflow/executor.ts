@@ -65,6 +65,28 @@ export class ExecutionError extends Error {}
 export class RollbackConflict extends Error {}
 
 const REVISION = 'deployment.kubernetes.io/revision';
+
+/** How long an ownership write is retried while others (a rollout's status writes) move the object. */
+const CONFLICT_RETRY_MS = 10_000;
+
+/**
+ * Runs `write` (which reads what it needs) until it succeeds, again after each 409 Conflict
+ * with a short back-off, for up to CONFLICT_RETRY_MS: a rollout writes the object's status
+ * several times a second, and a fixed handful of attempts loses that race on a loaded machine.
+ * Returns the error that ended it, or undefined.
+ */
+async function onFreshConflict(write: (attempt: number) => Promise<void>): Promise<unknown> {
+  const deadline = Date.now() + CONFLICT_RETRY_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await write(attempt);
+      return undefined;
+    } catch (error) {
+      if (httpCode(error) !== 409 || Date.now() > deadline) return error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(25 * attempt, 250)));
+    }
+  }
+}
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 function must(target: ResourceRef): ObjectRef {
@@ -372,21 +394,17 @@ export class Executor {
         name: o.metadata.name,
       });
       if (!ref || !this.objects.canPatch(ref)) continue;
-      for (let attempt = 1; ; attempt++) {
+      const failed = await onFreshConflict(async () => {
         const current = await this.objects.read(ref);
         const entries = current?.metadata?.managedFields ?? [];
-        if (!current || !entries.some((e) => e.manager === FIELD_MANAGER)) break;
+        if (!current || !entries.some((e) => e.manager === FIELD_MANAGER)) return;
         const rest = entries.filter((e) => e.manager !== FIELD_MANAGER);
-        try {
-          await this.objects.setManagedFields(ref, current.metadata!.resourceVersion!, rest);
-          break;
-        } catch (error) {
-          if (httpCode(error) === 409 && attempt < 5) continue;
-          throw new ExecutionError(
-            `could not release the cockpit's fields of ${refLabel(ref)} before helm: ${apiMessage(error)}`,
-          );
-        }
-      }
+        await this.objects.setManagedFields(ref, current.metadata!.resourceVersion!, rest);
+      });
+      if (failed)
+        throw new ExecutionError(
+          `could not release the cockpit's fields of ${refLabel(ref)} before helm: ${apiMessage(failed)}`,
+        );
     }
   }
 
@@ -401,22 +419,22 @@ export class Executor {
     const before = pre.metadata?.managedFields;
     // The simulator keeps no managedFields: nothing to hand back.
     if (!before?.length) return '';
-    const target = [
-      ...before.filter((e) => !e.subresource),
-      ...(stored.metadata?.managedFields ?? []).filter((e) => e.subresource),
-    ];
-    let now = stored;
-    for (let attempt = 1; ; attempt++) {
-      if (JSON.stringify(now.metadata?.managedFields ?? []) === JSON.stringify(target)) return '';
-      try {
-        await this.objects.setManagedFields(ref, now.metadata!.resourceVersion!, target);
-        return ' (field ownership as before the change)';
-      } catch (error) {
-        const fresh = httpCode(error) === 409 && attempt < 5 ? await this.objects.read(ref) : null;
-        if (!fresh) return ` (field ownership not handed back: ${apiMessage(error)})`;
-        now = fresh;
-      }
-    }
+    let now: KubernetesObject | null = stored;
+    let handedBack = false;
+    const failed = await onFreshConflict(async (attempt) => {
+      if (attempt > 1) now = await this.objects.read(ref);
+      if (!now) return;
+      // The status writers' entries as they are now: a rollout moves them while we retry.
+      const target = [
+        ...before.filter((e) => !e.subresource),
+        ...(now.metadata?.managedFields ?? []).filter((e) => e.subresource),
+      ];
+      if (JSON.stringify(now.metadata?.managedFields ?? []) === JSON.stringify(target)) return;
+      await this.objects.setManagedFields(ref, now.metadata!.resourceVersion!, target);
+      handedBack = true;
+    });
+    if (failed) return ` (field ownership not handed back: ${apiMessage(failed)})`;
+    return handedBack ? ' (field ownership as before the change)' : '';
   }
 
   private async containerNames(ref: ObjectRef): Promise<string[]> {

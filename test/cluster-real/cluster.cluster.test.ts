@@ -276,7 +276,14 @@ describe.skipIf(missing !== undefined)(
         },
       );
       cleanups.push(() => data.stop());
-      await until(data, (s) => s.connection.status === 'connected' && s.synced.pods === true, 30_000);
+      // Every counted kind's first list is in (the pods' first is not the last: the others list
+      // beside it, and the cockpit starts its later kinds once the pods are in).
+      const counted = ['pods', 'deployments', 'replicasets', 'events'] as const;
+      await until(
+        data,
+        (s) => s.connection.status === 'connected' && counted.every((k) => s.synced[k] === true),
+        30_000,
+      );
       const lists = await count('LIST');
       const watches = await count('WATCH');
       await new Promise((r) => setTimeout(r, 7_000));

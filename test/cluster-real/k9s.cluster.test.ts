@@ -70,12 +70,14 @@ describe.skipIf(missing !== undefined)(
       );
       const deadline = Date.now() + 60_000;
       let text = '';
-      while (!/pods\(all\)\[3\]/.test(text) || !/frontend-\S+\s+●?\s*1\/1\s+Running/.test(text)) {
+      // The todo scenario's four pods: frontend, two backends and postgres-0.
+      while (!/pods\(all\)\[4\]/.test(text) || !/frontend-\S+\s+●?\s*1\/1\s+Running/.test(text)) {
         if (Date.now() > deadline) throw new Error(`k9s never showed the pods view:\n${text}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
         text = await screen();
       }
       expect(text).toMatch(/backend-\S+/);
+      expect(text).toMatch(/postgres-0/);
       expect(text).not.toMatch(/contexts\(/);
     }, 90_000);
   },
