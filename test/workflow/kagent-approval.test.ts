@@ -5,12 +5,12 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TaskState } from '@a2a-js/sdk';
 import { KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   approvalProposal,
   createPauseRegistry,
+  holdAndPropose,
   type PauseRegistry,
 } from '../../src/analysis/kagent/approval.js';
 import { createKagentProvider, type KagentPause } from '../../src/analysis/kagent/provider.js';
@@ -22,13 +22,8 @@ import { DEFAULT_POLICY } from '../../src/workflow/policy.js';
 import type { Queue } from '../../src/workflow/queue.js';
 import { createWorkflow } from '../../src/workflow/setup.js';
 import { makeTeam, type Team } from '../audit/identities.js';
-import { data, startAgent, text, type ScriptedAgent, type Turn } from '../analysis/a2a-agents.js';
-
-const {
-  TASK_STATE_WORKING: WORKING,
-  TASK_STATE_COMPLETED: COMPLETED,
-  TASK_STATE_INPUT_REQUIRED: PAUSED,
-} = TaskState;
+import type { ScriptedAgent } from '../analysis/a2a-agents.js';
+import { decisionOf, pausingAgent as startPausingAgent, SCALE } from '../analysis/pausing-agent.js';
 
 let sim: RunningSim;
 let kc: KubeConfig;
@@ -42,58 +37,15 @@ beforeAll(async () => {
   team = makeTeam();
 });
 afterAll(() => sim.close());
+const pausingAgent = async (...args: Parameters<typeof startPausingAgent>) => {
+  const agent = await startPausingAgent(...args);
+  agents.push(agent);
+  return agent;
+};
 afterEach(async () => {
   await Promise.all(agents.map((a) => a.close()));
   agents = [];
 });
-
-interface Tool {
-  name: string;
-  args: Record<string, unknown>;
-}
-
-/**
- * An agent that pauses for `tool` (kagent's HITL extension on 1.0, ADK's confirmation on 0.3),
- * then says what it did with the answer and completes.
- */
-async function pausingAgent(version: '1.0' | '0.3', tool: Tool): Promise<ScriptedAgent> {
-  const request =
-    version === '1.0'
-      ? data({ type: 'tool_approval_request', tools: [{ id: 'call-1', ...tool }] })
-      : data(
-          { name: 'adk_request_confirmation', args: { originalFunctionCall: { ...tool, id: 'call-1' } } },
-          { kagent_type: 'function_call' },
-        );
-  const agent = await startAgent({
-    version,
-    streaming: true,
-    script: async (turn, reply) => {
-      if (!turn.known) {
-        reply.task(WORKING);
-        reply.status(PAUSED, [text(`I want to run ${tool.name}: frontend needs more replicas.`), request]);
-        return;
-      }
-      const answer = decisionOf(turn);
-      reply.task(WORKING);
-      reply.status(COMPLETED, [
-        text(answer.approved ? `ran ${tool.name}` : `did not run ${tool.name}: told "${answer.reason}"`),
-      ]);
-    },
-  });
-  agents.push(agent);
-  return agent;
-}
-
-/** The decision a turn carries, in either shape. */
-function decisionOf(turn: Turn): { approved: boolean; reason?: string } {
-  const d = turn.data[0] as {
-    decision_type?: string;
-    reason?: string;
-    approvals?: { approved: boolean; rejection_reason?: string }[];
-  };
-  if (d.approvals) return { approved: d.approvals[0]!.approved, reason: d.approvals[0]!.rejection_reason };
-  return { approved: d.decision_type === 'approve', reason: d.reason };
-}
 
 async function queueOf(dir: string, person: string, registry?: PauseRegistry): Promise<Queue> {
   return createWorkflow({
@@ -110,6 +62,7 @@ async function queueOf(dir: string, person: string, registry?: PauseRegistry): P
 /** The cockpit's wiring: a pause is held and proposed; runs leave held pauses alone. */
 async function pauseInQueue(agent: ScriptedAgent, queue: Queue, registry: PauseRegistry) {
   const proposed: Promise<unknown>[] = [];
+  const toQueue = holdAndPropose(registry, (proposal) => queue.propose(proposal));
   let pause: KagentPause | undefined;
   const provider = createKagentProvider({
     url: agent.url,
@@ -118,8 +71,7 @@ async function pauseInQueue(agent: ScriptedAgent, queue: Queue, registry: PauseR
     held: registry.held,
     onPause: (p) => {
       pause = p;
-      registry.hold(p);
-      proposed.push(queue.propose(approvalProposal(p)));
+      proposed.push(toQueue(p));
     },
   });
   await provider.analyze('utilization');
@@ -138,8 +90,6 @@ const frontendReplicas = async () =>
   ).spec?.replicas;
 const snapshotOf = (dir: string, id: string) => existsSync(join(dir, '..', 'snapshots', `${id}.json`));
 const historyDir = () => join(mkdtempSync(join(tmpdir(), 'kagent-queue-')), 'history');
-
-const SCALE: Tool = { name: 'k8s_scale', args: { name: 'frontend', namespace: 'todo', replicas: 3 } };
 
 describe.each(['1.0', '0.3'] as const)('a kagent tool approval from an A2A %s agent', (version) => {
   it('is a recommendation with the tool, its arguments and the reasoning; approving answers the task, the agent completes, nothing runs here', async () => {

@@ -100,3 +100,14 @@ export function createPauseRegistry(): PauseRegistry {
     },
   };
 }
+
+/** The cockpit's onPause: the pause is held for the queue and proposed there. */
+export function holdAndPropose<T>(
+  registry: PauseRegistry,
+  propose: (proposal: Proposal) => Promise<T>,
+): (pause: KagentPause) => Promise<T> {
+  return (pause) => {
+    registry.hold(pause);
+    return propose(approvalProposal(pause));
+  };
+}
