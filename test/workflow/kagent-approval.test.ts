@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, type V1Deployment } from '@kubernetes/client-node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   approvalProposal,
   createPauseRegistry,
@@ -22,7 +22,10 @@ import { DEFAULT_POLICY } from '../../src/workflow/policy.js';
 import type { Queue } from '../../src/workflow/queue.js';
 import { createWorkflow } from '../../src/workflow/setup.js';
 import { makeTeam, type Team } from '../audit/identities.js';
-import type { ScriptedAgent } from '../analysis/a2a-agents.js';
+import { TaskState } from '@a2a-js/sdk';
+import { data, startAgent, text, type ScriptedAgent } from '../analysis/a2a-agents.js';
+import { approvalOperation } from '../../src/analysis/kagent/approval.js';
+import { Executor } from '../../src/workflow/executor.js';
 import { decisionOf, pausingAgent as startPausingAgent, SCALE } from '../analysis/pausing-agent.js';
 
 let sim: RunningSim;
@@ -221,5 +224,74 @@ describe('kagent tool approvals and the rules of the queue', () => {
     expect(agent.canceled).toEqual([]);
     await provider.close();
     expect(agent.canceled).toContain(first);
+  });
+
+  it('an agent that pauses again after an approval brings a new recommendation, answered in its turn', async () => {
+    const restart = {
+      action: 'restart',
+      resource_type: 'deployment',
+      resource_name: 'frontend',
+      namespace: 'todo',
+    };
+    const agent = await startAgent({
+      version: '1.0',
+      streaming: true,
+      script: async (turn, reply) => {
+        const pauseFor = (id: string, name: string, args: Record<string, unknown>) =>
+          reply.status(TaskState.TASK_STATE_INPUT_REQUIRED, [
+            text(`${name} needs your approval.`),
+            data({ type: 'tool_approval_request', tools: [{ id, name, args }] }),
+          ]);
+        reply.task(TaskState.TASK_STATE_WORKING);
+        if (!turn.known) return pauseFor('call-1', SCALE.name, SCALE.args);
+        if (agent.turns.length === 2) return pauseFor('call-2', 'k8s_rollout', restart);
+        reply.status(TaskState.TASK_STATE_COMPLETED, [text('scaled and restarted')]);
+      },
+    });
+    agents.push(agent);
+    const dir = historyDir();
+    const registry = createPauseRegistry();
+    const queue = await queueOf(dir, 'alice', registry);
+    const { meta } = await pauseInQueue(agent, queue, registry);
+    expect((await queue.approve(meta.id)).message).toBe(
+      'approved; kagent replied: input-required: k8s_rollout needs your approval.',
+    );
+    expect(openHistory(dir).get(meta.id).body).toContain(
+      'the agent went on and paused again for another approval',
+    );
+    // The second pause is queued as it arrives (the provider hands it to onPause).
+    const second = await vi.waitUntil(() =>
+      openHistory(dir)
+        .list()
+        .find((m) => m.operation && m.id !== meta.id),
+    );
+    expect(second).toMatchObject({
+      tier: 'trivial',
+      status: 'awaiting-approval',
+      target: 'deployment/todo/frontend',
+    });
+    expect((await queue.approve(second.id)).message).toBe(
+      'approved; kagent replied: completed: scaled and restarted',
+    );
+    expect(agent.turns.map((t) => t.taskId)).toEqual(Array(3).fill(agent.turns[0]!.taskId));
+  });
+
+  it('the executor refuses a kagent approval: it never runs kubectl for one', async () => {
+    const executor = new Executor(kc, {
+      kubectl: '/nonexistent/kubectl',
+      helm: '/nonexistent/helm',
+      kubeconfigPath: sim.kubeconfigPath,
+    });
+    const op = approvalOperation({
+      agent: 'kagent/k8s-agent',
+      analysis: 'health',
+      taskId: 't1',
+      contextId: 'c1',
+      tools: [{ id: 'call-1', ...SCALE }],
+    });
+    for (const dryRun of [false, true])
+      await expect(executor.execute(op, dryRun)).rejects.toThrow(
+        'a kagent approval is answered to the agent; aiops-tui runs nothing for it',
+      );
   });
 });

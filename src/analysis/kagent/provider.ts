@@ -241,7 +241,9 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
                 functionResponses: [
                   ...raw.functionResponses,
                   ...reply.data
-                    .filter((d) => readPause({ ...reply, statusMetadata: undefined, data: [d] }))
+                    .filter((d) =>
+                      readPause({ ...reply, statusMetadata: undefined, statusData: undefined, data: [d] }),
+                    )
                     .map((d) => d.data),
                 ],
               },
