@@ -247,9 +247,11 @@ export class Queue {
     if (op.kind === 'kagent-approval')
       return [
         `approving answers kagent task ${op.taskId} of ${op.agent}; the agent then runs:`,
-        ...op.tools.map(
-          (t) => `  ${t.name} ${JSON.stringify(t.args)}  = ${t.equivalent?.kubectl ?? 'read-only'}`,
-        ),
+        // What each tool amounts to, read again from its name and arguments (as the tier is).
+        ...op.tools.flatMap((t, i) => [
+          `  ${t.name} ${JSON.stringify(t.args)}`,
+          `    = ${toolsOf(op)[i]?.kubectl ?? 'read-only'}`,
+        ]),
       ];
     const executor = this.options.executor;
     const refs = executor.touches(op);

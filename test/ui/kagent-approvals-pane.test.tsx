@@ -35,8 +35,8 @@ afterEach(async () => {
 });
 
 /** The cockpit with kagent wired as launch.tsx wires it, after one paused analysis. */
-async function cockpitWithPause() {
-  agent = await pausingAgent('1.0', SCALE);
+async function cockpitWithPause(tool = SCALE) {
+  agent = await pausingAgent('1.0', tool);
   const historyDir = mkdtempSync(join(tmpdir(), 'kagent-approvals-'));
   const store = storeWith([makePod('todo', 'frontend-1')], 'todo');
   const team = makeTeam(['alice']);
@@ -65,13 +65,13 @@ async function cockpitWithPause() {
   await frameContaining(rendered, 'frontend-1');
   rendered.stdin.write('\t\t\t\t');
   await frameContaining(rendered, /▸ approvals \(1 waiting\)/);
-  await frameContaining(rendered, /low +awaiting-approval 0\/1/);
   return { r: rendered, agent, history: openHistory(historyDir), id: (await queue.refresh())[0]!.id };
 }
 
 describe('a kagent tool approval in the approvals pane', () => {
   it('a answers the paused task: the agent goes on and completes, and the record says so', async () => {
     const { r, agent, history, id } = await cockpitWithPause();
+    await frameContaining(r, /low +awaiting-approval 0\/1/);
     // Enter opens it: the tool call and its arguments, as the kubectl it amounts to.
     r.stdin.write('\r');
     const detail = await frameContaining(r, '(esc closes)');
@@ -102,5 +102,22 @@ describe('a kagent tool approval in the approvals pane', () => {
     expect(record.body).toContain(
       'kagent replied: completed: did not run k8s_scale: told "not during the sale"',
     );
+  });
+
+  it('a on a medium tool shows what approving sends and what the agent then runs; y answers it', async () => {
+    const undo = {
+      name: 'k8s_rollout',
+      args: { action: 'undo', resource_type: 'deployment', resource_name: 'frontend', namespace: 'todo' },
+    };
+    const { r, agent } = await cockpitWithPause(undo);
+    await frameContaining(r, /medium +awaiting-approval 0\/1/);
+    r.stdin.write('a');
+    const confirm = await frameContaining(r, 'y approve this change');
+    expect(confirm).toContain('approving answers kagent task');
+    expect(confirm).toContain('= kubectl rollout undo deployment/frontend -n todo');
+    expect(agent.turns).toHaveLength(1);
+    r.stdin.write('y');
+    await frameContaining(r, 'approved; kagent replied: completed: ran k8s_rollout');
+    expect(decisionOf(agent.turns[1]!)).toMatchObject({ approved: true });
   });
 });

@@ -234,8 +234,9 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
                 ...(reply.statusText ? [reply.statusText] : []),
                 `task ${taskId ?? '?'}, context ${contextId ?? '?'}`,
               ],
-              suggestedFix:
-                'Approve or reject the tool call in kagent; this analysis asked for a read-only answer.',
+              suggestedFix: options.held?.(taskId ?? '')
+                ? 'Approve or reject the tool call in the approvals pane (a / x); this analysis asked for a read-only answer.'
+                : 'Approve or reject the tool call in kagent; this analysis asked for a read-only answer.',
               raw: {
                 ...raw,
                 functionResponses: [
