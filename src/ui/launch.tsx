@@ -17,7 +17,7 @@ import { createWorkflow } from '../workflow/setup.js';
 import type { UiActions } from './input.js';
 import { startFindingsService } from '../analysis/findings-service.js';
 import { startKagent } from '../analysis/kagent/start.js';
-import { createPauseRegistry, holdAndPropose } from '../analysis/kagent/approval.js';
+import { createPauseRegistry, holdAndPropose, waitsInQueue } from '../analysis/kagent/approval.js';
 import { startReportScheduler } from '../analysis/report-scheduler.js';
 import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
@@ -136,6 +136,7 @@ async function runFullScreen(
   const store = data.store;
   // kagent's tasks paused for a tool approval, answered from the queue.
   const pauses = createPauseRegistry();
+  const clusterNow = (): number => Date.now() + (store.getState().connection.clockSkewMs ?? 0);
   const toQueue = holdAndPropose(pauses, (proposal) => queue.propose(proposal));
   const queue = createWorkflow({
     kubeConfig: connection.kubeConfig,
@@ -146,7 +147,7 @@ async function runFullScreen(
     ...(gitCommit === undefined ? {} : { gitCommit }),
     onCommitError: (message) => store.getState().setUi({ notice: message }),
     // Findings carry the cluster's times (the simulator's clock runs fast): so do the records.
-    now: () => Date.now() + (store.getState().connection.clockSkewMs ?? 0),
+    now: clusterNow,
     publish: (recommendations) => store.setState({ recommendations }),
     answerKagent: pauses.answer,
     onProgress: (id, text) => {
@@ -197,7 +198,8 @@ async function runFullScreen(
     ...(readOnly
       ? {}
       : {
-          held: pauses.held,
+          held: (taskId) =>
+            pauses.held(taskId) && waitsInQueue(store.getState().recommendations, taskId, clusterNow()),
           onPause: (pause) => {
             toQueue(pause).then(
               (meta) =>

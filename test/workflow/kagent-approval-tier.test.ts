@@ -3,7 +3,7 @@
 // trusted), arguments cannot smuggle another verb or namespace past the parser, and a tool we
 // cannot read is critical.
 import { describe, expect, it } from 'vitest';
-import { approvalOperation } from '../../src/analysis/kagent/approval.js';
+import { approvalOperation, waitsInQueue } from '../../src/analysis/kagent/approval.js';
 import { toolCallWords } from '../../src/analysis/kagent/tools.js';
 import type { ToolCall } from '../../src/analysis/kagent/pause.js';
 import { parseCommand, quoteCommand } from '../../src/assistants/command-parser.js';
@@ -11,7 +11,7 @@ import { floorOf } from '../../src/workflow/floors.js';
 import type { Operation } from '../../src/workflow/operations.js';
 import { DEFAULT_POLICY, effectiveTier, parsePolicy } from '../../src/workflow/policy.js';
 import { kagentOutcome } from '../../src/workflow/queue.js';
-import type { Tier } from '../../src/audit/types.js';
+import type { RecordStatus, Tier } from '../../src/audit/types.js';
 
 const pauseWith = (...tools: ToolCall[]) => ({
   agent: 'kagent/k8s-agent',
@@ -215,5 +215,27 @@ describe("what the agent's state after an approval says of it", () => {
     [undefined, false],
   ])('%s: ok %s', (state, ok) => {
     expect(kagentOutcome(state).ok).toBe(ok);
+  });
+});
+
+describe('whether a paused task still waits on the queue (else the next run cancels it)', () => {
+  const op = approvalOperation(pauseWith(call('k8s_scale', { name: 'web', replicas: 3 })));
+  const rec = (status: RecordStatus, expires?: number, operation: Operation = op) => ({
+    operation,
+    status,
+    expires,
+  });
+  const other = { ...op, taskId: 'task-2' } as Operation;
+  it.each<[string, ReturnType<typeof rec>[], boolean]>([
+    ['awaiting approval within its window', [rec('awaiting-approval', 2_000)], true],
+    ['awaiting approval after its window closed', [rec('awaiting-approval', 1_000)], false],
+    ['approved, not yet answered', [rec('approved', 1_000)], true],
+    ['expired', [rec('expired', 1_000)], false],
+    ['rejected', [rec('rejected', 2_000)], false],
+    ['validated', [rec('validated', 2_000)], false],
+    ['queued for another task only', [rec('awaiting-approval', 2_000, other)], false],
+    ['never queued', [], false],
+  ])('%s: %s', (_what, recommendations, waits) => {
+    expect(waitsInQueue(recommendations, 'task-1', 1_500)).toBe(waits);
   });
 });

@@ -3,7 +3,8 @@
 // that command, floors included); the live pauses are kept here by task, for the queue to answer:
 // a cockpit that restarted holds none, and then the answer fails rather than anything else running.
 import type { KagentToolCall, Operation } from '../../workflow/operations.js';
-import type { Proposal } from '../../workflow/queue.js';
+import { isWaiting, type Proposal } from '../../workflow/queue.js';
+import type { Recommendation } from '../../state/types.js';
 import { canonical } from '../../audit/record-format.js';
 import type { A2AReply } from './a2a.js';
 import type { Decision, ToolCall } from './pause.js';
@@ -110,4 +111,25 @@ export function holdAndPropose<T>(
     registry.hold(pause);
     return propose(approvalProposal(pause));
   };
+}
+
+/**
+ * Whether a paused task still waits on our queue: a recommendation for it awaits approval within
+ * its window, or is approved and not yet answered. Once it expired (or was never queued), the next
+ * run cancels the task, so it does not stay paused in kagent.
+ */
+export function waitsInQueue(
+  recommendations: readonly Pick<Recommendation, 'operation' | 'status' | 'expires'>[],
+  taskId: string,
+  now: number,
+): boolean {
+  return recommendations.some(
+    (r) =>
+      r.operation.kind === 'kagent-approval' &&
+      r.operation.taskId === taskId &&
+      isWaiting(
+        { status: r.status, ...(r.expires ? { expires: new Date(r.expires).toISOString() } : {}) },
+        now,
+      ),
+  );
 }
