@@ -17,6 +17,7 @@ import { createWorkflow } from '../workflow/setup.js';
 import type { UiActions } from './input.js';
 import { startFindingsService } from '../analysis/findings-service.js';
 import { startKagent } from '../analysis/kagent/start.js';
+import { createPauseRegistry, holdAndPropose, waitsInQueue } from '../analysis/kagent/approval.js';
 import { startReportScheduler } from '../analysis/report-scheduler.js';
 import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
@@ -133,6 +134,10 @@ async function runFullScreen(
   const findings = startFindingsService(data.store);
   const crashLogs = startCrashLogs(data.store, connection.kubeConfig);
   const store = data.store;
+  // kagent's tasks paused for a tool approval, answered from the queue.
+  const pauses = createPauseRegistry();
+  const clusterNow = (): number => Date.now() + (store.getState().connection.clockSkewMs ?? 0);
+  const toQueue = holdAndPropose(pauses, (proposal) => queue.propose(proposal));
   const queue = createWorkflow({
     kubeConfig: connection.kubeConfig,
     historyDir,
@@ -142,8 +147,9 @@ async function runFullScreen(
     ...(gitCommit === undefined ? {} : { gitCommit }),
     onCommitError: (message) => store.getState().setUi({ notice: message }),
     // Findings carry the cluster's times (the simulator's clock runs fast): so do the records.
-    now: () => Date.now() + (store.getState().connection.clockSkewMs ?? 0),
+    now: clusterNow,
     publish: (recommendations) => store.setState({ recommendations }),
+    answerKagent: pauses.answer,
     onProgress: (id, text) => {
       const progress = { ...store.getState().progress };
       if (text === undefined) delete progress[id];
@@ -188,6 +194,24 @@ async function runFullScreen(
     namespace: connection.namespace,
     intervalMs: KAGENT_INTERVAL_MS,
     onFindings: (f) => findings.report('kagent', f),
+    // A read-only cockpit proposes nothing: its pauses are reported as findings only.
+    ...(readOnly
+      ? {}
+      : {
+          held: (taskId) =>
+            pauses.held(taskId) && waitsInQueue(store.getState().recommendations, taskId, clusterNow()),
+          onPause: (pause) => {
+            toQueue(pause).then(
+              (meta) =>
+                !meta.duplicate &&
+                store.getState().setUi({ notice: `kagent asks for approval: ${meta.id} (${meta.tier})` }),
+              (error: unknown) =>
+                store
+                  .getState()
+                  .setUi({ notice: `kagent's approval could not be queued: ${(error as Error).message}` }),
+            );
+          },
+        }),
   });
   const readFigures = (): void => {
     // Read only a trail that exists: launching the cockpit creates no directories.

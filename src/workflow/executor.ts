@@ -280,6 +280,9 @@ export class Executor {
         ];
       case 'drain':
         return this.drain(op, dryRun);
+      case 'kagent-approval':
+        // Approving it answers the agent's paused task (the queue does that); nothing runs here.
+        throw new ExecutionError('a kagent approval is answered to the agent; aiops-tui runs nothing for it');
       case 'apply':
       case 'helm-rollback':
       case 'helm-upgrade':

@@ -2,6 +2,7 @@
 // says. A policy can raise a tier; lowering one below its floor needs the signatures of two
 // allowed signers on the policy file.
 import type { Tier } from '../audit/types.js';
+import { toolEquivalent } from '../analysis/kagent/tools.js';
 import type { Operation, OperationKind } from './operations.js';
 
 export const FLOORS: Readonly<Record<OperationKind, Tier>> = {
@@ -25,6 +26,8 @@ export const FLOORS: Readonly<Record<OperationKind, Tier>> = {
   apply: 'critical',
   'helm-upgrade': 'critical',
   generic: 'critical',
+  // Its tools' floors (floorOf), never its own: a tool call is tiered as its kubectl twin.
+  'kagent-approval': 'trivial',
 };
 
 /** Kinds of object whose every change is critical: credentials and whole namespaces. */
@@ -45,8 +48,29 @@ export const higherTier = (a: Tier, b: Tier): Tier => (TIER_RANK[a] >= TIER_RANK
 export function floorOf(operation: unknown): Tier {
   const op = operation as Partial<Operation> | undefined;
   const kind = op?.kind as OperationKind | undefined;
+  if (kind === 'kagent-approval')
+    return toolsOf(op!).reduce<Tier>(
+      (tier, equivalent) => higherTier(tier, equivalent ? floorOf(equivalent) : 'trivial'),
+      'trivial',
+    );
   const base = kind && kind in FLOORS ? FLOORS[kind] : 'critical';
   if (op?.target && CRITICAL_TARGETS.has(op.target.kind)) return 'critical';
   if (kind === 'generic' || kind === 'delete') return 'critical';
   return base;
+}
+
+/**
+ * What the tools of a kagent approval amount to, read again from their names and arguments: the
+ * equivalents a record stores are for display, never trusted for a tier. No tools, or a tool
+ * without a name, is a change nothing is known about (generic, critical).
+ */
+export function toolsOf(op: Partial<Operation>): (Operation | null)[] {
+  const tools = (op as { tools?: unknown }).tools;
+  const unknown = toolEquivalent({ id: '', name: '(no tool)', args: {} });
+  if (!Array.isArray(tools) || tools.length === 0) return [unknown];
+  return tools.map((t: { name?: unknown; args?: unknown } | null) =>
+    typeof t?.name === 'string' && t.name && typeof t.args === 'object' && t.args !== null
+      ? toolEquivalent({ id: '', name: t.name, args: t.args as Record<string, unknown> })
+      : unknown,
+  );
 }

@@ -35,7 +35,26 @@ export type Operation =
   | (Base & { kind: 'apply'; files: string[]; argv: string[] })
   | (Base & { kind: 'helm-rollback'; release: string; revision?: number; argv: string[] })
   | (Base & { kind: 'helm-upgrade'; release: string; chart: string; install: boolean; argv: string[] })
-  | (Base & { kind: 'generic'; argv: string[] });
+  | (Base & { kind: 'generic'; argv: string[] })
+  // Not run here at all: approving it answers a task kagent paused for this approval.
+  | (Base & {
+      kind: 'kagent-approval';
+      /** `namespace/name` of the agent, and the analysis whose task paused. */
+      agent: string;
+      analysis: string;
+      taskId: string;
+      contextId: string;
+      tools: KagentToolCall[];
+    });
+
+/** A tool call kagent waits to run, with what it would do read as kubectl. */
+export interface KagentToolCall {
+  id: string;
+  name: string;
+  args: Record<string, unknown>;
+  /** The kubectl operation it amounts to (its tier is this one's); null: read-only. */
+  equivalent: Operation | null;
+}
 
 export type OperationKind = Operation['kind'];
 

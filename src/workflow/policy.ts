@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { TIER_MIN_APPROVERS } from '../audit/lifecycle.js';
 import type { Tier } from '../audit/types.js';
-import { FLOORS, floorOf, higherTier, TIER_RANK } from './floors.js';
+import { FLOORS, floorOf, higherTier, TIER_RANK, toolsOf } from './floors.js';
 import type { Operation, OperationKind } from './operations.js';
 
 export const TIERS: readonly Tier[] = ['trivial', 'low', 'medium', 'critical'];
@@ -187,6 +187,18 @@ export function effectiveTier(op: Operation, policy: Policy, currentReplicas?: n
  * A scale's delta needs the current replica count; unknown, a scale is medium at best.
  */
 export function tierOf(op: Operation, policy: Policy, currentReplicas?: number): Tier {
+  // A tool approval is tiered as the kubectl operations its tools amount to, the highest winning;
+  // a read-only tool is trivial (an assistant's proposal is held for a decision anyway).
+  if (op.kind === 'kagent-approval')
+    return toolsOf(op).reduce<Tier>(
+      (tier, equivalent, _, all) =>
+        higherTier(
+          tier,
+          // The replica count read is the one tool's target's: with several, a scale is medium at best.
+          equivalent ? tierOf(equivalent, policy, all.length === 1 ? currentReplicas : undefined) : 'trivial',
+        ),
+      'trivial',
+    );
   for (const rule of policy.rules) {
     if (!rule.kinds.includes(op.kind as OperationKind)) continue;
     if (rule.namespace && rule.namespace !== op.target.namespace) continue;

@@ -18,7 +18,8 @@ import { type Snapshot } from './executor.js';
 import { whoAmI } from '../cluster/whoami.js';
 import { apiMessage, objectRef, type ObjectRef } from './objects.js';
 import { sameOperation, type Operation } from './operations.js';
-import { floorOf, TIER_RANK } from './floors.js';
+import { replyLine, type PauseRegistry } from '../analysis/kagent/approval.js';
+import { floorOf, TIER_RANK, toolsOf } from './floors.js';
 import { approvalRule, effectiveTier, type Policy } from './policy.js';
 import type { WorkloadProbe } from './validate.js';
 import {
@@ -64,6 +65,8 @@ export interface QueueOptions {
   validationPollMs?: number;
   /** The cluster checkpoint: written after appends, awaited by idle(). */
   anchor?: { settled(): Promise<void> };
+  /** Answers a kagent task this cockpit holds paused (a `kagent-approval` runs nothing else). */
+  answerKagent?: PauseRegistry['answer'];
 }
 
 export type Outcome = { ok: boolean; message: string };
@@ -217,6 +220,8 @@ export class Queue {
   }
 
   private async compareWithSnapshot(meta: RecordMeta): Promise<string> {
+    if ((meta.operation as Operation).kind === 'kagent-approval')
+      return 'the answer to kagent may or may not have reached the agent: look at the task in kagent';
     const saved = this.loadSnapshot(meta.id);
     if (!saved) return 'no snapshot was written, so the change was never sent';
     const op = meta.operation as Operation;
@@ -239,6 +244,15 @@ export class Queue {
   /** The exact change an approval would make: the server's dry run, as a diff of the object. */
   async preview(id: string): Promise<string[]> {
     const op = this.operationOf(id);
+    if (op.kind === 'kagent-approval')
+      return [
+        `approving answers kagent task ${op.taskId} of ${op.agent}; the agent then runs:`,
+        // What each tool amounts to, read again from its name and arguments (as the tier is).
+        ...op.tools.flatMap((t, i) => [
+          `  ${t.name} ${JSON.stringify(t.args)}`,
+          `    = ${toolsOf(op)[i]?.kubectl ?? 'read-only'}`,
+        ]),
+      ];
     const executor = this.options.executor;
     const refs = executor.touches(op);
     if (refs.length === 0 || op.kind === 'generic') return [`$ ${op.kubectl}`];
@@ -279,6 +293,8 @@ export class Queue {
       await this.history.append(id, { kind: 'rejected', reason }, (m) =>
         m.status === 'awaiting-approval' ? undefined : `cannot reject: it is ${m.status}`,
       );
+      const op = this.operationOf(id);
+      if (op.kind === 'kagent-approval') return await this.answerAgent(id, op, 'reject', reason);
       return { ok: true, message: 'rejected' };
     } catch (error) {
       return { ok: false, message: (error as Error).message };
@@ -302,6 +318,7 @@ export class Queue {
     }
     // The operation as its signed creation holds it: what the approvals signed.
     const op = this.operationOf(id);
+    if (op.kind === 'kagent-approval') return this.answerAgent(id, op, 'approve');
     const workload = await this.workloadOf(op).catch(() => undefined);
     let pre: Snapshot;
     let post: Snapshot;
@@ -347,6 +364,55 @@ export class Queue {
     await this.refresh();
     this.track(this.validate(id, op, workload, baseline, evicted));
     return { ok: true, message: `executed: ${op.summary}; validating` };
+  }
+
+  /**
+   * Sends the decision on a kagent approval to its paused task and records both sides as notes:
+   * an approval is then executed, and validated by what the agent did next (completed, or paused
+   * again for another approval, which comes as a new recommendation); a rejection stays rejected.
+   * Nothing runs here but the answer: no kubectl, no snapshot, so no rollback.
+   */
+  private async answerAgent(
+    id: string,
+    op: Extract<Operation, { kind: 'kagent-approval' }>,
+    decision: 'approve' | 'reject',
+    reason?: string,
+  ): Promise<Outcome> {
+    const sent = `sent to kagent ${op.agent}, task ${op.taskId}: ${decision}${reason ? ` (${reason})` : ''} of ${op.tools.map((t) => `${t.name} (id ${t.id || '?'})`).join(', ')}`;
+    let reply: Awaited<ReturnType<PauseRegistry['answer']>>;
+    try {
+      if (!this.options.answerKagent) throw new Error('this process does not reach kagent; nothing was sent');
+      reply = await this.options.answerKagent(op.taskId, op.tools, decision, reason);
+    } catch (error) {
+      const message = `kagent was not answered: ${apiMessage(error)}`;
+      await this.history.append(
+        id,
+        decision === 'approve' ? { kind: 'failed', reason: message } : { kind: 'note', text: message },
+      );
+      await this.refresh();
+      return { ok: false, message };
+    }
+    const replied = `kagent replied: ${replyLine(reply)}`;
+    await this.history.append(id, { kind: 'note', text: sent });
+    await this.history.append(id, { kind: 'note', text: replied });
+    if (decision === 'reject') {
+      await this.refresh();
+      return { ok: true, message: `rejected; ${replied}` };
+    }
+    await this.history.append(id, {
+      kind: 'executed',
+      operation: op.summary,
+      kubectl: `none run by aiops-tui; the agent runs ${op.kubectl}`,
+    });
+    const outcome = kagentOutcome(reply.state);
+    await this.history.append(
+      id,
+      outcome.ok
+        ? { kind: 'validated', detail: `${outcome.detail}: ${replyLine(reply)}` }
+        : { kind: 'failed', reason: `${outcome.detail}: ${replyLine(reply)}` },
+    );
+    await this.refresh();
+    return { ok: outcome.ok, message: `approved; ${replied}` };
   }
 
   /**
@@ -438,6 +504,8 @@ export class Queue {
   /** `automatic` names the policy rule that asks; otherwise this process's person signs the request. */
   async rollback(id: string, automatic?: string): Promise<Outcome> {
     const started = this.now();
+    if (this.operationOf(id).kind === 'kagent-approval')
+      return { ok: false, message: 'cannot roll back a kagent approval: we cannot undo what the agent did' };
     try {
       await this.history.append(
         id,
@@ -563,8 +631,15 @@ export class Queue {
     return op;
   }
 
-  private async currentReplicas(op: Operation): Promise<number | undefined> {
-    if (op.kind !== 'scale') return undefined;
+  private async currentReplicas(operation: Operation): Promise<number | undefined> {
+    // A tool approval's one tool is tiered as its kubectl twin, replica delta included.
+    const op =
+      operation.kind === 'kagent-approval'
+        ? toolsOf(operation).length === 1
+          ? toolsOf(operation)[0]!
+          : null
+        : operation;
+    if (op?.kind !== 'scale') return undefined;
     const ref = objectRef(op.target);
     const current = ref
       ? ((await this.options.executor.objects.read(ref).catch(() => null)) as {
@@ -619,6 +694,21 @@ function evictedPods(written: readonly KubernetesObject[]): EvictedPod[] {
           : {}),
       };
     });
+}
+
+/** What the agent's state after an approval says of it: done, or paused again (a new recommendation), or not. */
+export function kagentOutcome(state: string | undefined): { ok: boolean; detail: string } {
+  switch (state) {
+    case 'completed':
+      return { ok: true, detail: 'the agent went on and completed' };
+    case 'input-required':
+      return { ok: true, detail: 'the agent went on and paused again for another approval' };
+    case 'working':
+    case 'submitted':
+      return { ok: true, detail: 'the agent went on and is still working' };
+    default:
+      return { ok: false, detail: `the agent did not complete (state ${state ?? 'unknown'})` };
+  }
 }
 
 const FINISHED = new Set(['validated', 'rolled-back', 'rejected', 'expired', 'failed']);

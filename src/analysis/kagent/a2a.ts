@@ -59,6 +59,8 @@ export interface A2AReply {
   statusMetadata?: Record<string, unknown>;
   /** Data parts from anywhere in the reply (tool calls, tool responses, confirmations). */
   data: DataPart[];
+  /** Data parts of the last status message: what a pause asks now (a continued task's history holds what it asked before). */
+  statusData?: DataPart[];
 }
 
 export class A2AError extends Error {
@@ -415,6 +417,11 @@ export class ReplyFold {
       const texts = this.parts(status.message.parts);
       if (texts.length) this.reply.statusText = texts.join('\n');
       if (status.message.metadata) this.reply.statusMetadata = status.message.metadata;
+      this.reply.statusData = status.message.parts.flatMap((part) =>
+        part.content?.$case === 'data'
+          ? [{ data: part.content.value, ...(part.metadata ? { metadata: part.metadata } : {}) }]
+          : [],
+      );
     }
   }
 

@@ -52,7 +52,17 @@ const HitlRequest = z.object({
 /** The tool calls a paused reply waits on, or undefined when it is not a tool approval. */
 export function readPause(reply: A2AReply): PauseRequest | undefined {
   if (reply.state !== 'input-required') return undefined;
-  const hitl = [reply.statusMetadata, ...reply.data.map((d) => d.data)]
+  // What the pausing status message asks; a continued task's history also holds the requests
+  // already answered, so the whole reply is read only when that message carries none.
+  const asked = reply.statusData?.length ? readRequest(reply.statusMetadata, reply.statusData) : undefined;
+  return asked ?? readRequest(reply.statusMetadata, reply.data);
+}
+
+function readRequest(
+  metadata: A2AReply['statusMetadata'],
+  parts: A2AReply['data'],
+): PauseRequest | undefined {
+  const hitl = [metadata, ...parts.map((d) => d.data)]
     .map((candidate) => HitlRequest.safeParse(candidate))
     .find((parsed) => parsed.success)?.data;
   if (hitl) {
@@ -61,7 +71,7 @@ export function readPause(reply: A2AReply): PauseRequest | undefined {
       tools: hitl.tools.map((t) => ({ id: t.id ?? t.call_id ?? '', name: t.name, args: t.args })),
     };
   }
-  const calls = reply.data.flatMap((d) => {
+  const calls = parts.flatMap((d) => {
     const parsed = AdkConfirmation.safeParse(d.data);
     return parsed.success ? [parsed.data.args.originalFunctionCall] : [];
   });

@@ -3,7 +3,7 @@
 // is findings: a time-out, an HTTP or JSON-RPC error, a failed task, a pause for approval and an
 // unparseable reply each become one finding saying so. Nothing here throws. A pause for a tool
 // approval is also handed to onPause, answerable; the next run of that analysis, or close(),
-// cancels a pause left unanswered, so paused tasks do not pile up in kagent.
+// cancels a pause left unanswered (but for one waiting in our queue: held), so paused tasks do not pile up in kagent.
 import { findingId } from '../finding.js';
 import type { Finding, ResourceRef } from '../types.js';
 import {
@@ -42,8 +42,13 @@ export interface KagentOptions {
   fetch?: typeof fetch;
   /** Host names only the cluster resolves, which the agent card may name. */
   inClusterHosts?: readonly string[];
-  /** Called when a task pauses for a tool approval; the pause can be answered or cancelled. */
+  /**
+   * Called when a task pauses for a tool approval (also when an answered task pauses again); the
+   * pause can be answered or cancelled.
+   */
   onPause?(pause: KagentPause): void;
+  /** Whether a pause waits in our approval queue: the next run of its analysis leaves it paused. */
+  held?(taskId: string): boolean;
   now?: () => number;
 }
 
@@ -108,17 +113,56 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
     connection.catch(() => (connection = undefined));
     return connection;
   };
-  /** The task each analysis left paused: the next run of that analysis cancels it. */
-  const paused = new Map<KagentAnalysis, { taskId: string; cancel(): Promise<void> }>();
-  const cancelPaused = async (analysis: KagentAnalysis): Promise<void> => {
-    const previous = paused.get(analysis);
-    paused.delete(analysis);
-    await previous?.cancel();
+  /** The tasks left paused, by task id: the next run of their analysis cancels those not held in the queue. */
+  const paused = new Map<string, { analysis: KagentAnalysis; cancel(): Promise<void> }>();
+  const cancelPaused = async (
+    which: (analysis: KagentAnalysis, taskId: string) => boolean,
+  ): Promise<void> => {
+    const previous = [...paused].filter(([taskId, p]) => which(p.analysis, taskId));
+    for (const [taskId] of previous) paused.delete(taskId);
+    await Promise.all(previous.map(([, p]) => p.cancel()));
+  };
+  const send = { ...(options.pollMs ? { pollMs: options.pollMs } : {}) };
+
+  /** The pause a reply is, answerable on its task, or undefined when it is no tool approval. */
+  const pauseOf = (
+    analysis: KagentAnalysis,
+    client: A2AConnection,
+    reply: A2AReply,
+  ): KagentPause | undefined => {
+    const request = readPause(reply);
+    const { taskId, contextId } = reply;
+    if (!request || !taskId || !contextId) return undefined;
+    const pause: KagentPause = {
+      analysis,
+      agent,
+      taskId,
+      contextId,
+      tools: request.tools,
+      reasoning: reply.statusText,
+      answer: async (decision, reason) => {
+        paused.delete(taskId);
+        const next = await client.send(answerMessage({ ...request, taskId, contextId }, decision, reason), {
+          signal: AbortSignal.timeout(timeoutMs),
+          ...send,
+        });
+        // Paused again for another tool: that is a new approval.
+        const again = pauseOf(analysis, client, next);
+        if (again) track(again);
+        return next;
+      },
+      cancel: () => client.cancel(taskId),
+    };
+    return pause;
+  };
+  const track = (pause: KagentPause): void => {
+    paused.set(pause.taskId, { analysis: pause.analysis, cancel: pause.cancel });
+    options.onPause?.(pause);
   };
 
   return {
     async close() {
-      await Promise.all([...paused.keys()].map(cancelPaused));
+      await cancelPaused(() => true);
     },
     async analyze(analysis, stop) {
       const timeout = AbortSignal.timeout(timeoutMs);
@@ -143,15 +187,12 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
           ...fields,
         };
       };
-      await cancelPaused(analysis);
+      await cancelPaused((a, taskId) => a === analysis && !options.held?.(taskId));
       let reply: A2AReply;
       let client: A2AConnection;
       try {
         client = await connected(signal);
-        reply = await client.send(
-          { text: kagentQuestion(analysis, options.namespace) },
-          { signal, ...(options.pollMs ? { pollMs: options.pollMs } : {}) },
-        );
+        reply = await client.send({ text: kagentQuestion(analysis, options.namespace) }, { signal, ...send });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const timedOut = error instanceof A2AError && error.kind === 'timeout';
@@ -179,26 +220,8 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
         if (reply.state === 'input-required') {
           const request = readPause(reply);
           const { taskId, contextId } = reply;
-          if (request && taskId && contextId) {
-            const pause: KagentPause = {
-              analysis,
-              agent,
-              taskId,
-              contextId,
-              tools: request.tools,
-              reasoning: reply.statusText,
-              answer: (decision, reason) => {
-                if (paused.get(analysis)?.taskId === taskId) paused.delete(analysis);
-                return client.send(answerMessage({ ...request, taskId, contextId }, decision, reason), {
-                  signal: AbortSignal.timeout(timeoutMs),
-                  ...(options.pollMs ? { pollMs: options.pollMs } : {}),
-                });
-              },
-              cancel: () => client.cancel(taskId),
-            };
-            paused.set(analysis, { taskId, cancel: pause.cancel });
-            options.onPause?.(pause);
-          }
+          const pause = pauseOf(analysis, client, reply);
+          if (pause) track(pause);
           const names = request?.tools.map((t) => t.name).join(', ');
           return [
             status('input-required', {
@@ -211,14 +234,17 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
                 ...(reply.statusText ? [reply.statusText] : []),
                 `task ${taskId ?? '?'}, context ${contextId ?? '?'}`,
               ],
-              suggestedFix:
-                'Approve or reject the tool call in kagent; this analysis asked for a read-only answer.',
+              suggestedFix: options.held?.(taskId ?? '')
+                ? 'Approve or reject the tool call in the approvals pane (a / x); this analysis asked for a read-only answer.'
+                : 'Approve or reject the tool call in kagent; this analysis asked for a read-only answer.',
               raw: {
                 ...raw,
                 functionResponses: [
                   ...raw.functionResponses,
                   ...reply.data
-                    .filter((d) => readPause({ ...reply, statusMetadata: undefined, data: [d] }))
+                    .filter((d) =>
+                      readPause({ ...reply, statusMetadata: undefined, statusData: undefined, data: [d] }),
+                    )
                     .map((d) => d.data),
                 ],
               },

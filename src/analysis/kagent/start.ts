@@ -3,7 +3,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Finding } from '../types.js';
 import { findKagent } from './cluster.js';
-import { createKagentProvider } from './provider.js';
+import { createKagentProvider, type KagentOptions } from './provider.js';
 import { scheduleKagent, type KagentSchedule } from './scheduler.js';
 
 export interface KagentStart {
@@ -15,6 +15,9 @@ export interface KagentStart {
   namespace?: string;
   intervalMs: number;
   onFindings(findings: Finding[]): void;
+  /** A task paused for a tool approval (see KagentOptions.onPause), and whether our queue holds it. */
+  onPause?: KagentOptions['onPause'];
+  held?: KagentOptions['held'];
 }
 
 /** Starts the schedule (after the look-up, when there is one); stop() ends it and the look-up. */
@@ -29,6 +32,8 @@ export function startKagent(start: KagentStart): Pick<KagentSchedule, 'stop'> {
             ...reach,
             agent: start.agent,
             ...(start.namespace ? { namespace: start.namespace } : {}),
+            ...(start.onPause ? { onPause: start.onPause } : {}),
+            ...(start.held ? { held: start.held } : {}),
           }),
           { intervalMs: start.intervalMs, onFindings: start.onFindings },
         )

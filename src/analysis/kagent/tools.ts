@@ -3,6 +3,7 @@
 // our command parser, a paused tool call becomes the same Operation a kubectl proposal would —
 // so a tool approval in our queue can be tiered by the policy exactly as that command.
 import { parseCommand, quoteCommand, type ParsedCommand } from '../../assistants/command-parser.js';
+import type { Operation } from '../../workflow/operations.js';
 import type { ToolCall } from './pause.js';
 
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
@@ -89,4 +90,27 @@ export function toolCallWords(call: ToolCall): string[] | undefined {
 export function toolCallOperation(call: ToolCall): ParsedCommand | { kind: 'unknown'; tool: string } {
   const words = toolCallWords(call);
   return words ? parseCommand(quoteCommand(['kubectl', ...words])) : { kind: 'unknown', tool: call.name };
+}
+
+/**
+ * The kubectl operation a tool call amounts to: null when read-only; a tool we cannot read as a
+ * kubectl command (unknown, refused, unparseable) is a `generic` change, critical.
+ */
+export function toolEquivalent(call: ToolCall): Operation | null {
+  const parsed = toolCallOperation(call);
+  if (parsed.kind === 'read-only') return null;
+  if (parsed.kind === 'mutating') return parsed.operation;
+  const why =
+    parsed.kind === 'unknown'
+      ? 'a tool we cannot read as a kubectl command'
+      : parsed.kind === 'refused' || parsed.kind === 'unparseable'
+        ? parsed.reason
+        : 'not a kubectl command';
+  return {
+    kind: 'generic',
+    target: { kind: 'Tool', name: call.name },
+    summary: `kagent tool ${call.name}: ${why}`,
+    kubectl: `(kagent tool ${call.name} ${JSON.stringify(call.args)})`,
+    argv: [call.name],
+  };
 }
