@@ -18,6 +18,7 @@ import { type Snapshot } from './executor.js';
 import { whoAmI } from '../cluster/whoami.js';
 import { apiMessage, objectRef, type ObjectRef } from './objects.js';
 import { sameOperation, type Operation } from './operations.js';
+import { isWaiting } from './waiting.js';
 import { replyLine, type PauseRegistry } from '../analysis/kagent/approval.js';
 import { floorOf, TIER_RANK, toolsOf } from './floors.js';
 import { approvalRule, effectiveTier, type Policy } from './policy.js';
@@ -73,15 +74,6 @@ export type Outcome = { ok: boolean; message: string };
 
 /** What propose() returns: the new record, or (`duplicate`) the open one that already carries the change. */
 export type Proposed = RecordMeta & { duplicate: boolean };
-
-/**
- * Whether a record still waits to run (awaiting approval within its window, or approved and not
- * yet claimed): the same change proposed again joins it instead of queueing twice.
- */
-export function isWaiting(meta: Pick<RecordMeta, 'status' | 'expires'>, now: number): boolean {
-  if (meta.status === 'approved') return true;
-  return meta.status === 'awaiting-approval' && !(meta.expires && Date.parse(meta.expires) <= now);
-}
 
 const RECORD_TYPE: Partial<Record<Operation['kind'], RecordType>> = {
   scale: 'scaling',

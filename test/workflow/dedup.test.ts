@@ -11,7 +11,8 @@ import { deletePodOp, rolloutUndoOp, scaleOp, setImageOp } from '../../src/analy
 import { armor } from '../../src/audit/sshsig.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { sameOperation, type Operation } from '../../src/workflow/operations.js';
-import { isWaiting, type Queue } from '../../src/workflow/queue.js';
+import type { Queue } from '../../src/workflow/queue.js';
+import { isWaiting } from '../../src/workflow/waiting.js';
 import { createWorkflow } from '../../src/workflow/setup.js';
 import { loadTrust } from '../../src/workflow/trust.js';
 import { makeTeam, type Team } from '../audit/identities.js';

@@ -3,7 +3,8 @@
 // that command, floors included); the live pauses are kept here by task, for the queue to answer:
 // a cockpit that restarted holds none, and then the answer fails rather than anything else running.
 import type { KagentToolCall, Operation } from '../../workflow/operations.js';
-import { isWaiting, type Proposal } from '../../workflow/queue.js';
+import type { Proposal } from '../../workflow/queue.js';
+import { isWaiting } from '../../workflow/waiting.js';
 import type { Recommendation } from '../../state/types.js';
 import { canonical } from '../../audit/record-format.js';
 import type { A2AReply } from './a2a.js';
