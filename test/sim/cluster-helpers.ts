@@ -16,22 +16,6 @@ export async function startWithClients(speed = 50): Promise<SimClients> {
   return { sim, core: kc.makeApiClient(CoreV1Api), storage: kc.makeApiClient(StorageV1Api) };
 }
 
-export async function until<T>(
-  read: () => Promise<T>,
-  predicate: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!predicate(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not reached; last value: ${JSON.stringify(value).slice(0, 800)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
-
 /** `reason: message` of the events about one object, as `kubectl events --for` lists them. */
 export async function eventsFor(core: CoreV1Api, namespace: string, name: string): Promise<string[]> {
   const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name}` });

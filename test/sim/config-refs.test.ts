@@ -10,7 +10,8 @@ import {
   type ConfigLookup,
 } from '../../src/sim/controllers/kubelet.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { podsIn, status, until } from './sim-pods.js';
+import { podsIn, status } from './sim-pods.js';
+import { until } from './until.js';
 
 const objects: Record<string, string[]> = {
   'configmap/app': ['LOG_LEVEL', 'app.yaml'],

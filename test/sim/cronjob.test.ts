@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleDecision } from '../../src/sim/controllers/cronjob.js';
 import { parseCron } from '../../src/kube/cron.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { clients, eventsFor, isReady, setPodPhase, until, type Clients } from './fixtures/workloads.js';
+import { clients, eventsFor, isReady, setPodPhase, type Clients } from './fixtures/workloads.js';
+import { until } from './until.js';
 
 const NS = 'cron';
 let sim: RunningSim;

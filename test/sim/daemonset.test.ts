@@ -6,7 +6,8 @@ import type { TaintMatch } from '../../src/kube/scheduling.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DAEMON_TOLERATIONS, placement } from '../../src/sim/controllers/daemonset.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { clients, eventsFor, kubectl, until, type Clients } from './fixtures/workloads.js';
+import { clients, eventsFor, kubectl, type Clients } from './fixtures/workloads.js';
+import { until } from './until.js';
 
 const NS = 'ds';
 let sim: RunningSim;

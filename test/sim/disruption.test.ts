@@ -16,6 +16,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetCounts } from '../../src/sim/controllers/disruption.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { until } from './until.js';
 
 describe('budgetCounts (getExpectedPodCount and updatePdbStatus)', () => {
   it.each([
@@ -86,17 +87,6 @@ beforeAll(async () => {
   );
 });
 afterAll(() => sim.close());
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`condition never held; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
 
 function deployment(name: string, replicas: number) {
   return apps.createNamespacedDeployment({

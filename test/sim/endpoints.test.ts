@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpointSubsets, resolvePorts } from '../../src/sim/controllers/endpoints.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import type { KubeObject } from '../../src/sim/objects.js';
+import { until } from './until.js';
 
 const NS = 'net';
 let sim: RunningSim;
@@ -32,18 +33,6 @@ beforeAll(async () => {
   await core.createNamespace({ body: { metadata: { name: NS } } });
 });
 afterAll(() => sim.close());
-
-/** Polls `read` until `done` holds (the controllers are live), failing with the last value. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!done(value)) {
-    if (Date.now() > deadline) throw new Error(`condition never held; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
 
 const slicesOf = async (service: string): Promise<V1EndpointSlice[]> =>
   (

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizePod } from '../../src/cluster/kube-format.js';
 import { podPhase } from '../../src/sim/controllers/kubelet.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { podsIn, status, until } from './sim-pods.js';
+import { podsIn, status } from './sim-pods.js';
+import { until } from './until.js';
 
 let sim: RunningSim;
 let pods: Awaited<ReturnType<typeof podsIn>>;

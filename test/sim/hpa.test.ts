@@ -11,7 +11,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missingRequest } from '../../src/sim/controllers/hpa.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { clients, eventsFor, until, type Clients } from './fixtures/workloads.js';
+import { clients, eventsFor, type Clients } from './fixtures/workloads.js';
+import { until } from './until.js';
 
 let sim: RunningSim;
 beforeAll(async () => {

@@ -5,7 +5,8 @@ import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completionsReached, jobBackoffMs, wantedActive } from '../../src/sim/controllers/job.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { clients, eventsFor, isReady, setPodPhase, until, type Clients } from './fixtures/workloads.js';
+import { clients, eventsFor, isReady, setPodPhase, type Clients } from './fixtures/workloads.js';
+import { until } from './until.js';
 
 const NS = 'jobs';
 let sim: RunningSim;

@@ -18,9 +18,9 @@ import {
   eventsFor,
   podScheduledMessage,
   startWithClients,
-  until,
   type SimClients,
 } from './cluster-helpers.js';
+import { until } from './until.js';
 
 const kubectl = '.tools/bin/kubectl';
 

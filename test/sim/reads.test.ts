@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { CoreV1Api, KubeConfig, Log, type ApiException } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
+import { until } from './until.js';
 
 let sim: RunningSim;
 let kc: KubeConfig;
@@ -36,17 +37,6 @@ beforeAll(async () => {
   );
 });
 afterAll(() => sim.close());
-
-async function until<T>(read: () => Promise<T>, predicate: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await read();
-    if (predicate(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not reached: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function failure(call: Promise<unknown>): Promise<{ code: number; reason: string; message: string }> {
   const error = (await call.then(

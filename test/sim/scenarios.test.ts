@@ -8,7 +8,8 @@ import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { KubeConfig } from '@kubernetes/client-node';
 import { longCrashLoopBackOff } from './fixtures/crash-loop.js';
-import { clients, isReady, until, type Clients } from './fixtures/workloads.js';
+import { clients, isReady, type Clients } from './fixtures/workloads.js';
+import { until } from './until.js';
 
 let sim: RunningSim;
 let api: Clients;

@@ -8,11 +8,11 @@ import { matchesNodeSelectorTerms, scheduleDecision } from '../../src/sim/schedu
 import {
   addNode,
   startWithClients,
-  until,
   eventsFor,
   podScheduledMessage,
   type SimClients,
 } from './cluster-helpers.js';
+import { until } from './until.js';
 
 function node(
   name: string,

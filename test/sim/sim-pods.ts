@@ -4,23 +4,6 @@ import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { summarizePod } from '../../src/cluster/kube-format.js';
 import type { RunningSim } from '../../src/sim/index.js';
 
-/** Polls `read` until `predicate` holds, failing with the last value after the deadline. */
-export async function until<T>(
-  read: () => Promise<T>,
-  predicate: (value: T) => boolean,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!predicate(value)) {
-    if (Date.now() > deadline)
-      throw new Error(`condition not reached; last value: ${JSON.stringify(value).slice(0, 600)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
-
 /** kubectl get pods' STATUS column. */
 export const status = (p: V1Pod): string => summarizePod(p).status;
 

@@ -5,7 +5,8 @@ import type { V1Pod, V1StatefulSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextStep, type StepInput } from '../../src/sim/controllers/statefulset.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { clients, eventsFor, isReady, kubectl, until, type Clients } from './fixtures/workloads.js';
+import { clients, eventsFor, isReady, kubectl, type Clients } from './fixtures/workloads.js';
+import { until } from './until.js';
 
 const NS = 'sts';
 let sim: RunningSim;

@@ -3,13 +3,8 @@
 import type { CoreV1Api, V1PersistentVolumeClaim, V1StorageClass } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { minikubeStorageClass } from '../../src/sim/storage.js';
-import {
-  eventsFor,
-  podScheduledMessage,
-  startWithClients,
-  until,
-  type SimClients,
-} from './cluster-helpers.js';
+import { eventsFor, podScheduledMessage, startWithClients, type SimClients } from './cluster-helpers.js';
+import { until } from './until.js';
 
 let c: SimClients;
 let core: CoreV1Api;
