@@ -74,6 +74,18 @@ const blankValues = (
   return keys.length ? Object.fromEntries(keys.map((k) => [k, ''])) : undefined;
 };
 
+/** The only metadata a Secret keeps on its way in: identity, labels and owners. */
+const SECRET_METADATA = [
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'labels',
+  'ownerReferences',
+] as const;
+
 /**
  * A Secret as the analyzers may see it: identity, labels, owners, type and its data keys (each
  * `''`, stringData's keys among them). Built from an allow-list rather than by deleting what is
@@ -89,27 +101,8 @@ export function secretKeysOnly<T extends KubeItem>(secret: T): T {
     stringData?: Record<string, string>;
     metadata: T['metadata'] & Record<string, unknown>;
   };
-  const {
-    name,
-    namespace,
-    uid,
-    resourceVersion,
-    creationTimestamp,
-    deletionTimestamp,
-    labels,
-    ownerReferences,
-  } = s.metadata;
   const metadata = Object.fromEntries(
-    Object.entries({
-      name,
-      namespace,
-      uid,
-      resourceVersion,
-      creationTimestamp,
-      deletionTimestamp,
-      labels,
-      ownerReferences,
-    }).filter(([, v]) => v !== undefined),
+    SECRET_METADATA.flatMap((key) => (s.metadata[key] === undefined ? [] : [[key, s.metadata[key]]])),
   );
   const data = blankValues(s.data, s.stringData);
   return {
