@@ -48,10 +48,13 @@ const withFix = (f: Finding): string =>
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
+/** An object named `name`, or one of its pods (`<name>-…`). */
+const isOrBelongsTo = (objectName: string | undefined, name: string): boolean =>
+  objectName === name || !!objectName?.startsWith(`${name}-`);
+
 /** Whether a finding is about `name`: the object itself, its pods, or an object it involves. */
 function concerns(f: Finding, name: string): boolean {
-  const about = (n: string): boolean => n === name || n.startsWith(`${name}-`);
-  return about(f.resource.name) || f.affected.some((a) => about(a.name));
+  return isOrBelongsTo(f.resource.name, name) || f.affected.some((a) => isOrBelongsTo(a.name, name));
 }
 
 function diagnose(snapshot: ClusterSnapshot, name?: string): OfflineAnswer {
@@ -132,13 +135,20 @@ function workloadNamed(
   snapshot: ClusterSnapshot,
   name: string,
 ):
-  | { ref: ResourceRef; replicas: number; template?: V1PodTemplateSpec; strategy?: V1DeploymentStrategy }
+  | {
+      ref: ResourceRef;
+      replicas: number;
+      readyReplicas: number;
+      template?: V1PodTemplateSpec;
+      strategy?: V1DeploymentStrategy;
+    }
   | undefined {
   const deployment = snapshot.deployments.find((d) => d.metadata?.name === name);
   if (deployment)
     return {
       ref: { kind: 'Deployment', namespace: deployment.metadata?.namespace, name },
       replicas: deployment.spec?.replicas ?? 1,
+      readyReplicas: deployment.status?.readyReplicas ?? 0,
       template: deployment.spec?.template,
       ...(deployment.spec?.strategy ? { strategy: deployment.spec.strategy } : {}),
     };
@@ -147,6 +157,7 @@ function workloadNamed(
     return {
       ref: { kind: 'StatefulSet', namespace: sts.metadata?.namespace, name },
       replicas: sts.spec?.replicas ?? 1,
+      readyReplicas: sts.status?.readyReplicas ?? 0,
       template: sts.spec?.template,
     };
   return undefined;
@@ -155,16 +166,11 @@ function workloadNamed(
 /** Any object of that name the snapshot holds, with a one-line state. */
 function findObject(snapshot: ClusterSnapshot, name: string): { label: string; state: string } | undefined {
   const workload = workloadNamed(snapshot, name);
-  if (workload) {
-    const ready =
-      workload.ref.kind === 'Deployment'
-        ? snapshot.deployments.find((d) => d.metadata?.name === name)?.status?.readyReplicas
-        : snapshot.statefulSets?.find((s) => s.metadata?.name === name)?.status?.readyReplicas;
+  if (workload)
     return {
       label: resourceLabel(workload.ref),
-      state: `${ready ?? 0}/${workload.replicas} ready`,
+      state: `${workload.readyReplicas}/${workload.replicas} ready`,
     };
-  }
   const pod = snapshot.pods.find((p) => p.metadata?.name === name);
   if (pod) {
     const s = summarizePod(pod);
@@ -366,9 +372,7 @@ function switchService(
 
 /** Error lines of a workload's pods: crashed containers' last run and running ones' recent log. */
 function errors(snapshot: ClusterSnapshot, name: string): OfflineAnswer {
-  const pods = snapshot.pods.filter(
-    (p) => p.metadata?.name === name || p.metadata?.name?.startsWith(`${name}-`),
-  );
+  const pods = snapshot.pods.filter((p) => isOrBelongsTo(p.metadata?.name, name));
   if (pods.length === 0 && !workloadNamed(snapshot, name)) return notInView(name);
   const sections: string[] = [];
   for (const pod of pods) {
@@ -388,11 +392,7 @@ function errors(snapshot: ClusterSnapshot, name: string): OfflineAnswer {
     }
   }
   const warnings = snapshot.events
-    .filter(
-      (e) =>
-        e.type === 'Warning' &&
-        (e.involvedObject?.name === name || e.involvedObject?.name?.startsWith(`${name}-`)),
-    )
+    .filter((e) => e.type === 'Warning' && isOrBelongsTo(e.involvedObject?.name, name))
     .slice(-5)
     .map(
       (e) =>
