@@ -15,6 +15,7 @@ import { loadConnection } from '../../src/cluster/connect.js';
 import { startCrashLogs } from '../../src/cluster/crash-logs.js';
 import type { CockpitState } from '../../src/state/types.js';
 import { controlPlaneMissing, startControlPlane, type ControlPlane } from '../cluster/control-plane.js';
+import { connectionDetail, untilStore } from '../cluster/store-until.js';
 
 const missing = controlPlaneMissing();
 if (missing) console.warn(`cluster.cluster: skipped: ${missing}`);
@@ -30,26 +31,8 @@ function capture() {
   };
 }
 
-function until(d: CockpitData, predicate: (s: CockpitState) => boolean, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate(d.store.getState())) return resolve();
-    const timer = setTimeout(() => {
-      unsubscribe();
-      const { status, message } = d.store.getState().connection;
-      reject(
-        new Error(
-          `store did not converge within ${timeoutMs} ms (connection: ${status}${message ? `, ${message}` : ''})`,
-        ),
-      );
-    }, timeoutMs);
-    const unsubscribe = d.store.subscribe((s) => {
-      if (!predicate(s)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    });
-  });
-}
+const until = (d: CockpitData, predicate: (s: CockpitState) => boolean, timeoutMs: number) =>
+  untilStore(d, predicate, timeoutMs, connectionDetail);
 
 const pod = (name: string, namespace: string) => ({
   apiVersion: 'v1',

@@ -17,6 +17,7 @@ import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import type { CockpitState, ConnectionStatus } from '../../src/state/types.js';
 import { b64, createAll, oneOfEachKind, SECRET_VALUES } from './kinds-fixtures.js';
 import { startWatchProxy, type WatchProxy } from './watch-proxy.js';
+import { untilStore } from './store-until.js';
 
 let sims: RunningSim[] = [];
 let proxy: WatchProxy | undefined;
@@ -37,22 +38,8 @@ async function simulator(options: Parameters<typeof startSimulator>[0]): Promise
 }
 
 /** Resolves when `predicate` holds for the store, checked on every store change. */
-function until(d: CockpitData, predicate: (s: CockpitState) => boolean, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate(d.store.getState())) return resolve();
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`store did not converge within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const unsubscribe = d.store.subscribe((s) => {
-      if (predicate(s)) {
-        clearTimeout(timer);
-        unsubscribe();
-        resolve();
-      }
-    });
-  });
-}
+const until = (d: CockpitData, predicate: (s: CockpitState) => boolean, timeoutMs = 10_000) =>
+  untilStore(d, predicate, timeoutMs);
 
 const api = (kubeconfigPath: string): CoreV1Api => {
   const kc = new KubeConfig();

@@ -8,6 +8,7 @@ import { loadConnection } from '../../src/cluster/connect.js';
 import { startCrashLogs } from '../../src/cluster/crash-logs.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import type { CockpitState } from '../../src/state/types.js';
+import { untilStore } from './store-until.js';
 
 let sim: RunningSim | undefined;
 let data: CockpitData | undefined;
@@ -18,21 +19,8 @@ afterEach(async () => {
   await sim?.close();
 });
 
-function until(d: CockpitData, predicate: (s: CockpitState) => boolean, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate(d.store.getState())) return resolve();
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`store did not converge within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const unsubscribe = d.store.subscribe((state) => {
-      if (!predicate(state)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    });
-  });
-}
+const until = (d: CockpitData, predicate: (s: CockpitState) => boolean, timeoutMs = 20_000) =>
+  untilStore(d, predicate, timeoutMs);
 
 describe('crash logs in the cockpit', () => {
   it("the crash-looping backend's previous log reaches the store and the crash-loop finding", async () => {

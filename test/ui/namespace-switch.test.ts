@@ -8,6 +8,7 @@ import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import type { CockpitState } from '../../src/state/types.js';
 import { handleKey, type InputContext } from '../../src/ui/input.js';
 import { namespaceSwitcher } from '../../src/ui/namespace-switch.js';
+import { untilStore } from '../cluster/store-until.js';
 
 let sim: RunningSim | undefined;
 let data: CockpitData | undefined;
@@ -16,21 +17,8 @@ afterEach(async () => {
   await sim?.close();
 });
 
-function until(d: CockpitData, predicate: (s: CockpitState) => boolean, timeoutMs = 20_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (predicate(d.store.getState())) return resolve();
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`store did not converge within ${timeoutMs} ms: ${d.store.getState().ui.notice}`));
-    }, timeoutMs);
-    const unsubscribe = d.store.subscribe((state) => {
-      if (!predicate(state)) return;
-      clearTimeout(timer);
-      unsubscribe();
-      resolve();
-    });
-  });
-}
+const until = (d: CockpitData, predicate: (s: CockpitState) => boolean, timeoutMs = 20_000) =>
+  untilStore(d, predicate, timeoutMs, (s) => `(notice: ${s.ui.notice})`);
 
 describe(':ns in the cockpit', () => {
   it('a namespace that does not exist is a notice and the view stays; one that exists is switched to', async () => {
