@@ -11,7 +11,7 @@
 // one is right and the simulator's side is `it.fails` (simDiffers). kwok runs no containers: a
 // pod "runs" whatever its spec says, so what only a kubelet produces (a container's config error,
 // a failed container) is asserted on the simulator only, or written as the kubelet writes it.
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -24,33 +24,24 @@ import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
 import { askOffline } from '../../src/assistants/offline.js';
 import { getJson } from '../../src/cluster/http.js';
 import { makeTeam, type Team } from '../audit/identities.js';
-import { TARGETS, startTarget, targetMissing, type Target, type TargetName } from './targets.js';
+import {
+  TARGETS,
+  builtCli,
+  ensureBuiltCli,
+  startTarget,
+  targetMissing,
+  type Target,
+  type TargetName,
+} from './targets.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
+const cli = builtCli;
 
 // Where the simulator differs from the real server: real behaviour is asserted.
 const simDiffers = (target: TargetName) => (target === 'simulator' ? it.concurrent.fails : it.concurrent);
 /** What only a kubelet that runs containers produces: kwok's fake nodes do not. */
 const kubeletOnly = (target: TargetName) => (target === 'simulator' ? it.concurrent : it.skip);
 
-beforeAll(async () => {
-  // The fixes go through the built CLI: build when dist is missing or older than the sources.
-  const built = existsSync(cli) ? statSync(cli).mtimeMs : 0;
-  const { stdout } = await execa('find', [
-    join(root, 'src'),
-    '-newermt',
-    `@${Math.floor(built / 1000)}`,
-    '-type',
-    'f',
-  ]);
-  if (!built || stdout.trim()) {
-    const build = await execa('npm', ['run', 'build', '--silent'], { cwd: root, reject: false });
-    if (build.exitCode !== 0)
-      console.warn(`analysis.cluster: npm run build reported errors:\n${build.stdout}${build.stderr}`);
-    if (!existsSync(cli)) throw new Error(`npm run build made no ${cli}`);
-  }
-}, 180_000);
+beforeAll(() => ensureBuiltCli('analysis.cluster'), 180_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

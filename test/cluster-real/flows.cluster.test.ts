@@ -7,7 +7,7 @@
 // A pair that fails because the simulator differs from the real server is `it.fails` on the
 // simulator's side, and docs/simulator.md lists it: when the simulator learns it, the `it.fails`
 // turns red, and the list loses a line.
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoordinationV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
@@ -19,6 +19,8 @@ import type { CockpitState } from '../../src/state/types.js';
 import { makeTeam, type Team } from '../audit/identities.js';
 import {
   TARGETS,
+  builtCli,
+  ensureBuiltCli,
   startStallProxy,
   startTarget,
   targetMissing,
@@ -28,7 +30,7 @@ import {
 } from './targets.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const cli = join(root, 'dist', 'cli.js');
+const cli = builtCli;
 const chartDir = join(root, 'helm', 'todo-chart');
 const hasTmux = await execa('tmux', ['-V']).then(
   () => true,
@@ -46,25 +48,7 @@ const CHART_SET = [
 // Where the simulator differs from the real server (docs/simulator.md): real behaviour is asserted.
 const simDiffers = (target: TargetName) => (target === 'simulator' ? it.fails : it);
 
-beforeAll(async () => {
-  // The flows run the built CLI: build when dist is missing or older than the sources.
-  const built = existsSync(cli) ? statSync(cli).mtimeMs : 0;
-  const { stdout } = await execa('find', [
-    join(root, 'src'),
-    '-newermt',
-    `@${Math.floor(built / 1000)}`,
-    '-type',
-    'f',
-  ]);
-  if (!built || stdout.trim()) {
-    // tsc emits even when a file elsewhere in the tree does not typecheck: go on with what it
-    // built (the typecheck has its own step), and say so.
-    const build = await execa('npm', ['run', 'build', '--silent'], { cwd: root, reject: false });
-    if (build.exitCode !== 0)
-      console.warn(`flows.cluster: npm run build reported errors:\n${build.stdout}${build.stderr}`);
-    if (!existsSync(cli)) throw new Error(`npm run build made no ${cli}`);
-  }
-}, 180_000);
+beforeAll(() => ensureBuiltCli('flows.cluster'), 180_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -9,7 +9,7 @@
 //   const t = await startTarget('simulator');   // or 'control plane' (~12 s)
 //   await t.kubectl(['get', 'pods', '-A'], { user: 'viewer' });
 //   await t.stop();
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer as createTcpServer, connect, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -369,4 +369,29 @@ export async function startStallProxy(target: Target): Promise<StallProxy> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+/** The built CLI the tier's flows run, as a user would. */
+export const builtCli = join(repoRoot, 'dist', 'cli.js');
+
+/**
+ * Builds dist when it is missing or older than the sources. tsc emits even when a file elsewhere
+ * in the tree does not typecheck: go on with what it built (the typecheck has its own step), and
+ * say so under `label`.
+ */
+export async function ensureBuiltCli(label: string): Promise<void> {
+  const built = existsSync(builtCli) ? statSync(builtCli).mtimeMs : 0;
+  const { stdout } = await execa('find', [
+    join(repoRoot, 'src'),
+    '-newermt',
+    `@${Math.floor(built / 1000)}`,
+    '-type',
+    'f',
+  ]);
+  if (built && !stdout.trim()) return;
+  const build = await execa('npm', ['run', 'build', '--silent'], { cwd: repoRoot, reject: false });
+  if (build.exitCode !== 0)
+    console.warn(`${label}: npm run build reported errors:\n${build.stdout}${build.stderr}`);
+  if (!existsSync(builtCli)) throw new Error(`npm run build made no ${builtCli}`);
 }
