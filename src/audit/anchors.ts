@@ -4,11 +4,15 @@
 // trail rewritten wholesale, no longer contain the head the anchor saw.
 import { existsSync } from 'node:fs';
 import type { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { parseCheckpoint, signCheckpoint, type AnchorReading, type Head } from './checkpoint.js';
+import {
+  CHECKPOINT_CONFIGMAP,
+  parseCheckpoint,
+  signCheckpoint,
+  type AnchorReading,
+  type Head,
+} from './checkpoint.js';
 import { CHECKPOINT_FILE } from './history.js';
 import type { Signer } from './identity.js';
-
-export const CHECKPOINT_CONFIGMAP = 'aiops-tui-checkpoint';
 
 const apiMessage = (error: unknown): string => {
   const e = error as { code?: number; message?: string };

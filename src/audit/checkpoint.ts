@@ -2,6 +2,9 @@
 // it. Anchors keep checkpoints where the history directory alone cannot rewrite them.
 import type { Signer } from './identity.js';
 
+/** The ConfigMap a cluster anchor keeps the signed checkpoint in (the policy's anchor_namespace). */
+export const CHECKPOINT_CONFIGMAP = 'aiops-tui-checkpoint';
+
 /** The head of the chain: how many events, and the last one's hash. */
 export interface Head {
   events: number;

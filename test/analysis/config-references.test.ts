@@ -339,6 +339,11 @@ describe('configReferences: unused ConfigMaps and Secrets', () => {
     ],
     ['a used ConfigMap', { configMaps: [configMap('app-config', { DB_HOST: 'x' })] }, []],
     ['kube-root-ca.crt, in every namespace', { configMaps: [configMap('kube-root-ca.crt', {})] }, []],
+    [
+      "the audit trail's own anchor",
+      { configMaps: [configMap('aiops-tui-checkpoint', { checkpoint: '' })] },
+      [],
+    ],
     ['in a system namespace', { configMaps: [configMap('cluster-info', {}, 'kube-public')] }, []],
     [
       'a service-account token',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_CONFIGMAP } from '../../src/audit/anchors.js';
+import { CHECKPOINT_CONFIGMAP } from '../../src/audit/checkpoint.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { scaleOp } from '../../src/analysis/operations.js';
 import { DEFAULT_POLICY } from '../../src/workflow/policy.js';

@@ -3,6 +3,7 @@
 // projected) or imagePullSecrets — and, low priority, ConfigMaps/Secrets nothing references
 // (popeye's unused check). "Does not exist" is only said from a list of that kind. The fix names
 // exactly what to create; values are the user's to fill, never guessed.
+import { CHECKPOINT_CONFIGMAP } from '../../audit/checkpoint.js';
 import type { CoreV1Event, V1ConfigMap, V1Pod, V1PodSpec, V1Secret } from '@kubernetes/client-node';
 import { makeFinding } from '../finding.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
@@ -283,6 +284,12 @@ const UNTRACKED_SECRET_TYPES = new Set([
   'bootstrap.kubernetes.io/token',
 ]);
 
+/**
+ * ConfigMaps no pod is meant to reference: the cluster CA every namespace gets, and the audit
+ * trail's own cluster anchor.
+ */
+const UNREFERENCED_BY_DESIGN = new Set(['kube-root-ca.crt', CHECKPOINT_CONFIGMAP]);
+
 /** Unused ConfigMaps and Secrets: said only when every kind with a pod template is known. */
 function unusedFindings(snapshot: ClusterSnapshot, known: Record<ConfigKind, boolean>): Finding[] {
   const templatesKnown =
@@ -324,7 +331,7 @@ function unusedFindings(snapshot: ClusterSnapshot, known: Record<ConfigKind, boo
   const candidates: { kind: ConfigKind; metadata: V1ConfigMap['metadata'] }[] = [];
   if (known.ConfigMap)
     for (const cm of snapshot.configMaps ?? [])
-      if (cm.metadata?.name !== 'kube-root-ca.crt')
+      if (!UNREFERENCED_BY_DESIGN.has(cm.metadata?.name ?? ''))
         candidates.push({ kind: 'ConfigMap', metadata: cm.metadata });
   // TLS secrets are an Ingress's: only judged when the ingresses are known.
   if (known.Secret)
