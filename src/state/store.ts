@@ -1,7 +1,16 @@
 // The cockpit's one zustand vanilla store. Watch streams are bursty, so object changes arrive
 // as batches (see batcher.ts) and each batch is one set(): one render, not one per event.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { ChatState, CockpitState, ConnectionState, UiState, WatchedKind } from './types.js';
+import {
+  LOG_VIEW_MAX_LINES,
+  type ChatState,
+  type CockpitState,
+  type ConnectionState,
+  type Inspection,
+  type LogView,
+  type UiState,
+  type WatchedKind,
+} from './types.js';
 
 export type ObjectChange =
   | { kind: WatchedKind; type: 'upsert'; key: string; object: unknown }
@@ -40,6 +49,11 @@ export interface CockpitActions {
   setMetrics(patch: Partial<CockpitState['metrics']>): void;
   setUi(patch: Partial<UiState>): void;
   setChat(patch: Partial<ChatState>): void;
+  setInspection(inspection: Inspection | undefined): void;
+  /** Opens (or, with undefined, closes) the log view. */
+  setLogView(view: LogView | undefined): void;
+  /** Appends to the open log view, dropping the oldest lines beyond LOG_VIEW_MAX_LINES. */
+  appendLogLines(lines: readonly string[]): void;
 }
 
 export type CockpitStore = StoreApi<CockpitState & CockpitActions>;
@@ -64,6 +78,8 @@ export function initialState(
     auditFigures: undefined,
     recommendations: [],
     progress: {},
+    inspection: undefined,
+    logView: undefined,
     chat: {
       backend: 'offline assistant',
       input: '',
@@ -142,6 +158,21 @@ export function createCockpitStore(initial: CockpitState): CockpitStore {
     },
     setChat(patch) {
       set((state) => ({ chat: { ...state.chat, ...patch } }));
+    },
+    setInspection(inspection) {
+      set({ inspection });
+    },
+    setLogView(logView) {
+      set({ logView });
+    },
+    appendLogLines(lines) {
+      set((state) => {
+        const view = state.logView;
+        if (!view || lines.length === 0) return {};
+        const all = [...view.lines, ...lines];
+        const drop = Math.max(0, all.length - LOG_VIEW_MAX_LINES);
+        return { logView: { ...view, lines: drop ? all.slice(drop) : all, dropped: view.dropped + drop } };
+      });
     },
   }));
 }

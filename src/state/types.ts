@@ -88,6 +88,66 @@ export interface MetricsState {
 }
 
 export type PaneId = 'pods' | 'metrics' | 'chat' | 'findings' | 'approvals';
+
+/**
+ * The kinds the cockpit lists (`:deploy`, `:svc` …), each as its store field's watched kind.
+ * The main pane shows one at a time (pods at start).
+ */
+export type ViewKind =
+  | 'pods'
+  | 'deployments'
+  | 'replicasets'
+  | 'statefulsets'
+  | 'daemonsets'
+  | 'jobs'
+  | 'cronjobs'
+  | 'services'
+  | 'ingresses'
+  | 'configmaps'
+  | 'secrets'
+  | 'persistentvolumeclaims'
+  | 'nodes'
+  | 'events'
+  | 'horizontalpodautoscalers';
+
+/** One object the cockpit can describe, show as YAML, log, or act on. */
+export interface ObjectRef {
+  kind: ViewKind;
+  /** undefined for cluster-scoped kinds (nodes). */
+  namespace: string | undefined;
+  name: string;
+}
+
+/** `d` / `y` on a row: the object read fresh from the API server, as lines to scroll. */
+export interface Inspection {
+  ref: ObjectRef;
+  mode: 'describe' | 'yaml';
+  /** undefined while the read is under way. */
+  lines: readonly string[] | undefined;
+  /** Why it could not be read (one line). */
+  error?: string;
+}
+
+/** `l` on a pod or container: one container's log, followed into a bounded buffer. */
+export interface LogView {
+  /** The pod. */
+  ref: ObjectRef;
+  container: string;
+  /** Every container of the pod, for the container pick. */
+  containers: readonly string[];
+  /** The previous (crashed) run's log instead of the current one. */
+  previous: boolean;
+  /** Newest last; at most LOG_VIEW_MAX_LINES (sanitized: no control bytes). */
+  lines: readonly string[];
+  /** Lines dropped from the front to keep the bound. */
+  dropped: number;
+  status: 'connecting' | 'streaming' | 'ended' | 'failed';
+  /** Why it ended or failed (one line). */
+  message?: string;
+}
+
+/** The log view keeps this many lines; older ones are dropped (memory stays bounded). */
+export const LOG_VIEW_MAX_LINES = 10_000;
 export type SortKey = 'name' | 'status' | 'restarts' | 'cpu' | 'mem';
 export type Overlay = 'none' | 'help' | 'report' | 'detail' | 'recommendation' | 'confirm';
 
@@ -207,6 +267,10 @@ export interface CockpitState {
   recommendations: readonly Recommendation[];
   /** In-process progress of executions and validations, by recommendation id. */
   progress: Readonly<Record<string, string>>;
+  /** What `d` or `y` opened; undefined when closed. */
+  inspection: Inspection | undefined;
+  /** What `l` opened; undefined when closed. */
+  logView: LogView | undefined;
   chat: ChatState;
   ui: UiState;
 }

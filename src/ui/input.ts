@@ -2,7 +2,8 @@
 // key events here, so the key map is tested without rendering.
 import type { CockpitStore } from '../state/store.js';
 import { podRows } from '../state/selectors.js';
-import type { PaneId, SortKey } from '../state/types.js';
+import type { ObjectRef, PaneId, SortKey } from '../state/types.js';
+import type { RejectionReason } from '../workflow/rejection.js';
 import { commandFor, type Command } from './keymap.js';
 
 export const PANES: readonly PaneId[] = ['pods', 'metrics', 'chat', 'findings', 'approvals'];
@@ -16,7 +17,8 @@ export interface UiActions {
   approve(id: string): void;
   /** `y` on the confirmation. */
   confirm(id: string): void;
-  reject(id: string, reason: string): void;
+  /** `x`, once a reason is picked from the list (and free text typed, possibly empty). */
+  reject(id: string, reason: RejectionReason, text: string): void;
   rollback(id: string): void;
   /** Loads the record into the detail overlay. */
   open(id: string): void;
@@ -24,6 +26,25 @@ export interface UiActions {
   proposeFinding(findingId: string): void;
   /** `p` / `c`: halt or continue the rollout of the recommendation's workload. */
   setRolloutPaused(id: string, paused: boolean): void;
+  /** `d` / `y` on a row: reads the object and fills the store's `inspection`. */
+  inspect(ref: ObjectRef, mode: 'describe' | 'yaml'): void;
+  /** `l` on a pod: follows a container's log into the store's `logView` (replacing any open one). */
+  openLogs(ref: ObjectRef, options: { container?: string; previous: boolean }): void;
+  /** Closes the log view and stops its stream. */
+  closeLogs(): void;
+  /** The mutating keys: each proposes a recommendation to the queue (nothing runs here). */
+  proposeDelete(ref: ObjectRef): void;
+  /** `ctrl-k` on a pod: delete it now (grace period 0), as k9s's kill. */
+  proposeKill(ref: ObjectRef): void;
+  proposeScale(ref: ObjectRef, replicas: number): void;
+  proposeRestart(ref: ObjectRef): void;
+  /** `e`: opens $EDITOR on the object's YAML and proposes the edited result as an apply. */
+  edit(ref: ObjectRef): void;
+  /** `:ctx NAME`: reconnects the cockpit to another kubeconfig context. */
+  switchContext(name: string): void;
+  /** The pick lists of `:ns` and `:ctx`: names read from the cluster / the kubeconfig. */
+  listNamespaces(): Promise<string[]>;
+  listContexts(): string[];
 }
 
 export interface InputContext {
@@ -264,7 +285,7 @@ function handleOne(ctx: InputContext, ch: string, special: string | undefined): 
     if (special === 'esc') return state.setUi({ rejectReason: undefined });
     if (special === 'enter') {
       state.setUi({ rejectReason: undefined });
-      return ctx.actions?.reject(r.id, r.text.trim() || 'no reason given');
+      return ctx.actions?.reject(r.id, 'wrong-fix', r.text.trim());
     }
     if (special === 'backspace') return state.setUi({ rejectReason: { ...r, text: r.text.slice(0, -1) } });
     if (!special) state.setUi({ rejectReason: { ...r, text: r.text + ch } });

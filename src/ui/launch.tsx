@@ -180,10 +180,23 @@ async function runFullScreen(
     },
   });
   if (why) store.getState().setChat({ backend: `offline assistant (${why})` });
+  const notYet = (what: string): void => store.getState().setUi({ notice: `${what}: not yet` });
   const actions: UiActions = {
     ...workflowActions(store, queue, readOnly),
     ask: (question) => void chat.ask(question),
     cancelAsk: () => chat.cancel(),
+    // Stand-ins until the views' services land (issue 14): each says so on screen.
+    inspect: () => notYet('describe'),
+    openLogs: () => notYet('logs'),
+    closeLogs: () => {},
+    proposeDelete: () => notYet('delete'),
+    proposeKill: () => notYet('kill'),
+    proposeScale: () => notYet('scale'),
+    proposeRestart: () => notYet('restart'),
+    edit: () => notYet('edit'),
+    switchContext: () => notYet(':ctx'),
+    listNamespaces: async () => [],
+    listContexts: () => [],
   };
   const reports = startReportScheduler(data.store, join(historyDir, 'reports'));
   // Without --kagent-url, kagent is reached through the API server when it is installed.

@@ -4,8 +4,12 @@ import type { Finding } from '../analysis/types.js';
 import type { CockpitStore } from '../state/store.js';
 import type { UiActions } from '../ui/input.js';
 import type { Queue } from './queue.js';
+import type { RejectionReason } from './rejection.js';
 
-type WorkflowActions = Omit<UiActions, 'ask' | 'cancelAsk'>;
+type WorkflowActions = Pick<
+  UiActions,
+  'approve' | 'confirm' | 'reject' | 'rollback' | 'open' | 'proposeFinding' | 'setRolloutPaused'
+>;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -34,7 +38,10 @@ export function workflowActions(store: CockpitStore, queue: Queue, readOnly = fa
       return (await queue.approve(id)).message;
     }),
     confirm: guard(async (id: string) => (await queue.approve(id)).message),
-    reject: guard(async (id: string, reason: string) => (await queue.reject(id, reason)).message),
+    reject: guard(
+      async (id: string, reason: RejectionReason, text: string) =>
+        (await queue.reject(id, text ? `${reason}: ${text}` : reason)).message,
+    ),
     rollback: guard(async (id: string) => (await queue.rollback(id)).message),
     setRolloutPaused: guard(async (id: string, paused: boolean) => {
       const rec = byId(id);

@@ -45,13 +45,6 @@ async function chatCockpit(backend: ChatBackend, propose?: (p: Proposal) => Prom
       actions: {
         ask: (q) => void chat.ask(q),
         cancelAsk: () => chat.cancel(),
-        approve() {},
-        confirm() {},
-        reject() {},
-        rollback() {},
-        open() {},
-        proposeFinding() {},
-        setRolloutPaused() {},
       },
     },
   );

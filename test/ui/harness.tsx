@@ -126,13 +126,42 @@ export function setMetrics(
 
 export const MiB = 2 ** 20;
 
+/** Every cockpit action, doing nothing, with the given ones in their place. */
+export function uiActions(given: Partial<UiActions> = {}): UiActions {
+  const none = (): void => {};
+  return {
+    ask: none,
+    cancelAsk: none,
+    approve: none,
+    confirm: none,
+    reject: none,
+    rollback: none,
+    open: none,
+    proposeFinding: none,
+    setRolloutPaused: none,
+    inspect: none,
+    openLogs: none,
+    closeLogs: none,
+    proposeDelete: none,
+    proposeKill: none,
+    proposeScale: none,
+    proposeRestart: none,
+    edit: none,
+    switchContext: none,
+    listNamespaces: async () => [],
+    listContexts: () => [],
+    ...given,
+  };
+}
+
 export function renderCockpit(
   store: CockpitStore,
   size: { width: number; height: number },
   props: {
     onNamespaceChange?: (ns: string | undefined) => void;
     onQuit?: () => void;
-    actions?: UiActions;
+    /** Keys whose action is not given do nothing. */
+    actions?: Partial<UiActions>;
   } = {},
 ) {
   return render(
@@ -142,7 +171,7 @@ export function renderCockpit(
         height={size.height}
         onNamespaceChange={props.onNamespaceChange ?? (() => {})}
         onQuit={props.onQuit}
-        {...(props.actions ? { actions: props.actions } : {})}
+        actions={uiActions(props.actions)}
       />
     </StoreProvider>,
   );
