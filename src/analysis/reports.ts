@@ -4,8 +4,8 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import matter from 'gray-matter';
-import { summarizePod } from '../cluster/kube-format.js';
-import { bytes, cpuMillis, formatBytes, formatCpu } from '../cluster/quantity.js';
+import { summarizePod } from '../kube/format.js';
+import { bytes, cpuMillis, formatBytes, formatCpu } from '../kube/quantity.js';
 import { analyze } from './analyze.js';
 import { resourceLabel } from './format.js';
 import type { ClusterSnapshot, Finding, Severity } from './types.js';

@@ -1,6 +1,6 @@
 // Container requests/limits as numbers, and recommended amounts as kubectl quantities.
 import type { V1Container } from '@kubernetes/client-node';
-import { bytes, cpuMillis } from '../cluster/quantity.js';
+import { bytes, cpuMillis } from '../kube/quantity.js';
 
 const MI = 2 ** 20;
 

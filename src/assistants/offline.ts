@@ -2,8 +2,8 @@
 // questions from the same analyzers the findings pane uses (one implementation of each
 // diagnosis), and proposes changes as operations for the approval queue, never executing them.
 import type { IntOrString, V1DeploymentStrategy, V1PodTemplateSpec } from '@kubernetes/client-node';
-import { summarizePod } from '../cluster/kube-format.js';
-import { formatBytes, formatCpu } from '../cluster/quantity.js';
+import { summarizePod } from '../kube/format.js';
+import { formatBytes, formatCpu } from '../kube/quantity.js';
 import { analyze } from '../analysis/analyze.js';
 import { resourceLabel } from '../analysis/format.js';
 import { isErrorLine } from '../analysis/analyzers/log-errors.js';

@@ -4,7 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { CockpitStore } from '../state/store.js';
 import type { UsageSample } from '../state/types.js';
 import { ApiError, getJson, trackClockSkew, type ServerTimeListener } from './http.js';
-import { bytes, cpuMillis } from './quantity.js';
+import { bytes, cpuMillis } from '../kube/quantity.js';
 
 /** Samples kept per container: one hour at the default 15 s interval. */
 export const HISTORY_SAMPLES = 240;

@@ -3,7 +3,7 @@
 // VolumeBinding), the first failing one giving a node's reason, and the FailedScheduling text
 // FitError.Error() builds from them, the PostFilter part included. The texts are the plugins' own
 // (pkg/scheduler/framework/plugins/*), as kube-scheduler 1.34.4 was measured to print them.
-import { bytes, cpuMillis } from '../cluster/quantity.js';
+import { bytes, cpuMillis } from '../kube/quantity.js';
 import {
   requirementMatches,
   toleratesAll,

@@ -1,6 +1,6 @@
 // Simulated resource usage of a container: a base from its requests (or annotations) shaped by
 // a profile. Deterministic for a given pod, container and time, so tests and demos repeat.
-import { bytes, cpuMillis } from '../cluster/quantity.js';
+import { bytes, cpuMillis } from '../kube/quantity.js';
 
 /** Pod annotations the simulator reads (documented in docs/simulator.md). */
 export const ANNOTATION = {

@@ -1,6 +1,6 @@
 // The validation a real API server does on create and update, for the fields whose absence
 // would break controllers or clients: an invalid object is a 422 with the field named.
-import { parseQuantity } from '../cluster/quantity.js';
+import { parseQuantity } from '../kube/quantity.js';
 import type { KubeObject } from './objects.js';
 import { matchesLabelSelector } from '../kube/labels.js';
 import { fail } from './status.js';

@@ -1,8 +1,8 @@
 // What the panes show, derived from the store: pure functions, memoized per pod object (the
 // store keeps the identity of unchanged pods), so 10,000 pods are not re-derived per keypress.
 import type { V1Pod } from '@kubernetes/client-node';
-import { formatRestarts, humanDuration, summarizePod, type PodSummary } from '../cluster/kube-format.js';
-import { bytes, cpuMillis } from '../cluster/quantity.js';
+import { formatRestarts, humanDuration, summarizePod, type PodSummary } from '../kube/format.js';
+import { bytes, cpuMillis } from '../kube/quantity.js';
 import type { CockpitState, SortKey, UsageSample } from './types.js';
 
 export type Health = 'ok' | 'warn' | 'error' | 'pending' | 'terminating';

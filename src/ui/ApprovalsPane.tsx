@@ -2,7 +2,7 @@
 // to approve; `a` approves, `x` rejects, `r` rolls back, enter shows the record.
 import { Text } from 'ink';
 import type { Tier } from '../audit/types.js';
-import { humanDuration } from '../cluster/kube-format.js';
+import { humanDuration } from '../kube/format.js';
 import type { Recommendation } from '../state/types.js';
 import { useCockpit } from './context.js';
 import { Pane, windowStart, type PaneFrame } from './Pane.js';

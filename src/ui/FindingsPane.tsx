@@ -1,7 +1,7 @@
 // The findings pane: the analyzers' (and kagent's) findings, most severe first, one line each.
 import { Text } from 'ink';
 import type { Finding, Severity } from '../analysis/types.js';
-import { humanDuration } from '../cluster/kube-format.js';
+import { humanDuration } from '../kube/format.js';
 import { useCockpit } from './context.js';
 import { Pane, windowStart, type PaneFrame } from './Pane.js';
 import { useNow } from './useNow.js';

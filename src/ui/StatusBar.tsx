@@ -1,7 +1,7 @@
 // The top line: where the cockpit is connected, how, how fresh the data is, and who answers chat.
 import { Text } from 'ink';
 import { Fragment } from 'react';
-import { humanDuration } from '../cluster/kube-format.js';
+import { humanDuration } from '../kube/format.js';
 import { useCockpit } from './context.js';
 import { useNow } from './useNow.js';
 

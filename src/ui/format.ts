@@ -1,5 +1,5 @@
 // Fixed-width text for the panes: padding, truncation, bars and sparklines.
-import { formatBytes, formatCpu } from '../cluster/quantity.js';
+import { formatBytes, formatCpu } from '../kube/quantity.js';
 
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';

@@ -2,7 +2,7 @@
 // no new restarts, no crash or pull failure, usage within its limits. The window is measured on
 // the server's clock (its Date header), so 60 s means 60 simulated seconds on a fast simulator.
 import { Metrics, type KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
-import { bytes, cpuMillis } from '../cluster/quantity.js';
+import { bytes, cpuMillis } from '../kube/quantity.js';
 import type { ObjectClient } from './objects.js';
 
 export interface WorkloadRef {

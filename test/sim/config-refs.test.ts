@@ -3,7 +3,7 @@
 // configMap/secret volume is missing stays ContainerCreating with FailedMount events; creating the
 // object through the API lets it start, as the kubelet's retries do.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizePod } from '../../src/cluster/kube-format.js';
+import { summarizePod } from '../../src/kube/format.js';
 import {
   containerConfigError,
   volumeSetUpError,

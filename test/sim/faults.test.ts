@@ -1,6 +1,6 @@
 // The fault model through the API: a pod given each fault shows exactly what kubectl would show.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizePod } from '../../src/cluster/kube-format.js';
+import { summarizePod } from '../../src/kube/format.js';
 import { podPhase } from '../../src/sim/controllers/kubelet.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { podsIn, status } from './sim-pods.js';

@@ -1,7 +1,7 @@
 // Helpers for the kubelet's fault tests: a namespace on a running simulator, pods created in it
 // through client-node, and what kubectl would show of them (status column, events, logs).
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { summarizePod } from '../../src/cluster/kube-format.js';
+import { summarizePod } from '../../src/kube/format.js';
 import type { RunningSim } from '../../src/sim/index.js';
 
 /** kubectl get pods' STATUS column. */

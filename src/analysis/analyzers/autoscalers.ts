@@ -4,7 +4,7 @@
 // for long (capacity). Thrashing is the scaling analyzer's; the plain at-max signal the workloads
 // analyzer's.
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
-import { formatCpu, formatBytes } from '../../cluster/quantity.js';
+import { formatCpu, formatBytes } from '../../kube/quantity.js';
 import { makeFinding, refKey, type FindingInput } from '../finding.js';
 import { setResourcesOp } from '../operations.js';
 import { containerResources, cpuQuantity, memoryQuantity, TEMPLATED_KINDS } from '../resources.js';

@@ -4,7 +4,7 @@
 // The fix proposed is the cure where the cause is known (fixes.ts): the revision that ran when a
 // rollout broke the pods, the probe pointed at the port the container serves.
 import type { CoreV1Event, V1Container, V1ContainerStatus, V1Pod, V1Probe } from '@kubernetes/client-node';
-import { formatBytes } from '../../cluster/quantity.js';
+import { formatBytes } from '../../kube/quantity.js';
 import { makeFinding, type FindingInput } from '../finding.js';
 import { fixFor, type FaultFacts } from '../fixes.js';
 import { deletePodOp, patchOp, rolloutUndoOp, setImageOp, setResourcesOp } from '../operations.js';

@@ -1,7 +1,7 @@
 // Right-sizing (operations plan, decision 6): request = p95 × 1.3 of the pooled history; memory
 // limit above the observed peak plus headroom (p95-based memory advice OOMs: krr #110, #379);
 // raised only for material changes over a long-enough history; HPA-scaled workloads skipped.
-import { formatBytes, formatCpu } from '../../cluster/quantity.js';
+import { formatBytes, formatCpu } from '../../kube/quantity.js';
 import { makeFinding } from '../finding.js';
 import { setResourcesOp } from '../operations.js';
 import {

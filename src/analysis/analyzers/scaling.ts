@@ -1,7 +1,7 @@
 // Scaling: sustained (median) CPU utilization of requests far from the target suggests another
 // replica count; bursty load (p95 well above the median) suggests an HPA instead. Every count is
 // capped by the policy's maxReplicas. Workloads an HPA already scales are left to it.
-import { formatCpu } from '../../cluster/quantity.js';
+import { formatCpu } from '../../kube/quantity.js';
 import { makeFinding } from '../finding.js';
 import { createHpaOp, scaleOp } from '../operations.js';
 import { containerResources } from '../resources.js';

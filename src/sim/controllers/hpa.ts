@@ -2,7 +2,7 @@
 // desired = ceil(current × usage / target), a 10 % tolerance, min/max, a scale-down
 // stabilization window, and the conditions and events the real controller writes when it cannot
 // get the target's scale or compute a metric (pkg/controller/podautoscaler/horizontal.go).
-import { bytes, cpuMillis, parseQuantity } from '../../cluster/quantity.js';
+import { bytes, cpuMillis, parseQuantity } from '../../kube/quantity.js';
 import type { SimContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import type { KubeObject } from '../objects.js';

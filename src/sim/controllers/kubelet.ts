@@ -2,7 +2,7 @@
 // containers, and plays the fault model (docs/simulator.md): missing images and tags, missing
 // ConfigMaps/Secrets and keys, commands the image does not have, failing commands, OOM kills,
 // probes on ports or paths the container does not serve, crash-after and error-rate annotations.
-import { bytes } from '../../cluster/quantity.js';
+import { bytes } from '../../kube/quantity.js';
 import type { SimContext } from '../context.js';
 import { recordEvent } from '../events.js';
 import {

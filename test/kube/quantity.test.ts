@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, cpuMillis, formatBytes, formatCpu, parseQuantity } from '../../src/cluster/quantity.js';
+import { bytes, cpuMillis, formatBytes, formatCpu, parseQuantity } from '../../src/kube/quantity.js';
 
 describe('parseQuantity reads every suffix the API server writes', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRestarts, humanDuration, summarizePod, type PodLike } from '../../src/cluster/kube-format.js';
+import { formatRestarts, humanDuration, summarizePod, type PodLike } from '../../src/kube/format.js';
 
 const running = { ready: true, restartCount: 0, state: { running: {} } };
 const pod = (status: PodLike['status'], extra: Partial<PodLike> = {}): PodLike => ({
