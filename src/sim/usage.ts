@@ -12,6 +12,7 @@ export const ANNOTATION = {
   crashOneAfter: 'sim.aiops.dev/crash-one-after',
   servedPorts: 'sim.aiops.dev/served-ports',
   errorRate: 'sim.aiops.dev/error-rate',
+  logRate: 'sim.aiops.dev/log-rate',
 } as const;
 
 export type Profile = 'steady' | 'diurnal' | 'leak' | 'spike';

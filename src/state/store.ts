@@ -169,9 +169,13 @@ export function createCockpitStore(initial: CockpitState): CockpitStore {
       set((state) => {
         const view = state.logView;
         if (!view || lines.length === 0) return {};
-        const all = [...view.lines, ...lines];
-        const drop = Math.max(0, all.length - LOG_VIEW_MAX_LINES);
-        return { logView: { ...view, lines: drop ? all.slice(drop) : all, dropped: view.dropped + drop } };
+        // One copy of what is kept (not a concatenation and then a slice of it).
+        const drop = Math.max(0, view.lines.length + lines.length - LOG_VIEW_MAX_LINES);
+        const kept =
+          drop >= view.lines.length
+            ? lines.slice(drop - view.lines.length)
+            : view.lines.slice(drop).concat(lines);
+        return { logView: { ...view, lines: kept, dropped: view.dropped + drop } };
       });
     },
   }));

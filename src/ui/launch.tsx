@@ -23,6 +23,8 @@ import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
 import { startCrashLogs } from '../cluster/crash-logs.js';
+import { createInspector } from '../cluster/inspect.js';
+import { startLogFollower } from '../cluster/log-follow.js';
 import { loadConnection, preflight } from '../cluster/connect.js';
 
 /** Simulated seconds per second in the demo: the backend's crash loop shows within seconds. */
@@ -181,14 +183,16 @@ async function runFullScreen(
   });
   if (why) store.getState().setChat({ backend: `offline assistant (${why})` });
   const notYet = (what: string): void => store.getState().setUi({ notice: `${what}: not yet` });
+  const inspector = createInspector(store, connection.kubeConfig);
+  const logFollower = startLogFollower(store, connection.kubeConfig);
   const actions: UiActions = {
     ...workflowActions(store, queue, readOnly),
     ask: (question) => void chat.ask(question),
     cancelAsk: () => chat.cancel(),
+    inspect: inspector.inspect,
+    openLogs: logFollower.open,
+    closeLogs: logFollower.close,
     // Stand-ins until the views' services land (issue 14): each says so on screen.
-    inspect: () => notYet('describe'),
-    openLogs: () => notYet('logs'),
-    closeLogs: () => {},
     proposeDelete: () => notYet('delete'),
     proposeKill: () => notYet('kill'),
     proposeScale: () => notYet('scale'),
@@ -268,6 +272,7 @@ async function runFullScreen(
     clearInterval(figuresTimer);
     clearInterval(queueTimer);
     crashLogs.stop();
+    logFollower.close();
     chat.cancel();
     queue.stop();
     findings.stop();

@@ -44,6 +44,8 @@ const TERMINATE_MS = 2_000;
 const CRASH_RUN_MS = 2_000;
 const TICK_MS = 5_000;
 const LOG_EVERY_MS = 10_000;
+/** How often a log-rate container writes its due lines (simulated ms). */
+const LOG_RATE_TICK_MS = 20;
 /** containerd's time for a container that never started (`Started: Thu, 01 Jan 1970`). */
 const NEVER_STARTED = '1970-01-01T00:00:00Z';
 
@@ -509,10 +511,28 @@ export function startKubelet(ctx: SimContext): Kubelet {
     const crashAfter = rt.crasher ? crashDelay(rt, c) : undefined;
     if (crashAfter !== undefined) later(rt, crashAfter, () => running() && exited(rt, c, 1));
     const errorRate = parseRate(annotationFor(rt.annotations, ANNOTATION.errorRate, c.spec.name));
+    const line = (): string[] => {
+      const n = ++c.logCount;
+      return isErrorLine(n, errorRate) ? errorLines(c.spec.image, n) : [accessLine(c.spec.image, n)];
+    };
+    // A log-rate pod writes that many lines per simulated second (benchmarks of `logs -f`).
+    const rate = Number(annotationFor(rt.annotations, ANNOTATION.logRate, c.spec.name) ?? 0);
+    if (rate > 0) {
+      const since = clock.now();
+      let written = 0;
+      const burst = (): void => {
+        if (!running()) return;
+        const due = Math.floor(((clock.now() - since) * rate) / 1000) - written;
+        for (let i = 0; i < due; i++) log(rt, c, line());
+        written += Math.max(0, due);
+        later(rt, LOG_RATE_TICK_MS, burst);
+      };
+      later(rt, LOG_RATE_TICK_MS, burst);
+      return;
+    }
     const chatter = (): void => {
       if (!running()) return;
-      const n = ++c.logCount;
-      log(rt, c, isErrorLine(n, errorRate) ? errorLines(c.spec.image, n) : [accessLine(c.spec.image, n)]);
+      log(rt, c, line());
       later(rt, LOG_EVERY_MS, chatter);
     };
     later(rt, LOG_EVERY_MS, chatter);
