@@ -559,7 +559,7 @@ function describePodTemplate(
   input: DescribeInput,
 ): void {
   w.write(0, 'Pod Template:\n');
-  if (!template) return w.write(1, '<unset>');
+  if (!template) return w.write(1, '<unset>\n');
   printLabels(w, '  Labels', template.metadata?.labels);
   if (Object.keys(template.metadata?.annotations ?? {}).length)
     printAnnotations(w, '  Annotations', template.metadata?.annotations, input);
