@@ -180,7 +180,7 @@ export async function readInspection(
 export interface Inspector {
   /** Shows `ref` as loading, then its lines or why not; a newer call (or a close) wins. */
   inspect(ref: ObjectRef, mode: 'describe' | 'yaml'): void;
-  /** Resolves when the latest inspection has landed (tests, benchmarks). */
+  /** Resolves when every inspection asked for so far has landed or been dropped (tests). */
   settled(): Promise<void>;
 }
 
@@ -189,7 +189,7 @@ export function createInspector(
   kc: KubeConfig,
   now: () => number = () => Date.now() + (store.getState().connection.clockSkewMs ?? 0),
 ): Inspector {
-  let latest: Promise<void> = Promise.resolve();
+  const inFlight = new Set<Promise<void>>();
   return {
     inspect(ref, mode) {
       const loading: Inspection = { ref, mode, lines: undefined };
@@ -198,11 +198,15 @@ export function createInspector(
         // Only onto our own placeholder: a newer request replaced it, or the view was closed.
         if (store.getState().inspection === loading) store.getState().setInspection({ ...loading, ...patch });
       };
-      latest = readInspection(kc, ref, mode, now()).then(
+      const read = readInspection(kc, ref, mode, now()).then(
         (lines) => land({ lines }),
         (error: unknown) => land({ lines: [], error: inspectionError(error) }),
       );
+      inFlight.add(read);
+      void read.finally(() => inFlight.delete(read));
     },
-    settled: () => latest,
+    settled: async () => {
+      await Promise.all(inFlight);
+    },
   };
 }
