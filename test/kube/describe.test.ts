@@ -142,7 +142,7 @@ const redact = (key: string, value: string): string =>
   /password|token/i.test(key) || /token=/.test(value) ? '[REDACTED]' : value;
 
 describe('describe a pod', () => {
-  const lines = describeObject({ kind: 'pods', object: crashPod, events, now: NOW, redact });
+  const lines = describeObject({ kind: 'pods', object: crashPod, events: events as never, now: NOW, redact });
   const text = lines.join('\n');
 
   it("has kubectl's sections in kubectl's order", () => {
@@ -182,9 +182,7 @@ describe('describe a pod', () => {
     expect(text).toContain('      POD:          backend-1 (v1:metadata.name)');
     expect(text).toContain('    Mounts:         <none>');
     expect(text).toContain('QoS Class:       Burstable');
-    expect(text).toContain(
-      'Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s',
-    );
+    expect(text).toContain('Tolerations:     node.kubernetes.io/not-ready:NoExecute op=Exists for 300s');
     expect(lines.at(-1)).toBe(
       '  Warning  BackOff  60s (x7 over 10m)  kubelet  Back-off restarting failed container backend',
     );
