@@ -64,11 +64,12 @@ const OPEN_CHANGE: readonly RecordStatus[] = [
   'rolling-back',
   'rollback-failed',
 ];
-export const ESCALATION_STATES: Readonly<Record<'escalated' | 'notification-failed', ReadonlySet<RecordStatus>>> =
-  {
-    escalated: new Set([...OPEN_CHANGE, 'expired']),
-    'notification-failed': new Set([...OPEN_CHANGE, 'expired', 'rejected', 'validated', 'rolled-back']),
-  };
+export const ESCALATION_STATES: Readonly<
+  Record<'escalated' | 'notification-failed', ReadonlySet<RecordStatus>>
+> = {
+  escalated: new Set([...OPEN_CHANGE, 'expired']),
+  'notification-failed': new Set([...OPEN_CHANGE, 'expired', 'rejected', 'validated', 'rolled-back']),
+};
 
 /** Events a person causes: each must carry a valid signature of an allowed signer. */
 export const SIGNED: ReadonlySet<string> = new Set(['created', 'approved', 'rejected', 'chat', 'trust']);
@@ -310,12 +311,15 @@ function escalation(
   kind: 'escalated' | 'notification-failed',
   d: Record<string, unknown>,
 ): string | undefined {
-  if (!ESCALATION_STATES[kind].has(meta.status)) return `${kind} is not allowed when the record is ${meta.status}`;
+  if (!ESCALATION_STATES[kind].has(meta.status))
+    return `${kind} is not allowed when the record is ${meta.status}`;
   const threshold = d.threshold;
   if (typeof threshold !== 'string' || !threshold) return `${kind} without a threshold`;
   const done = meta.escalated ?? [];
   if (kind === 'notification-failed')
-    return done.includes(threshold) ? undefined : `a failed notification of ${threshold}, which was never escalated`;
+    return done.includes(threshold)
+      ? undefined
+      : `a failed notification of ${threshold}, which was never escalated`;
   if (done.includes(threshold)) return `escalated twice for ${threshold}`;
   if ((threshold === 'expired') !== (meta.status === 'expired'))
     return `the ${threshold} escalation when the record is ${meta.status}`;

@@ -105,7 +105,14 @@ export type PhrEvent =
   | { kind: 'note'; at?: string; text: string }
   /** A threshold passed (window share, a critical finding open, expiry) and who was told. */
   | { kind: 'escalated'; at?: string; threshold: string; detail: string; channels: string[] }
-  | { kind: 'notification-failed'; at?: string; threshold: string; channel: string; attempts: number; error: string };
+  | {
+      kind: 'notification-failed';
+      at?: string;
+      threshold: string;
+      channel: string;
+      attempts: number;
+      error: string;
+    };
 
 export interface RecordMeta {
   id: string;

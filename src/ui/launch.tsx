@@ -137,7 +137,7 @@ async function runFullScreen(
   const store = data.store;
   // kagent's tasks paused for a tool approval, answered from the queue.
   const pauses = createPauseRegistry();
-  let screen: ReturnType<typeof enterFullScreen> | undefined;
+  let screen: ReturnType<typeof enterFullScreen> | undefined = undefined;
   const clusterNow = (): number => Date.now() + (store.getState().connection.clockSkewMs ?? 0);
   const toQueue = holdAndPropose(pauses, (proposal) => queue.propose(proposal));
   const queue = createWorkflow({

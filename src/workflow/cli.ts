@@ -128,7 +128,9 @@ export async function workflowMain(
     );
   const [first = '', second = ''] = positionals;
   if (values.emergency !== undefined && verb !== 'propose')
-    throw new CliError(`--emergency applies to propose only (usage: ${usageLine(workflowCommand('propose'))})`);
+    throw new CliError(
+      `--emergency applies to propose only (usage: ${usageLine(workflowCommand('propose'))})`,
+    );
   if (values.emergency !== undefined && !values.emergency.trim())
     throw new CliError('--emergency needs a reason: --emergency "checkout is down for every user"');
   const trust = await trustFrom(values, verb === 'sign');
@@ -149,7 +151,14 @@ export async function workflowMain(
       case 'queue': {
         await queue.reconcile();
         const rows = (await queue.refresh()).map((r) =>
-          [r.id, r.tier, r.status, `${r.approvers.length}/${r.requiredApprovers}`, ...(r.emergency ? ['EMERGENCY'] : []), r.title].join('  '),
+          [
+            r.id,
+            r.tier,
+            r.status,
+            `${r.approvers.length}/${r.requiredApprovers}`,
+            ...(r.emergency ? ['EMERGENCY'] : []),
+            r.title,
+          ].join('  '),
         );
         out(rows.length ? rows.join('\n') + '\n' : 'no recommendations\n');
         await queue.idle();

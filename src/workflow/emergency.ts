@@ -34,7 +34,10 @@ function ruleMatches(rule: EmergencyRule, input: EmergencyInput): boolean {
 }
 
 /** Whether a proposal is an emergency, and why: the proposer's reason first, else the first matching rule. */
-export function emergencyOf(input: EmergencyInput, policy: Pick<Policy, 'emergency_rules'>): Emergency | undefined {
+export function emergencyOf(
+  input: EmergencyInput,
+  policy: Pick<Policy, 'emergency_rules'>,
+): Emergency | undefined {
   const reason = stripControls(input.reason ?? '').trim();
   if (reason) return { reason: reason.slice(0, 500), by: 'proposer' };
   const index = policy.emergency_rules.findIndex((rule) => ruleMatches(rule, input));

@@ -62,7 +62,9 @@ export function slackBody(n: Notification): { text: string; blocks: unknown[] } 
         elements: [
           {
             type: 'mrkdwn',
-            text: slackEscape(`record ${n.record} · tier ${n.tier} · ${n.status} · ${n.target} · ${n.threshold}`),
+            text: slackEscape(
+              `record ${n.record} · tier ${n.tier} · ${n.status} · ${n.target} · ${n.threshold}`,
+            ),
           },
         ],
       },
@@ -168,7 +170,10 @@ export interface NotifierOptions extends DeliveryOptions {
 }
 
 /** The channels the policy names that this process can reach; undefined when there are none. */
-export function createNotifier(policy: EscalationPolicy, options: NotifierOptions = {}): Notifier | undefined {
+export function createNotifier(
+  policy: EscalationPolicy,
+  options: NotifierOptions = {},
+): Notifier | undefined {
   const terminal = policy.terminal ? options.terminal : undefined;
   const channels = [...(terminal ? ['terminal'] : []), ...policy.webhooks.map((w) => w.name)];
   if (channels.length === 0) return undefined;

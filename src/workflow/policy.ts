@@ -44,11 +44,20 @@ const webhookSchema = z
     name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/),
     url: z.string().url().optional(),
     /** The environment variable holding the URL, for URLs that are themselves secrets. */
-    url_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+    url_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional(),
     format: z.enum(['slack', 'alertmanager']),
     /** The environment variable holding the HMAC-SHA256 key: never the key itself. */
-    secret_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
-    signature_header: z.string().regex(/^[A-Za-z0-9-]+$/).default('X-Aiops-Signature-256'),
+    secret_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional(),
+    signature_header: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .default('X-Aiops-Signature-256'),
     timeout_ms: z.number().int().positive().max(60_000).default(2_000),
     retries: z.number().int().min(0).max(10).default(3),
     backoff_ms: z.number().int().positive().max(60_000).default(200),

@@ -174,7 +174,12 @@ export class Queue {
       try {
         claimed = await this.history.append(
           meta.id,
-          { kind: 'escalated', threshold: due.threshold, detail: due.detail, channels: [...notifier.channels] },
+          {
+            kind: 'escalated',
+            threshold: due.threshold,
+            detail: due.detail,
+            channels: [...notifier.channels],
+          },
           (m) => (this.dueOf(m).some((d) => d.threshold === due.threshold) ? undefined : 'already escalated'),
         );
       } catch {

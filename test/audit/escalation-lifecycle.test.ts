@@ -11,7 +11,12 @@ const ctx: ReplayContext = {
   floorOf: () => 'critical',
 };
 let n = 0;
-const ev = (kind: string, data: Record<string, unknown> = {}, by?: string, at = '2026-12-01T10:00:00.000Z'): TrailEvent => ({
+const ev = (
+  kind: string,
+  data: Record<string, unknown> = {},
+  by?: string,
+  at = '2026-12-01T10:00:00.000Z',
+): TrailEvent => ({
   v: 2,
   n: ++n,
   record: '00002-x',
@@ -58,7 +63,9 @@ describe('emergencies in the record', () => {
     ['a blank reason', { reason: '  ', by: 'proposer' }],
     ['an unknown author', { reason: 'x', by: 'someone' }],
   ])('an emergency with %s is refused', (_name, emergency) => {
-    expect(run(created({ emergency })).problem).toMatch(/^event 1 \(created, #\d+\): an emergency without a reason$/);
+    expect(run(created({ emergency })).problem).toMatch(
+      /^event 1 \(created, #\d+\): an emergency without a reason$/,
+    );
   });
 
   it('an emergency never lowers the approvers: a critical record asking for one is refused', () => {
@@ -73,7 +80,13 @@ describe('emergencies in the record', () => {
 
 describe('escalation events', () => {
   it('escalated and notification-failed change no status; each threshold is derived into the record', () => {
-    const r = run(created(), escalated('window-share:0.5'), failed('window-share:0.5'), expired(), escalated('expired'));
+    const r = run(
+      created(),
+      escalated('window-share:0.5'),
+      failed('window-share:0.5'),
+      expired(),
+      escalated('expired'),
+    );
     expect(r.problem).toBeUndefined();
     expect(r.meta.status).toBe('expired');
     expect(r.meta.escalated).toEqual(['window-share:0.5', 'expired']);
@@ -86,7 +99,9 @@ describe('escalation events', () => {
   });
 
   it('the expiry escalation only once expired, and the others not after', () => {
-    expect(run(created(), escalated('expired')).problem).toMatch(/the expired escalation when the record is awaiting-approval/);
+    expect(run(created(), escalated('expired')).problem).toMatch(
+      /the expired escalation when the record is awaiting-approval/,
+    );
     expect(run(created(), expired(), escalated('window-share:0.5')).problem).toMatch(
       /the window-share:0.5 escalation when the record is expired/,
     );
@@ -97,7 +112,9 @@ describe('escalation events', () => {
   });
 
   it('no threshold: refused', () => {
-    expect(run(created(), ev('escalated', { detail: 'd', channels: [] })).problem).toMatch(/escalated without a threshold/);
+    expect(run(created(), ev('escalated', { detail: 'd', channels: [] })).problem).toMatch(
+      /escalated without a threshold/,
+    );
   });
 
   it.each([

@@ -30,16 +30,32 @@ describe('approval latency by urgency', () => {
       rec('trivial', []),
     ]);
     expect(figures.routine).toEqual({ count: 2, p50_s: 60, p95_s: 2400, target_s: 1800, within_target: 0.5 });
-    expect(figures.emergency).toEqual({ count: 2, p50_s: 120, p95_s: 600, target_s: 300, within_target: 0.5 });
+    expect(figures.emergency).toEqual({
+      count: 2,
+      p50_s: 120,
+      p95_s: 600,
+      target_s: 300,
+      within_target: 0.5,
+    });
   });
 
   it('no data is said, not zero', () => {
-    expect(approvalByUrgency([]).emergency).toEqual({ count: 0, p50_s: null, p95_s: null, target_s: 300, within_target: null });
+    expect(approvalByUrgency([]).emergency).toEqual({
+      count: 0,
+      p50_s: null,
+      p95_s: null,
+      target_s: 300,
+      within_target: null,
+    });
   });
 
   it('report metrics prints both against their targets', () => {
     const table = figuresTable(computeFigures([rec('low', [60]), rec('critical', [30, 120], true)]));
-    expect(table).toMatch(/approval latency \(routine, target 30 min\) +p50 60 s, p95 60 s \(n=1\), 100 % within target\n/);
-    expect(table).toMatch(/approval latency \(emergency, target 5 min\) +p50 120 s, p95 120 s \(n=1\), 100 % within target\n/);
+    expect(table).toMatch(
+      /approval latency \(routine, target 30 min\) +p50 60 s, p95 60 s \(n=1\), 100 % within target\n/,
+    );
+    expect(table).toMatch(
+      /approval latency \(emergency, target 5 min\) +p50 120 s, p95 120 s \(n=1\), 100 % within target\n/,
+    );
   });
 });

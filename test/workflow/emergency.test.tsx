@@ -28,25 +28,63 @@ const op = (command: string): Operation => {
   if (parsed.kind !== 'mutating') throw new Error(command);
   return parsed.operation;
 };
-const inNs = (ns: string) => ({ kind: 'delete' as const, target: { kind: 'Deployment', namespace: ns, name: 'api' } });
+const inNs = (ns: string) => ({
+  kind: 'delete' as const,
+  target: { kind: 'Deployment', namespace: ns, name: 'api' },
+});
 const rules = (emergency_rules: Policy['emergency_rules']) => ({ emergency_rules });
 
 describe('emergencyOf', () => {
   it.each([
-    ['the proposer’s reason', { operation: inNs('todo'), reason: 'checkout is down' }, rules([]), { reason: 'checkout is down', by: 'proposer' }],
+    [
+      'the proposer’s reason',
+      { operation: inNs('todo'), reason: 'checkout is down' },
+      rules([]),
+      { reason: 'checkout is down', by: 'proposer' },
+    ],
     ['a blank reason is none', { operation: inNs('todo'), reason: '  ' }, rules([]), undefined],
-    ['control bytes are stripped from the reason', { operation: inNs('todo'), reason: 'down\x1b]52;c;eA==\x07!' }, rules([]), { reason: 'down!', by: 'proposer' }],
+    [
+      'control bytes are stripped from the reason',
+      { operation: inNs('todo'), reason: 'down\x1b]52;c;eA==\x07!' },
+      rules([]),
+      { reason: 'down!', by: 'proposer' },
+    ],
     [
       'a critical finding in prod-eu matches severity critical, namespaces prod*',
       { operation: inNs('prod-eu'), severity: 'critical' },
       rules([{ severity: 'critical', namespaces: ['prod*'] }]),
       { reason: 'policy emergency_rules[0]: critical finding in namespace prod-eu', by: 'policy' },
     ],
-    ['a warning in prod-eu does not', { operation: inNs('prod-eu'), severity: 'warning' }, rules([{ severity: 'critical', namespaces: ['prod*'] }]), undefined],
-    ['a critical finding in staging does not', { operation: inNs('staging'), severity: 'critical' }, rules([{ severity: 'critical', namespaces: ['prod*'] }]), undefined],
-    ['a cluster-scoped target does not match a namespace rule', { operation: { kind: 'drain' as const, target: { kind: 'Node', name: 'n1' } }, severity: 'critical' }, rules([{ namespaces: ['*'] }]), undefined],
-    ['a rule naming nothing matches nothing (not every change)', { operation: inNs('prod'), severity: 'critical' }, rules([{}]), undefined],
-    ['kinds narrow a rule', { operation: inNs('prod'), severity: 'critical' }, rules([{ severity: 'critical', kinds: ['scale'] }]), undefined],
+    [
+      'a warning in prod-eu does not',
+      { operation: inNs('prod-eu'), severity: 'warning' },
+      rules([{ severity: 'critical', namespaces: ['prod*'] }]),
+      undefined,
+    ],
+    [
+      'a critical finding in staging does not',
+      { operation: inNs('staging'), severity: 'critical' },
+      rules([{ severity: 'critical', namespaces: ['prod*'] }]),
+      undefined,
+    ],
+    [
+      'a cluster-scoped target does not match a namespace rule',
+      { operation: { kind: 'drain' as const, target: { kind: 'Node', name: 'n1' } }, severity: 'critical' },
+      rules([{ namespaces: ['*'] }]),
+      undefined,
+    ],
+    [
+      'a rule naming nothing matches nothing (not every change)',
+      { operation: inNs('prod'), severity: 'critical' },
+      rules([{}]),
+      undefined,
+    ],
+    [
+      'kinds narrow a rule',
+      { operation: inNs('prod'), severity: 'critical' },
+      rules([{ severity: 'critical', kinds: ['scale'] }]),
+      undefined,
+    ],
     [
       'the proposer’s reason wins over a rule',
       { operation: inNs('prod'), severity: 'critical', reason: 'pager says so' },
@@ -93,13 +131,18 @@ describe('the policy’s emergency window', () => {
   });
 
   it('two co-signers may shorten it; a longer one needs nobody', () => {
-    expect(parsePolicy('emergency_window_minutes: 1\n', 'p.yaml', () => ['alice', 'bob']).emergency_window_minutes).toBe(1);
+    expect(
+      parsePolicy('emergency_window_minutes: 1\n', 'p.yaml', () => ['alice', 'bob']).emergency_window_minutes,
+    ).toBe(1);
     expect(parsePolicy('emergency_window_minutes: 10\n').emergency_window_minutes).toBe(10);
   });
 
   it.each([
     ['a rule with an unknown field', 'emergency_rules: [{severity: critical, tier: trivial}]\n'],
-    ['a webhook carrying its key in the file', 'escalation: {webhooks: [{name: a, url: "http://x", format: slack, secret: k}]}\n'],
+    [
+      'a webhook carrying its key in the file',
+      'escalation: {webhooks: [{name: a, url: "http://x", format: slack, secret: k}]}\n',
+    ],
     ['a webhook with neither url nor url_env', 'escalation: {webhooks: [{name: a, format: slack}]}\n'],
     ['a share of the window of 1', 'escalation: {at_window_share: 1}\n'],
   ])('refuses %s', (_name, text) => {
@@ -120,24 +163,53 @@ describe('emergency changes against the simulator', () => {
     team = makeTeam();
     policyPath = join(mkdtempSync(join(tmpdir(), 'emergency-')), 'policy.yaml');
     // A 6-second emergency window, below the floor: co-signed by two allowed signers.
-    const text = 'emergency_window_minutes: 0.1\nemergency_rules:\n  - {severity: critical, namespaces: [prod*, todo]}\n';
+    const text =
+      'emergency_window_minutes: 0.1\nemergency_rules:\n  - {severity: critical, namespaces: [prod*, todo]}\n';
     writeFileSync(policyPath, text);
-    writeFileSync(`${policyPath}.sig`, armor(await team.signer('alice').sign(text)) + armor(await team.signer('bob').sign(text)));
+    writeFileSync(
+      `${policyPath}.sig`,
+      armor(await team.signer('alice').sign(text)) + armor(await team.signer('bob').sign(text)),
+    );
   });
   afterAll(() => sim.close());
 
-  const workflow = async (dir: string, person: string, publish?: Parameters<typeof createWorkflow>[0]['publish']) => {
-    const trust = await loadTrust({ policyPath, signingKey: team.keyPath(person), allowedSignersPath: team.allowedSignersPath });
-    return createWorkflow({ kubeConfig: kc, historyDir: dir, policy: trust.policy, signer: trust.signer, allowedSigners: trust.allowed, gitCommit: false, ...(publish ? { publish } : {}) });
+  const workflow = async (
+    dir: string,
+    person: string,
+    publish?: Parameters<typeof createWorkflow>[0]['publish'],
+  ) => {
+    const trust = await loadTrust({
+      policyPath,
+      signingKey: team.keyPath(person),
+      allowedSignersPath: team.allowedSignersPath,
+    });
+    return createWorkflow({
+      kubeConfig: kc,
+      historyDir: dir,
+      policy: trust.policy,
+      signer: trust.signer,
+      allowedSigners: trust.allowed,
+      gitCommit: false,
+      ...(publish ? { publish } : {}),
+    });
   };
   const frontendExists = async () =>
-    (await new ObjectClient(kc).read({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'todo', name: 'frontend' })) !== null;
+    (await new ObjectClient(kc).read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'todo',
+      name: 'frontend',
+    })) !== null;
 
   it('a critical finding’s fix is an emergency by policy: its window is the emergency window, its approvers still two; the pane and the PHR say so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emergency-'));
     const store = storeWith([makePod('todo', 'frontend-1')], 'todo');
     const q = await workflow(dir, 'alice', (recommendations) => store.setState({ recommendations }));
-    const rendered = renderCockpit(store, { width: 120, height: 30 }, { actions: { ...workflowActions(store, q) } });
+    const rendered = renderCockpit(
+      store,
+      { width: 120, height: 30 },
+      { actions: { ...workflowActions(store, q) } },
+    );
     try {
       const meta = await q.propose({
         operation: op('kubectl delete deployment frontend -n todo'),
@@ -150,16 +222,27 @@ describe('emergency changes against the simulator', () => {
       // The window is set as the proposal is made, a few ms before the record is written.
       expect(Date.parse(meta.expires!) - Date.parse(meta.created)).toBeGreaterThan(5_000);
       expect(Date.parse(meta.expires!) - Date.parse(meta.created)).toBeLessThanOrEqual(6_000);
-      expect(meta.emergency).toEqual({ reason: 'policy emergency_rules[0]: critical finding in namespace todo', by: 'policy' });
+      expect(meta.emergency).toEqual({
+        reason: 'policy emergency_rules[0]: critical finding in namespace todo',
+        by: 'policy',
+      });
       const file = readFileSync(join(dir, 'prompts', `${meta.id}.md`), 'utf8');
-      expect(file).toContain('\nemergency: {"by":"policy","reason":"policy emergency_rules[0]: critical finding in namespace todo"}\n');
-      expect(file).toContain('**EMERGENCY** (by policy): policy emergency_rules[0]: critical finding in namespace todo');
+      expect(file).toContain(
+        '\nemergency: {"by":"policy","reason":"policy emergency_rules[0]: critical finding in namespace todo"}\n',
+      );
+      expect(file).toContain(
+        '**EMERGENCY** (by policy): policy emergency_rules[0]: critical finding in namespace todo',
+      );
       expect(file).toContain('2 approvers within 0.1 min, an emergency');
       rendered.stdin.write('\t\t\t\t');
-      expect(await frameContaining(rendered, /critical +EMERGENCY awaiting-approval 0\/2 · \ds left/)).toBeTruthy();
+      expect(
+        await frameContaining(rendered, /critical +EMERGENCY awaiting-approval 0\/2 · \ds left/),
+      ).toBeTruthy();
       // Rushing it with the flag gains no approvals: one approver leaves it waiting, nothing deleted.
       const bob = await workflow(dir, 'bob');
-      expect((await bob.approve(meta.id)).message).toBe('approved by bob; needs 1 more approver (a different person)');
+      expect((await bob.approve(meta.id)).message).toBe(
+        'approved by bob; needs 1 more approver (a different person)',
+      );
       expect(await frontendExists()).toBe(true);
       expect((await verifyTrail(join(dir, 'prompts'))).problems).toEqual([]);
     } finally {
@@ -170,11 +253,35 @@ describe('emergency changes against the simulator', () => {
   it('propose --emergency REASON from the CLI: the proposer’s reason in the record and the queue; --emergency elsewhere is one line, exit 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emergency-'));
     const run = (args: string[], person = 'alice') =>
-      execa(process.execPath, ['--import', 'tsx', cli, ...args, '--history-dir', dir, '--no-git-commit', '--kubeconfig', sim.kubeconfigPath, '--policy', policyPath, ...team.flags(person)], { reject: false, stdin: 'ignore', env: { CI: 'true' } });
-    const proposed = await run(['propose', 'kubectl scale deployment backend --replicas=3 -n todo', '--emergency', 'checkout is down for every user']);
+      execa(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          cli,
+          ...args,
+          '--history-dir',
+          dir,
+          '--no-git-commit',
+          '--kubeconfig',
+          sim.kubeconfigPath,
+          '--policy',
+          policyPath,
+          ...team.flags(person),
+        ],
+        { reject: false, stdin: 'ignore', env: { CI: 'true' } },
+      );
+    const proposed = await run([
+      'propose',
+      'kubectl scale deployment backend --replicas=3 -n todo',
+      '--emergency',
+      'checkout is down for every user',
+    ]);
     expect(proposed.stderr).toBe('');
     expect(proposed.stdout).toMatch(/^\d{5}-\S+ low awaiting-approval EMERGENCY until \S+Z\n?$/);
-    const [meta] = openHistory(dir).list().filter((m) => m.operation);
+    const [meta] = openHistory(dir)
+      .list()
+      .filter((m) => m.operation);
     expect(meta!.emergency).toEqual({ reason: 'checkout is down for every user', by: 'proposer' });
     expect(meta!.proposer).toBe('alice');
     // The tier's (low, 5 min) window is longer than the emergency's 6 s: the emergency's.
@@ -183,21 +290,35 @@ describe('emergency changes against the simulator', () => {
     const misuse = await run(['approve', meta!.id, '--emergency', 'now'], 'bob');
     expect(misuse.exitCode).toBe(2);
     expect(misuse.stderr).toMatch(/^aiops-tui: --emergency applies to propose only \(usage: .*\)\n?$/);
-    const blank = await run(['propose', 'kubectl scale deployment backend --replicas=3 -n todo', '--emergency', ' ']);
+    const blank = await run([
+      'propose',
+      'kubectl scale deployment backend --replicas=3 -n todo',
+      '--emergency',
+      ' ',
+    ]);
     expect(blank.exitCode).toBe(2);
-    expect(blank.stderr.trim()).toBe('aiops-tui: --emergency needs a reason: --emergency "checkout is down for every user"');
+    expect(blank.stderr.trim()).toBe(
+      'aiops-tui: --emergency needs a reason: --emergency "checkout is down for every user"',
+    );
   });
 
   it('a hand-edited claim of emergency (front matter or creation event) is caught by the writer and by verify', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emergency-'));
     const q = await workflow(dir, 'alice');
-    const meta = await q.propose({ operation: op('kubectl scale deployment frontend --replicas=2 -n todo'), source: 'built-in', evidence: [] });
+    const meta = await q.propose({
+      operation: op('kubectl scale deployment frontend --replicas=2 -n todo'),
+      source: 'built-in',
+      evidence: [],
+    });
     expect(meta.emergency).toBeUndefined();
     const path = join(dir, 'prompts', `${meta.id}.md`);
     const original = readFileSync(path, 'utf8');
     for (const edited of [
       original.replace('\nevents: ', '\nemergency: {"by":"proposer","reason":"rush"}\nevents: '),
-      original.replace('"required_approvers":1', '"emergency":{"by":"proposer","reason":"rush"},"required_approvers":1'),
+      original.replace(
+        '"required_approvers":1',
+        '"emergency":{"by":"proposer","reason":"rush"},"required_approvers":1',
+      ),
     ]) {
       expect(edited).not.toBe(original);
       writeFileSync(path, edited);

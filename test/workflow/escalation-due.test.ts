@@ -42,7 +42,13 @@ const cases: [string, RecordMeta, Policy, number, string[]][] = [
     T0 + 9 * min,
     ['window-share:0.8'],
   ],
-  ['past the close but not yet expired: the expiry escalates, not the share', record(), half, T0 + 11 * min, []],
+  [
+    'past the close but not yet expired: the expiry escalates, not the share',
+    record(),
+    half,
+    T0 + 11 * min,
+    [],
+  ],
   ['approved: no share escalation', record({ status: 'approved' }), half, T0 + 6 * min, []],
   ['expired just now: the final escalation', record({ status: 'expired' }), half, T0 + 11 * min, ['expired']],
   [

@@ -58,13 +58,27 @@ async function policyFor(url: string, hook: string): Promise<string> {
     '',
   ].join('\n');
   writeFileSync(file, text);
-  writeFileSync(`${file}.sig`, armor(await team.signer('alice').sign(text)) + armor(await team.signer('bob').sign(text)));
+  writeFileSync(
+    `${file}.sig`,
+    armor(await team.signer('alice').sign(text)) + armor(await team.signer('bob').sign(text)),
+  );
   return file;
 }
 
 async function workflow(dir: string, policyPath: string, person = 'alice'): Promise<Queue> {
-  const trust = await loadTrust({ policyPath, signingKey: team.keyPath(person), allowedSignersPath: team.allowedSignersPath });
-  const q = createWorkflow({ kubeConfig: kc, historyDir: dir, policy: trust.policy, signer: trust.signer, allowedSigners: trust.allowed, gitCommit: false });
+  const trust = await loadTrust({
+    policyPath,
+    signingKey: team.keyPath(person),
+    allowedSignersPath: team.allowedSignersPath,
+  });
+  const q = createWorkflow({
+    kubeConfig: kc,
+    historyDir: dir,
+    policy: trust.policy,
+    signer: trust.signer,
+    allowedSigners: trust.allowed,
+    gitCommit: false,
+  });
   queues.push(q);
   return q;
 }
@@ -83,11 +97,12 @@ const op = (command: string): Operation => {
   return parsed.operation;
 };
 const scale = () => op('kubectl scale deployment frontend --replicas=2 -n todo');
-const history = (dir: string) => openHistory(dir, { signer: team.signer('alice'), allowedSigners: team.allowed });
+const history = (dir: string) =>
+  openHistory(dir, { signer: team.signer('alice'), allowedSigners: team.allowed });
 const eventsOf = (dir: string, id: string) =>
-  [...readFileSync(join(dir, 'prompts', `${id}.md`), 'utf8').matchAll(/<!-- phr-event \S+ \S+ (.*) -->/g)].map(
-    (m) => JSON.parse(m[1]!) as { kind: string; data: Record<string, unknown> },
-  );
+  [
+    ...readFileSync(join(dir, 'prompts', `${id}.md`), 'utf8').matchAll(/<!-- phr-event \S+ \S+ (.*) -->/g),
+  ].map((m) => JSON.parse(m[1]!) as { kind: string; data: Record<string, unknown> });
 /** What the queue does each second in the cockpit, until `done`. */
 const refreshUntil = (qs: Queue[], done: () => boolean, timeoutMs = 15_000) =>
   until(async () => (await Promise.all(qs.map((q) => q.refresh())), done()), Boolean, timeoutMs);
@@ -101,19 +116,30 @@ describe('escalation to a webhook', () => {
     const first = receiver.received[0]!;
     expect(signatureValid(first.body, first.headers['x-aiops-signature-256'], KEY)).toBe(true);
     const text = (JSON.parse(first.body) as { text: string }).text;
-    expect(text).toContain(`aiops-tui ${meta.id} (low): 50 % of the approval window passed with 0/1 approvals`);
+    expect(text).toContain(
+      `aiops-tui ${meta.id} (low): 50 % of the approval window passed with 0/1 approvals`,
+    );
     // Half the window: delivered after created + 2 s and well before the close.
     expect(first.at).toBeGreaterThanOrEqual(Date.parse(meta.created) + 2000 - 5);
     await refreshUntil([q], () => receiver.received.length >= 2);
     await q.idle();
     const last = JSON.parse(receiver.received[1]!.body) as { text: string };
     expect(last.text).toContain('the approval window closed with 0/1 approvals: nothing was done');
-    expect(signatureValid(receiver.received[1]!.body, receiver.received[1]!.headers['x-aiops-signature-256'], KEY)).toBe(true);
+    expect(
+      signatureValid(receiver.received[1]!.body, receiver.received[1]!.headers['x-aiops-signature-256'], KEY),
+    ).toBe(true);
     const record = history(dir).get(meta.id);
     expect(record.meta.status).toBe('expired');
     expect(record.meta.escalated).toEqual(['window-share:0.5', 'expired']);
-    expect(eventsOf(dir, meta.id).map((e) => e.kind)).toEqual(['created', 'escalated', 'expired', 'escalated']);
-    expect(record.body).toMatch(/— escalated\n\nEscalated \(window-share:0\.5\): 50 % of the approval window passed .*\. Notified: ops\./);
+    expect(eventsOf(dir, meta.id).map((e) => e.kind)).toEqual([
+      'created',
+      'escalated',
+      'expired',
+      'escalated',
+    ]);
+    expect(record.body).toMatch(
+      /— escalated\n\nEscalated \(window-share:0\.5\): 50 % of the approval window passed .*\. Notified: ops\./,
+    );
     // The trail names the webhook, never its URL or key.
     const file = readFileSync(join(dir, 'prompts', `${meta.id}.md`), 'utf8');
     expect(file).not.toContain(receiver.url);
@@ -175,7 +201,20 @@ describe('escalation to a webhook', () => {
     // So does another process: `aiops-tui queue` on the same trail.
     const listed = await execa(
       process.execPath,
-      ['--import', 'tsx', cli, 'queue', '--history-dir', dir, '--no-git-commit', '--kubeconfig', sim.kubeconfigPath, '--policy', policyPath, ...team.flags('carol')],
+      [
+        '--import',
+        'tsx',
+        cli,
+        'queue',
+        '--history-dir',
+        dir,
+        '--no-git-commit',
+        '--kubeconfig',
+        sim.kubeconfigPath,
+        '--policy',
+        policyPath,
+        ...team.flags('carol'),
+      ],
       { reject: false, stdin: 'ignore', env: { CI: 'true' } },
     );
     expect(listed.stderr).toBe('');

@@ -51,7 +51,9 @@ describe('webhook bodies', () => {
   });
 
   it('Slack: a title cannot mention @channel or hide a link (<…> is escaped)', () => {
-    const body = JSON.parse(webhookBody(hook(), { ...notification, title: '<!channel> see <https://evil|docs>' }));
+    const body = JSON.parse(
+      webhookBody(hook(), { ...notification, title: '<!channel> see <https://evil|docs>' }),
+    );
     expect(body.text).not.toMatch(/<!channel>|<https/);
     expect(body.text).toContain('&lt;!channel&gt; see &lt;https://evil|docs&gt;');
   });
@@ -79,9 +81,14 @@ describe('webhook bodies', () => {
   });
 
   it('secrets and control bytes are removed from a body, as from a PHR', () => {
-    const leaky = { ...notification, title: 'set DB_PASSWORD=hunter2 token sk-abcdefghijklmnopqrstu', detail: 'x\x1b]52;c;ZXZpbA==\x07y' };
+    const leaky = {
+      ...notification,
+      title: 'set DB_PASSWORD=hunter2 token sk-abcdefghijklmnopqrstu',
+      detail: 'x\x1b]52;c;ZXZpbA==\x07y',
+    };
     for (const format of ['slack', 'alertmanager'] as const) {
       const body = webhookBody(hook({ format }), leaky);
+      // eslint-disable-next-line no-control-regex
       expect(body).not.toMatch(/hunter2|sk-abcdef|\x1b|\\u001b|ZXZpbA/);
       expect(body).toContain('[REDACTED]');
     }
@@ -193,7 +200,9 @@ describe('the terminal', () => {
 
   it('every byte written is printable except the framing', () => {
     const out = terminalNotification('t\x1b[31m\x07', 'b\u009b0m\r\n'.repeat(100));
+    // eslint-disable-next-line no-control-regex
     const framing = out.replace(/\x07|\x1b\]9;|\x1b\]777;notify;/g, '');
+    // eslint-disable-next-line no-control-regex
     expect(framing).not.toMatch(/[\x00-\x1f\x7f-\x9f]/);
     expect(out.length).toBeLessThan(600);
   });
