@@ -464,6 +464,8 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
                 ...(clean.proposer ? { proposer: clean.proposer } : {}),
                 ...(clean.policyHash ? { policy_hash: clean.policyHash } : {}),
                 ...(clean.floorWaivedBy?.length ? { floor_waived_by: clean.floorWaivedBy } : {}),
+                ...(clean.emergency ? { emergency: clean.emergency } : {}),
+                ...(clean.severity ? { severity: clean.severity } : {}),
               }),
           ...(clean.recommendation ? { recommendation: clean.recommendation } : {}),
         };

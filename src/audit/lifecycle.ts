@@ -20,7 +20,9 @@ export type EventKind =
   | 'rolled-back'
   | 'chat'
   | 'note'
-  | 'trust';
+  | 'trust'
+  | 'escalated'
+  | 'notification-failed';
 
 /** Where each event may take a record. `note` is legal everywhere and changes nothing. */
 export const TRANSITIONS: Readonly<Partial<Record<RecordStatus, Partial<Record<EventKind, RecordStatus>>>>> =
@@ -45,6 +47,29 @@ export const TRANSITIONS: Readonly<Partial<Record<RecordStatus, Partial<Record<E
     answered: { chat: 'answered' },
     pinned: { trust: 'pinned' },
   };
+
+/**
+ * Escalation events change no status. An escalation happens while a recommendation waits or its
+ * change is unresolved, and as it expires; a failed delivery is reported whenever the retries
+ * end, by which time the record may have moved on to any state.
+ */
+const OPEN_CHANGE: readonly RecordStatus[] = [
+  'awaiting-approval',
+  'approved',
+  'auto',
+  'executing',
+  'executed',
+  'failed',
+  'interrupted',
+  'rolling-back',
+  'rollback-failed',
+];
+export const ESCALATION_STATES: Readonly<
+  Record<'escalated' | 'notification-failed', ReadonlySet<RecordStatus>>
+> = {
+  escalated: new Set([...OPEN_CHANGE, 'expired']),
+  'notification-failed': new Set([...OPEN_CHANGE, 'expired', 'rejected', 'validated', 'rolled-back']),
+};
 
 /** Events a person causes: each must carry a valid signature of an allowed signer. */
 export const SIGNED: ReadonlySet<string> = new Set(['created', 'approved', 'rejected', 'chat', 'trust']);
@@ -182,6 +207,14 @@ function fromCreation(
       policy_hash: (d.policy_hash as string | undefined) ?? null,
       status: required === 0 ? 'auto' : 'awaiting-approval',
     });
+    if (d.emergency !== undefined) {
+      const e = d.emergency as { reason?: unknown; by?: unknown } | null;
+      // An emergency changes the window only, and must say why: a bare flag is refused.
+      if (typeof e?.reason !== 'string' || !e.reason.trim() || (e.by !== 'proposer' && e.by !== 'policy'))
+        return 'an emergency without a reason';
+      meta.emergency = { reason: e.reason, by: e.by };
+    }
+    if (typeof d.severity === 'string') meta.severity = d.severity;
     if (d.proposer !== undefined && principalKey(String(d.proposer)) !== principalKey(signer.principal))
       return `proposed as ${d.proposer} but signed by ${signer.principal}`;
     meta.timestamps.recommended = event.at;
@@ -211,6 +244,7 @@ function apply(
   meta.events += 1;
   meta.head = event.hash;
   if (kind === 'note') return undefined;
+  if (kind === 'escalated' || kind === 'notification-failed') return escalation(meta, kind, d);
   const next = TRANSITIONS[meta.status]?.[kind];
   if (!next) return `${kind} is not allowed when the record is ${meta.status}`;
   if (typeof d.host === 'string' && typeof d.pid === 'number') meta.owner = { host: d.host, pid: d.pid };
@@ -268,5 +302,27 @@ function apply(
       break;
   }
   meta.status = next;
+  return undefined;
+}
+
+/** An escalation or a failed delivery: legal in its states, each threshold escalated once. */
+function escalation(
+  meta: RecordMeta,
+  kind: 'escalated' | 'notification-failed',
+  d: Record<string, unknown>,
+): string | undefined {
+  if (!ESCALATION_STATES[kind].has(meta.status))
+    return `${kind} is not allowed when the record is ${meta.status}`;
+  const threshold = d.threshold;
+  if (typeof threshold !== 'string' || !threshold) return `${kind} without a threshold`;
+  const done = meta.escalated ?? [];
+  if (kind === 'notification-failed')
+    return done.includes(threshold)
+      ? undefined
+      : `a failed notification of ${threshold}, which was never escalated`;
+  if (done.includes(threshold)) return `escalated twice for ${threshold}`;
+  if ((threshold === 'expired') !== (meta.status === 'expired'))
+    return `the ${threshold} escalation when the record is ${meta.status}`;
+  meta.escalated = [...done, threshold];
   return undefined;
 }

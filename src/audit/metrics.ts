@@ -24,6 +24,42 @@ export interface Figures {
   compliance: { executed: number; complete: number; ratio: number | null; incomplete: string[] };
   rollback: { requested: number; succeeded: number; success_rate: number | null; time: Distribution };
   cost_delta: { cpu_cores: number; memory_gib: number };
+  /** Approval latency of routine and of emergency changes, against the plan's targets. */
+  approval_by_urgency: ApprovalByUrgency;
+}
+
+export interface UrgencyLatency extends Distribution {
+  target_s: number;
+  /** Share approved within the target; null without data. */
+  within_target: number | null;
+}
+
+export interface ApprovalByUrgency {
+  routine: UrgencyLatency;
+  emergency: UrgencyLatency;
+}
+
+/** The operations plan: approvals under 30 minutes routinely, under 5 in an emergency. */
+export const APPROVAL_TARGET_S = { routine: 30 * 60, emergency: 5 * 60 } as const;
+
+/** Approval latency (recommended → the approval that made it executable), routine and emergency apart. */
+export function approvalByUrgency(records: readonly RecordMeta[]): ApprovalByUrgency {
+  const latency = { routine: [] as number[], emergency: [] as number[] };
+  for (const r of records) {
+    const t = r.timestamps ?? {};
+    const needed = r.tier ? APPROVALS_NEEDED[r.tier] : 0;
+    if (!needed || !t.recommended || (t.approved?.length ?? 0) < needed) continue;
+    latency[r.emergency ? 'emergency' : 'routine'].push(ms(t.approved![needed - 1])! - ms(t.recommended)!);
+  }
+  const judged = (values: number[], target_s: number): UrgencyLatency => ({
+    ...distribution(values),
+    target_s,
+    within_target: values.length ? values.filter((v) => v <= target_s * 1000).length / values.length : null,
+  });
+  return {
+    routine: judged(latency.routine, APPROVAL_TARGET_S.routine),
+    emergency: judged(latency.emergency, APPROVAL_TARGET_S.emergency),
+  };
 }
 
 const ms = (iso: string | undefined): number | undefined => (iso ? Date.parse(iso) : undefined);
@@ -114,6 +150,7 @@ export function computeFigures(records: readonly RecordMeta[], since?: number): 
       time: distribution(rollbackTimes),
     },
     cost_delta: { cpu_cores: cpuMillis / 1000, memory_gib: memoryBytes / 2 ** 30 },
+    approval_by_urgency: approvalByUrgency(inWindow),
   };
 }
 
@@ -130,6 +167,13 @@ export function figuresTable(f: Figures): string {
       `approval latency (${t})`,
       seconds(f.approval_latency[t]),
     ]),
+    ...(['routine', 'emergency'] as const).map((u): [string, string] => {
+      const d = f.approval_by_urgency[u];
+      return [
+        `approval latency (${u}, target ${d.target_s / 60} min)`,
+        d.count ? `${seconds(d)}, ${pct(d.within_target)} within target` : 'no data',
+      ];
+    }),
     [
       'PHR compliance (medium/critical executions)',
       `${pct(f.compliance.ratio)} (${f.compliance.complete}/${f.compliance.executed})`,

@@ -24,6 +24,11 @@ export function renderCreation(init: RecordInit, at: string, by: string): string
     `Source: ${init.source}${init.target ? ` · target: \`${init.target}\`` : ''} · recorded by **${by}** · created ${at}`,
     '',
   ];
+  if (init.emergency)
+    lines.push(
+      `**EMERGENCY** (${init.emergency.by === 'policy' ? 'by policy' : 'by its proposer'}): ${init.emergency.reason}`,
+      '',
+    );
   const rec = init.recommendation;
   if (rec) {
     lines.push(rec.summary, '');
@@ -93,6 +98,18 @@ export function renderSection(event: PhrEvent, at: string): string {
       break;
     case 'note':
       lines.push(event.text, '');
+      break;
+    case 'escalated':
+      lines.push(
+        `Escalated (${event.threshold}): ${event.detail}. Notified: ${event.channels.join(', ') || 'nobody'}.`,
+        '',
+      );
+      break;
+    case 'notification-failed':
+      lines.push(
+        `Notification of ${event.threshold} to ${event.channel} failed after ${event.attempts} attempt${event.attempts === 1 ? '' : 's'}: ${event.error}`,
+        '',
+      );
       break;
   }
   return lines.join('\n');

@@ -65,6 +65,16 @@ export interface RecordInit {
   floorWaivedBy?: string[];
   /** The recommendation itself: one signed event with the record. */
   recommendation?: { summary: string; evidence?: string[]; kubectl?: string };
+  /** An emergency change: the tier's approvers within the policy's emergency window. */
+  emergency?: Emergency;
+  /** The severity of the finding it addresses (escalation of a critical finding left open). */
+  severity?: string;
+}
+
+/** Why a change is an emergency: its proposer said so, or a rule of the policy matched. */
+export interface Emergency {
+  reason: string;
+  by: 'proposer' | 'policy';
 }
 
 export type PhrEvent =
@@ -92,7 +102,17 @@ export type PhrEvent =
   | { kind: 'rollback-requested'; at?: string; by?: string; host?: string; pid?: number }
   | { kind: 'rolled-back'; at?: string; detail?: string; success: boolean }
   | { kind: 'chat'; at?: string; question: string; answer: string; backend: string; proposals?: string[] }
-  | { kind: 'note'; at?: string; text: string };
+  | { kind: 'note'; at?: string; text: string }
+  /** A threshold passed (window share, a critical finding open, expiry) and who was told. */
+  | { kind: 'escalated'; at?: string; threshold: string; detail: string; channels: string[] }
+  | {
+      kind: 'notification-failed';
+      at?: string;
+      threshold: string;
+      channel: string;
+      attempts: number;
+      error: string;
+    };
 
 export interface RecordMeta {
   id: string;
@@ -120,6 +140,11 @@ export interface RecordMeta {
   metrics: { pre?: Record<string, number | null>; post?: Record<string, number | null> };
   /** The process running its execution, validation or rollback: a dead one's record is reconciled. */
   owner?: { host: string; pid: number } | null;
+  /** Present only on emergencies, so older records' front matter is unchanged. */
+  emergency?: Emergency;
+  severity?: string;
+  /** The escalation thresholds already escalated (from its `escalated` events): each once. */
+  escalated?: string[];
   /** Lifecycle events in this record (its creation included). */
   events: number;
   created: string;

@@ -166,6 +166,8 @@ export interface Recommendation {
   /** Epoch ms. */
   created: number;
   expires: number | undefined;
+  /** Why it is an emergency (its window is the emergency window); absent for routine changes. */
+  emergency?: string;
 }
 
 /** What a pending confirmation (`a` on a medium or critical recommendation) shows and does. */

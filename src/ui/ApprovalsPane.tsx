@@ -57,6 +57,11 @@ export function ApprovalsPane({ width, height, focused }: PaneFrame) {
           return (
             <Text key={r.id} wrap="truncate" inverse={isSelected}>
               <Text color={TIER_COLOR[r.tier]}>{r.tier.padEnd(9)}</Text>
+              {r.emergency ? (
+                <Text color="red" bold>
+                  EMERGENCY{' '}
+                </Text>
+              ) : null}
               <Text color={STATUS_COLOR[r.status]}>{status}</Text>
               {r.status === 'awaiting-approval' ? ` ${r.approvers.length}/${r.requiredApprovers}` : ''} ·{' '}
               {sla(r, now)} · {r.title} · {r.source}

@@ -1,5 +1,6 @@
 // The alternate screen, entered before the first frame and left on every way out: quit, crash,
 // SIGINT, SIGTERM, SIGHUP. The terminal is never left in the alternate screen or without a cursor.
+import { terminalNotification } from './terminal-notify.js';
 const ENTER = '\x1b[?1049h\x1b[?25l\x1b[H';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -7,6 +8,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export interface FullScreen {
   /** Restores the terminal (once) and stops handling signals. */
   leave(): void;
+  /** Bell and desktop notification, sanitized; nothing once the screen is left. */
+  notify(title: string, body: string): void;
 }
 
 /** `onSignal` should end the app; its handler stays installed until `leave()`, so Ink's
@@ -29,6 +32,9 @@ export function enterFullScreen(
   for (const signal of SIGNALS) process.on(signal, handler);
   process.on('exit', restore);
   return {
+    notify(title, body) {
+      if (onScreen) stream.write(terminalNotification(title, body));
+    },
     leave() {
       restore();
       for (const signal of SIGNALS) process.off(signal, handler);

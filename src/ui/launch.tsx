@@ -14,6 +14,7 @@ import { checkHistoryDir } from '../audit/history-dir.js';
 import { trustFrom } from '../workflow/cli.js';
 import type { Trust } from '../workflow/trust.js';
 import { createWorkflow } from '../workflow/setup.js';
+import { notificationLine } from '../workflow/notify.js';
 import type { UiActions } from './input.js';
 import { startFindingsService } from '../analysis/findings-service.js';
 import { startKagent } from '../analysis/kagent/start.js';
@@ -138,6 +139,7 @@ async function runFullScreen(
   const store = data.store;
   // kagent's tasks paused for a tool approval, answered from the queue.
   const pauses = createPauseRegistry();
+  let screen: ReturnType<typeof enterFullScreen> | undefined = undefined;
   const clusterNow = (): number => Date.now() + (store.getState().connection.clockSkewMs ?? 0);
   const toQueue = holdAndPropose(pauses, (proposal) => queue.propose(proposal));
   const queue = createWorkflow({
@@ -152,6 +154,11 @@ async function runFullScreen(
     now: clusterNow,
     publish: (recommendations) => store.setState({ recommendations }),
     answerKagent: pauses.answer,
+    // Escalations ring the terminal once the screen is up, and say so in the status line.
+    notifyTerminal: (n) => {
+      screen?.notify(`aiops-tui: ${n.record}`, notificationLine(n));
+      store.getState().setUi({ notice: `escalated: ${notificationLine(n)}` });
+    },
     onProgress: (id, text) => {
       const progress = { ...store.getState().progress };
       if (text === undefined) delete progress[id];
@@ -243,7 +250,7 @@ async function runFullScreen(
   const figuresTimer = setInterval(readFigures, FIGURES_REFRESH_MS);
   figuresTimer.unref();
   let exitCode = 0;
-  const screen = enterFullScreen(process.stdout, (signal) => {
+  screen = enterFullScreen(process.stdout, (signal) => {
     // As a shell reports a process killed by a signal: 128 + its number.
     exitCode = 128 + (constants.signals[signal] ?? 0);
     app.unmount();

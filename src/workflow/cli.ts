@@ -32,6 +32,7 @@ const WORKFLOW_OPTIONS = {
   context: CLUSTER_OPTIONS.context,
   ...TRAIL_OPTIONS,
   ...IDENTITY_OPTIONS,
+  emergency: { type: 'string' },
 } as const;
 
 const WORKFLOW_HELP = {
@@ -39,6 +40,10 @@ const WORKFLOW_HELP = {
   context: CLUSTER_HELP.context,
   ...TRAIL_HELP,
   ...IDENTITY_HELP,
+  emergency: [
+    'REASON',
+    "propose only: an emergency change, for this reason: the tier's approvers within the policy's emergency window (default 5 min)",
+  ] as const,
 };
 
 const RULES =
@@ -122,6 +127,12 @@ export async function workflowMain(
       `${verb} takes ${expected} argument${expected === 1 ? '' : 's'} (usage: ${usageLine(spec)})`,
     );
   const [first = '', second = ''] = positionals;
+  if (values.emergency !== undefined && verb !== 'propose')
+    throw new CliError(
+      `--emergency applies to propose only (usage: ${usageLine(workflowCommand('propose'))})`,
+    );
+  if (values.emergency !== undefined && !values.emergency.trim())
+    throw new CliError('--emergency needs a reason: --emergency "checkout is down for every user"');
   const trust = await trustFrom(values, verb === 'sign');
   if (verb === 'sign') return signFile(first, trust, out);
   const dirProblem = checkHistoryDir(values['history-dir']);
@@ -140,7 +151,14 @@ export async function workflowMain(
       case 'queue': {
         await queue.reconcile();
         const rows = (await queue.refresh()).map((r) =>
-          [r.id, r.tier, r.status, `${r.approvers.length}/${r.requiredApprovers}`, r.title].join('  '),
+          [
+            r.id,
+            r.tier,
+            r.status,
+            `${r.approvers.length}/${r.requiredApprovers}`,
+            ...(r.emergency ? ['EMERGENCY'] : []),
+            r.title,
+          ].join('  '),
         );
         out(rows.length ? rows.join('\n') + '\n' : 'no recommendations\n');
         await queue.idle();
@@ -156,11 +174,14 @@ export async function workflowMain(
           operation: parsedCommand.operation,
           source: 'command line',
           byPerson: true,
+          ...(values.emergency ? { emergency: values.emergency } : {}),
           evidence: [`proposed with aiops-tui propose by ${trust.signer.principal}: ${first}`],
         });
         outcome = {
           ok: true,
-          message: meta.duplicate ? `already waiting: ${meta.id}` : `${meta.id} ${meta.tier} ${meta.status}`,
+          message: meta.duplicate
+            ? `already waiting: ${meta.id}`
+            : `${meta.id} ${meta.tier} ${meta.status}${meta.emergency ? ` EMERGENCY until ${meta.expires}` : ''}`,
         };
         break;
       }

@@ -68,6 +68,8 @@ export function workflowActions(store: CockpitStore, queue: Queue, readOnly = fa
         title: `${finding.title}: ${finding.recommendation.summary}`,
         evidence: finding.detail,
         ...(finding.runbook ? { runbook: finding.runbook } : {}),
+        // The policy's emergency rules and the critical-finding escalation read it.
+        severity: finding.severity,
         failureStarted: iso(finding.firstSeen),
         detected: iso(finding.detectedAt ?? finding.firstSeen),
       });

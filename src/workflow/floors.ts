@@ -40,6 +40,14 @@ const CRITICAL_TARGETS = new Set([
   'RoleBinding',
 ]);
 
+/**
+ * An emergency shortens the approval window, never the approvals. Below the operations plan's
+ * five minutes the approvers get less time than its emergency procedure gives them, so a
+ * shorter emergency window is a weakening that needs the policy's two co-signatures; and an
+ * emergency window is never longer than the tier's own (emergencyWindowMs).
+ */
+export const EMERGENCY_WINDOW_FLOOR_MINUTES = 5;
+
 export const TIER_RANK: Readonly<Record<Tier, number>> = { trivial: 0, low: 1, medium: 2, critical: 3 };
 
 export const higherTier = (a: Tier, b: Tier): Tier => (TIER_RANK[a] >= TIER_RANK[b] ? a : b);

@@ -9,14 +9,15 @@ import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { TIER_MIN_APPROVERS } from '../audit/lifecycle.js';
 import type { Tier } from '../audit/types.js';
-import { FLOORS, floorOf, higherTier, TIER_RANK, toolsOf } from './floors.js';
+import { EMERGENCY_WINDOW_FLOOR_MINUTES, FLOORS, floorOf, higherTier, TIER_RANK, toolsOf } from './floors.js';
 import type { Operation, OperationKind } from './operations.js';
 
 export const TIERS: readonly Tier[] = ['trivial', 'low', 'medium', 'critical'];
 
 const tierRule = z.object({
   approvers: z.number().int().min(0).max(5),
-  window_minutes: z.number().int().positive(),
+  // Fractions allowed: a test's windows are seconds long.
+  window_minutes: z.number().positive(),
 });
 
 const ruleSchema = z.object({
@@ -27,6 +28,63 @@ const ruleSchema = z.object({
   max_replica_delta: z.number().int().positive().optional(),
 });
 
+/** A policy rule that makes a proposal an emergency: the finding's severity and namespace match. */
+const emergencyRuleSchema = z
+  .object({
+    severity: z.enum(['critical', 'warning', 'info']).optional(),
+    /** Globs: `prod*` matches `prod-eu`. */
+    namespaces: z.array(z.string().min(1)).min(1).optional(),
+    kinds: z.array(z.string()).min(1).optional(),
+  })
+  .strict();
+
+const webhookSchema = z
+  .object({
+    /** What the trail calls it: a webhook's URL (Slack's holds a token) is never written there. */
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/),
+    url: z.string().url().optional(),
+    /** The environment variable holding the URL, for URLs that are themselves secrets. */
+    url_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional(),
+    format: z.enum(['slack', 'alertmanager']),
+    /** The environment variable holding the HMAC-SHA256 key: never the key itself. */
+    secret_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+      .optional(),
+    signature_header: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .default('X-Aiops-Signature-256'),
+    timeout_ms: z.number().int().positive().max(60_000).default(2_000),
+    retries: z.number().int().min(0).max(10).default(3),
+    backoff_ms: z.number().int().positive().max(60_000).default(200),
+  })
+  .strict()
+  .refine((w) => (w.url === undefined) !== (w.url_env === undefined), {
+    message: 'needs exactly one of url and url_env',
+  });
+
+const escalationSchema = z
+  .object({
+    /** Escalate when this share of an approval window has passed without enough approvals. */
+    at_window_share: z.number().gt(0).lt(1).optional(),
+    /** Escalate when a critical finding's change is still unresolved this long after detection. */
+    critical_finding_open_minutes: z.number().positive().optional(),
+    /** Escalate once more as a recommendation expires. */
+    on_expiry: z.boolean().default(true),
+    /** The cockpit's bell and desktop notification (OSC 9 and OSC 777). */
+    terminal: z.boolean().default(true),
+    webhooks: z.array(webhookSchema).default([]),
+  })
+  .strict();
+
+export type Webhook = z.infer<typeof webhookSchema>;
+export type EscalationPolicy = z.infer<typeof escalationSchema>;
+export type EmergencyRule = z.infer<typeof emergencyRuleSchema>;
+
 const policySchema = z
   .object({
     tiers: z.object({ trivial: tierRule, low: tierRule, medium: tierRule, critical: tierRule }),
@@ -36,6 +94,9 @@ const policySchema = z
     validation_window_seconds: z.number().int().positive(),
     /** Where the signed checkpoint of the trail's head is kept in the cluster. */
     anchor_namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
+    emergency_window_minutes: z.number().positive(),
+    emergency_rules: z.array(emergencyRuleSchema),
+    escalation: escalationSchema,
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -95,6 +156,9 @@ export const DEFAULT_POLICY: Policy = {
   auto_rollback_tiers: ['trivial', 'low'],
   validation_window_seconds: 60,
   anchor_namespace: 'default',
+  emergency_window_minutes: 5,
+  emergency_rules: [],
+  escalation: { at_window_share: 0.5, on_expiry: true, terminal: true, webhooks: [] },
 };
 
 export class PolicyError extends Error {}
@@ -128,6 +192,11 @@ export function weakenings(policy: Policy): { path: (string | number)[]; why: st
         why: `tier ${tier} with ${approvers} approvers is below the built-in minimum ${TIER_MIN_APPROVERS[tier]}`,
       });
   }
+  if (policy.emergency_window_minutes < EMERGENCY_WINDOW_FLOOR_MINUTES)
+    found.push({
+      path: ['emergency_window_minutes'],
+      why: `an emergency window of ${policy.emergency_window_minutes} min is below the built-in minimum ${EMERGENCY_WINDOW_FLOOR_MINUTES} min`,
+    });
   policy.rules.forEach((rule, i) => {
     for (const kind of rule.kinds) {
       const floor = kind in FLOORS ? FLOORS[kind as OperationKind] : 'critical';

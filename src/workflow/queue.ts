@@ -22,6 +22,9 @@ import { isWaiting } from './waiting.js';
 import { replyLine, type PauseRegistry } from '../analysis/kagent/approval.js';
 import { floorOf, TIER_RANK, toolsOf } from './floors.js';
 import { approvalRule, effectiveTier, type Policy } from './policy.js';
+import { approvalWindowMs, emergencyOf } from './emergency.js';
+import { dueEscalations } from './escalation.js';
+import type { Notifier } from './notify.js';
 import type { WorkloadProbe } from './validate.js';
 import {
   validateDrain,
@@ -48,6 +51,10 @@ export interface Proposal {
   /** ISO times of the failure this addresses, for MTTD and MTTR. */
   failureStarted?: string;
   detected?: string;
+  /** The proposer's reason for an emergency (its window is the policy's emergency window). */
+  emergency?: string;
+  /** The severity of the finding it fixes: the policy's emergency rules and escalation read it. */
+  severity?: string;
 }
 
 export interface QueueOptions {
@@ -68,6 +75,8 @@ export interface QueueOptions {
   anchor?: { settled(): Promise<void> };
   /** Answers a kagent task this cockpit holds paused (a `kagent-approval` runs nothing else). */
   answerKagent?: PauseRegistry['answer'];
+  /** Where escalations go (terminal, webhooks); without one, this process escalates nothing. */
+  notifier?: Notifier;
 }
 
 export type Outcome = { ok: boolean; message: string };
@@ -103,6 +112,8 @@ export class Queue {
   private published = '';
   private shown: Recommendation[] = [];
   private seenMtime = -1;
+  /** The records as last read: whether a threshold has passed is asked of them every refresh. */
+  private seen: RecordMeta[] = [];
 
   constructor(private readonly options: QueueOptions) {
     this.history = options.history;
@@ -118,9 +129,11 @@ export class Queue {
     const due = this.shown.some(
       (r) => r.status === 'awaiting-approval' && r.expires !== undefined && r.expires <= this.now(),
     );
-    if (mtime === this.seenMtime && !due) return this.shown;
+    const escalating = this.options.notifier !== undefined && this.seen.some((m) => this.dueOf(m).length);
+    if (mtime === this.seenMtime && !due && !escalating) return this.shown;
     this.seenMtime = mtime;
     const all = this.history.list().filter((m) => m.operation);
+    this.seen = all;
     for (const meta of all) {
       if (meta.status === 'awaiting-approval' && meta.expires && Date.parse(meta.expires) <= this.now()) {
         await this.history
@@ -131,6 +144,7 @@ export class Queue {
           .catch(() => {});
       }
     }
+    if (this.options.notifier) for (const meta of all) await this.escalate(meta);
     const open = all.filter((m) => !FINISHED.has(m.status));
     const recent = all.filter((m) => FINISHED.has(m.status)).slice(-RECENT);
     const recs = [...open, ...recent].map(toRecommendation).sort((a, b) => b.id.localeCompare(a.id));
@@ -144,6 +158,63 @@ export class Queue {
     return this.shown;
   }
 
+  private dueOf(meta: RecordMeta) {
+    return dueEscalations(meta, this.options.policy, this.now());
+  }
+
+  /**
+   * Each threshold passed is claimed by an `escalated` event, under the history lock and only
+   * if the record has not escalated it yet: one process sends it, whichever gets there first.
+   * Delivery runs after the claim (tracked, so `idle()` waits for it); a failed one is an event.
+   */
+  private async escalate(meta: RecordMeta): Promise<void> {
+    const notifier = this.options.notifier!;
+    for (const due of this.dueOf(meta)) {
+      let claimed: RecordMeta;
+      try {
+        claimed = await this.history.append(
+          meta.id,
+          {
+            kind: 'escalated',
+            threshold: due.threshold,
+            detail: due.detail,
+            channels: [...notifier.channels],
+          },
+          (m) => (this.dueOf(m).some((d) => d.threshold === due.threshold) ? undefined : 'already escalated'),
+        );
+      } catch {
+        continue; // another process escalated it, or the record moved on
+      }
+      Object.assign(meta, claimed);
+      const notification = {
+        record: meta.id,
+        title: meta.title,
+        tier: meta.tier ?? 'critical',
+        status: meta.status,
+        target: meta.target ?? '',
+        threshold: due.threshold,
+        detail: due.detail,
+        severity: due.severity,
+        emergency: meta.emergency?.reason,
+        at: new Date(this.now()).toISOString(),
+      };
+      this.track(
+        notifier.deliver(notification).then(async (failures) => {
+          for (const f of failures)
+            await this.history
+              .append(meta.id, {
+                kind: 'notification-failed',
+                threshold: due.threshold,
+                channel: f.channel,
+                attempts: f.attempts,
+                error: f.error,
+              })
+              .catch(() => {});
+        }),
+      );
+    }
+  }
+
   async propose(proposal: Proposal): Promise<Proposed> {
     const { operation: op, policy } = { operation: proposal.operation, policy: this.options.policy };
     const waiting = this.history
@@ -152,9 +223,15 @@ export class Queue {
     if (waiting) return { ...waiting, duplicate: true };
     const tier = effectiveTier(op, policy, await this.currentReplicas(op));
     const tierRule = approvalRule(tier, policy);
-    const rule =
+    const held =
       proposal.hold && tierRule.approvers === 0 ? { ...approvalRule('low', policy), approvers: 1 } : tierRule;
-    const summary = `${op.summary} (tier ${tier}: ${rule.approvers === 0 ? 'no approval needed' : `${rule.approvers} approver${rule.approvers > 1 ? 's' : ''} within ${rule.windowMs / 60_000} min`}${rule === tierRule ? '' : ', held for a decision: an assistant proposed it'})`;
+    // An emergency changes the window only: the approvers stay the tier's.
+    const emergency = emergencyOf(
+      { operation: op, reason: proposal.emergency, severity: proposal.severity },
+      policy,
+    );
+    const rule = { ...held, windowMs: approvalWindowMs(held.windowMs, emergency, policy) };
+    const summary = `${op.summary} (tier ${tier}: ${rule.approvers === 0 ? 'no approval needed' : `${rule.approvers} approver${rule.approvers > 1 ? 's' : ''} within ${rule.windowMs / 60_000} min`}${held === tierRule ? '' : ', held for a decision: an assistant proposed it'}${emergency ? ', an emergency' : ''})`;
     const recommended = await this.history.create({
       title: proposal.title ?? op.summary,
       type: RECORD_TYPE[op.kind] ?? 'diagnosis',
@@ -169,6 +246,8 @@ export class Queue {
         ? { floorWaivedBy: policy.provenance?.cosignedBy ?? [] }
         : {}),
       recommendation: { summary, evidence: proposal.evidence, kubectl: op.kubectl },
+      ...(emergency ? { emergency } : {}),
+      ...(proposal.severity ? { severity: proposal.severity } : {}),
       ...(proposal.runbook ? { runbook: proposal.runbook } : {}),
       timestamps: {
         ...(proposal.failureStarted ? { failure_started: proposal.failureStarted } : {}),
@@ -738,6 +817,7 @@ function toRecommendation(m: RecordMeta): Recommendation {
     requiredApprovers: m.required_approvers ?? 1,
     created: Date.parse(m.created),
     expires: m.expires ? Date.parse(m.expires) : undefined,
+    ...(m.emergency ? { emergency: m.emergency.reason } : {}),
   };
 }
 

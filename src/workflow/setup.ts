@@ -12,6 +12,7 @@ import { Executor } from './executor.js';
 import { floorOf } from './floors.js';
 import type { Policy } from './policy.js';
 import { Queue, type QueueOptions } from './queue.js';
+import { createNotifier, type Notification } from './notify.js';
 import { WorkloadProbe } from './validate.js';
 
 export interface WorkflowOptions {
@@ -31,6 +32,8 @@ export interface WorkflowOptions {
   now?: () => number;
   /** Answers the kagent tasks this process holds paused (the cockpit's kagent pause registry). */
   answerKagent?: QueueOptions['answerKagent'];
+  /** The cockpit's bell and desktop notification: escalations reach the terminal through it. */
+  notifyTerminal?(notification: Notification): void;
 }
 
 /** kubectl and helm: the copies the package unpacked into .tools/bin, else those on PATH. */
@@ -67,7 +70,11 @@ export function createWorkflow(options: WorkflowOptions): Queue {
     ...(options.onCommitError ? { onCommitError: options.onCommitError } : {}),
     onHead: (head) => anchor.update(head),
   });
+  const notifier = createNotifier(policy.escalation, {
+    ...(options.notifyTerminal ? { terminal: options.notifyTerminal } : {}),
+  });
   return new Queue({
+    ...(notifier ? { notifier } : {}),
     history,
     policy,
     approver: signer.principal,
