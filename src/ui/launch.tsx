@@ -121,7 +121,7 @@ function loadUi() {
 
 /** Where the demo's records went, and which clock they keep. */
 const demoNotice = (historyDir: string, speed: number): string =>
-  `demo: records in ${historyDir} (wall-clock times; the cluster runs at ${speed}x)`;
+  `demo: records in ${historyDir} (wall clock; cluster at ${speed}x)`;
 
 /** How often the audit figures are re-read from the PHRs while the cockpit runs. */
 const FIGURES_REFRESH_MS = 30_000;
@@ -149,7 +149,17 @@ interface CockpitOptions {
 
 async function runFullScreen(
   connection: ReturnType<typeof loadConnection>,
-  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent, trust, gitCommit, readOnly, ai, demo }: CockpitOptions,
+  {
+    metricsIntervalMs,
+    historyDir,
+    kagentUrl,
+    kagentAgent,
+    trust,
+    gitCommit,
+    readOnly,
+    ai,
+    demo,
+  }: CockpitOptions,
   [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
     ReturnType<typeof loadUi>
   >,
