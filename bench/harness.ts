@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 
 const root = join(import.meta.dirname, '..');
 
@@ -152,12 +152,25 @@ const firstLine = (error: unknown): string =>
     '\n',
   )[0]!;
 
-/** A program run with a time-out: execa's, which kills it and says so. */
-export function run(file: string, args: string[], timeoutMs: number): ResultPromise {
-  const child = execa(file, args, { timeout: timeoutMs, forceKillAfterDelay: 2_000 });
+/** A program run with a time-out (execa's: it kills the program and says so); its output. */
+export async function run(
+  file: string,
+  args: string[],
+  timeoutMs: number,
+  env?: Record<string, string>,
+): Promise<{ stdout: string; stderr: string }> {
+  const child = execa(file, args, {
+    timeout: timeoutMs,
+    forceKillAfterDelay: 2_000,
+    ...(env ? { env } : {}),
+  });
   track(child.pid);
-  void child.finally(() => untrack(child.pid)).catch(() => {});
-  return child;
+  try {
+    const { stdout, stderr } = await child;
+    return { stdout: String(stdout), stderr: String(stderr) };
+  } finally {
+    untrack(child.pid);
+  }
 }
 
 export interface SimChild {
