@@ -18,6 +18,7 @@ import { renderCreation, renderSection } from '../src/audit/render.js';
 import { parsePrivateKey } from '../src/audit/sshsig.js';
 import type { PhrEvent, RecordInit } from '../src/audit/types.js';
 import { verifyTrail } from '../src/audit/verify.js';
+import { bench, step } from './harness.js';
 import { generateKey } from '../src/workflow/trust.js';
 
 const RECORDS = Number(process.env.RECORDS ?? 10_000);
@@ -170,63 +171,71 @@ async function throughApi(a: History, b: History, i: number, into: Record<string
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-phr-'));
 const fresh = mkdtempSync(join(tmpdir(), 'bench-phr-fresh-'));
-try {
-  const ms = (n: number) => `${n.toFixed(2)} ms`;
-  const rows: string[] = [];
+// Every step has a time-out (generous for 10,000 records on a loaded machine); the whole, 30 minutes.
+await bench('phr', 30 * 60_000, async () => {
+  try {
+    const ms = (n: number) => `${n.toFixed(2)} ms`;
+    const rows: string[] = [];
 
-  // The trail: record 1 (the allowed signers) and record 2 through the API, the rest generated.
-  const genStart = performance.now();
-  const a = open(dir, alice);
-  const b = open(dir, bob);
-  const warm: Record<string, number[]> = {};
-  await throughApi(a, b, 2, warm);
-  await generate(a.dir, 3, RECORDS + 1, a.head());
-  // The store's head cache names record 2, which still ends with the event it names: written
-  // behind the store's back, the trail must drop the cache so the next writer scans for the head.
-  unlinkSync(join(a.dir, '.head'));
-  const genS = (performance.now() - genStart) / 1000;
-  console.error(
-    `generated ${RECORDS.toLocaleString('en')} signed records (+ the trust record) in ${genS.toFixed(1)} s`,
-  );
+    // The trail: record 1 (the allowed signers) and record 2 through the API, the rest generated.
+    const genStart = performance.now();
+    const a = open(dir, alice);
+    const b = open(dir, bob);
+    const warm: Record<string, number[]> = {};
+    await step('record 2 through the API', 60_000, () => throughApi(a, b, 2, warm));
+    await step(`generate ${RECORDS} signed records`, 15 * 60_000, () =>
+      generate(a.dir, 3, RECORDS + 1, a.head()),
+    );
+    // The store's head cache names record 2, which still ends with the event it names: written
+    // behind the store's back, the trail must drop the cache so the next writer scans for the head.
+    unlinkSync(join(a.dir, '.head'));
+    const genS = (performance.now() - genStart) / 1000;
+    console.error(
+      `generated ${RECORDS.toLocaleString('en')} signed records (+ the trust record) in ${genS.toFixed(1)} s`,
+    );
 
-  const verifyMs: number[] = [];
-  let report;
-  for (let run = 0; run < 3; run++) {
-    const start = performance.now();
-    report = await verifyTrail(a.dir);
-    verifyMs.push(performance.now() - start);
-    if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
-  }
-  rows.push(
-    `| \`phr verify\` over ${report!.records.toLocaleString('en')} records, ${report!.events.toLocaleString('en')} events (${(RECORDS * 2 + 1).toLocaleString('en')} signatures); 3 runs | ${(percentile(verifyMs, 50) / 1000).toFixed(2)} s | ${(Math.max(...verifyMs) / 1000).toFixed(2)} s (max) |`,
-  );
+    const verifyMs: number[] = [];
+    let report;
+    for (let run = 0; run < 3; run++) {
+      const start = performance.now();
+      report = await step(`phr verify, run ${run + 1}`, 5 * 60_000, () => verifyTrail(a.dir));
+      verifyMs.push(performance.now() - start);
+      if (!report.ok) throw new Error(`verify failed: ${JSON.stringify(report.problems.slice(0, 3))}`);
+    }
+    rows.push(
+      `| \`phr verify\` over ${report!.records.toLocaleString('en')} records, ${report!.events.toLocaleString('en')} events (${(RECORDS * 2 + 1).toLocaleString('en')} signatures); 3 runs | ${(percentile(verifyMs, 50) / 1000).toFixed(2)} s | ${(Math.max(...verifyMs) / 1000).toFixed(2)} s (max) |`,
+    );
 
-  // Durable appends, on the big trail and on a fresh one.
-  for (const [label, where] of [
-    [`on the ${RECORDS.toLocaleString('en')}-record trail`, dir],
-    ['on a fresh trail', fresh],
-  ] as const) {
-    const ha = open(where, alice);
-    const hb = open(where, bob);
-    const times: Record<string, number[]> = {};
-    const offset = label === 'on a fresh trail' ? 0 : RECORDS + 2;
-    await throughApi(ha, hb, offset + 1, {}); // warm-up (the trust record on a fresh trail)
-    for (let i = 0; i < APPENDS; i++) await throughApi(ha, hb, offset + 2 + i, times);
-    for (const [step, values] of Object.entries(times))
-      rows.push(
-        `| durable ${step}, ${label} (${values.length}) | ${ms(percentile(values, 50))} | ${ms(percentile(values, 95))} |`,
-      );
-  }
-  const after = await verifyTrail(a.dir);
-  if (!after.ok)
-    throw new Error(`verify after the appends failed: ${JSON.stringify(after.problems.slice(0, 3))}`);
+    // Durable appends, on the big trail and on a fresh one.
+    for (const [label, where] of [
+      [`on the ${RECORDS.toLocaleString('en')}-record trail`, dir],
+      ['on a fresh trail', fresh],
+    ] as const) {
+      const ha = open(where, alice);
+      const hb = open(where, bob);
+      const times: Record<string, number[]> = {};
+      const offset = label === 'on a fresh trail' ? 0 : RECORDS + 2;
+      await step(`warm-up append ${label}`, 60_000, () => throughApi(ha, hb, offset + 1, {})); // the trust record on a fresh trail
+      for (let i = 0; i < APPENDS; i++)
+        await step(`record ${i + 1} of ${APPENDS} appended ${label}`, 60_000, () =>
+          throughApi(ha, hb, offset + 2 + i, times),
+        );
+      for (const [step, values] of Object.entries(times))
+        rows.push(
+          `| durable ${step}, ${label} (${values.length}) | ${ms(percentile(values, 50))} | ${ms(percentile(values, 95))} |`,
+        );
+    }
+    const after = await step('phr verify after the appends', 5 * 60_000, () => verifyTrail(a.dir));
+    if (!after.ok)
+      throw new Error(`verify after the appends failed: ${JSON.stringify(after.problems.slice(0, 3))}`);
 
-  console.log(`| figure | p50 | p95 |
+    console.log(`| figure | p50 | p95 |
 |---|---|---|
 ${rows.join('\n')}`);
-} finally {
-  // BENCH_KEEP=1 keeps the 10,000-record trail for profiling verify on its own.
-  if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
-  else rmSync(dir, { recursive: true, force: true });
-  rmSync(fresh, { recursive: true, force: true });
-}
+  } finally {
+    // BENCH_KEEP=1 keeps the 10,000-record trail for profiling verify on its own.
+    if (process.env.BENCH_KEEP) console.error(`kept ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
+    rmSync(fresh, { recursive: true, force: true });
+  }
+});

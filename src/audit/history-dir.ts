@@ -1,6 +1,7 @@
 // A --history-dir that cannot hold a trail is one line before anything starts (the cockpit used
 // to print ENOTDIR and hang with `q` dead).
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export function checkHistoryDir(historyDir: string): string | undefined {
@@ -23,4 +24,12 @@ export function checkHistoryDir(historyDir: string): string | undefined {
       : `${flag} cannot hold the history (${code ?? (error as Error).message})`;
   }
   return undefined;
+}
+
+/**
+ * The demo's trail: a fresh scratch directory (its records are throwaway, and its clock is the
+ * simulator's), unless --history-dir was given. Never the repository's history/.
+ */
+export function demoHistoryDir(explicit: string | undefined): string {
+  return explicit ?? mkdtempSync(join(tmpdir(), 'aiops-tui-demo-'));
 }

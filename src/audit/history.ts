@@ -167,7 +167,10 @@ export interface History {
 }
 
 export interface HistoryOptions {
+  /** The wall clock: every event's `at`, and so every approval window and figure. */
   now?: () => Date;
+  /** The cluster's clock, when it is not the wall's (the simulator at --speed): kept beside `at` as `cluster_at`. */
+  clusterNow?: () => Date;
   /** Commit each finished record (and the checkpoint) to the git repository holding the directory. */
   gitCommit?: boolean;
   /** The key of the person this process acts for: every event they cause is signed with it. */
@@ -197,6 +200,8 @@ interface Loaded {
 export function openHistory(historyDir: string, options: HistoryOptions | (() => Date) = {}): History {
   const opts: HistoryOptions = typeof options === 'function' ? { now: options } : options;
   const now = opts.now ?? (() => new Date());
+  const clusterAt = (): { cluster_at?: string } =>
+    opts.clusterNow ? { cluster_at: opts.clusterNow().toISOString() } : {};
   const dir = join(historyDir, 'prompts');
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, '.lock');
@@ -468,8 +473,9 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
                 ...(clean.severity ? { severity: clean.severity } : {}),
               }),
           ...(clean.recommendation ? { recommendation: clean.recommendation } : {}),
+          ...clusterAt(),
         };
-        const section = `${renderCreation(clean, at, by).trimEnd()}\n\n`;
+        const section = `${renderCreation(clean, at, by, data.cluster_at as string | undefined).trimEnd()}\n\n`;
         return write(`${id}.md`, [], 'created', data, at, section, true);
       });
       await commitIfFinished(meta);
@@ -491,6 +497,8 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
           ...(kind === 'approved' ? { op_hash: loaded.replay.meta.op_hash, approver: person } : {}),
           ...(kind === 'rejected' ? { approver: person } : {}),
           ...(kind === 'rollback-requested' ? { by: event.by ?? person } : {}),
+          // An event given its own time keeps it alone: the cluster's clock read now would not match it.
+          ...(event.at === undefined ? clusterAt() : {}),
         }) as Record<string, unknown>;
         const shown = { kind, ...data } as PhrEvent;
         const section = `\n${renderSection(shown, at).trimEnd()}\n\n`;

@@ -17,16 +17,29 @@ const yamlBlock = (label: string, value: unknown): string[] => [
 ];
 
 /** The record's opening section: its title, where it came from and, for a recommendation, what and why. */
-export function renderCreation(init: RecordInit, at: string, by: string): string {
+export function renderCreation(init: RecordInit, at: string, by: string, clusterAt?: string): string {
   const lines = [
     `# ${init.title}`,
     '',
-    `Source: ${init.source}${init.target ? ` · target: \`${init.target}\`` : ''} · recorded by **${by}** · created ${at}`,
+    `Source: ${init.source}${init.target ? ` · target: \`${init.target}\`` : ''} · recorded by **${by}** · created ${at}${clusterAt ? ` (cluster time ${clusterAt})` : ''}`,
     '',
   ];
   if (init.emergency)
     lines.push(
       `**EMERGENCY** (${init.emergency.by === 'policy' ? 'by policy' : 'by its proposer'}): ${init.emergency.reason}`,
+      '',
+    );
+  const t = init.timestamps;
+  const both = (wall: string | undefined, cluster: string | undefined): string =>
+    `${wall}${cluster && cluster !== wall ? ` (cluster time ${cluster})` : ''}`;
+  if (t?.failure_started || t?.detected)
+    lines.push(
+      [
+        t.failure_started && `Failure started ${both(t.failure_started, t.cluster?.failure_started)}`,
+        t.detected && `detected ${both(t.detected, t.cluster?.detected)}`,
+      ]
+        .filter(Boolean)
+        .join('; ') + '.',
       '',
     );
   const rec = init.recommendation;
@@ -41,6 +54,7 @@ export function renderCreation(init: RecordInit, at: string, by: string): string
 
 export function renderSection(event: PhrEvent, at: string): string {
   const lines = [`## ${at} — ${event.kind}`, ''];
+  if (event.cluster_at) lines.push(`Cluster time: ${event.cluster_at}.`, '');
   switch (event.kind) {
     case 'approved':
       lines.push(`Approved by **${event.approver}**${event.reason ? `: ${event.reason}` : ''}.`, '');

@@ -37,6 +37,18 @@ export interface Timestamps {
   failed?: string;
   rollback_requested?: string;
   rolled_back?: string;
+  /**
+   * The cluster's clock at the failure's start and detection, beside the wall times above (which
+   * the figures use): the evidence's own times, and the cluster ms per wall ms between them.
+   */
+  cluster?: ClusterTimes;
+}
+
+export interface ClusterTimes {
+  failure_started?: string;
+  detected?: string;
+  /** Cluster ms per wall ms (the simulator's --speed; 1 on a real cluster). */
+  rate: number;
 }
 
 export interface RecordInit {
@@ -46,8 +58,8 @@ export interface RecordInit {
   source: string;
   /** What it is about, e.g. `deployment/todo/frontend`. */
   target?: string;
-  /** ISO times known at creation (when the failure started, when it was detected). */
-  timestamps?: Pick<Timestamps, 'failure_started' | 'detected'>;
+  /** Wall-clock ISO times known at creation (when the failure started, when it was detected), and the cluster's readings. */
+  timestamps?: Pick<Timestamps, 'failure_started' | 'detected' | 'cluster'>;
   /** The failure pattern's runbook (`crashloopbackoff`, `oomkilled` …) this decision belongs to. */
   runbook?: string;
   /** A recommendation's structured operation: kept in the record so any cockpit can act on it. */
@@ -77,7 +89,8 @@ export interface Emergency {
   by: 'proposer' | 'policy';
 }
 
-export type PhrEvent =
+/** An event as appended; `cluster_at` is the history's to add (the cluster's clock beside `at`). */
+export type PhrEvent = { cluster_at?: string } & (
   | { kind: 'approved'; at?: string; approver?: string; reason?: string; opHash?: string }
   | { kind: 'rejected'; at?: string; approver?: string; reason: string }
   | { kind: 'expired'; at?: string }
@@ -112,7 +125,8 @@ export type PhrEvent =
       channel: string;
       attempts: number;
       error: string;
-    };
+    }
+);
 
 export interface RecordMeta {
   id: string;

@@ -34,10 +34,10 @@ export function ApprovalsPane({ width, height, focused }: PaneFrame) {
   const recs = useCockpit((s) => s.recommendations);
   const selected = useCockpit((s) => s.ui.selectedRecommendationId);
   const progress = useCockpit((s) => s.progress);
-  const skew = useCockpit((s) => s.connection.clockSkewMs ?? 0);
-  // The countdown ticks each second only while something waits; ages need less.
+  // The countdown ticks each second only while something waits; ages need less. Records' times
+  // and windows are wall-clock: no server skew here.
   const waiting = recs.filter((r) => r.status === 'awaiting-approval').length;
-  const now = useNow(waiting > 0 ? 1_000 : 30_000) + skew;
+  const now = useNow(waiting > 0 ? 1_000 : 30_000);
   const room = Math.max(0, height - 3);
   const index = Math.max(
     0,

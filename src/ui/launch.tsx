@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { aiOptionsFrom, chooseBackend, type AiOptions } from '../assistants/backends.js';
 import { cockpitSnapshot, startChatService } from '../assistants/chat-service.js';
 import { workflowActions } from '../workflow/cockpit-actions.js';
-import { checkHistoryDir } from '../audit/history-dir.js';
+import { checkHistoryDir, demoHistoryDir } from '../audit/history-dir.js';
+import { skewedClock, type ClusterClock } from '../audit/clock.js';
+import { parseArgs } from 'node:util';
 import { trustFrom } from '../workflow/cli.js';
 import type { Trust } from '../workflow/trust.js';
 import { createWorkflow } from '../workflow/setup.js';
@@ -56,7 +58,9 @@ export async function cockpitMain(argv: string[]): Promise<number> {
   const aiTimeoutMs = durationFlag('ai-timeout', values['ai-timeout'], 60_000);
   // A bad history directory, policy, key or allowed-signers file is the user's to fix before anything starts.
   const ai = aiOptionsFrom({ ...values, timeoutMs: aiTimeoutMs });
-  const dirProblem = checkHistoryDir(values['history-dir']);
+  // The demo's records go to a scratch directory it names on screen, unless one was given.
+  const historyDir = values.demo ? demoHistoryDir(flagGiven(argv, 'history-dir')) : values['history-dir'];
+  const dirProblem = checkHistoryDir(historyDir);
   if (dirProblem) throw new CliError(dirProblem);
   const trust = await trustFrom(values);
   if (!process.stdin.isTTY)
@@ -84,7 +88,8 @@ export async function cockpitMain(argv: string[]): Promise<number> {
       connection,
       {
         metricsIntervalMs,
-        historyDir: values['history-dir'],
+        historyDir,
+        ...(sim ? { demo: { speed, clock: () => sim.ctx.clock.now() } } : {}),
         kagentUrl: values['kagent-url'],
         kagentAgent: values['kagent-agent'],
         trust,
@@ -100,9 +105,26 @@ export async function cockpitMain(argv: string[]): Promise<number> {
   }
 }
 
+/** The value of a flag the command line itself gave (not its default). */
+function flagGiven(argv: string[], name: string): string | undefined {
+  const { tokens } = parseArgs({
+    args: argv,
+    options: { ...COCKPIT.options, help: { type: 'boolean' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const token = tokens.findLast((t) => t.kind === 'option' && t.name === name);
+  return token?.kind === 'option' ? token.value : undefined;
+}
+
 function loadUi() {
   return Promise.all([import('ink'), import('./App.js'), import('./context.js'), import('./fullscreen.js')]);
 }
+
+/** Where the demo's records went, and which clock they keep. */
+const demoNotice = (historyDir: string, speed: number): string =>
+  `demo: records in ${historyDir} (wall clock; cluster at ${speed}x)`;
 
 /** How often the audit figures are re-read from the PHRs while the cockpit runs. */
 const FIGURES_REFRESH_MS = 30_000;
@@ -124,11 +146,23 @@ interface CockpitOptions {
   readOnly: boolean;
   /** undefined: --no-ai. */
   ai: AiOptions | undefined;
+  /** The demo's simulator: its speed and its clock (epoch ms). */
+  demo?: { speed: number; clock: () => number };
 }
 
 async function runFullScreen(
   connection: ReturnType<typeof loadConnection>,
-  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent, trust, gitCommit, readOnly, ai }: CockpitOptions,
+  {
+    metricsIntervalMs,
+    historyDir,
+    kagentUrl,
+    kagentAgent,
+    trust,
+    gitCommit,
+    readOnly,
+    ai,
+    demo,
+  }: CockpitOptions,
   [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
     ReturnType<typeof loadUi>
   >,
@@ -140,7 +174,10 @@ async function runFullScreen(
   // kagent's tasks paused for a tool approval, answered from the queue.
   const pauses = createPauseRegistry();
   let screen: ReturnType<typeof enterFullScreen> | undefined = undefined;
-  const clusterNow = (): number => Date.now() + (store.getState().connection.clockSkewMs ?? 0);
+  // Records and approval windows run on the wall clock; findings' times are the cluster's.
+  const cluster: ClusterClock = demo
+    ? { now: demo.clock, rate: demo.speed }
+    : skewedClock(() => store.getState().connection.clockSkewMs ?? 0);
   const toQueue = holdAndPropose(pauses, (proposal) => queue.propose(proposal));
   const queue = createWorkflow({
     kubeConfig: connection.kubeConfig,
@@ -150,8 +187,7 @@ async function runFullScreen(
     allowedSigners: trust.allowed,
     ...(gitCommit === undefined ? {} : { gitCommit }),
     onCommitError: (message) => store.getState().setUi({ notice: message }),
-    // Findings carry the cluster's times (the simulator's clock runs fast): so do the records.
-    now: clusterNow,
+    cluster,
     publish: (recommendations) => store.setState({ recommendations }),
     answerKagent: pauses.answer,
     // Escalations ring the terminal once the screen is up, and say so in the status line.
@@ -189,6 +225,7 @@ async function runFullScreen(
     },
   });
   if (why) store.getState().setChat({ backend: `offline assistant (${why})` });
+  if (demo) store.getState().setUi({ notice: demoNotice(historyDir, demo.speed) });
   const notYet = (what: string): void => store.getState().setUi({ notice: `${what}: not yet` });
   const inspector = createInspector(store, connection.kubeConfig);
   const logFollower = startLogFollower(store, connection.kubeConfig);
@@ -223,7 +260,7 @@ async function runFullScreen(
       ? {}
       : {
           held: (taskId) =>
-            pauses.held(taskId) && waitsInQueue(store.getState().recommendations, taskId, clusterNow()),
+            pauses.held(taskId) && waitsInQueue(store.getState().recommendations, taskId, Date.now()),
           onPause: (pause) => {
             toQueue(pause).then(
               (meta) =>
@@ -287,6 +324,7 @@ async function runFullScreen(
     void kagent.stop();
     data.stop();
     screen.leave();
+    if (demo) process.stderr.write(`aiops-tui: ${demoNotice(historyDir, demo.speed)}\n`);
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
   }

@@ -9,6 +9,7 @@ import { writeDurably } from '../audit/durable.js';
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { failureTimestamps, type ClusterClock } from '../audit/clock.js';
 import type { History } from '../audit/history.js';
 import { principalKey } from '../audit/names.js';
 import type { RecordMeta, RecordType, Tier } from '../audit/types.js';
@@ -48,7 +49,7 @@ export interface Proposal {
   hold?: boolean;
   /** A person proposed it (the CLI, a key): they sign it as its proposer and cannot approve it. */
   byPerson?: boolean;
-  /** ISO times of the failure this addresses, for MTTD and MTTR. */
+  /** ISO times of the failure this addresses, on the cluster's clock (the finding's), for MTTD and MTTR. */
   failureStarted?: string;
   detected?: string;
   /** The proposer's reason for an emergency (its window is the policy's emergency window). */
@@ -68,7 +69,10 @@ export interface QueueOptions {
   publish?(recommendations: Recommendation[]): void;
   /** Progress lines of this process's executions (validation countdown, rollback). */
   onProgress?(id: string, text: string | undefined): void;
+  /** The wall clock: record times and approval windows. */
   now?: () => number;
+  /** The cluster's clock, which a proposal's failure times are read on (default: the wall clock). */
+  cluster?: ClusterClock;
   /** Real ms between looks during validation. */
   validationPollMs?: number;
   /** The cluster checkpoint: written after appends, awaited by idle(). */
@@ -249,10 +253,7 @@ export class Queue {
       ...(emergency ? { emergency } : {}),
       ...(proposal.severity ? { severity: proposal.severity } : {}),
       ...(proposal.runbook ? { runbook: proposal.runbook } : {}),
-      timestamps: {
-        ...(proposal.failureStarted ? { failure_started: proposal.failureStarted } : {}),
-        ...(proposal.detected ? { detected: proposal.detected } : {}),
-      },
+      timestamps: failureTimestamps(proposal, this.options.cluster ?? { now: this.now, rate: 1 }, this.now()),
     });
     // Trivial changes need no approval: they run at once, on the record.
     if (recommended.status === 'auto') this.track(this.execute(recommended.id).then(() => {}));

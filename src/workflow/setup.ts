@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ClusterAnchor } from '../audit/anchors.js';
+import type { ClusterClock } from '../audit/clock.js';
 import { openHistory } from '../audit/history.js';
 import type { AllowedSigners, Signer } from '../audit/identity.js';
 import { privateFile } from '../cluster/private-dir.js';
@@ -28,8 +29,10 @@ export interface WorkflowOptions {
   onCommitError?(message: string): void;
   publish?(recommendations: Recommendation[]): void;
   onProgress?(id: string, text: string | undefined): void;
-  /** The cluster's clock (epoch ms): records, windows and findings' times then agree. */
+  /** The wall clock (epoch ms): records' times and approval windows (default Date.now). */
   now?: () => number;
+  /** The cluster's clock, which findings' times are read on: kept beside the wall times. */
+  cluster?: ClusterClock;
   /** Answers the kagent tasks this process holds paused (the cockpit's kagent pause registry). */
   answerKagent?: QueueOptions['answerKagent'];
   /** The cockpit's bell and desktop notification: escalations reach the terminal through it. */
@@ -63,6 +66,7 @@ export function createWorkflow(options: WorkflowOptions): Queue {
   const anchor = new ClusterAnchor(options.kubeConfig, policy.anchor_namespace, signer);
   const history = openHistory(options.historyDir, {
     ...(options.now ? { now: () => new Date(options.now!()) } : {}),
+    ...(options.cluster ? { clusterNow: () => new Date(options.cluster!.now()) } : {}),
     signer,
     allowedSigners: options.allowedSigners,
     floorOf,
@@ -83,6 +87,7 @@ export function createWorkflow(options: WorkflowOptions): Queue {
     ...(options.publish ? { publish: options.publish } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
     ...(options.answerKagent ? { answerKagent: options.answerKagent } : {}),
     anchor,
   });
