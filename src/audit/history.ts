@@ -466,6 +466,8 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
                 ...(clean.floorWaivedBy?.length ? { floor_waived_by: clean.floorWaivedBy } : {}),
               }),
           ...(clean.recommendation ? { recommendation: clean.recommendation } : {}),
+          ...(clean.quality ?? {}),
+          ...(clean.finding ? { finding: clean.finding } : {}),
         };
         const section = `${renderCreation(clean, at, by).trimEnd()}\n\n`;
         return write(`${id}.md`, [], 'created', data, at, section, true);

@@ -166,6 +166,8 @@ export interface Recommendation {
   /** Epoch ms. */
   created: number;
   expires: number | undefined;
+  /** As its record says (src/analysis/confidence.ts), when it was rated. */
+  confidence?: 'high' | 'medium' | 'low';
 }
 
 /** What a pending confirmation (`a` on a medium or critical recommendation) shows and does. */

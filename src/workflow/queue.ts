@@ -19,6 +19,9 @@ import { whoAmI } from '../cluster/whoami.js';
 import { apiMessage, objectRef, type ObjectRef } from './objects.js';
 import { sameOperation, type Operation } from './operations.js';
 import { isWaiting } from './waiting.js';
+import type { Quality } from '../analysis/confidence.js';
+import { REJECTION_REASON_LABEL, type RejectionReason } from './rejection.js';
+import { templateRequests } from './requests.js';
 import { replyLine, type PauseRegistry } from '../analysis/kagent/approval.js';
 import { floorOf, TIER_RANK, toolsOf } from './floors.js';
 import { approvalRule, effectiveTier, type Policy } from './policy.js';
@@ -48,6 +51,9 @@ export interface Proposal {
   /** ISO times of the failure this addresses, for MTTD and MTTR. */
   failureStarted?: string;
   detected?: string;
+  /** Its confidence and rationale (src/analysis/confidence.ts), and the finding it addresses. */
+  quality?: Quality;
+  finding?: string;
 }
 
 export interface QueueOptions {
@@ -170,6 +176,8 @@ export class Queue {
         : {}),
       recommendation: { summary, evidence: proposal.evidence, kubectl: op.kubectl },
       ...(proposal.runbook ? { runbook: proposal.runbook } : {}),
+      ...(proposal.quality ? { quality: proposal.quality } : {}),
+      ...(proposal.finding ? { finding: proposal.finding } : {}),
       timestamps: {
         ...(proposal.failureStarted ? { failure_started: proposal.failureStarted } : {}),
         ...(proposal.detected ? { detected: proposal.detected } : {}),
@@ -280,13 +288,15 @@ export class Queue {
     return this.execute(id);
   }
 
-  async reject(id: string, reason: string): Promise<Outcome> {
+  /** A reason from the short list (what `report metrics` counts) and free text beside it. */
+  async reject(id: string, reason: RejectionReason, text = ''): Promise<Outcome> {
     try {
-      await this.history.append(id, { kind: 'rejected', reason }, (m) =>
+      await this.history.append(id, { kind: 'rejected', reason, text }, (m) =>
         m.status === 'awaiting-approval' ? undefined : `cannot reject: it is ${m.status}`,
       );
       const op = this.operationOf(id);
-      if (op.kind === 'kagent-approval') return await this.answerAgent(id, op, 'reject', reason);
+      if (op.kind === 'kagent-approval')
+        return await this.answerAgent(id, op, 'reject', text || REJECTION_REASON_LABEL[reason]);
       return { ok: true, message: 'rejected' };
     } catch (error) {
       return { ok: false, message: (error as Error).message };
@@ -351,10 +361,10 @@ export class Queue {
           : `${who.username} (groups ${who.groups.join(', ') || 'none'})`,
       preState: pre.helm ?? pre.objects.map((o) => strip(o.object)),
       postState: post.helm ?? post.objects.map((o) => strip(o.object)),
-      ...(preMetrics ? { preMetrics } : {}),
+      ...(preMetrics ? { preMetrics: { ...preMetrics, ...requestsOf(op, pre) } } : {}),
     });
     await this.refresh();
-    this.track(this.validate(id, op, workload, baseline, evicted));
+    this.track(this.validate(id, op, workload, baseline, evicted, requestsOf(op, post)));
     return { ok: true, message: `executed: ${op.summary}; validating` };
   }
 
@@ -436,6 +446,7 @@ export class Queue {
     workload: WorkloadRef | undefined,
     baseline: Map<string, number>,
     evicted: EvictedPod[] = [],
+    requests: Record<string, number> = {},
   ) {
     const abort = new AbortController();
     this.validations.set(id, abort);
@@ -470,7 +481,11 @@ export class Queue {
       await this.history.append(
         id,
         result.ok
-          ? { kind: 'validated', detail: result.detail, ...(result.post ? { postMetrics: result.post } : {}) }
+          ? {
+              kind: 'validated',
+              detail: result.detail,
+              ...(result.post ? { postMetrics: { ...result.post, ...requests } } : {}),
+            }
           : { kind: 'failed', reason: `validation failed: ${result.detail}` },
         (m) => (m.status === 'executed' ? undefined : 'settled'),
       );
@@ -725,6 +740,10 @@ function specOf(o: KubernetesObject | null): unknown {
   return { ...rest, labels: metadata?.labels, annotations: metadata?.annotations };
 }
 
+/** A resource change's pod requests per replica (what `report metrics` weighs the change by). */
+const requestsOf = (op: Operation, snapshot: Snapshot): Record<string, number> =>
+  op.kind === 'set-resources' ? templateRequests(snapshot.objects.map((o) => o.object)) : {};
+
 function toRecommendation(m: RecordMeta): Recommendation {
   return {
     id: m.id,
@@ -738,6 +757,7 @@ function toRecommendation(m: RecordMeta): Recommendation {
     requiredApprovers: m.required_approvers ?? 1,
     created: Date.parse(m.created),
     expires: m.expires ? Date.parse(m.expires) : undefined,
+    ...(m.confidence ? { confidence: m.confidence } : {}),
   };
 }
 

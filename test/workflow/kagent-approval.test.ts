@@ -149,7 +149,7 @@ describe.each(['1.0', '0.3'] as const)('a kagent tool approval from an A2A %s ag
     const queue = await queueOf(dir, 'alice', registry);
     const { meta } = await pauseInQueue(agent, queue, registry);
 
-    const outcome = await queue.reject(meta.id, 'not during business hours');
+    const outcome = await queue.reject(meta.id, 'not-now', 'not during business hours');
     expect(outcome.ok).toBe(true);
     expect(decisionOf(agent.turns[1]!)).toEqual({ approved: false, reason: 'not during business hours' });
     const record = openHistory(dir).get(meta.id);
