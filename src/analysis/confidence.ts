@@ -46,7 +46,7 @@ export const RULE_CONFIDENCE: Readonly<Record<string, Rated>> = {
   'controllers/misscheduled': ['high', 'The DaemonSet’s status counts pods on nodes it should not run on.'],
   'controllers/job-failed': ['high', 'The Job’s Failed condition and its pod’s exit code say it failed.'],
   'controllers/job-retrying': ['medium', 'Attempts are failing but retries are left: it may still succeed.'],
-  'controllers/suspended': ['high', 'spec.suspend is true, read from the CronJob.'],
+  'controllers/suspended': ['high', 'The CronJob’s spec.suspend is true.'],
   'controllers/invalid-schedule': ['high', 'The schedule does not parse as cron.'],
   'controllers/not-running': ['medium', 'No run since one was due; a deadline or the controller may explain it.'],
   'controllers/last-job-failed': ['high', 'The CronJob’s last Job has a Failed condition.'],

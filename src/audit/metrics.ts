@@ -8,6 +8,7 @@
 //   rollback  rolled_back − rollback_requested; success rate over requests
 //   cost      post − pre of requests_cpu_millis / requests_memory_bytes (× replicas) of
 //             validated optimization records
+import { computeQuality, qualityRows, type QualityFigures } from './quality.js';
 import type { RecordMeta, Tier } from './types.js';
 
 export interface Distribution {
@@ -24,6 +25,8 @@ export interface Figures {
   compliance: { executed: number; complete: number; ratio: number | null; incomplete: string[] };
   rollback: { requested: number; succeeded: number; success_rate: number | null; time: Distribution };
   cost_delta: { cpu_cores: number; memory_gib: number };
+  /** Acted-upon share per source and confidence, rejection reasons, right-sizing, toil (quality.ts). */
+  quality: QualityFigures;
 }
 
 const ms = (iso: string | undefined): number | undefined => (iso ? Date.parse(iso) : undefined);
@@ -114,6 +117,7 @@ export function computeFigures(records: readonly RecordMeta[], since?: number): 
       time: distribution(rollbackTimes),
     },
     cost_delta: { cpu_cores: cpuMillis / 1000, memory_gib: memoryBytes / 2 ** 30 },
+    quality: computeQuality(inWindow),
   };
 }
 
@@ -140,6 +144,7 @@ export function figuresTable(f: Figures): string {
       'cost delta of applied right-sizing',
       `${f.cost_delta.cpu_cores.toFixed(2)} cores, ${f.cost_delta.memory_gib.toFixed(2)} GiB`,
     ],
+    ...(f.quality ? qualityRows(f.quality) : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
