@@ -19,6 +19,7 @@ import { parsePrivateKey } from '../src/audit/sshsig.js';
 import type { PhrEvent, RecordInit } from '../src/audit/types.js';
 import { verifyTrail } from '../src/audit/verify.js';
 import { bench, step } from './harness.js';
+import { reportMetricsMain } from '../src/audit/cli.js';
 import { generateKey } from '../src/workflow/trust.js';
 
 const RECORDS = Number(process.env.RECORDS ?? 10_000);
@@ -204,6 +205,23 @@ await bench('phr', 30 * 60_000, async () => {
     }
     rows.push(
       `| \`phr verify\` over ${report!.records.toLocaleString('en')} records, ${report!.events.toLocaleString('en')} events (${(RECORDS * 2 + 1).toLocaleString('en')} signatures); 3 runs | ${(percentile(verifyMs, 50) / 1000).toFixed(2)} s | ${(Math.max(...verifyMs) / 1000).toFixed(2)} s (max) |`,
+    );
+
+    // `report metrics` (its command, in this process) over the same trail: goal ≤ 1 s.
+    const metricsMs: number[] = [];
+    const metricsCpu = process.cpuUsage();
+    for (let run = 0; run < 3; run++) {
+      const start = performance.now();
+      let json = '';
+      await step(`report metrics run ${run + 1}`, 60_000, () =>
+        reportMetricsMain(['--history-dir', dir, '--json'], (t) => void (json += t)),
+      );
+      metricsMs.push(performance.now() - start);
+      const counted = (JSON.parse(json) as { records: number }).records;
+      if (counted !== RECORDS + 1) throw new Error(`report metrics counted ${counted} records`);
+    }
+    rows.push(
+      `| \`report metrics --json\` over ${(RECORDS + 1).toLocaleString('en')} records; 3 runs (CPU ${(({ user, system }) => (user + system) / 3e6)(process.cpuUsage(metricsCpu)).toFixed(2)} s a run) | ${(percentile(metricsMs, 50) / 1000).toFixed(2)} s | ${(Math.max(...metricsMs) / 1000).toFixed(2)} s (max) |`,
     );
 
     // Durable appends, on the big trail and on a fresh one.

@@ -253,7 +253,7 @@ describe('a command line that explains itself', () => {
     [['queue'], 'aiops-tui queue', WORKFLOW],
     [['propose'], "aiops-tui propose 'kubectl …'", WORKFLOW],
     [['approve'], 'aiops-tui approve ID', WORKFLOW],
-    [['reject'], 'aiops-tui reject ID REASON', WORKFLOW],
+    [['reject'], 'aiops-tui reject ID --reason REASON', [...WORKFLOW, '--reason', '--text']],
     [['rollback'], 'aiops-tui rollback ID', WORKFLOW],
     [['sign'], 'aiops-tui sign FILE', WORKFLOW],
   ];

@@ -39,7 +39,12 @@ export interface FindingsService {
   stop(): void;
 }
 
-export function startFindingsService(store: CockpitStore, now: () => number = Date.now): FindingsService {
+export function startFindingsService(
+  store: CockpitStore,
+  now: () => number = Date.now,
+  /** Told of each finding that went away, at the analysis time (the toil estimate's records). */
+  onResolved?: (finding: Finding, at: number) => void,
+): FindingsService {
   const tracker = new FindingsTracker();
   let timer: NodeJS.Timeout | undefined;
   let lastRun = -Infinity;
@@ -69,6 +74,7 @@ export function startFindingsService(store: CockpitStore, now: () => number = Da
     const state = store.getState();
     const at = now() + (state.connection.clockSkewMs ?? 0);
     const findings = tracker.update('built-in', analyze(snapshotFromState(state, at)), at);
+    for (const gone of tracker.resolved) onResolved?.(gone, at);
     interval = Math.min(
       MAX_INTERVAL_MS,
       Math.max(ANALYSIS_INTERVAL_MS, (Date.now() - lastRun) * COST_FACTOR),

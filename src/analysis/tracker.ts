@@ -6,6 +6,8 @@ import type { Finding, FindingSource } from './types.js';
 
 export class FindingsTracker {
   private readonly current = new Map<string, Finding>();
+  /** The findings the last update resolved (gone from their source's run). */
+  resolved: Finding[] = [];
 
   /** Replaces the findings of `source` with this run's; returns the merged, sorted list. */
   update(source: FindingSource, findings: readonly Finding[], now: number): Finding[] {
@@ -22,8 +24,12 @@ export class FindingsTracker {
         count: (previous?.count ?? 0) + 1,
       });
     }
+    this.resolved = [];
     for (const [id, finding] of this.current) {
-      if (finding.source === source && !seen.has(id)) this.current.delete(id);
+      if (finding.source === source && !seen.has(id)) {
+        this.current.delete(id);
+        this.resolved.push(finding);
+      }
     }
     return this.list();
   }

@@ -24,6 +24,7 @@ import type {
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 import type { UsageSample } from '../state/types.js';
+import type { Quality } from './confidence.js';
 
 export type { UsageSample };
 
@@ -161,6 +162,8 @@ export interface Finding {
   detectedAt?: number;
   /** Number of analysis runs that observed it (FindingsTracker); 1 from a single run. */
   count: number;
+  /** kagent only: the agent's own confidence and rationale (built-in ones: findingQuality). */
+  quality?: Quality;
   /** kagent only: the raw reply and tool responses the finding was made from. */
   raw?: { text: string; functionResponses: unknown[] };
 }

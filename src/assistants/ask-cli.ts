@@ -25,7 +25,13 @@ import {
 } from '../cli-usage.js';
 import { trustFrom } from '../workflow/cli.js';
 import { aiOptionsFrom, chooseBackend } from './backends.js';
-import { chatEvidence, proposalsOf, recordChat, type BackendAnswer } from './chat-service.js';
+import {
+  chatEvidence,
+  proposalQuality,
+  proposalsOf,
+  recordChat,
+  type BackendAnswer,
+} from './chat-service.js';
 
 export const ASK = command({
   forms: ['ask QUESTION'],
@@ -111,6 +117,7 @@ export async function askMain(argv: string[], io: AnalyzeIo = processIo): Promis
           source: backend.source,
           hold: true,
           evidence: [...chatEvidence(question, backend.name, result.answer), `asked with aiops-tui ask`],
+          quality: proposalQuality(backend.source, result, operation),
         });
         Object.assign(proposals[i]!, {
           id: meta.id,

@@ -8,6 +8,7 @@ import type { CockpitStore } from '../state/store.js';
 import type { ChatMessage } from '../state/types.js';
 import type { Operation } from '../workflow/operations.js';
 import type { Proposal } from '../workflow/queue.js';
+import { agentQuality, type Quality } from '../analysis/confidence.js';
 import { extractCommands, parseCommand } from './command-parser.js';
 import { askOffline } from './offline.js';
 
@@ -20,6 +21,8 @@ export interface BackendAnswer {
   commands: string[];
   /** One line when the backend failed, timed out or was cancelled. */
   error?: string;
+  /** The rule behind each of `operations` (the offline assistant's analyzers and intents). */
+  quality?: ReadonlyMap<Operation, Quality>;
 }
 
 export interface BackendRun {
@@ -41,8 +44,16 @@ export function offlineBackend(snapshotOf: () => ClusterSnapshot): ChatBackend {
     name: 'offline assistant',
     source: 'offline assistant',
     ask(question) {
-      const { answer, proposals } = askOffline(question, snapshotOf());
-      return { result: Promise.resolve({ answer, operations: proposals, commands: [] }), cancel() {} };
+      const { answer, proposals, quality } = askOffline(question, snapshotOf());
+      return {
+        result: Promise.resolve({
+          answer,
+          operations: proposals,
+          commands: [],
+          ...(quality ? { quality } : {}),
+        }),
+        cancel() {},
+      };
     },
   };
 }
@@ -82,6 +93,11 @@ export function proposalsOf(result: BackendAnswer): {
       notes.push(`- not queued: \`${command}\` (${parsed.reason})`);
   }
   return { operations, notes, commands };
+}
+
+/** A chat proposal's confidence: its rule's (offline assistant), else the agent's own in its answer. */
+export function proposalQuality(source: string, result: BackendAnswer, operation: Operation): Quality {
+  return result.quality?.get(operation) ?? agentQuality(source, result.answer);
 }
 
 /** The evidence a chat proposal carries into its record: the question and the answer's gist. */
@@ -162,6 +178,7 @@ export function startChatService({ store, backend, history, propose }: ChatServi
             source: backend.source,
             hold: true,
             evidence: chatEvidence(question, backend.name, result.answer),
+            quality: proposalQuality(backend.source, result, operation),
           }).catch((error: unknown) => `not queued: ${(error as Error).message}`)
         : 'no approval queue in this cockpit';
       notes.push(`- ${line}`);

@@ -5,6 +5,7 @@ import type { IntOrString, V1DeploymentStrategy, V1PodTemplateSpec } from '@kube
 import { summarizePod } from '../kube/format.js';
 import { formatBytes, formatCpu } from '../kube/quantity.js';
 import { analyze } from '../analysis/analyze.js';
+import { ASKED, findingQuality, type Quality } from '../analysis/confidence.js';
 import { resourceLabel } from '../analysis/format.js';
 import { isErrorLine } from '../analysis/analyzers/log-errors.js';
 import { createHpaOp, rolloutRestartOp, rolloutUndoOp, scaleOp } from '../analysis/operations.js';
@@ -19,7 +20,16 @@ export interface OfflineAnswer {
   /** Markdown. */
   answer: string;
   proposals: Operation[];
+  /** Each proposal's rule: the analyzer's that found it, else ASKED (the person asked for it). */
+  quality?: ReadonlyMap<Operation, Quality>;
 }
+
+/** The finding each proposed operation came from, rated by its rule (read back in askOffline). */
+const rated = new WeakMap<Operation, Quality>();
+const fixOf = (f: Finding): Operation | undefined => {
+  if (f.recommendation) rated.set(f.recommendation, findingQuality(f));
+  return f.recommendation;
+};
 
 const CAPABILITIES = [
   '- "what\'s wrong with <name>?" · "check for pod failures" · "analyze cluster health"',
@@ -85,7 +95,7 @@ function proposalsOf(findings: readonly Finding[]): Operation[] {
   for (const f of findings) {
     if (!f.recommendation || seen.has(f.recommendation.kubectl)) continue;
     seen.add(f.recommendation.kubectl);
-    out.push(f.recommendation);
+    out.push(fixOf(f)!);
   }
   return out;
 }
@@ -440,7 +450,7 @@ function resources(snapshot: ClusterSnapshot, name: string): OfflineAnswer {
     answer: findings
       .map((f) => [bullet(f), ...(f.suggestedFix ? [`  - ${f.suggestedFix}`] : [])].join('\n'))
       .join('\n'),
-    proposals: findings.flatMap((f) => (f.recommendation ? [f.recommendation] : [])),
+    proposals: findings.flatMap((f) => (f.recommendation ? [fixOf(f)!] : [])),
   };
 }
 
@@ -515,6 +525,12 @@ function recentChanges(snapshot: ClusterSnapshot): OfflineAnswer {
 
 /** Answers one question about the snapshot; says plainly what it cannot do. */
 export function askOffline(question: string, snapshot: ClusterSnapshot): OfflineAnswer {
+  const answer = answerOffline(question, snapshot);
+  if (answer.proposals.length === 0) return answer;
+  return { ...answer, quality: new Map(answer.proposals.map((op) => [op, rated.get(op) ?? ASKED])) };
+}
+
+function answerOffline(question: string, snapshot: ClusterSnapshot): OfflineAnswer {
   const intent = parseQuestion(question);
   switch (intent.kind) {
     case 'diagnose':

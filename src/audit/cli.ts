@@ -22,6 +22,7 @@ import { HistoryError, openHistory } from './history.js';
 import { stripControls } from './sanitize.js';
 import { verifyTrail, type VerifyReport } from './verify.js';
 import { computeFigures, figuresTable } from './metrics.js';
+import { readTrail } from './read-trail.js';
 import { RUNBOOK_PATTERNS, generatedSection, updateRunbook } from './runbooks.js';
 
 export const PHR = command({
@@ -160,8 +161,9 @@ export async function reportMetricsMain(
   const window = values.since === undefined ? undefined : parseWindow(values.since);
   if (values.since !== undefined && window === undefined)
     throw new CliError(`--since takes a duration like 7d, 12h or 30m, not "${values.since}"`);
+  // Hashes, transitions and front matter checked; signatures are `phr verify`'s (read-trail.ts).
   const figures = computeFigures(
-    openHistory(values['history-dir']).list(),
+    readTrail(values['history-dir']).records,
     window === undefined ? undefined : Date.now() - window,
   );
   out(format === 'text' ? figuresTable(figures) : formatData(format, figures));

@@ -474,6 +474,8 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
               }),
           ...(clean.recommendation ? { recommendation: clean.recommendation } : {}),
           ...clusterAt(),
+          ...(clean.quality ?? {}),
+          ...(clean.finding ? { finding: clean.finding } : {}),
         };
         const section = `${renderCreation(clean, at, by, data.cluster_at as string | undefined).trimEnd()}\n\n`;
         return write(`${id}.md`, [], 'created', data, at, section, true);

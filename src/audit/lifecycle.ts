@@ -5,6 +5,7 @@
 import { principalKey } from './names.js';
 import { canonical, sha256, type TrailEvent } from './record-format.js';
 import type { RecordMeta, RecordStatus, RecordType, Tier } from './types.js';
+import { REJECTION_REASONS } from '../workflow/rejection.js';
 
 export type EventKind =
   | 'created'
@@ -222,12 +223,21 @@ function fromCreation(
     meta.status =
       type === 'chat'
         ? 'answered'
-        : type === 'report'
+        : type === 'report' || type === 'resolution'
           ? 'recorded'
           : type === 'trust'
             ? 'pinned'
             : 'proposed';
   }
+  return withQuality(meta, d);
+}
+
+/** The creation's confidence, rationale, rule and finding, when it carries them (older records do not). */
+function withQuality(meta: RecordMeta, d: Record<string, unknown>): RecordMeta | string {
+  if (d.confidence !== undefined && !['high', 'medium', 'low'].includes(d.confidence as string))
+    return `confidence ${JSON.stringify(d.confidence)} is not high, medium or low`;
+  for (const key of ['confidence', 'rationale', 'rule', 'finding'] as const)
+    if (typeof d[key] === 'string') Object.assign(meta, { [key]: d[key] });
   return meta;
 }
 
@@ -272,6 +282,12 @@ function apply(
       break;
     case 'rejected':
       t.rejected = event.at;
+      // A reason from the short list, with its text beside it; a record from before has free text.
+      if ('text' in d) {
+        if (!(REJECTION_REASONS as readonly unknown[]).includes(d.reason))
+          return `rejected for ${JSON.stringify(d.reason)}, not one of ${REJECTION_REASONS.join(', ')}`;
+        meta.rejection = { reason: String(d.reason), text: String(d.text) };
+      }
       break;
     case 'expired':
       if (meta.expires && Date.parse(event.at) < Date.parse(meta.expires))

@@ -8,6 +8,7 @@
 //   rollback  rolled_back − rollback_requested; success rate over requests
 //   cost      post − pre of requests_cpu_millis / requests_memory_bytes (× replicas) of
 //             validated optimization records
+import { computeQuality, qualityRows, type QualityFigures } from './quality.js';
 import type { RecordMeta, Tier } from './types.js';
 
 export interface Distribution {
@@ -26,6 +27,8 @@ export interface Figures {
   cost_delta: { cpu_cores: number; memory_gib: number };
   /** Approval latency of routine and of emergency changes, against the plan's targets. */
   approval_by_urgency: ApprovalByUrgency;
+  /** Acted-upon share per source and confidence, rejection reasons, right-sizing, toil (quality.ts). */
+  quality: QualityFigures;
 }
 
 export interface UrgencyLatency extends Distribution {
@@ -151,6 +154,7 @@ export function computeFigures(records: readonly RecordMeta[], since?: number): 
     },
     cost_delta: { cpu_cores: cpuMillis / 1000, memory_gib: memoryBytes / 2 ** 30 },
     approval_by_urgency: approvalByUrgency(inWindow),
+    quality: computeQuality(inWindow),
   };
 }
 
@@ -184,6 +188,7 @@ export function figuresTable(f: Figures): string {
       'cost delta of applied right-sizing',
       `${f.cost_delta.cpu_cores.toFixed(2)} cores, ${f.cost_delta.memory_gib.toFixed(2)} GiB`,
     ],
+    ...(f.quality ? qualityRows(f.quality) : []),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';

@@ -2,6 +2,7 @@
 // written (its hash covers these bytes); the event's data was redacted and stripped before.
 import { stringify } from 'yaml';
 import type { PhrEvent, RecordInit } from './types.js';
+import { REJECTION_REASON_LABEL, type RejectionReason } from '../workflow/rejection.js';
 
 /** Metrics as a person reads them: a figure the cluster could not give is unknown, not zero. */
 const metricsShown = (m: Record<string, number | null>): Record<string, number | string> =>
@@ -48,6 +49,11 @@ export function renderCreation(init: RecordInit, at: string, by: string, cluster
     if (rec.kubectl) lines.push(`Equivalent command: \`${rec.kubectl}\``, '');
     if (rec.evidence?.length) lines.push('Evidence:', '', ...rec.evidence.map((e) => `- ${e}`), '');
   }
+  if (init.quality)
+    lines.push(
+      `Confidence: **${init.quality.confidence}** (${init.quality.rule}): ${init.quality.rationale}`,
+      '',
+    );
   if (init.operation !== undefined) lines.push(...yamlBlock('Operation', init.operation));
   return lines.join('\n');
 }
@@ -60,7 +66,10 @@ export function renderSection(event: PhrEvent, at: string): string {
       lines.push(`Approved by **${event.approver}**${event.reason ? `: ${event.reason}` : ''}.`, '');
       break;
     case 'rejected':
-      lines.push(`Rejected by **${event.approver}**: ${event.reason}.`, '');
+      lines.push(
+        `Rejected by **${event.approver}**: ${event.text === undefined ? event.reason : `${REJECTION_REASON_LABEL[event.reason as RejectionReason] ?? event.reason}${event.text ? ` — ${event.text}` : ''}`}.`,
+        '',
+      );
       break;
     case 'expired':
       lines.push('The approval window closed before enough approvals.', '');

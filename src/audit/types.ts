@@ -2,7 +2,16 @@
 // event, each closed by the event's canonical line (its hash chained to the event before it,
 // across records, and for the events a person causes, their SSH signature); its front matter is
 // derived from those events alone, so a record is a pure function of its events.
-export type RecordType = 'diagnosis' | 'scaling' | 'optimization' | 'rollback' | 'report' | 'chat' | 'trust';
+export type RecordType =
+  | 'diagnosis'
+  | 'scaling'
+  | 'optimization'
+  | 'rollback'
+  | 'report'
+  | 'chat'
+  | 'trust'
+  /** A finding that went away (the toil estimate: by the queue or by hand). */
+  | 'resolution';
 export type Tier = 'trivial' | 'low' | 'medium' | 'critical';
 
 export type RecordStatus =
@@ -81,6 +90,10 @@ export interface RecordInit {
   emergency?: Emergency;
   /** The severity of the finding it addresses (escalation of a critical finding left open). */
   severity?: string;
+  /** How far to trust it, and the rule that says so (src/analysis/confidence.ts). */
+  quality?: { confidence: 'high' | 'medium' | 'low'; rationale: string; rule: string };
+  /** The finding it addresses (a recommendation) or that went away (a resolution). */
+  finding?: string;
 }
 
 /** Why a change is an emergency: its proposer said so, or a rule of the policy matched. */
@@ -92,7 +105,8 @@ export interface Emergency {
 /** An event as appended; `cluster_at` is the history's to add (the cluster's clock beside `at`). */
 export type PhrEvent = { cluster_at?: string } & (
   | { kind: 'approved'; at?: string; approver?: string; reason?: string; opHash?: string }
-  | { kind: 'rejected'; at?: string; approver?: string; reason: string }
+  /** `reason` one of REJECTION_REASONS with `text` beside it; a record from before has free text alone. */
+  | { kind: 'rejected'; at?: string; approver?: string; reason: string; text?: string }
   | { kind: 'expired'; at?: string }
   | { kind: 'executing'; at?: string; by: string; host?: string; pid?: number }
   | {
@@ -159,6 +173,13 @@ export interface RecordMeta {
   severity?: string;
   /** The escalation thresholds already escalated (from its `escalated` events): each once. */
   escalated?: string[];
+  /** From the creation, when it carried them (src/analysis/confidence.ts). */
+  confidence?: 'high' | 'medium' | 'low';
+  rationale?: string;
+  rule?: string;
+  finding?: string;
+  /** A rejection's reason from the short list, and its text (absent for free-text rejections). */
+  rejection?: { reason: string; text: string };
   /** Lifecycle events in this record (its creation included). */
   events: number;
   created: string;

@@ -168,6 +168,8 @@ export interface Recommendation {
   expires: number | undefined;
   /** Why it is an emergency (its window is the emergency window); absent for routine changes. */
   emergency?: string;
+  /** As its record says (src/analysis/confidence.ts), when it was rated. */
+  confidence?: 'high' | 'medium' | 'low';
 }
 
 /** What a pending confirmation (`a` on a medium or critical recommendation) shows and does. */

@@ -1,4 +1,7 @@
-// The `m` overlay: the operations plan's figures as the audit trail computes them.
+// The `m` overlay: the operations plan's figures as the audit trail computes them: incident
+// times, approvals, compliance, rollbacks, and recommendation quality (the share acted upon per
+// source and confidence against the plan's 80 %, rejection reasons, right-sizing's cost change,
+// the toil estimate; src/audit/quality.ts).
 import { Text } from 'ink';
 import { figuresTable } from '../audit/metrics.js';
 import { useCockpit } from './context.js';
@@ -12,8 +15,8 @@ export function FiguresOverlay({ width, height }: { width: number; height: numbe
       : ['no Prompt History Records yet (history/prompts/)'];
   return (
     <Overlay title="audit figures from the PHRs (m or esc closes)" width={width} height={height}>
-      {lines.slice(0, Math.max(0, height - 3)).map((line) => (
-        <Text key={line} wrap="truncate">
+      {lines.slice(0, Math.max(0, height - 3)).map((line, i) => (
+        <Text key={i} wrap="truncate">
           {line}
         </Text>
       ))}

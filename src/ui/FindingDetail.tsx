@@ -1,5 +1,6 @@
 // `enter` on a finding: its evidence, what it affects, the suggested fix and the runbook.
 import { Text } from 'ink';
+import { findingQuality } from '../analysis/confidence.js';
 import { resourceLabel } from '../analysis/format.js';
 import { useCockpit } from './context.js';
 import { SEVERITY_MARK } from './FindingsPane.js';
@@ -20,6 +21,7 @@ export function FindingDetail({ width, height }: { width: number; height: number
           ? ['', `recommendation: ${finding.recommendation.summary}`, `  ${finding.recommendation.kubectl}`]
           : []),
         ...(finding.runbook ? ['', `runbook: runbooks/${finding.runbook}.md`] : []),
+        ...((q) => ['', `confidence: ${q.confidence} (${q.rule}): ${q.rationale}`])(findingQuality(finding)),
       ]
     : ['the finding is resolved'];
   return (

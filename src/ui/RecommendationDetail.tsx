@@ -12,7 +12,7 @@ export function RecommendationDetail({ width, height }: { width: number; height:
   const progress = useCockpit((s) => (rec ? s.progress[rec.id] : undefined));
   const head = rec
     ? [
-        `${rec.tier} · ${rec.status}${progress ? ` (${progress})` : ''} · ${rec.source} · ${rec.target}`,
+        `${rec.tier} · ${rec.status}${progress ? ` (${progress})` : ''} · ${rec.source} · ${rec.target}${rec.confidence ? ` · confidence ${rec.confidence}` : ''}`,
         `approvers: ${rec.approvers.join(', ') || 'none'} (${rec.requiredApprovers} needed) · record history/prompts/${rec.id}.md`,
         `$ ${rec.operation.kubectl}`,
       ]

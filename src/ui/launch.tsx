@@ -19,11 +19,12 @@ import { createWorkflow } from '../workflow/setup.js';
 import { notificationLine } from '../workflow/notify.js';
 import type { UiActions } from './input.js';
 import { startFindingsService } from '../analysis/findings-service.js';
+import { resolutionRecord, worthRecording } from '../analysis/resolutions.js';
 import { startKagent } from '../analysis/kagent/start.js';
 import { createPauseRegistry, holdAndPropose, waitsInQueue } from '../analysis/kagent/approval.js';
 import { startReportScheduler } from '../analysis/report-scheduler.js';
-import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
+import { readTrail } from '../audit/read-trail.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
 import { startCrashLogs } from '../cluster/crash-logs.js';
 import { createInspector } from '../cluster/inspect.js';
@@ -168,7 +169,11 @@ async function runFullScreen(
   >,
 ): Promise<number> {
   const data = startCockpitData(connection, metricsIntervalMs);
-  const findings = startFindingsService(data.store);
+  const findings = startFindingsService(data.store, Date.now, (gone, at) => {
+    // The toil estimate's record of a finding that went away (src/analysis/resolutions.ts).
+    if (!readOnly && worthRecording(gone, data.store.getState().connection.namespace))
+      void queue.history.create(resolutionRecord(gone, at)).catch(() => {});
+  });
   const crashLogs = startCrashLogs(data.store, connection.kubeConfig);
   const store = data.store;
   // kagent's tasks paused for a tool approval, answered from the queue.
@@ -278,7 +283,7 @@ async function runFullScreen(
     // Read only a trail that exists: launching the cockpit creates no directories.
     if (!existsSync(join(historyDir, 'prompts'))) return;
     try {
-      data.store.setState({ auditFigures: computeFigures(openHistory(historyDir).list()) });
+      data.store.setState({ auditFigures: computeFigures(readTrail(historyDir).records) });
     } catch {
       // An unreadable record is `phr verify`'s to report; the overlay keeps the last figures.
     }

@@ -22,6 +22,7 @@ import {
   usageLine,
 } from '../cli-usage.js';
 import { PolicyError } from './policy.js';
+import { REJECTION_REASONS, type RejectionReason } from './rejection.js';
 import type { Queue } from './queue.js';
 import { createWorkflow } from './setup.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
@@ -46,6 +47,13 @@ const WORKFLOW_HELP = {
   ] as const,
 };
 
+/** `reject` alone: the reason from the short list `report metrics` counts, and free text. */
+const REJECT_OPTIONS = { reason: { type: 'string' }, text: { type: 'string' } } as const;
+const REJECT_HELP = {
+  reason: ['REASON', `why, one of ${REJECTION_REASONS.join(', ')}`],
+  text: ['TEXT', 'free text beside the reason'],
+} as const;
+
 const RULES =
   'The same rules as the cockpit: the PHR trail decides, and every event is signed with your key. Exit 1 when it is refused or fails.';
 
@@ -62,7 +70,11 @@ const VERBS = {
     does: 'approves a recommendation; an approval that completes the rule executes and validates it before the command returns',
     args: 1,
   },
-  reject: { form: 'reject ID REASON', does: 'rejects a recommendation, with a reason', args: 2 },
+  reject: {
+    form: 'reject ID --reason REASON',
+    does: `rejects a recommendation, with a reason (${REJECTION_REASONS.join(', ')}) and optional --text`,
+    args: 1,
+  },
   rollback: { form: 'rollback ID', does: 'rolls an executed change back from its snapshot', args: 1 },
   sign: {
     form: 'sign FILE',
@@ -77,8 +89,11 @@ export function workflowCommand(verb: WorkflowVerb) {
   return command({
     forms: [VERBS[verb].form],
     summary: `aiops-tui ${verb} — ${VERBS[verb].does}. ${RULES}`,
-    options: WORKFLOW_OPTIONS,
-    help: WORKFLOW_HELP,
+    options: (verb === 'reject'
+      ? { ...WORKFLOW_OPTIONS, ...REJECT_OPTIONS }
+      : WORKFLOW_OPTIONS) as typeof WORKFLOW_OPTIONS & typeof REJECT_OPTIONS,
+    help: (verb === 'reject' ? { ...WORKFLOW_HELP, ...REJECT_HELP } : WORKFLOW_HELP) as typeof WORKFLOW_HELP &
+      typeof REJECT_HELP,
     allowPositionals: true,
   });
 }
@@ -115,6 +130,8 @@ export async function workflowMain(
   out: (text: string) => void = (t) => process.stdout.write(t),
 ): Promise<number> {
   if (!(verb in VERBS)) throw new CliError(`unknown command "${verb}" (see aiops-tui --help)`);
+  // `aiops-tui queue reject ID --reason R` is `aiops-tui reject ID --reason R`.
+  if (verb === 'queue' && argv[0] === 'reject') return workflowMain('reject', argv.slice(1), out);
   const spec = workflowCommand(verb as WorkflowVerb);
   const { values, positionals, help } = parseCommandLine(spec, argv);
   if (help) {
@@ -133,6 +150,7 @@ export async function workflowMain(
     );
   if (values.emergency !== undefined && !values.emergency.trim())
     throw new CliError('--emergency needs a reason: --emergency "checkout is down for every user"');
+  const reason = verb === 'reject' ? rejectionReason(values.reason, usageLine(spec)) : undefined;
   const trust = await trustFrom(values, verb === 'sign');
   if (verb === 'sign') return signFile(first, trust, out);
   const dirProblem = checkHistoryDir(values['history-dir']);
@@ -189,7 +207,7 @@ export async function workflowMain(
         outcome = await queue.approve(first);
         break;
       case 'reject':
-        outcome = await queue.reject(first, second);
+        outcome = await queue.reject(first, reason!, values.text ?? '');
         break;
       default:
         outcome = await queue.rollback(first);
@@ -204,6 +222,15 @@ export async function workflowMain(
   if (!outcome.ok) throw new CliError(outcome.message, 1);
   out(outcome.message + '\n');
   return 0;
+}
+
+/** --reason, checked against the short list before anything is opened (exit 2). */
+function rejectionReason(given: string | undefined, usage: string): RejectionReason {
+  if (given === undefined)
+    throw new CliError(`reject needs --reason, one of ${REJECTION_REASONS.join(', ')} (usage: ${usage})`);
+  if (!(REJECTION_REASONS as readonly string[]).includes(given))
+    throw new CliError(`unknown reason "${given}": one of ${REJECTION_REASONS.join(', ')}`);
+  return given as RejectionReason;
 }
 
 /** Appends this person's SSH signature of FILE to FILE.sig: a co-signature of a policy or allowed-signers change. */

@@ -1,5 +1,6 @@
 // The approval keys of the cockpit, carried out: each action asks the queue and answers with a
 // one-line notice in the store. Medium and critical approvals show the server's dry run first.
+import { findingQuality } from '../analysis/confidence.js';
 import type { Finding } from '../analysis/types.js';
 import type { CockpitStore } from '../state/store.js';
 import type { UiActions } from '../ui/input.js';
@@ -40,7 +41,7 @@ export function workflowActions(store: CockpitStore, queue: Queue, readOnly = fa
     confirm: guard(async (id: string) => (await queue.approve(id)).message),
     reject: guard(
       async (id: string, reason: RejectionReason, text: string) =>
-        (await queue.reject(id, text ? `${reason}: ${text}` : reason)).message,
+        (await queue.reject(id, reason, text)).message,
     ),
     rollback: guard(async (id: string) => (await queue.rollback(id)).message),
     setRolloutPaused: guard(async (id: string, paused: boolean) => {
@@ -70,6 +71,8 @@ export function workflowActions(store: CockpitStore, queue: Queue, readOnly = fa
         ...(finding.runbook ? { runbook: finding.runbook } : {}),
         // The policy's emergency rules and the critical-finding escalation read it.
         severity: finding.severity,
+        quality: findingQuality(finding),
+        finding: finding.id,
         failureStarted: iso(finding.firstSeen),
         detected: iso(finding.detectedAt ?? finding.firstSeen),
       });

@@ -20,6 +20,9 @@ import { whoAmI } from '../cluster/whoami.js';
 import { apiMessage, objectRef, type ObjectRef } from './objects.js';
 import { sameOperation, type Operation } from './operations.js';
 import { isWaiting } from './waiting.js';
+import type { Quality } from '../analysis/confidence.js';
+import { REJECTION_REASON_LABEL, type RejectionReason } from './rejection.js';
+import { templateRequests } from './requests.js';
 import { replyLine, type PauseRegistry } from '../analysis/kagent/approval.js';
 import { floorOf, TIER_RANK, toolsOf } from './floors.js';
 import { approvalRule, effectiveTier, type Policy } from './policy.js';
@@ -56,6 +59,9 @@ export interface Proposal {
   emergency?: string;
   /** The severity of the finding it fixes: the policy's emergency rules and escalation read it. */
   severity?: string;
+  /** Its confidence and rationale (src/analysis/confidence.ts), and the finding it addresses. */
+  quality?: Quality;
+  finding?: string;
 }
 
 export interface QueueOptions {
@@ -253,6 +259,8 @@ export class Queue {
       ...(emergency ? { emergency } : {}),
       ...(proposal.severity ? { severity: proposal.severity } : {}),
       ...(proposal.runbook ? { runbook: proposal.runbook } : {}),
+      ...(proposal.quality ? { quality: proposal.quality } : {}),
+      ...(proposal.finding ? { finding: proposal.finding } : {}),
       timestamps: failureTimestamps(proposal, this.options.cluster ?? { now: this.now, rate: 1 }, this.now()),
     });
     // Trivial changes need no approval: they run at once, on the record.
@@ -360,13 +368,15 @@ export class Queue {
     return this.execute(id);
   }
 
-  async reject(id: string, reason: string): Promise<Outcome> {
+  /** A reason from the short list (what `report metrics` counts) and free text beside it. */
+  async reject(id: string, reason: RejectionReason, text = ''): Promise<Outcome> {
     try {
-      await this.history.append(id, { kind: 'rejected', reason }, (m) =>
+      await this.history.append(id, { kind: 'rejected', reason, text }, (m) =>
         m.status === 'awaiting-approval' ? undefined : `cannot reject: it is ${m.status}`,
       );
       const op = this.operationOf(id);
-      if (op.kind === 'kagent-approval') return await this.answerAgent(id, op, 'reject', reason);
+      if (op.kind === 'kagent-approval')
+        return await this.answerAgent(id, op, 'reject', text || REJECTION_REASON_LABEL[reason]);
       return { ok: true, message: 'rejected' };
     } catch (error) {
       return { ok: false, message: (error as Error).message };
@@ -431,10 +441,10 @@ export class Queue {
           : `${who.username} (groups ${who.groups.join(', ') || 'none'})`,
       preState: pre.helm ?? pre.objects.map((o) => strip(o.object)),
       postState: post.helm ?? post.objects.map((o) => strip(o.object)),
-      ...(preMetrics ? { preMetrics } : {}),
+      ...(preMetrics ? { preMetrics: { ...preMetrics, ...requestsOf(op, pre) } } : {}),
     });
     await this.refresh();
-    this.track(this.validate(id, op, workload, baseline, evicted));
+    this.track(this.validate(id, op, workload, baseline, evicted, requestsOf(op, post)));
     return { ok: true, message: `executed: ${op.summary}; validating` };
   }
 
@@ -516,6 +526,7 @@ export class Queue {
     workload: WorkloadRef | undefined,
     baseline: Map<string, number>,
     evicted: EvictedPod[] = [],
+    requests: Record<string, number> = {},
   ) {
     const abort = new AbortController();
     this.validations.set(id, abort);
@@ -550,7 +561,11 @@ export class Queue {
       await this.history.append(
         id,
         result.ok
-          ? { kind: 'validated', detail: result.detail, ...(result.post ? { postMetrics: result.post } : {}) }
+          ? {
+              kind: 'validated',
+              detail: result.detail,
+              ...(result.post ? { postMetrics: { ...result.post, ...requests } } : {}),
+            }
           : { kind: 'failed', reason: `validation failed: ${result.detail}` },
         (m) => (m.status === 'executed' ? undefined : 'settled'),
       );
@@ -805,6 +820,10 @@ function specOf(o: KubernetesObject | null): unknown {
   return { ...rest, labels: metadata?.labels, annotations: metadata?.annotations };
 }
 
+/** A resource change's pod requests per replica (what `report metrics` weighs the change by). */
+const requestsOf = (op: Operation, snapshot: Snapshot): Record<string, number> =>
+  op.kind === 'set-resources' ? templateRequests(snapshot.objects.map((o) => o.object)) : {};
+
 function toRecommendation(m: RecordMeta): Recommendation {
   return {
     id: m.id,
@@ -819,6 +838,7 @@ function toRecommendation(m: RecordMeta): Recommendation {
     created: Date.parse(m.created),
     expires: m.expires ? Date.parse(m.expires) : undefined,
     ...(m.emergency ? { emergency: m.emergency.reason } : {}),
+    ...(m.confidence ? { confidence: m.confidence } : {}),
   };
 }
 

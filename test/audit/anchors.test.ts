@@ -52,7 +52,7 @@ async function trailWithProposals(dir: string, count: number, gitCommit = false)
       evidence: [],
     });
     ids.push(meta.id);
-    if (gitCommit) await queue.reject(meta.id, 'not now');
+    if (gitCommit) await queue.reject(meta.id, 'not-now');
   }
   await queue.idle();
   return ids;

@@ -190,7 +190,7 @@ describe('propose, with the same change already waiting', () => {
     const dir = historyDir();
     const alice = await workflow(dir, 'alice');
     const first = await alice.propose({ operation: scaleOp(backend, 2), source: 'built-in', evidence: [] });
-    expect(await alice.reject(first.id, 'not now')).toEqual({ ok: true, message: 'rejected' });
+    expect(await alice.reject(first.id, 'not-now')).toEqual({ ok: true, message: 'rejected' });
     const next = await alice.propose({ operation: scaleOp(backend, 2), source: 'built-in', evidence: [] });
     expect(next).toMatchObject({ duplicate: false, status: 'awaiting-approval' });
     expect(next.id).not.toBe(first.id);

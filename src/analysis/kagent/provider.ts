@@ -290,6 +290,15 @@ export function createKagentProvider(options: KagentOptions): KagentProvider {
           ...(parsed.suggestedFix ? { suggestedFix: parsed.suggestedFix } : {}),
           ...(parsed.recommendation ? { recommendation: parsed.recommendation } : {}),
           ...(parsed.runbook ? { runbook: parsed.runbook } : {}),
+          ...(parsed.confidence
+            ? {
+                quality: {
+                  confidence: parsed.confidence,
+                  rationale: parsed.rationale ?? 'from the agent’s answer',
+                  rule: 'kagent',
+                },
+              }
+            : {}),
           firstSeen: at,
           lastSeen: at,
           count: 1,

@@ -11,6 +11,7 @@ import {
   setImageOp,
   setResourcesOp,
 } from '../operations.js';
+import { CONFIDENCES, type Confidence } from '../confidence.js';
 import type { ProposedOperation, ResourceRef, RunbookPattern, Severity } from '../types.js';
 
 const Ref = z.object({ kind: z.string().min(1), namespace: z.string().optional(), name: z.string().min(1) });
@@ -69,6 +70,9 @@ const KagentFinding = z.object({
   suggestedFix: z.string().optional(),
   runbook: z.enum(RUNBOOKS).optional().catch(undefined),
   recommendation: z.unknown().optional(),
+  /** The agent's own rating of its recommendation, when it gives one (else medium). */
+  confidence: z.enum(CONFIDENCES).optional().catch(undefined),
+  rationale: z.string().min(1).optional().catch(undefined),
 });
 
 const Reply = z.object({ findings: z.array(z.unknown()) });
@@ -82,6 +86,8 @@ export interface ParsedFinding {
   suggestedFix?: string;
   runbook?: RunbookPattern;
   recommendation?: ProposedOperation;
+  confidence?: Confidence;
+  rationale?: string;
 }
 
 export type ParseResult =
@@ -91,7 +97,7 @@ export type ParseResult =
 export const SCHEMA_INSTRUCTIONS = `Answer with exactly one fenced \`\`\`json code block and nothing after it, of the form:
 {"findings": [{"severity": "critical|warning|info", "resource": {"kind": "Pod", "namespace": "ns", "name": "name"},
   "problem": "short-stable-slug", "title": "one line", "detail": ["evidence line", "..."],
-  "suggestedFix": "what to do", "runbook": "crashloopbackoff|oomkilled|imagepullbackoff|pending|probe-failure|stuck-rollout|hpa-thrashing",
+  "suggestedFix": "what to do", "confidence": "high|medium|low", "rationale": "one sentence: the evidence it rests on", "runbook": "crashloopbackoff|oomkilled|imagepullbackoff|pending|probe-failure|stuck-rollout|hpa-thrashing",
   "recommendation": {"kind": "scale", "target": {"kind": "Deployment", "namespace": "ns", "name": "name"}, "replicas": 3}}]}
 recommendation is optional; its kind is one of scale {replicas}, set-resources {container, requests {cpu, memory}, limits {cpu, memory}},
 create-hpa {minReplicas, maxReplicas, targetCpuUtilization}, rollout-restart, rollout-undo {toRevision?}, set-image {images {container: image}}, delete-pod.
