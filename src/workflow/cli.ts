@@ -143,7 +143,7 @@ export async function workflowMain(
     throw new CliError(
       `${verb} takes ${expected} argument${expected === 1 ? '' : 's'} (usage: ${usageLine(spec)})`,
     );
-  const [first = '', second = ''] = positionals;
+  const [first = ''] = positionals;
   if (values.emergency !== undefined && verb !== 'propose')
     throw new CliError(
       `--emergency applies to propose only (usage: ${usageLine(workflowCommand('propose'))})`,
