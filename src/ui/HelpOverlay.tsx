@@ -15,7 +15,7 @@ export function HelpOverlay({
   return (
     <ScrollOverlay
       title="keys (esc or ? closes)"
-      lines={helpLines(readOnly)}
+      lines={helpLines(readOnly, width - 4)}
       width={width}
       height={height}
       prompt={hintLine(['overlay'], readOnly, width - 40)}

@@ -10,8 +10,23 @@ import { renderMarkdown, type Line } from './markdown.js';
 const plain = (texts: readonly string[], color?: string): Line[] =>
   texts.map((text) => (text ? [{ text, ...(color ? { color } : {}) }] : []));
 
-/** `?`: the key table grouped by context, only what this cockpit binds. */
-export function helpLines(readOnly: boolean): Line[] {
+/** Words of `text` in lines of at most `width` (a word longer than that stands alone). */
+function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+const KEYS_COLUMN = 19;
+
+/** `?`: the key table grouped by context, only what this cockpit binds, help wrapped to `width`. */
+export function helpLines(readOnly: boolean, width = 76): Line[] {
   const lines: Line[] = [];
   const table = bindings(readOnly);
   for (const context of Object.keys(CONTEXT_TITLE) as KeyContext[]) {
@@ -19,11 +34,15 @@ export function helpLines(readOnly: boolean): Line[] {
     if (group.length === 0) continue;
     if (lines.length) lines.push([]);
     lines.push([{ text: CONTEXT_TITLE[context], bold: true }]);
-    for (const b of group)
-      lines.push([
-        { text: `  ${keysLabel(b).padEnd(16)} `, color: 'cyan' },
-        { text: b.help + (b.dangerous ? ' (proposes)' : '') },
-      ]);
+    for (const b of group) {
+      const help = wrapWords(b.help + (b.dangerous ? ' (proposes)' : ''), Math.max(10, width - KEYS_COLUMN));
+      help.forEach((text, i) =>
+        lines.push([
+          { text: (i === 0 ? `  ${keysLabel(b)}` : '').padEnd(KEYS_COLUMN - 1) + ' ', color: 'cyan' },
+          { text },
+        ]),
+      );
+    }
   }
   if (readOnly)
     lines.push([], [{ text: 'read-only: keys that change the cluster are not bound', color: 'yellow' }]);
@@ -94,7 +113,7 @@ export function inspectionLines(inspection: Inspection | undefined): Line[] {
 export function overlayLines(state: CockpitState, width: number, readOnly: boolean): Line[] {
   switch (state.ui.confirm ? 'confirm' : state.ui.overlay) {
     case 'help':
-      return helpLines(readOnly);
+      return helpLines(readOnly, width - 4);
     case 'detail':
       return findingLines(state.findings.find((f) => f.id === state.ui.selectedFindingId));
     case 'recommendation':

@@ -96,15 +96,24 @@ describe('the approvals pane', () => {
     r.stdin.write('\t\t\t\t');
     await frameContaining(r, /▸ approvals \(1 waiting\)/);
     r.stdin.write('x');
-    await frameContaining(r, `reject ${meta.id}, reason: █`);
+    // A reason from the list first (typing filters it), then optional free text.
+    const reasons = await frameContaining(r, `reject ${meta.id}: why?`);
+    expect(reasons).toMatch(/› wrong diagnosis[\s\S]*wrong fix[\s\S]*not now[\s\S]*duplicate/);
+    r.stdin.write('now');
+    await frameContaining(r, '› not now');
+    r.stdin.write('\r');
+    await frameContaining(r, `reject ${meta.id} (not now), details (optional): █`);
     r.stdin.write('not during the sale\r');
     await frameContaining(r, 'rejected');
     expect(history.get(meta.id).meta.status).toBe('rejected');
-    expect(history.get(meta.id).body).toContain('Rejected by **alice**: not during the sale.');
+    expect(history.get(meta.id).body).toContain('Rejected by **alice**: not-now: not during the sale.');
     r.stdin.write('\r');
     const detail = await frameContaining(r, '(esc closes)');
     expect(detail).toContain('$ kubectl scale deployment/frontend -n todo --replicas=3');
-    expect(detail).toContain('Rejected by alice: not during the sale.');
+    // The record scrolls: G shows its end, the newest event.
+    r.stdin.write('G');
+    const end = await frameContaining(r, 'Rejected by alice: not-now: not during the sale.');
+    expect(end).toMatch(/lines \d+–(\d+) of \1 ·|esc close/);
     expect((await deployment()).spec!.replicas).toBe(1);
   });
 });
