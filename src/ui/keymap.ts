@@ -247,8 +247,15 @@ export const KEYMAP: readonly Binding[] = [
   },
   { context: 'confirm', command: 'no', keys: ['n', 'esc'], help: 'do not approve', hint: 'n or esc cancel' },
 
-  { context: 'question', command: 'yes', keys: ['y'], help: 'yes', hint: 'y yes', dangerous: true },
-  { context: 'question', command: 'no', keys: ['n', 'esc'], help: 'no', hint: 'n no' },
+  {
+    context: 'question',
+    command: 'yes',
+    keys: ['y'],
+    help: 'yes: propose it',
+    hint: 'y yes',
+    dangerous: true,
+  },
+  { context: 'question', command: 'no', keys: ['n', 'esc'], help: 'no: nothing is proposed', hint: 'n no' },
 
   { context: 'pick', command: 'down', keys: ['down', 'ctrl-n'], help: 'next item', hint: '↑/↓ choose' },
   { context: 'pick', command: 'up', keys: ['up', 'ctrl-p'], help: 'previous item' },

@@ -3,7 +3,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { computeFigures } from '../../src/audit/metrics.js';
 import { KEYMAP, keysLabel } from '../../src/ui/keymap.js';
-import { frameContaining, lineWith, makePod, plain, renderCockpit, storeWith, type Rendered } from './harness.js';
+import {
+  frameContaining,
+  lineWith,
+  makePod,
+  plain,
+  renderCockpit,
+  storeWith,
+  type Rendered,
+} from './harness.js';
 
 const plainFrame = (r: Rendered) => plain(r.lastFrame());
 
