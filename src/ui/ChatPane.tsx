@@ -24,15 +24,17 @@ export function ChatPane({ width, height, focused }: PaneFrame) {
   const title = `chat · ${chat.backend}${scroll > 0 ? ` · ↑${scroll}` : ''}`;
   return (
     <Pane title={title} width={width} height={height} focused={focused}>
-      <Box flexDirection="column" flexGrow={1} overflow="hidden">
-        {chat.messages.length === 0 ? (
-          <Text color="gray" wrap="truncate">
-            ask about the cluster: "check for pod failures", "scale frontend to 2"
-          </Text>
-        ) : (
-          <MarkdownLines lines={shown} />
-        )}
-      </Box>
+      {room > 0 && (
+        <Box flexDirection="column" flexGrow={1} overflow="hidden">
+          {chat.messages.length === 0 ? (
+            <Text color="gray" wrap="truncate">
+              ask about the cluster: "check for pod failures", "scale frontend to 2"
+            </Text>
+          ) : (
+            <MarkdownLines lines={shown} />
+          )}
+        </Box>
+      )}
       <Text wrap="truncate" color={focused ? 'white' : 'gray'}>
         {/* What is typed while an answer comes stays in sight: never hidden, so never merged unseen. */}
         {`${chat.running ? '… answering (esc cancels) ' : ''}› ${chat.input}${focused ? '█' : ''}`}

@@ -308,6 +308,14 @@ function selectedRecommendation(state: CockpitState): string | undefined {
   return recommendations.find((r) => r.id === ui.selectedRecommendationId)?.id ?? recommendations[0]?.id;
 }
 
+/** `d` / `y`: the overlay opens at once, saying it reads, until the service fills it. */
+function inspect(ctx: InputContext, ref: ObjectRef, mode: 'describe' | 'yaml'): void {
+  const state = ctx.store.getState();
+  state.setInspection({ ref, mode, lines: undefined });
+  state.setUi({ overlay: 'inspect' });
+  ctx.actions?.inspect(ref, mode);
+}
+
 function listCommand(ctx: InputContext, command: string): void {
   const state = ctx.store.getState();
   const ui = state.ui;
@@ -333,10 +341,7 @@ function listCommand(ctx: InputContext, command: string): void {
       return;
     case 'open':
       return needRow((r) => {
-        if (!DRILLS_TO_PODS.has(kind)) {
-          ctx.actions?.inspect(r, 'describe');
-          return state.setUi({ overlay: 'inspect' });
-        }
+        if (!DRILLS_TO_PODS.has(kind)) return inspect(ctx, r, 'describe');
         state.setUi({
           viewBack: [...ui.viewBack, { ...ui.view, selectedKey: refLabel(r) }],
           view: { kind: 'pods', owner: r },
@@ -346,10 +351,7 @@ function listCommand(ctx: InputContext, command: string): void {
       });
     case 'describe':
     case 'yaml':
-      return needRow((r) => {
-        ctx.actions?.inspect(r, command);
-        state.setUi({ overlay: 'inspect' });
-      });
+      return needRow((r) => inspect(ctx, r, command));
     case 'logs':
       if (kind !== 'pods')
         return state.setUi({ notice: 'l reads a pod’s log: enter on a workload lists its pods' });
