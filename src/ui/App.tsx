@@ -63,7 +63,8 @@ function layout(width: number, height: number, focus: PaneId) {
   const body = height - 2;
   const sideFocused = SIDE_PANES.some((p) => p.id === focus);
   if (width >= WIDE) {
-    const sideWidth = Math.max(44, Math.min(64, width - PODS_WANT));
+    // From 150 columns the side column is wide enough to name a recommendation's operation whole.
+    const sideWidth = Math.max(width >= 150 ? 52 : 44, Math.min(64, width - PODS_WANT));
     const paneHeight = Math.max(3, Math.min(10, Math.floor((body - 10) / SIDE_PANES.length)));
     const focusedHeight = sideFocused
       ? Math.max(paneHeight, Math.min(body - 2 * paneHeight - 8, Math.floor(body / 2)))

@@ -71,13 +71,18 @@ describe('the approvals pane', () => {
     const row = await frameContaining(r, /medium +awaiting-approval 0\/1/);
     expect(row).toMatch(/\d+m left/);
     r.stdin.write('a');
-    const diff = await frameContaining(r, 'y approve this change');
+    // The diff scrolls; y is offered once its last line has been on screen (G goes there).
+    const diff = await frameContaining(r, /approve: /);
     expect(diff).toMatch(/- +memory: 512Mi/);
     expect(diff).toMatch(/\+ +memory: 384Mi/);
+    r.stdin.write('G');
+    await frameContaining(r, 'y approve this change');
     r.stdin.write('n');
     await frameContaining(r, 'not approved');
     expect((await deployment()).spec!.template.spec!.containers[0]!.resources!.limits!.memory).toBe('512Mi');
     r.stdin.write('a');
+    await frameContaining(r, /approve: /);
+    r.stdin.write('G');
     await frameContaining(r, 'y approve this change');
     r.stdin.write('y');
     await frameContaining(r, 'executed: set deployment todo/frontend container frontend limits memory=384Mi');
