@@ -204,6 +204,14 @@ export function objectTable(
     rows.push(hit.row);
   }
   rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  // Events read newest first (kubectl --sort-by=.lastTimestamp, reversed): what just happened on top.
+  if (kind === 'events') {
+    const at = (key: string): number => {
+      const e = objects.get(key)!;
+      return new Date(e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? 0).getTime();
+    };
+    rows.sort((a, b) => at(b.key) - at(a.key));
+  }
   return { columns, rows };
 }
 

@@ -6,6 +6,7 @@ import { humanDuration } from '../kube/format.js';
 import type { Recommendation } from '../state/types.js';
 import { useCockpit } from './context.js';
 import { clipPieces, clipWords, type Piece } from './format.js';
+import { wrapWords } from './overlay-lines.js';
 import { Pane, PANE_CHROME, windowStart, type PaneFrame } from './Pane.js';
 import { useNow } from './useNow.js';
 
@@ -67,8 +68,12 @@ export function ApprovalsPane({ width, height, focused }: PaneFrame) {
   const now = useNow(waiting > 0 ? 1_000 : 30_000) + skew;
   const room = Math.max(0, height - 3);
   const inner = Math.max(1, width - PANE_CHROME);
-  // With room for two lines each, the operation has its own line and the state goes under it.
-  const perRow = recs.length > 0 && room >= 2 * Math.min(recs.length, 3) ? 2 : 1;
+  // With room for two lines each, the operation has its own line (two with room for three) and
+  // the state goes under it.
+  const shownRecs = Math.min(recs.length, 3);
+  const perRow =
+    recs.length > 0 && room >= 3 * shownRecs ? 3 : recs.length > 0 && room >= 2 * shownRecs ? 2 : 1;
+  const opLines = perRow - 1;
   const index = Math.max(
     0,
     recs.findIndex((r) => r.id === selected),
@@ -93,11 +98,18 @@ export function ApprovalsPane({ width, height, focused }: PaneFrame) {
                 <PiecesText pieces={clipPieces([{ text: `${operationText(r)} · ` }, ...state], inner - 1)} />
               </Text>,
             ];
+          const wrapped = wrapWords(operationText(r), inner - 1);
+          const op =
+            wrapped.length > opLines
+              ? [...wrapped.slice(0, opLines - 1), clipWords(wrapped.slice(opLines - 1).join(' '), inner - 1)]
+              : wrapped;
           return [
-            <Text key={r.id} wrap="truncate" inverse={isSelected} bold>
-              {mark}
-              {clipWords(operationText(r), inner - 1)}
-            </Text>,
+            ...op.map((text, i) => (
+              <Text key={`${r.id}-op${i}`} wrap="truncate" inverse={isSelected} bold>
+                {i === 0 ? mark : ' '}
+                {text}
+              </Text>
+            )),
             <Text key={`${r.id}-state`} wrap="truncate">
               {'  '}
               <PiecesText pieces={clipPieces(state, inner - 2)} />

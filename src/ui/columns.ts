@@ -15,7 +15,7 @@ export interface Column {
 }
 
 const COLUMNS: readonly Column[] = [
-  { title: 'NAMESPACE', width: 12, priority: 5, cell: (r) => r.namespace },
+  { title: 'NAMESPACE', width: 9, priority: 5, cell: (r) => r.namespace, content: 20 },
   { title: 'NAME', width: 24, cell: (r) => r.name },
   { title: 'READY', width: 5, priority: 9, cell: (r) => r.ready, content: 9 },
   // As wide as the longest reason shown (ContainerCreating, CreateContainerConfigError): whole.

@@ -11,7 +11,7 @@ const plain = (texts: readonly string[], color?: string): Line[] =>
   texts.map((text) => (text ? [{ text, ...(color ? { color } : {}) }] : []));
 
 /** Words of `text` in lines of at most `width` (a word longer than that stands alone). */
-function wrapWords(text: string, width: number): string[] {
+export function wrapWords(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -35,7 +35,10 @@ export function helpLines(readOnly: boolean, width = 76): Line[] {
     if (lines.length) lines.push([]);
     lines.push([{ text: CONTEXT_TITLE[context], bold: true }]);
     for (const b of group) {
-      const help = wrapWords(b.help + (b.dangerous ? ' (proposes)' : ''), Math.max(10, width - KEYS_COLUMN));
+      const help = wrapWords(
+        b.help + (b.dangerous ? ' (not bound read-only)' : ''),
+        Math.max(10, width - KEYS_COLUMN),
+      );
       help.forEach((text, i) =>
         lines.push([
           { text: (i === 0 ? `  ${keysLabel(b)}` : '').padEnd(KEYS_COLUMN - 1) + ' ', color: 'cyan' },
