@@ -84,8 +84,11 @@ async function cockpitKeyRollbacks(
       await tmux('send-keys', '-t', 'c', 'a');
       await until('a: 2 replicas served', async () => (await replicas()) === 2);
       await until('a: validating on screen', async () => /validating|validated/.test(await screen()));
-      const start = performance.now();
+      // r asks first; the figure runs from the y that answers it.
       await tmux('send-keys', '-t', 'c', 'r');
+      await until('r: its question on screen', async () => /from its snapshot\?/.test(await screen()));
+      const start = performance.now();
+      await tmux('send-keys', '-t', 'c', 'y');
       await until('r: 1 replica served', async () => (await replicas()) === 1);
       times.push(performance.now() - start);
       await until('r: rolled back on screen', async () => /rolled back in/.test(await screen()));

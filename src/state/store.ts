@@ -101,8 +101,16 @@ export function initialState(
       notice: undefined,
       selectedRecommendationId: undefined,
       confirm: undefined,
-      rejectReason: undefined,
       recommendationBody: undefined,
+      view: { kind: 'pods' },
+      viewBack: [],
+      selectedObjectKey: undefined,
+      overlayScroll: 0,
+      confirmSeen: false,
+      pick: undefined,
+      prompt: undefined,
+      question: undefined,
+      logUi: { top: undefined, wrap: false, search: '' },
     },
   };
 }
@@ -154,7 +162,14 @@ export function createCockpitStore(initial: CockpitState): CockpitStore {
       set((state) => ({ metrics: { ...state.metrics, ...patch } }));
     },
     setUi(patch) {
-      set((state) => ({ ui: { ...state.ui, ...patch } }));
+      set((state) => {
+        // A new overlay or a new diff to confirm starts at its top, not yet seen.
+        const fresh =
+          (patch.overlay !== undefined && patch.overlay !== state.ui.overlay) ||
+          (patch.confirm !== undefined && patch.confirm !== state.ui.confirm);
+        const reset = fresh && !('overlayScroll' in patch) ? { overlayScroll: 0, confirmSeen: false } : {};
+        return { ui: { ...state.ui, ...reset, ...patch } };
+      });
     },
     setChat(patch) {
       set((state) => ({ chat: { ...state.chat, ...patch } }));

@@ -149,7 +149,56 @@ export interface LogView {
 /** The log view keeps this many lines; older ones are dropped (memory stays bounded). */
 export const LOG_VIEW_MAX_LINES = 10_000;
 export type SortKey = 'name' | 'status' | 'restarts' | 'cpu' | 'mem';
-export type Overlay = 'none' | 'help' | 'report' | 'detail' | 'recommendation' | 'confirm';
+export type Overlay =
+  'none' | 'help' | 'report' | 'detail' | 'recommendation' | 'confirm' | 'inspect' | 'logs';
+
+/** Where the resource view is: a kind, and for a drill-down the object whose pods it lists. */
+export interface ViewFrame {
+  kind: ViewKind;
+  owner?: ObjectRef;
+  /** The row selected when the frame was left, to return to it. */
+  selectedKey?: string;
+}
+
+/** A pick list over the footer: typing filters, enter picks. */
+export interface PickList {
+  purpose: 'namespace' | 'context' | 'reject-reason' | 'container';
+  title: string;
+  /** undefined while the items are read. */
+  items: readonly string[] | undefined;
+  filter: string;
+  /** Index into the filtered items. */
+  index: number;
+  /** The recommendation a reject-reason pick is for. */
+  id?: string;
+}
+
+/** A one-line text prompt (the replicas of `s`, the free text of a rejection, the log search). */
+export interface TextPrompt {
+  purpose: 'replicas' | 'reject-text' | 'log-search';
+  label: string;
+  text: string;
+  ref?: ObjectRef;
+  id?: string;
+  reason?: string;
+}
+
+/** A y/n question before a mutating key proposes (or `r` rolls back). */
+export interface Question {
+  text: string;
+  action:
+    | { kind: 'delete' | 'kill' | 'restart' | 'edit'; ref: ObjectRef }
+    | { kind: 'scale'; ref: ObjectRef; replicas: number }
+    | { kind: 'rollback'; id: string };
+}
+
+/** What the logs view does with the store's logView (the lines themselves are there). */
+export interface LogUi {
+  /** Absolute number (counting dropped lines) of the top line shown; undefined follows the end. */
+  top: number | undefined;
+  wrap: boolean;
+  search: string;
+}
 
 /** A recommendation as the queue pane shows it, read from its PHR (the source of truth). */
 export interface Recommendation {
@@ -218,10 +267,21 @@ export interface UiState {
   notice: string | undefined;
   selectedRecommendationId: string | undefined;
   confirm: Confirmation | undefined;
-  /** The reason being typed after `x` (reject); undefined when not rejecting. */
-  rejectReason: { id: string; text: string } | undefined;
   /** The record body (timeline) of the recommendation the detail overlay shows. */
   recommendationBody: string | undefined;
+  /** The resource view: the current frame, and the ones `esc` goes back to (innermost last). */
+  view: ViewFrame;
+  viewBack: readonly ViewFrame[];
+  /** The selected row of a view other than pods (pods keep `selectedPodKey`: metrics follow it). */
+  selectedObjectKey: string | undefined;
+  /** Lines the open overlay is scrolled down; reset when the overlay changes. */
+  overlayScroll: number;
+  /** The approval diff has been on screen to its last line (`y` is refused before). */
+  confirmSeen: boolean;
+  pick: PickList | undefined;
+  prompt: TextPrompt | undefined;
+  question: Question | undefined;
+  logUi: LogUi;
 }
 
 export interface CockpitState {

@@ -1,6 +1,6 @@
-// The cockpit's frame: status bar, pods and metrics panes, the regions kept for chat, findings
+// The cockpit's frame: status bar, the resource view (pods, deploy, svc …) and metrics panes, the regions kept for chat, findings
 // and approvals, and the footer. Layout follows the terminal size it is given.
-import { Box, Text, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput, usePaste } from 'ink';
 import type { ReactNode } from 'react';
 import type { PaneId } from '../state/types.js';
 import { useCockpit, useCockpitStore } from './context.js';
@@ -9,17 +9,23 @@ import { FiguresOverlay } from './FiguresOverlay.js';
 import { FindingDetail } from './FindingDetail.js';
 import { FindingsPane } from './FindingsPane.js';
 import { HelpOverlay } from './HelpOverlay.js';
-import { handleKey } from './input.js';
+import { handleKey, handlePaste, type InputContext } from './input.js';
 import { specialKey } from './keymap.js';
 import { MetricsPane } from './MetricsPane.js';
 import type { PaneFrame } from './Pane.js';
 import { PodsPane } from './PodsPane.js';
 import { StatusBar } from './StatusBar.js';
 import { ApprovalsPane } from './ApprovalsPane.js';
-import { ChatPane } from './ChatPane.js';
+import { ChatPane, chatRoom } from './ChatPane.js';
 import { ConfirmOverlay } from './ConfirmOverlay.js';
 import type { UiActions } from './input.js';
 import { RecommendationDetail } from './RecommendationDetail.js';
+import { InspectOverlay } from './InspectOverlay.js';
+import { LogsView } from './LogsView.js';
+import { ObjectPane } from './ObjectPane.js';
+import { PickOverlay } from './PickOverlay.js';
+import { overlayRows } from './ScrollOverlay.js';
+import { PANE_CHROME } from './Pane.js';
 
 export const MIN_WIDTH = 60;
 export const MIN_HEIGHT = 16;
@@ -29,6 +35,8 @@ const WIDE = 130;
 const PODS_WANT = 123;
 /** Below this body height the reserved panes give their rows to the pods. */
 const ROOM_FOR_RESERVED = 20;
+/** From this body height the row of side panes has a line of content (the top finding). */
+const ROOM_FOR_A_LINE = 26;
 
 export interface AppProps {
   width: number;
@@ -36,6 +44,8 @@ export interface AppProps {
   onNamespaceChange(namespace: string | undefined): void;
   onQuit?(): void;
   actions?: UiActions;
+  /** `--read-only`: the dangerous bindings do not exist (keymap.ts). */
+  readOnly?: boolean;
 }
 
 /** The panes under metrics, in focus order. */
@@ -53,7 +63,8 @@ function layout(width: number, height: number, focus: PaneId) {
   const body = height - 2;
   const sideFocused = SIDE_PANES.some((p) => p.id === focus);
   if (width >= WIDE) {
-    const sideWidth = Math.max(44, Math.min(64, width - PODS_WANT));
+    // From 150 columns the side column is wide enough to name a recommendation's operation whole.
+    const sideWidth = Math.max(width >= 150 ? 52 : 44, Math.min(64, width - PODS_WANT));
     const paneHeight = Math.max(3, Math.min(10, Math.floor((body - 10) / SIDE_PANES.length)));
     const focusedHeight = sideFocused
       ? Math.max(paneHeight, Math.min(body - 2 * paneHeight - 8, Math.floor(body / 2)))
@@ -70,7 +81,7 @@ function layout(width: number, height: number, focus: PaneId) {
   const roomy = body >= ROOM_FOR_RESERVED;
   // A third of a tall terminal, so nodes show beside the selected pod; 7 rows at 80×24.
   const metricsHeight = roomy ? Math.max(7, Math.min(14, Math.floor(body / 3))) : 6;
-  const paneHeight = roomy ? 3 : 0;
+  const paneHeight = body >= ROOM_FOR_A_LINE ? 4 : roomy ? 3 : 0;
   const bottom = sideFocused
     ? Math.max(metricsHeight + paneHeight, Math.floor(body / 2) + 1)
     : metricsHeight + paneHeight;
@@ -84,23 +95,33 @@ function layout(width: number, height: number, focus: PaneId) {
   };
 }
 
-export function App({ width, height, onNamespaceChange, onQuit, actions }: AppProps) {
+export function App({ width, height, onNamespaceChange, onQuit, actions, readOnly = false }: AppProps) {
   const store = useCockpitStore();
   const { exit } = useApp();
   const focus = useCockpit((s) => s.ui.focus);
   const overlay = useCockpit((s) => s.ui.overlay);
+  const view = useCockpit((s) => s.ui.view.kind);
+  const picking = useCockpit((s) => s.ui.pick !== undefined);
   const at = layout(width, height, focus);
+  const chat = focus === 'chat' ? at.focusedPane : at.sidePane;
+  const ctx: InputContext = {
+    store,
+    pageSize: Math.max(1, at.pods.height - 5),
+    quit: () => {
+      onQuit?.();
+      exit();
+    },
+    onNamespaceChange,
+    ...(actions ? { actions } : {}),
+    readOnly,
+    room: {
+      overlayRows: overlayRows(at.body),
+      overlayWidth: width,
+      chatRows: chatRoom(chat.height),
+      chatWidth: Math.max(10, chat.width - PANE_CHROME),
+    },
+  };
   useInput((input, key) => {
-    const ctx = {
-      store,
-      pageSize: Math.max(1, at.pods.height - 5),
-      quit: () => {
-        onQuit?.();
-        exit();
-      },
-      onNamespaceChange,
-      ...(actions ? { actions } : {}),
-    };
     // Esc followed at once by a key arrives as that key with meta: it is both.
     if (key.meta && !key.escape && input.length === 1) {
       handleKey(ctx, '', 'esc');
@@ -109,6 +130,7 @@ export function App({ width, height, onNamespaceChange, onQuit, actions }: AppPr
     }
     handleKey(ctx, input, specialKey(input, key));
   });
+  usePaste((text) => handlePaste(ctx, text));
   if (width < MIN_WIDTH || height < MIN_HEIGHT) {
     return (
       <Text color="yellow">
@@ -124,21 +146,32 @@ export function App({ width, height, onNamespaceChange, onQuit, actions }: AppPr
         {p.view({ ...(p.id === focus ? at.focusedPane : at.sidePane), focused: focus === p.id })}
       </Box>
     ));
+  const frame = { width, height: at.body, readOnly };
   const overlays = {
-    help: () => <HelpOverlay width={width} height={at.body} />,
-    detail: () => <FindingDetail width={width} height={at.body} />,
+    help: () => <HelpOverlay {...frame} />,
+    detail: () => <FindingDetail {...frame} />,
     report: () => <FiguresOverlay width={width} height={at.body} />,
-    recommendation: () => <RecommendationDetail width={width} height={at.body} />,
-    confirm: () => <ConfirmOverlay width={width} height={at.body} />,
+    recommendation: () => <RecommendationDetail {...frame} />,
+    confirm: () => <ConfirmOverlay {...frame} />,
+    inspect: () => <InspectOverlay {...frame} />,
+    logs: () => <LogsView {...frame} />,
   };
+  const resource =
+    view === 'pods' ? (
+      <PodsPane {...at.pods} focused={focus === 'pods'} />
+    ) : (
+      <ObjectPane kind={view} {...at.pods} focused={focus === 'pods'} />
+    );
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <StatusBar width={width} />
-      {overlay !== 'none' ? (
+      <StatusBar width={width} readOnly={readOnly} />
+      {picking ? (
+        <PickOverlay {...frame} />
+      ) : overlay !== 'none' ? (
         overlays[overlay]()
       ) : (
         <Box flexDirection={at.wide ? 'row' : 'column'} height={at.body}>
-          <PodsPane {...at.pods} focused={focus === 'pods'} />
+          {resource}
           {!at.wide && focusedSide ? (
             focusedSide.view({ ...at.focusedPane, focused: true })
           ) : (
@@ -149,7 +182,7 @@ export function App({ width, height, onNamespaceChange, onQuit, actions }: AppPr
           )}
         </Box>
       )}
-      <Footer width={width} />
+      <Footer width={width} readOnly={readOnly} />
     </Box>
   );
 }

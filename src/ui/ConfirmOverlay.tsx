@@ -1,26 +1,35 @@
-// A medium or critical approval shows the exact change first: the server's dry run as a diff.
-import { Text } from 'ink';
+// A medium or critical approval shows the exact change first: the server's dry run as a diff,
+// which scrolls; `y` approves only once its last line has been on screen.
 import { useCockpit } from './context.js';
-import { Overlay } from './Overlay.js';
+import { hintLine } from './keymap.js';
+import { confirmLines } from './overlay-lines.js';
+import { ScrollOverlay } from './ScrollOverlay.js';
 
-const color = (line: string): string | undefined =>
-  line.startsWith('+') ? 'green' : line.startsWith('-') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined;
-
-export function ConfirmOverlay({ width, height }: { width: number; height: number }) {
+export function ConfirmOverlay({
+  width,
+  height,
+  readOnly,
+}: {
+  width: number;
+  height: number;
+  readOnly: boolean;
+}) {
   const confirm = useCockpit((s) => s.ui.confirm);
-  const lines = confirm?.lines ?? [];
-  const room = Math.max(0, height - 4);
+  const seen = useCockpit((s) => s.ui.confirmSeen);
+  const scroll = useCockpit((s) => s.ui.overlayScroll);
+  const lines = confirmLines(confirm);
+  const unseen = !seen && scroll + Math.max(1, height - 4) < lines.length;
   return (
-    <Overlay width={width} height={height} title={`approve: ${confirm?.title ?? ''}`}>
-      {lines.slice(0, room).map((line, i) => (
-        <Text key={i} wrap="truncate" color={color(line)}>
-          {line}
-        </Text>
-      ))}
-      {lines.length > room && <Text color="gray">… {lines.length - room} more lines</Text>}
-      <Text bold color="yellow" wrap="truncate">
-        y approve this change · n or esc cancel
-      </Text>
-    </Overlay>
+    <ScrollOverlay
+      width={width}
+      height={height}
+      lines={lines}
+      title={`approve: ${confirm?.title ?? ''}`}
+      prompt={
+        unseen
+          ? 'scroll to the end (j/pgdn/G) before y · n or esc cancel'
+          : hintLine(['confirm'], readOnly, width)
+      }
+    />
   );
 }

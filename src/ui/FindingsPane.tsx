@@ -3,7 +3,8 @@ import { Text } from 'ink';
 import type { Finding, Severity } from '../analysis/types.js';
 import { humanDuration } from '../kube/format.js';
 import { useCockpit } from './context.js';
-import { Pane, windowStart, type PaneFrame } from './Pane.js';
+import { clipWords } from './format.js';
+import { Pane, PANE_CHROME, windowStart, type PaneFrame } from './Pane.js';
 import { useNow } from './useNow.js';
 
 export const SEVERITY_MARK: Record<Severity, { mark: string; color: string }> = {
@@ -43,13 +44,12 @@ export function FindingsPane({ width, height, focused }: PaneFrame) {
         findings.slice(start, start + room).map((f) => {
           const { mark, color } = SEVERITY_MARK[f.severity];
           const isSelected = f.id === selected && focused;
+          const text = `${f.title} · ${f.resource.kind.toLowerCase()} ${f.resource.name} · ${humanDuration(Math.max(0, now - f.firstSeen))}${f.source === 'kagent' ? ' · kagent' : ''}`;
           return (
             <Text key={f.id} wrap="truncate" inverse={isSelected}>
               <Text color={color}>{mark}</Text>
               {isSelected ? '›' : ' '}
-              {f.title} · {f.resource.kind.toLowerCase()} {f.resource.name} ·{' '}
-              {humanDuration(Math.max(0, now - f.firstSeen))}
-              {f.source === 'kagent' ? ' · kagent' : ''}
+              {clipWords(text, Math.max(1, width - PANE_CHROME - 2))}
             </Text>
           );
         })

@@ -1,39 +1,41 @@
-// The bottom line: the `:` command line or `/` filter while open, a notice, or the key hints.
+// The bottom line: the open text field, question or notice, else the key hints — all from the
+// key table, so a hint never names a key that does nothing here (or, read-only, a dangerous one).
 import { Text } from 'ink';
 import { useCockpit } from './context.js';
+import { activeContexts, hintLine } from './keymap.js';
 
-const HINTS = ['j/k move', '/ filter', 's sort', ': command', '? help', 'q quit', 'tab pane'];
-
-/** As many whole hints as fit, most useful first; `? help` lists the rest. */
-function hints(width: number): string {
-  let text = '';
-  for (const hint of HINTS) {
-    const next = text ? `${text}  ${hint}` : hint;
-    if (next.length > width) break;
-    text = next;
+export function Footer({ width, readOnly }: { width: number; readOnly: boolean }) {
+  const ui = useCockpit((s) => s.ui);
+  const contexts = activeContexts(ui).filter((c) => c !== 'always');
+  const hints = (room: number) => hintLine(contexts, readOnly, room);
+  let text: string;
+  let color = 'white';
+  if (ui.commandLine !== undefined)
+    text = `:${ui.commandLine}█   ${hints(width - ui.commandLine.length - 5)}`;
+  else if (ui.prompt) {
+    const head = `${ui.prompt.label}: ${ui.prompt.text}█   `;
+    text = head + hints(width - head.length);
+  } else if (ui.filterEditing) text = `/${ui.filter}█   ${hints(width - ui.filter.length - 5)}`;
+  else if (ui.notice) {
+    text = ui.notice;
+    color = 'yellow';
+  } else if (ui.question) {
+    text = `${ui.question.text}  ${hints(width - ui.question.text.length - 2)}`;
+    color = 'yellow';
+  } else {
+    // The pane's own keys first, then the global ones (help and quit are always named).
+    const global = contexts.includes('global') ? hintLine(['global'], readOnly, width) : '';
+    const own = hintLine(
+      contexts.filter((c) => c !== 'global'),
+      readOnly,
+      width - global.length - 2,
+    );
+    text = [own, global].filter(Boolean).join('  ');
+    color = 'gray';
   }
-  return text;
-}
-
-export function Footer({ width }: { width: number }) {
-  const commandLine = useCockpit((s) => s.ui.commandLine);
-  const filterEditing = useCockpit((s) => s.ui.filterEditing);
-  const filter = useCockpit((s) => s.ui.filter);
-  const notice = useCockpit((s) => s.ui.notice);
-  const rejecting = useCockpit((s) => s.ui.rejectReason);
-  const text = rejecting
-    ? `reject ${rejecting.id}, reason: ${rejecting.text}█ (enter rejects, esc cancels)`
-    : commandLine !== undefined
-      ? `:${commandLine}█`
-      : filterEditing
-        ? `/${filter}█`
-        : (notice ?? hints(width));
   return (
-    <Text
-      wrap="truncate"
-      color={notice ? 'yellow' : commandLine !== undefined || filterEditing || rejecting ? 'white' : 'gray'}
-    >
-      {text}
+    <Text wrap="truncate" color={color}>
+      {text.trimEnd()}
     </Text>
   );
 }

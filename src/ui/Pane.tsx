@@ -2,6 +2,7 @@
 // and a ▸ before the title, so it is still visible when NO_COLOR drops colours and inverse.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
+import { clipWords } from './format.js';
 
 export interface PaneProps {
   title: string;
@@ -39,7 +40,7 @@ export function Pane({ title, width, height, focused, children }: PaneProps) {
       {/* The title keeps its line when a short pane clips its content. */}
       <Box flexShrink={0}>
         <Text bold wrap="truncate">
-          {focused ? `▸ ${title}` : title}
+          {clipWords(focused ? `▸ ${title}` : title, Math.max(1, width - PANE_CHROME))}
         </Text>
       </Box>
       {children}

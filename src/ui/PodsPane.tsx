@@ -3,6 +3,7 @@
 import { Text } from 'ink';
 import { useEffect, useMemo, useRef } from 'react';
 import { podRows, visibleWindow, type Health } from '../state/selectors.js';
+import { breadcrumb, viewPods } from '../state/views.js';
 import { columnsFor, renderCells } from './columns.js';
 import { useCockpit, useCockpitStore } from './context.js';
 import { Pane, PANE_CHROME } from './Pane.js';
@@ -21,7 +22,8 @@ const MARK = '›';
 
 export function PodsPane({ width, height, focused }: { width: number; height: number; focused: boolean }) {
   const store = useCockpitStore();
-  const pods = useCockpit((s) => s.pods);
+  const pods = useCockpit(viewPods);
+  const view = useCockpit((s) => s.ui.view);
   const metrics = useCockpit((s) => s.metrics);
   const filter = useCockpit((s) => s.ui.filter);
   const sortBy = useCockpit((s) => s.ui.sortBy);
@@ -48,15 +50,20 @@ export function PodsPane({ width, height, focused }: { width: number; height: nu
       store.getState().setUi({ selectedPodKey: rows[Math.min(lastIndex.current, rows.length - 1)]!.key });
   }, [found, rows, store]);
 
-  const columns = columnsFor(width - PANE_CHROME - MARK.length, allNamespaces);
+  const columns = columnsFor(width - PANE_CHROME - MARK.length, allNamespaces && !view.owner, rows);
   const bodyHeight = Math.max(0, height - 4 - (reconnecting ? 1 : 0));
   const { start, end } = visibleWindow(rows.length, selected, bodyHeight);
   const count = filter ? `${rows.length} of ${pods.size}` : String(rows.length);
-  const title = `pods${filter ? ` /${filter}` : ''} (${count}) sort:${sortBy}`;
+  const title = `${breadcrumb(view)}${filter ? ` /${filter}` : ''} (${count}) sort:${sortBy}`;
   let message: string | undefined;
   if (forbidden) message = forbidden;
   else if (!synced && pods.size === 0) message = 'loading…';
-  else if (rows.length === 0) message = filter ? `no pods match "${filter}"` : 'no pods';
+  else if (rows.length === 0)
+    message = filter
+      ? `no pods match "${filter}"`
+      : view.owner
+        ? `no pods of ${breadcrumb({ kind: view.owner.kind })} ${view.owner.name}`
+        : 'no pods';
   return (
     <Pane title={title} width={width} height={height} focused={focused}>
       {reconnecting && (

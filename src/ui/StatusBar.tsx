@@ -15,7 +15,7 @@ const STATUS_COLOR = {
 const BRAND = 'aiops-tui';
 const SEPARATOR = ' · ';
 
-export function StatusBar({ width }: { width: number }) {
+export function StatusBar({ width, readOnly = false }: { width: number; readOnly?: boolean }) {
   const chatBackend = useCockpit((s) => s.chat.backend);
   const context = useCockpit((s) => s.connection.context);
   const namespace = useCockpit((s) => s.connection.namespace);
@@ -34,6 +34,8 @@ export function StatusBar({ width }: { width: number }) {
     },
     { text: `chat: ${chatBackend}` },
   ];
+  // Said second, after the context: it decides what the keys can do.
+  if (readOnly) segments.splice(2, 0, { text: 'read-only', color: 'yellow' });
   // The name goes first when there is room for it; what the cockpit is connected to matters more.
   const length = segments.reduce((n, s) => n + s.text.length + SEPARATOR.length, 0) - SEPARATOR.length;
   const brand = length + BRAND.length + SEPARATOR.length <= width;

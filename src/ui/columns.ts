@@ -9,17 +9,20 @@ export interface Column {
   /** Lower drops first; undefined never drops. */
   priority?: number;
   align?: 'left' | 'right';
+  /** Widened to its longest value among the rows, up to this many characters. */
+  content?: number;
   cell(row: PodRow): string;
 }
 
 const COLUMNS: readonly Column[] = [
-  { title: 'NAMESPACE', width: 12, priority: 5, cell: (r) => r.namespace },
+  { title: 'NAMESPACE', width: 9, priority: 5, cell: (r) => r.namespace, content: 20 },
   { title: 'NAME', width: 24, cell: (r) => r.name },
-  { title: 'READY', width: 5, priority: 9, cell: (r) => r.ready },
-  // CrashLoopBackOff, the longest common reason, fits whole.
-  { title: 'STATUS', width: 16, cell: (r) => r.status },
-  { title: 'RESTARTS', width: 12, priority: 8, cell: (r) => r.restartsText },
-  { title: 'AGE', width: 5, priority: 2, cell: (r) => r.age },
+  { title: 'READY', width: 5, priority: 9, cell: (r) => r.ready, content: 9 },
+  // As wide as the longest reason shown (ContainerCreating, CreateContainerConfigError): whole.
+  { title: 'STATUS', width: 16, cell: (r) => r.status, content: 32 },
+  // `5 (2m15s ago)` whole, or not at all.
+  { title: 'RESTARTS', width: 8, priority: 8, cell: (r) => r.restartsText, content: 16 },
+  { title: 'AGE', width: 5, priority: 2, cell: (r) => r.age, content: 8 },
   { title: 'NODE', width: 10, priority: 1, cell: (r) => r.node },
   { title: 'CPU', width: 5, priority: 7, align: 'right', cell: (r) => cpuText(r.cpuMillis) },
   { title: 'MEM', width: 7, priority: 6, align: 'right', cell: (r) => memText(r.memoryBytes) },
@@ -28,8 +31,13 @@ const COLUMNS: readonly Column[] = [
 ];
 
 /** Columns for a table `width` characters wide (one space between columns); NAME widened to fill. */
-export function columnsFor(width: number, showNamespace: boolean): Column[] {
-  const all = COLUMNS.filter((c) => showNamespace || c.title !== 'NAMESPACE');
+export function columnsFor(width: number, showNamespace: boolean, rows: readonly PodRow[] = []): Column[] {
+  const all = COLUMNS.filter((c) => showNamespace || c.title !== 'NAMESPACE').map((c) => {
+    if (!c.content) return c;
+    let longest = c.title.length;
+    for (const r of rows) longest = Math.max(longest, c.cell(r).length);
+    return { ...c, width: Math.min(c.content, Math.max(c.width, longest)) };
+  });
   const total = (list: Iterable<Column>): number => [...list].reduce((n, c) => n + c.width + 1, 0) - 1;
   const droppable = all.filter((c) => c.priority !== undefined).sort((a, b) => a.priority! - b.priority!);
   const kept = new Set(all);

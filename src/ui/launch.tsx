@@ -307,7 +307,15 @@ async function runFullScreen(
   const switchNamespace = namespaceSwitcher(connection.kubeConfig, store, data.setNamespace);
   function Sized() {
     const { columns, rows } = useWindowSize();
-    return <App width={columns} height={rows} onNamespaceChange={switchNamespace} actions={actions} />;
+    return (
+      <App
+        width={columns}
+        height={rows}
+        onNamespaceChange={switchNamespace}
+        actions={actions}
+        readOnly={readOnly}
+      />
+    );
   }
   const app = render(
     <StoreProvider store={data.store}>

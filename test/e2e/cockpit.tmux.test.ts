@@ -248,6 +248,8 @@ describe.skipIf(!hasTmux)('aiops-tui --demo in a terminal', () => {
     await tmux('send-keys', '-t', 'cockpit', 'a');
     await waitForScreen((s) => frontendRows(s) === 2, 'two ready frontend pods');
     await tmux('send-keys', '-t', 'cockpit', 'r');
+    await waitForScreen((s) => /roll back \S+ from its snapshot\?/.test(s), 'the rollback question');
+    await tmux('send-keys', '-t', 'cockpit', 'y');
     const after = await waitForScreen((s) => /rolled back in \d+ ms/.test(s), 'the rollback confirmed');
     expect(after).toMatch(/rolled-back/);
     await waitForScreen(

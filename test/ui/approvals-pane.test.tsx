@@ -71,13 +71,18 @@ describe('the approvals pane', () => {
     const row = await frameContaining(r, /medium +awaiting-approval 0\/1/);
     expect(row).toMatch(/\d+m left/);
     r.stdin.write('a');
-    const diff = await frameContaining(r, 'y approve this change');
+    // The diff scrolls; y is offered once its last line has been on screen (G goes there).
+    const diff = await frameContaining(r, /approve: /);
     expect(diff).toMatch(/- +memory: 512Mi/);
     expect(diff).toMatch(/\+ +memory: 384Mi/);
+    r.stdin.write('G');
+    await frameContaining(r, 'y approve this change');
     r.stdin.write('n');
     await frameContaining(r, 'not approved');
     expect((await deployment()).spec!.template.spec!.containers[0]!.resources!.limits!.memory).toBe('512Mi');
     r.stdin.write('a');
+    await frameContaining(r, /approve: /);
+    r.stdin.write('G');
     await frameContaining(r, 'y approve this change');
     r.stdin.write('y');
     await frameContaining(r, 'executed: set deployment todo/frontend container frontend limits memory=384Mi');
@@ -96,15 +101,24 @@ describe('the approvals pane', () => {
     r.stdin.write('\t\t\t\t');
     await frameContaining(r, /▸ approvals \(1 waiting\)/);
     r.stdin.write('x');
-    await frameContaining(r, `reject ${meta.id}, reason: █`);
+    // A reason from the list first (typing filters it), then optional free text.
+    const reasons = await frameContaining(r, `reject ${meta.id}: why?`);
+    expect(reasons).toMatch(/› wrong diagnosis[\s\S]*wrong fix[\s\S]*not now[\s\S]*duplicate/);
+    r.stdin.write('now');
+    await frameContaining(r, '› not now');
+    r.stdin.write('\r');
+    await frameContaining(r, `reject ${meta.id} (not now), details (optional): █`);
     r.stdin.write('not during the sale\r');
     await frameContaining(r, 'rejected');
     expect(history.get(meta.id).meta.status).toBe('rejected');
-    expect(history.get(meta.id).body).toContain('Rejected by **alice**: not during the sale.');
+    expect(history.get(meta.id).body).toContain('Rejected by **alice**: not-now: not during the sale.');
     r.stdin.write('\r');
     const detail = await frameContaining(r, '(esc closes)');
     expect(detail).toContain('$ kubectl scale deployment/frontend -n todo --replicas=3');
-    expect(detail).toContain('Rejected by alice: not during the sale.');
+    // The record scrolls: G shows its end, the newest event.
+    r.stdin.write('G');
+    const end = await frameContaining(r, 'Rejected by alice: not-now: not during the sale.');
+    expect(end).toMatch(/lines \d+–(\d+) of \1 ·|esc close/);
     expect((await deployment()).spec!.replicas).toBe(1);
   });
 });

@@ -162,6 +162,7 @@ export function renderCockpit(
     onQuit?: () => void;
     /** Keys whose action is not given do nothing. */
     actions?: Partial<UiActions>;
+    readOnly?: boolean;
   } = {},
 ) {
   return render(
@@ -172,6 +173,7 @@ export function renderCockpit(
         onNamespaceChange={props.onNamespaceChange ?? (() => {})}
         onQuit={props.onQuit}
         actions={uiActions(props.actions)}
+        readOnly={props.readOnly ?? false}
       />
     </StoreProvider>,
   );

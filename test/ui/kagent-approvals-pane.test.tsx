@@ -92,15 +92,21 @@ describe('a kagent tool approval in the approvals pane', () => {
   it('x rejects with the typed reason: the agent is told, and the record says so', async () => {
     const { r, agent, history, id } = await cockpitWithPause();
     r.stdin.write('x');
-    await frameContaining(r, `reject ${id}, reason: █`);
+    // A reason from the list first (typing filters it), then optional free text.
+    const reasons = await frameContaining(r, `reject ${id}: why?`);
+    expect(reasons).toMatch(/› wrong diagnosis[\s\S]*wrong fix[\s\S]*not now[\s\S]*duplicate/);
+    r.stdin.write('now');
+    await frameContaining(r, '› not now');
+    r.stdin.write('\r');
+    await frameContaining(r, `reject ${id} (not now), details (optional): █`);
     r.stdin.write('not during the sale\r');
     await frameContaining(r, 'rejected; kagent replied');
-    expect(decisionOf(agent.turns[1]!)).toEqual({ approved: false, reason: 'not during the sale' });
+    expect(decisionOf(agent.turns[1]!)).toEqual({ approved: false, reason: 'not-now: not during the sale' });
     const record = history.get(id);
     expect(record.meta.status).toBe('rejected');
-    expect(record.body).toContain('Rejected by **alice**: not during the sale.');
+    expect(record.body).toContain('Rejected by **alice**: not-now: not during the sale.');
     expect(record.body).toContain(
-      'kagent replied: completed: did not run k8s_scale: told "not during the sale"',
+      'kagent replied: completed: did not run k8s_scale: told "not-now: not during the sale"',
     );
   });
 

@@ -2,8 +2,18 @@
 // quit, including keys typed faster than a frame (they arrive as one input).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { computeFigures } from '../../src/audit/metrics.js';
-import { KEYMAP } from '../../src/ui/keymap.js';
-import { frameContaining, lineWith, makePod, renderCockpit, storeWith, type Rendered } from './harness.js';
+import { KEYMAP, keysLabel } from '../../src/ui/keymap.js';
+import {
+  frameContaining,
+  lineWith,
+  makePod,
+  plain,
+  renderCockpit,
+  storeWith,
+  type Rendered,
+} from './harness.js';
+
+const plainFrame = (r: Rendered) => plain(r.lastFrame());
 
 let rendered: Rendered | undefined;
 afterEach(() => rendered?.unmount());
@@ -77,10 +87,10 @@ describe('the key map', () => {
     await frameContaining(r, 'pods (30)');
   });
 
-  it('s cycles the sort key through name, status, restarts, cpu, mem; :sort picks one', async () => {
+  it('o cycles the order through name, status, restarts, cpu, mem (s is scale now); :sort picks one', async () => {
     const { r } = await start();
     for (const key of ['status', 'restarts', 'cpu', 'mem', 'name']) {
-      r.stdin.write('s');
+      r.stdin.write('o');
       await frameContaining(r, `sort:${key}`);
     }
     r.stdin.write(':sort restarts\r');
@@ -115,14 +125,28 @@ describe('the key map', () => {
     await frameContaining(r, 'j/k move');
   });
 
-  it('? lists every binding of the key map with its keys, and esc closes it', async () => {
+  it('? lists every binding of the key table with its keys, scrolling with j/pgdn, and esc closes it', async () => {
     const store = storeWith(manyPods(), 'shop');
-    // Tall enough for one column of bindings; short terminals flow them into two (below).
     const r = (rendered = renderCockpit(store, { width: 80, height: 30 }));
     await frameContaining(r, 'a-00');
     r.stdin.write('?');
-    const frame = await frameContaining(r, 'keys (esc or ? closes)');
-    for (const binding of KEYMAP) expect(lineWith(frame, binding.help)).toContain(binding.keys.join(' / '));
+    let frame = await frameContaining(r, 'keys (esc or ? closes)');
+    expect(frame).toMatch(/lines 1–\d+ of \d+ ↓/);
+    // Page through: everything the table binds is on some screen, each key beside its help.
+    let seen = frame;
+    const startOf = (f: string) => Number(/lines (\d+)–/.exec(f)![1]);
+    for (let page = 0; page < 20 && /↓/.test(lineWith(frame, 'lines ')); page++) {
+      const from = startOf(frame);
+      r.stdin.write(KEYS.pageDown);
+      await vi.waitFor(() => expect(startOf(plainFrame(r))).toBeGreaterThan(from));
+      frame = plainFrame(r);
+      seen += '\n' + frame;
+    }
+    for (const binding of KEYMAP) {
+      const words = binding.help.split(' ').slice(0, 3).join(' ');
+      expect(seen, binding.help).toContain(words);
+      expect(seen).toContain(keysLabel(binding));
+    }
     r.stdin.write(KEYS.esc);
     await frameContaining(r, 'a-00');
     r.stdin.write('?');
@@ -144,14 +168,19 @@ describe('the key map', () => {
     await frameContaining(r, '▸ approvals');
   });
 
-  it('a, x and r outside the approvals pane say where the recommendations are', async () => {
-    const { r } = await start();
+  it('a, x and r are not bound in the pods view: they change nothing and call nothing', async () => {
+    const approve = vi.fn();
+    const rollback = vi.fn();
+    const { r, store } = await start({ actions: { approve, rollback } });
+    const before = store.getState().ui;
     for (const key of ['a', 'x', 'r']) {
       r.stdin.write(key);
-      await frameContaining(r, 'select a recommendation in the approvals pane (tab)');
-      r.stdin.write('j');
-      await frameContaining(r, 'j/k move');
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    expect(store.getState().ui).toEqual(before);
+    expect(approve).not.toHaveBeenCalled();
+    expect(rollback).not.toHaveBeenCalled();
+    expect(await frameContaining(r, 'j/k move')).not.toContain('a approve');
   });
 
   it.each([
@@ -190,13 +219,17 @@ describe('the status bar', () => {
 });
 
 describe('the help overlay on a short terminal', () => {
-  it('flows the bindings into two columns at 60×16 instead of drawing lines over each other', async () => {
+  it('at 60×16 scrolls instead of drawing lines over each other, and says where it is', async () => {
     rendered = renderCockpit(storeWith([]), { width: 60, height: 16 });
     rendered.stdin.write('?');
     const frame = await frameContaining(rendered, 'keys (esc or ? closes)');
     expect(frame.split('\n')).toHaveLength(16);
-    for (const binding of KEYMAP) expect(frame).toContain(binding.keys.join(' / '));
-    expect(lineWith(frame, 'shift-tab')).toMatch(/shift-tab .*… +\S+ +\w/);
+    expect(frame).toMatch(/lines 1–10 of \d+ ↓/);
+    expect(frame).toContain('ctrl-c');
+    rendered.stdin.write('G');
+    const end = await frameContaining(rendered, /lines \d+–(\d+) of \1 ·/);
+    expect(end).toContain('accept');
+    for (const line of end.split('\n')) expect([...line].length).toBeLessThanOrEqual(60);
   });
 });
 

@@ -74,7 +74,7 @@ describe('the pods pane', () => {
     const expected: [number, string[]][] = [
       [60, ['NAME', 'READY', 'STATUS', 'CPU']],
       [80, ['NAME', 'READY', 'STATUS', 'RESTARTS', 'CPU', 'MEM']],
-      [100, ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'CPU', 'MEM', '%CPU/R']],
+      [100, ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'CPU', 'MEM', '%CPU/R', '%MEM/L']],
     ];
     for (const [width, columns] of expected) {
       rendered = renderCockpit(store, { width, height: 24 });
