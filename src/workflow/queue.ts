@@ -376,7 +376,13 @@ export class Queue {
       );
       const op = this.operationOf(id);
       if (op.kind === 'kagent-approval')
-        return await this.answerAgent(id, op, 'reject', text || REJECTION_REASON_LABEL[reason]);
+        // The agent hears the reason from the list and the words beside it.
+        return await this.answerAgent(
+          id,
+          op,
+          'reject',
+          text ? `${REJECTION_REASON_LABEL[reason]}: ${text}` : REJECTION_REASON_LABEL[reason],
+        );
       return { ok: true, message: 'rejected' };
     } catch (error) {
       return { ok: false, message: (error as Error).message };

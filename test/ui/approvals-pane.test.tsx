@@ -111,13 +111,13 @@ describe('the approvals pane', () => {
     r.stdin.write('not during the sale\r');
     await frameContaining(r, 'rejected');
     expect(history.get(meta.id).meta.status).toBe('rejected');
-    expect(history.get(meta.id).body).toContain('Rejected by **alice**: not-now: not during the sale.');
+    expect(history.get(meta.id).body).toContain('Rejected by **alice**: not now — not during the sale.');
     r.stdin.write('\r');
     const detail = await frameContaining(r, '(esc closes)');
     expect(detail).toContain('$ kubectl scale deployment/frontend -n todo --replicas=3');
     // The record scrolls: G shows its end, the newest event.
     r.stdin.write('G');
-    const end = await frameContaining(r, 'Rejected by alice: not-now: not during the sale.');
+    const end = await frameContaining(r, 'Rejected by alice: not now — not during the sale.');
     expect(end).toMatch(/lines \d+–(\d+) of \1 ·|esc close/);
     expect((await deployment()).spec!.replicas).toBe(1);
   });

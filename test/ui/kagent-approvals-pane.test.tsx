@@ -101,12 +101,12 @@ describe('a kagent tool approval in the approvals pane', () => {
     await frameContaining(r, `reject ${id} (not now), details (optional): █`);
     r.stdin.write('not during the sale\r');
     await frameContaining(r, 'rejected; kagent replied');
-    expect(decisionOf(agent.turns[1]!)).toEqual({ approved: false, reason: 'not-now: not during the sale' });
+    expect(decisionOf(agent.turns[1]!)).toEqual({ approved: false, reason: 'not now: not during the sale' });
     const record = history.get(id);
     expect(record.meta.status).toBe('rejected');
-    expect(record.body).toContain('Rejected by **alice**: not-now: not during the sale.');
+    expect(record.body).toContain('Rejected by **alice**: not now — not during the sale.');
     expect(record.body).toContain(
-      'kagent replied: completed: did not run k8s_scale: told "not-now: not during the sale"',
+      'kagent replied: completed: did not run k8s_scale: told "not now: not during the sale"',
     );
   });
 

@@ -151,13 +151,13 @@ describe.each(['1.0', '0.3'] as const)('a kagent tool approval from an A2A %s ag
 
     const outcome = await queue.reject(meta.id, 'not-now', 'not during business hours');
     expect(outcome.ok).toBe(true);
-    expect(decisionOf(agent.turns[1]!)).toEqual({ approved: false, reason: 'not during business hours' });
+    expect(decisionOf(agent.turns[1]!)).toEqual({ approved: false, reason: 'not now: not during business hours' });
     const record = openHistory(dir).get(meta.id);
     expect(record.meta.status).toBe('rejected');
     expect(record.body).toContain('Rejected by **alice**: not now — not during business hours.');
-    expect(record.body).toContain(': reject (not during business hours) of k8s_scale (id call-1)');
+    expect(record.body).toContain(': reject (not now: not during business hours) of k8s_scale (id call-1)');
     expect(record.body).toContain(
-      'kagent replied: completed: did not run k8s_scale: told "not during business hours"',
+      'kagent replied: completed: did not run k8s_scale: told "not now: not during business hours"',
     );
     expect((await verifyTrail(queue.history.dir)).problems).toEqual([]);
   });
