@@ -126,7 +126,11 @@ const refLine = (ref: ObjectRef) => `${ref.kind} ${ref.namespace ? `${ref.namesp
  * runs but what the queue runs. A key press is the person's proposal (trust.md, Proposers): they
  * sign it as its proposer and cannot approve it themselves.
  */
-export function objectActions(store: CockpitStore, queue: Queue, options: ObjectActionOptions = {}): ObjectActions {
+export function objectActions(
+  store: CockpitStore,
+  queue: Queue,
+  options: ObjectActionOptions = {},
+): ObjectActions {
   const guard = guarded(store, options.readOnly ?? false);
   const objects = queue.objects;
   const propose = async (
@@ -151,8 +155,14 @@ export function objectActions(store: CockpitStore, queue: Queue, options: Object
   const fresh = async (ref: ObjectRef): Promise<KubernetesObject | string> =>
     (await objects.read(apiRef(ref))) ?? notFound(ref);
   const existing =
-    (key: string, build: (ref: ObjectRef, current: KubernetesObject) => Operation | { error: string }) =>
+    (
+      key: string,
+      build: (ref: ObjectRef, current: KubernetesObject | null) => Operation | { error: string },
+    ) =>
     async (ref: ObjectRef): Promise<string> => {
+      // What the key cannot do to this kind is said before the cluster is asked.
+      const refused = build(ref, null);
+      if ('error' in refused) return refused.error;
       const current = await fresh(ref);
       if (typeof current === 'string') return current;
       return propose(build(ref, current), key, ref);
@@ -180,7 +190,7 @@ export function objectActions(store: CockpitStore, queue: Queue, options: Object
       const ran = await (options.suspend ? options.suspend(run) : run());
       if (ran.code === 'ENOENT') return `edit cancelled: the editor "${program}" was not found`;
       if (ran.failed)
-        return `error: there was a problem with the editor "${program}" (${(ran.shortMessage ?? `exit code ${ran.exitCode}`).split("\n")[0]}); edit cancelled`;
+        return `error: there was a problem with the editor "${program}" (${(ran.shortMessage ?? `exit code ${ran.exitCode}`).split('\n')[0]}); edit cancelled`;
       const outcome = readEdit(current, readFileSync(file, 'utf8'));
       if (outcome.kind === 'invalid')
         return `edit not proposed: invalid YAML at line ${outcome.line}: ${outcome.message} (your edit is kept in ${file})`;

@@ -586,7 +586,9 @@ function checkedEdit(op: Extract<Operation, { kind: 'apply' }>): void {
     object.metadata?.name !== name ||
     (object.metadata?.namespace ?? undefined) !== (namespace ?? undefined)
   )
-    throw new ExecutionError(`${file} does not hold ${kind} ${namespace ? `${namespace}/` : ''}${name} alone`);
+    throw new ExecutionError(
+      `${file} does not hold ${kind} ${namespace ? `${namespace}/` : ''}${name} alone`,
+    );
 }
 
 /** What `kubectl … -o json` printed: one object, or a List's items. */

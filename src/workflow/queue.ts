@@ -259,7 +259,9 @@ export class Queue {
       diffLines(
         ref,
         before[i] ?? null,
-        op.kind === 'delete' || op.kind === 'delete-pod' || op.kind === 'kill-pod' ? null : (after[i] ?? null),
+        op.kind === 'delete' || op.kind === 'delete-pod' || op.kind === 'kill-pod'
+          ? null
+          : (after[i] ?? null),
       ),
     );
   }
