@@ -199,7 +199,7 @@ export function objectActions(
       if (outcome.kind === 'refused') return `edit refused: ${outcome.why}`;
       const diff = editDiff(current, outcome.object, refLine(ref));
       const changed = diff.filter((l) => /^[-+](?![-+]{2} )/.test(l)).length;
-      const stored = storeEdit(join(queue.history.dir, '..', 'edits'), outcome.yaml);
+      const stored = storeEdit(join(queue.history.dir, '..', 'edits'), outcome.json);
       return propose(editOperation(targetOf(ref), stored.path, stored.sha256, changed), 'e', ref, diff);
     }),
   };

@@ -71,7 +71,8 @@ export type EditOutcome =
   | { kind: 'cancelled' }
   | { kind: 'invalid'; line: number; message: string }
   | { kind: 'refused'; why: string }
-  | { kind: 'changed'; object: KubernetesObject; yaml: string };
+  /** `json`: the object as it is stored and applied (see storeEdit). */
+  | { kind: 'changed'; object: KubernetesObject; json: string };
 
 const identity = (o: KubernetesObject) =>
   `${o.kind ?? '?'} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name ?? '?'}`;
@@ -112,7 +113,7 @@ export function readEdit(original: KubernetesObject, text: string): EditOutcome 
       kind: 'refused',
       why: `the edit changes what the object is (${identity(before)} → ${identity(edited)}); its kind, name and namespace must stay`,
     };
-  return { kind: 'changed', object: edited, yaml: stringify(edited) };
+  return { kind: 'changed', object: edited, json: `${JSON.stringify(edited, null, 2)}\n` };
 }
 
 /** The change an edit makes, as a unified diff of the shown YAML: the record's evidence. */
@@ -131,14 +132,16 @@ export function editDiff(original: KubernetesObject, edited: KubernetesObject, l
 }
 
 /**
- * Keeps the edited object where the executor will read it: `<dir>/<sha256>.yaml`, 0600, fsynced,
+ * Keeps the edited object where the executor will read it: `<dir>/<sha256>.json`, 0600, fsynced,
  * so an approval hours later applies exactly these bytes (the operation carries the digest).
+ * JSON, not YAML: kubectl reads YAML 1.1 (`yes` is a boolean there, a string to us), and JSON
+ * means one thing to both.
  */
-export function storeEdit(dir: string, yaml: string): { path: string; sha256: string } {
-  const sha256 = createHash('sha256').update(yaml).digest('hex');
+export function storeEdit(dir: string, json: string): { path: string; sha256: string } {
+  const sha256 = createHash('sha256').update(json).digest('hex');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeDurably(dir, `${sha256}.yaml`, yaml, 0o600);
-  return { path: join(dir, `${sha256}.yaml`), sha256 };
+  writeDurably(dir, `${sha256}.json`, json, 0o600);
+  return { path: join(dir, `${sha256}.json`), sha256 };
 }
 
 /** The apply an edit proposes. */

@@ -1,75 +1,27 @@
 // The cockpit's mutating keys (ctrl-d, ctrl-k, s, R) against the simulator: each only proposes;
 // the server is read back unchanged before the approvals its tier needs and changed after them.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { KubeConfig, type KubernetesObject, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHistory } from '../../src/audit/history.js';
-import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { createCockpitStore, initialState, type CockpitStore } from '../../src/state/store.js';
 import type { ObjectRef } from '../../src/state/types.js';
 import { objectActions, READ_ONLY_NOTICE } from '../../src/workflow/cockpit-actions.js';
 import { ObjectClient } from '../../src/workflow/objects.js';
-import type { Queue } from '../../src/workflow/queue.js';
-import { createWorkflow } from '../../src/workflow/setup.js';
-import { loadTrust } from '../../src/workflow/trust.js';
-import { makeTeam, type Team } from '../audit/identities.js';
 import { until } from '../sim/until.js';
+import { historyDir, idOf, noticeOf, rowOf, startCockpitFixture, type Cockpit } from './cockpit-fixtures.js';
 
-let sim: RunningSim;
-let kc: KubeConfig;
-let team: Team;
-let policyPath: string;
-
+let cockpit: Cockpit;
 beforeAll(async () => {
-  sim = await startSimulator({ scenario: 'todo', speed: 20 });
-  kc = new KubeConfig();
-  kc.loadFromFile(sim.kubeconfigPath);
-  team = makeTeam();
-  // The built-in tiers and floors; only the validation window is short (half a second at speed 20).
-  policyPath = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
-  writeFileSync(policyPath, 'validation_window_seconds: 10\n');
+  cockpit = await startCockpitFixture();
 });
-afterAll(() => sim.close());
+afterAll(() => cockpit.close());
 
-export async function queueAs(person: string, historyDir: string, kubeConfig = kc): Promise<Queue> {
-  const trust = await loadTrust({
-    policyPath,
-    signingKey: team.keyPath(person),
-    allowedSignersPath: team.allowedSignersPath,
-  });
-  return createWorkflow({
-    kubeConfig,
-    historyDir,
-    policy: trust.policy,
-    signer: trust.signer,
-    allowedSigners: trust.allowed,
-    gitCommit: false,
-  });
-}
-
-const storeFor = (): CockpitStore =>
-  createCockpitStore(initialState({ context: 'sim', server: sim.url, namespace: 'todo' }));
-
-/** Runs a key's action and waits for the notice it answers with. */
-export async function noticeOf(store: CockpitStore, act: () => void): Promise<string> {
-  store.getState().setUi({ notice: undefined });
-  act();
-  await until(
-    async () => store.getState().ui.notice,
-    (n) => n !== undefined,
-    20_000,
-  );
-  return store.getState().ui.notice!;
-}
-
-const objects = () => new ObjectClient(kc);
+const queueAs = (person: string, dir: string) => cockpit.queueAs(person, dir);
+const storeFor = () => cockpit.store();
+const objects = () => new ObjectClient(cockpit.kc);
 const read = (apiVersion: string, kind: string, name: string) =>
   objects().read({ apiVersion, kind, namespace: 'todo', name });
 const deployment = async (name: string) => (await read('apps/v1', 'Deployment', name)) as V1Deployment;
-const ref = (kind: ObjectRef['kind'], name: string): ObjectRef => ({ kind, namespace: 'todo', name });
-const idOf = (notice: string) => /^(?:queued|already waiting) (\S+) /.exec(notice)?.[1] ?? notice;
+const ref = rowOf;
 
 async function firstPod(prefix: string): Promise<V1Pod> {
   const pods = await until(
@@ -84,7 +36,7 @@ async function firstPod(prefix: string): Promise<V1Pod> {
 
 describe('the cockpit keys propose, and only the queue changes the cluster', () => {
   it('s: scale frontend 1 → 3 is low; the proposer cannot approve it; another person can, and the deployment scales', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = historyDir();
     const alice = await queueAs('alice', dir);
     const store = storeFor();
     const keys = objectActions(store, alice);
@@ -121,7 +73,7 @@ describe('the cockpit keys propose, and only the queue changes the cluster', () 
     [1.5, 'replicas must be a whole number, 0 or more (got 1.5)'],
     [Number.NaN, 'replicas must be a whole number, 0 or more (got NaN)'],
   ])('s with %s replicas is one line, and nothing is proposed', async (replicas, message) => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = historyDir();
     const store = storeFor();
     const keys = objectActions(store, await queueAs('alice', dir));
     expect(await noticeOf(store, () => keys.proposeScale(ref('deployments', 'backend'), replicas))).toBe(
@@ -136,7 +88,7 @@ describe('the cockpit keys propose, and only the queue changes the cluster', () 
 
   it('s on a pod, R on a job, ctrl-k on a deployment: each refused in one line', async () => {
     const store = storeFor();
-    const keys = objectActions(store, await queueAs('alice', mkdtempSync(join(tmpdir(), 'keys-'))));
+    const keys = objectActions(store, await queueAs('alice', historyDir()));
     expect(await noticeOf(store, () => keys.proposeScale(ref('pods', 'x'), 2))).toBe(
       'cannot scale pods: only deployments, statefulsets, replicasets',
     );
@@ -152,7 +104,7 @@ describe('the cockpit keys propose, and only the queue changes the cluster', () 
   });
 
   it('R: a rollout restart is trivial and runs at once: the template gets its restartedAt', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = historyDir();
     const alice = await queueAs('alice', dir);
     const store = storeFor();
     const notice = await noticeOf(store, () =>
@@ -166,7 +118,7 @@ describe('the cockpit keys propose, and only the queue changes the cluster', () 
   });
 
   it('ctrl-d on a pod its ReplicaSet owns is trivial (deleted with its grace period); ctrl-k is low and, once approved, removes the pod at once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = historyDir();
     const alice = await queueAs('alice', dir);
     const store = storeFor();
     const keys = objectActions(store, alice);
@@ -193,7 +145,7 @@ describe('the cockpit keys propose, and only the queue changes the cluster', () 
   });
 
   it('ctrl-d on a claim, a Secret or a ConfigMap is critical: two approvers besides the proposer, then it is gone', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = historyDir();
     const alice = await queueAs('alice', dir);
     const store = storeFor();
     const keys = objectActions(store, alice);
@@ -231,7 +183,7 @@ describe('the cockpit keys propose, and only the queue changes the cluster', () 
   });
 
   it('read-only: every mutating key says so and nothing is proposed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const dir = historyDir();
     const store = storeFor();
     const keys = objectActions(store, await queueAs('alice', dir), { readOnly: true });
     const attempts: (() => void)[] = [
