@@ -7,6 +7,11 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export interface FullScreen {
   /** Restores the terminal (once) and stops handling signals. */
   leave(): void;
+  /**
+   * Hands the terminal to a child (an editor): the normal screen until the returned resume. A
+   * ctrl-c meanwhile is the child's (the terminal sends it to both), not a reason to quit.
+   */
+  suspend(): () => void;
 }
 
 /** `onSignal` should end the app; its handler stays installed until `leave()`, so Ink's
@@ -16,12 +21,14 @@ export function enterFullScreen(
   onSignal: (signal: NodeJS.Signals) => void,
 ): FullScreen {
   let onScreen = true;
+  let suspended = false;
   const restore = (): void => {
     if (!onScreen) return;
     onScreen = false;
     stream.write(LEAVE);
   };
   const handler = (signal: NodeJS.Signals): void => {
+    if (suspended && signal === 'SIGINT') return;
     restore();
     onSignal(signal);
   };
@@ -33,6 +40,16 @@ export function enterFullScreen(
       restore();
       for (const signal of SIGNALS) process.off(signal, handler);
       process.off('exit', restore);
+    },
+    suspend() {
+      if (!onScreen || suspended) return () => {};
+      suspended = true;
+      stream.write(LEAVE);
+      return () => {
+        if (!suspended) return;
+        suspended = false;
+        if (onScreen) stream.write(ENTER);
+      };
     },
   };
 }

@@ -4,12 +4,16 @@ import { constants } from 'node:os';
 import { CliError, describeError } from '../cli-errors.js';
 import { durationFlag, parseCommandLine } from '../cli-usage.js';
 import { COCKPIT } from './cockpit-flags.js';
-import { namespaceSwitcher } from './namespace-switch.js';
+import { namespaceLister, namespaceSwitcher } from './namespace-switch.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aiOptionsFrom, chooseBackend, type AiOptions } from '../assistants/backends.js';
 import { cockpitSnapshot, startChatService } from '../assistants/chat-service.js';
-import { workflowActions } from '../workflow/cockpit-actions.js';
+import { objectActions, workflowActions } from '../workflow/cockpit-actions.js';
+import type { Queue } from '../workflow/queue.js';
+import { contextNames, connectionTo, resetForConnection } from '../cluster/context-switch.js';
+import { createCockpitStore, initialState, type CockpitStore } from '../state/store.js';
+import { suspendScreen, type Suspendable } from './suspend-screen.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
 import { trustFrom } from '../workflow/cli.js';
 import type { Trust } from '../workflow/trust.js';
@@ -21,9 +25,9 @@ import { createPauseRegistry, holdAndPropose, waitsInQueue } from '../analysis/k
 import { startReportScheduler } from '../analysis/report-scheduler.js';
 import { openHistory } from '../audit/history.js';
 import { computeFigures } from '../audit/metrics.js';
-import { startCockpitData } from '../cluster/cockpit-service.js';
+import { startCockpitData, type CockpitData } from '../cluster/cockpit-service.js';
 import { startCrashLogs } from '../cluster/crash-logs.js';
-import { loadConnection, preflight } from '../cluster/connect.js';
+import { loadConnection, preflight, type Connection } from '../cluster/connect.js';
 
 /** Simulated seconds per second in the demo: the backend's crash loop shows within seconds. */
 const DEMO_SPEED = 10;
@@ -123,17 +127,49 @@ interface CockpitOptions {
   ai: AiOptions | undefined;
 }
 
-async function runFullScreen(
-  connection: ReturnType<typeof loadConnection>,
-  { metricsIntervalMs, historyDir, kagentUrl, kagentAgent, trust, gitCommit, readOnly, ai }: CockpitOptions,
-  [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
-    ReturnType<typeof loadUi>
-  >,
-): Promise<number> {
-  const data = startCockpitData(connection, metricsIntervalMs);
-  const findings = startFindingsService(data.store);
-  const crashLogs = startCrashLogs(data.store, connection.kubeConfig);
-  const store = data.store;
+/** What one cluster session needs beyond its connection: the same for every context. */
+type SessionOptions = CockpitOptions & {
+  /** Hands the terminal to `e`'s editor (see suspendScreen). */
+  suspend<T>(run: () => Promise<T>): Promise<T>;
+};
+
+/** The actions bound to one context's cluster: every UiAction but the kubeconfig's own. */
+type SessionActions = Omit<UiActions, 'switchContext' | 'listContexts'>;
+
+/** Everything bound to one context: stopped and started again on `:ctx`. */
+export interface ClusterSession {
+  connection: Connection;
+  data: CockpitData;
+  queue: Queue;
+  actions: SessionActions;
+  switchNamespace(namespace: string | undefined): Promise<void>;
+  /** Stops what reads or proposes for this cluster; its queue's running validations finish. */
+  stop(): void;
+}
+
+/**
+ * Starts the cluster-bound services for `connection` on `store` (which keeps the person's state
+ * across contexts): the watches, findings, crash logs, the workflow (same history directory, this
+ * context's credentials), the chat's backend and evidence, reports and kagent.
+ */
+export async function startClusterSession(
+  connection: Connection,
+  store: CockpitStore,
+  {
+    metricsIntervalMs,
+    historyDir,
+    kagentUrl,
+    kagentAgent,
+    trust,
+    gitCommit,
+    readOnly,
+    ai,
+    suspend,
+  }: SessionOptions,
+): Promise<ClusterSession> {
+  const data = startCockpitData(connection, metricsIntervalMs, {}, store);
+  const findings = startFindingsService(store);
+  const crashLogs = startCrashLogs(store, connection.kubeConfig);
   // kagent's tasks paused for a tool approval, answered from the queue.
   const pauses = createPauseRegistry();
   const clusterNow = (): number => Date.now() + (store.getState().connection.clockSkewMs ?? 0);
@@ -181,24 +217,18 @@ async function runFullScreen(
   });
   if (why) store.getState().setChat({ backend: `offline assistant (${why})` });
   const notYet = (what: string): void => store.getState().setUi({ notice: `${what}: not yet` });
-  const actions: UiActions = {
+  const actions: SessionActions = {
     ...workflowActions(store, queue, readOnly),
+    ...objectActions(store, queue, { readOnly, suspend }),
     ask: (question) => void chat.ask(question),
     cancelAsk: () => chat.cancel(),
     // Stand-ins until the views' services land (issue 14): each says so on screen.
     inspect: () => notYet('describe'),
     openLogs: () => notYet('logs'),
     closeLogs: () => {},
-    proposeDelete: () => notYet('delete'),
-    proposeKill: () => notYet('kill'),
-    proposeScale: () => notYet('scale'),
-    proposeRestart: () => notYet('restart'),
-    edit: () => notYet('edit'),
-    switchContext: () => notYet(':ctx'),
-    listNamespaces: async () => [],
-    listContexts: () => [],
+    listNamespaces: namespaceLister(connection.kubeConfig, store),
   };
-  const reports = startReportScheduler(data.store, join(historyDir, 'reports'));
+  const reports = startReportScheduler(store, join(historyDir, 'reports'));
   // Without --kagent-url, kagent is reached through the API server when it is installed.
   const kagent = startKagent({
     kubeConfig: connection.kubeConfig,
@@ -226,11 +256,93 @@ async function runFullScreen(
           },
         }),
   });
+  return {
+    connection,
+    data,
+    queue,
+    actions,
+    switchNamespace: namespaceSwitcher(connection.kubeConfig, store, data.setNamespace),
+    stop() {
+      clearInterval(queueTimer);
+      crashLogs.stop();
+      chat.cancel();
+      findings.stop();
+      reports.stop();
+      void kagent.stop();
+      data.stop();
+    },
+  };
+}
+
+async function runFullScreen(
+  connection: Connection,
+  options: CockpitOptions,
+  [{ render, useWindowSize, useApp }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
+    ReturnType<typeof loadUi>
+  >,
+): Promise<number> {
+  const store = createCockpitStore(initialState(connection));
+  const { historyDir } = options;
+  // Set once the app renders: the editor of `e` needs Ink's hand-over and our alternate screen.
+  let inkSuspend: Suspendable['suspendTerminal'] | undefined;
+  const suspend = <T,>(run: () => Promise<T>): Promise<T> =>
+    inkSuspend ? suspendScreen({ suspendTerminal: inkSuspend }, screen, run) : run();
+  const sessionOptions: SessionOptions = { ...options, suspend };
+  let session = await startClusterSession(connection, store, sessionOptions);
+  // Queues of earlier contexts: their running validations finish; they are stopped at quit.
+  const retired: Queue[] = [];
+  let switching = false;
+  const notice = (text: string): void => store.getState().setUi({ notice: text });
+  /** `:ctx NAME`: the new context is reached first; only then are the old one's services replaced. */
+  const switchContext = async (name: string): Promise<void> => {
+    const current = session.connection.context;
+    if (switching) return notice('a context switch is under way');
+    const next = connectionTo(
+      connection.kubeConfig,
+      name,
+      store.getState().connection.namespace === undefined,
+    );
+    if ('error' in next) return notice(next.error);
+    if (name === current) return notice(`already on context ${name}`);
+    switching = true;
+    try {
+      await preflight(next);
+    } catch (error) {
+      switching = false;
+      return notice(`${describeError(error)} (still on context ${current})`);
+    }
+    const previous = session.connection;
+    session.stop();
+    retired.push(session.queue);
+    try {
+      resetForConnection(store, next);
+      session = await startClusterSession(next, store, sessionOptions);
+      notice(`context: ${name} (${next.server})`);
+    } catch (error) {
+      resetForConnection(store, previous);
+      session = await startClusterSession(previous, store, sessionOptions);
+      notice(`${describeError(error)} (back on context ${current})`);
+    } finally {
+      switching = false;
+    }
+  };
+  // The App holds one actions object: each call goes to the session of the moment.
+  const sessionKeys = Object.keys(session.actions) as (keyof SessionActions)[];
+  const actions = {
+    ...Object.fromEntries(
+      sessionKeys.map((key) => [
+        key,
+        (...args: unknown[]) => (session.actions[key] as (...a: unknown[]) => unknown)(...args),
+      ]),
+    ),
+    switchContext: (name: string) => void switchContext(name),
+    listContexts: () => contextNames(connection.kubeConfig),
+  } as UiActions;
   const readFigures = (): void => {
     // Read only a trail that exists: launching the cockpit creates no directories.
     if (!existsSync(join(historyDir, 'prompts'))) return;
     try {
-      data.store.setState({ auditFigures: computeFigures(openHistory(historyDir).list()) });
+      store.setState({ auditFigures: computeFigures(openHistory(historyDir).list()) });
     } catch {
       // An unreadable record is `phr verify`'s to report; the overlay keeps the last figures.
     }
@@ -251,13 +363,15 @@ async function runFullScreen(
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  const switchNamespace = namespaceSwitcher(connection.kubeConfig, store, data.setNamespace);
+  const switchNamespace = (namespace: string | undefined): Promise<void> =>
+    session.switchNamespace(namespace);
   function Sized() {
     const { columns, rows } = useWindowSize();
+    inkSuspend = useApp().suspendTerminal;
     return <App width={columns} height={rows} onNamespaceChange={switchNamespace} actions={actions} />;
   }
   const app = render(
-    <StoreProvider store={data.store}>
+    <StoreProvider store={store}>
       <Sized />
     </StoreProvider>,
     { exitOnCtrlC: false, maxFps: 60, patchConsole: false },
@@ -266,14 +380,8 @@ async function runFullScreen(
     await app.waitUntilExit();
   } finally {
     clearInterval(figuresTimer);
-    clearInterval(queueTimer);
-    crashLogs.stop();
-    chat.cancel();
-    queue.stop();
-    findings.stop();
-    reports.stop();
-    void kagent.stop();
-    data.stop();
+    session.stop();
+    for (const queue of [...retired, session.queue]) queue.stop();
     screen.leave();
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);

@@ -1,4 +1,5 @@
 // The pure parts of `e`: which editor argv an environment gives, and what an edited text amounts to.
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { editable, editableYaml, editorCommand, readEdit } from '../../src/workflow/edit.js';
 
@@ -38,7 +39,7 @@ const live = {
   },
   spec: { replicas: 2 },
   status: { readyReplicas: 2 },
-};
+} as unknown as KubernetesObject;
 const shown = editableYaml(live);
 
 describe('readEdit', () => {
