@@ -274,20 +274,15 @@ export async function startClusterSession(
   };
 }
 
-async function runFullScreen(
+/**
+ * The cockpit's sessions, one context at a time: `actions` (what the App holds for its lifetime)
+ * calls the session of the moment, and `switchContext` replaces it once the new context answers.
+ */
+export async function startSessions(
   connection: Connection,
-  options: CockpitOptions,
-  [{ render, useWindowSize, useApp }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
-    ReturnType<typeof loadUi>
-  >,
-): Promise<number> {
-  const store = createCockpitStore(initialState(connection));
-  const { historyDir } = options;
-  // Set once the app renders: the editor of `e` needs Ink's hand-over and our alternate screen.
-  let inkSuspend: Suspendable['suspendTerminal'] | undefined;
-  const suspend = <T,>(run: () => Promise<T>): Promise<T> =>
-    inkSuspend ? suspendScreen({ suspendTerminal: inkSuspend }, screen, run) : run();
-  const sessionOptions: SessionOptions = { ...options, suspend };
+  store: CockpitStore,
+  sessionOptions: SessionOptions,
+): Promise<{ actions: UiActions; current(): ClusterSession; stop(): void }> {
   let session = await startClusterSession(connection, store, sessionOptions);
   // Queues of earlier contexts: their running validations finish; they are stopped at quit.
   const retired: Queue[] = [];
@@ -338,6 +333,31 @@ async function runFullScreen(
     switchContext: (name: string) => void switchContext(name),
     listContexts: () => contextNames(connection.kubeConfig),
   } as UiActions;
+  return {
+    actions,
+    current: () => session,
+    stop() {
+      session.stop();
+      for (const queue of [...retired, session.queue]) queue.stop();
+    },
+  };
+}
+
+async function runFullScreen(
+  connection: Connection,
+  options: CockpitOptions,
+  [{ render, useWindowSize, useApp }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
+    ReturnType<typeof loadUi>
+  >,
+): Promise<number> {
+  const store = createCockpitStore(initialState(connection));
+  const { historyDir } = options;
+  // Set once the app renders: the editor of `e` needs Ink's hand-over and our alternate screen.
+  let inkSuspend: Suspendable['suspendTerminal'] | undefined;
+  const suspend = <T,>(run: () => Promise<T>): Promise<T> =>
+    inkSuspend ? suspendScreen({ suspendTerminal: inkSuspend }, screen, run) : run();
+  const sessions = await startSessions(connection, store, { ...options, suspend });
+  const { actions } = sessions;
   const readFigures = (): void => {
     // Read only a trail that exists: launching the cockpit creates no directories.
     if (!existsSync(join(historyDir, 'prompts'))) return;
@@ -364,7 +384,7 @@ async function runFullScreen(
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
   const switchNamespace = (namespace: string | undefined): Promise<void> =>
-    session.switchNamespace(namespace);
+    sessions.current().switchNamespace(namespace);
   function Sized() {
     const { columns, rows } = useWindowSize();
     inkSuspend = useApp().suspendTerminal;
@@ -380,8 +400,7 @@ async function runFullScreen(
     await app.waitUntilExit();
   } finally {
     clearInterval(figuresTimer);
-    session.stop();
-    for (const queue of [...retired, session.queue]) queue.stop();
+    sessions.stop();
     screen.leave();
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
