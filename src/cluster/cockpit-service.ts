@@ -34,8 +34,9 @@ export function startCockpitData(
   connection: Connection,
   metricsIntervalMs = 15_000,
   tuning: DataTuning = {},
+  /** A store that outlives this connection (`:ctx` switches feed the same one). */
+  store: CockpitStore = createCockpitStore(initialState(connection)),
 ): CockpitData {
-  const store = createCockpitStore(initialState(connection));
   const batcher = createBatcher(store);
   const health = createConnectionHealth(store);
   const readiness = startReadinessProbe(connection.kubeConfig, health, {

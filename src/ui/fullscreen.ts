@@ -10,6 +10,11 @@ export interface FullScreen {
   leave(): void;
   /** Bell and desktop notification, sanitized; nothing once the screen is left. */
   notify(title: string, body: string): void;
+  /**
+   * Hands the terminal to a child (an editor): the normal screen until the returned resume. A
+   * ctrl-c meanwhile is the child's (the terminal sends it to both), not a reason to quit.
+   */
+  suspend(): () => void;
 }
 
 /** `onSignal` should end the app; its handler stays installed until `leave()`, so Ink's
@@ -19,12 +24,14 @@ export function enterFullScreen(
   onSignal: (signal: NodeJS.Signals) => void,
 ): FullScreen {
   let onScreen = true;
+  let suspended = false;
   const restore = (): void => {
     if (!onScreen) return;
     onScreen = false;
     stream.write(LEAVE);
   };
   const handler = (signal: NodeJS.Signals): void => {
+    if (suspended && signal === 'SIGINT') return;
     restore();
     onSignal(signal);
   };
@@ -39,6 +46,16 @@ export function enterFullScreen(
       restore();
       for (const signal of SIGNALS) process.off(signal, handler);
       process.off('exit', restore);
+    },
+    suspend() {
+      if (!onScreen || suspended) return () => {};
+      suspended = true;
+      stream.write(LEAVE);
+      return () => {
+        if (!suspended) return;
+        suspended = false;
+        if (onScreen) stream.write(ENTER);
+      };
     },
   };
 }

@@ -4,12 +4,16 @@ import { constants } from 'node:os';
 import { CliError, describeError } from '../cli-errors.js';
 import { durationFlag, parseCommandLine } from '../cli-usage.js';
 import { COCKPIT } from './cockpit-flags.js';
-import { namespaceSwitcher } from './namespace-switch.js';
+import { namespaceLister, namespaceSwitcher } from './namespace-switch.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aiOptionsFrom, chooseBackend, type AiOptions } from '../assistants/backends.js';
 import { cockpitSnapshot, startChatService } from '../assistants/chat-service.js';
-import { workflowActions } from '../workflow/cockpit-actions.js';
+import { objectActions, workflowActions } from '../workflow/cockpit-actions.js';
+import type { Queue } from '../workflow/queue.js';
+import { contextNames, connectionTo, resetForConnection } from '../cluster/context-switch.js';
+import { createCockpitStore, initialState, type CockpitStore } from '../state/store.js';
+import { suspendScreen, type Suspendable } from './suspend-screen.js';
 import { checkHistoryDir, demoHistoryDir } from '../audit/history-dir.js';
 import { skewedClock, type ClusterClock } from '../audit/clock.js';
 import { parseArgs } from 'node:util';
@@ -25,11 +29,11 @@ import { createPauseRegistry, holdAndPropose, waitsInQueue } from '../analysis/k
 import { startReportScheduler } from '../analysis/report-scheduler.js';
 import { computeFigures } from '../audit/metrics.js';
 import { readTrail } from '../audit/read-trail.js';
-import { startCockpitData } from '../cluster/cockpit-service.js';
+import { startCockpitData, type CockpitData } from '../cluster/cockpit-service.js';
 import { startCrashLogs } from '../cluster/crash-logs.js';
 import { createInspector } from '../cluster/inspect.js';
 import { startLogFollower } from '../cluster/log-follow.js';
-import { loadConnection, preflight } from '../cluster/connect.js';
+import { loadConnection, preflight, type Connection } from '../cluster/connect.js';
 
 /** Simulated seconds per second in the demo: the backend's crash loop shows within seconds. */
 const DEMO_SPEED = 10;
@@ -151,8 +155,36 @@ interface CockpitOptions {
   demo?: { speed: number; clock: () => number };
 }
 
-async function runFullScreen(
-  connection: ReturnType<typeof loadConnection>,
+/** What one cluster session needs beyond its connection: the same for every context. */
+type SessionOptions = CockpitOptions & {
+  /** Hands the terminal to `e`'s editor (see suspendScreen). */
+  suspend<T>(run: () => Promise<T>): Promise<T>;
+  /** Rings the terminal for an escalation (bell and desktop notification) once the screen is up. */
+  notify(title: string, body: string): void;
+};
+
+/** The actions bound to one context's cluster: every UiAction but the kubeconfig's own. */
+type SessionActions = Omit<UiActions, 'switchContext' | 'listContexts'>;
+
+/** Everything bound to one context: stopped and started again on `:ctx`. */
+export interface ClusterSession {
+  connection: Connection;
+  data: CockpitData;
+  queue: Queue;
+  actions: SessionActions;
+  switchNamespace(namespace: string | undefined): Promise<void>;
+  /** Stops what reads or proposes for this cluster; its queue's running validations finish. */
+  stop(): void;
+}
+
+/**
+ * Starts the cluster-bound services for `connection` on `store` (which keeps the person's state
+ * across contexts): the watches, findings, crash logs, the workflow (same history directory, this
+ * context's credentials), the chat's backend and evidence, reports and kagent.
+ */
+export async function startClusterSession(
+  connection: Connection,
+  store: CockpitStore,
   {
     metricsIntervalMs,
     historyDir,
@@ -163,22 +195,19 @@ async function runFullScreen(
     readOnly,
     ai,
     demo,
-  }: CockpitOptions,
-  [{ render, useWindowSize }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
-    ReturnType<typeof loadUi>
-  >,
-): Promise<number> {
-  const data = startCockpitData(connection, metricsIntervalMs);
-  const findings = startFindingsService(data.store, Date.now, (gone, at) => {
+    suspend,
+    notify,
+  }: SessionOptions,
+): Promise<ClusterSession> {
+  const data = startCockpitData(connection, metricsIntervalMs, {}, store);
+  const findings = startFindingsService(store, Date.now, (gone, at) => {
     // The toil estimate's record of a finding that went away (src/analysis/resolutions.ts).
-    if (!readOnly && worthRecording(gone, data.store.getState().connection.namespace))
+    if (!readOnly && worthRecording(gone, store.getState().connection.namespace))
       void queue.history.create(resolutionRecord(gone, at)).catch(() => {});
   });
-  const crashLogs = startCrashLogs(data.store, connection.kubeConfig);
-  const store = data.store;
+  const crashLogs = startCrashLogs(store, connection.kubeConfig);
   // kagent's tasks paused for a tool approval, answered from the queue.
   const pauses = createPauseRegistry();
-  let screen: ReturnType<typeof enterFullScreen> | undefined = undefined;
   // Records and approval windows run on the wall clock; findings' times are the cluster's.
   const cluster: ClusterClock = demo
     ? { now: demo.clock, rate: demo.speed }
@@ -197,7 +226,7 @@ async function runFullScreen(
     answerKagent: pauses.answer,
     // Escalations ring the terminal once the screen is up, and say so in the status line.
     notifyTerminal: (n) => {
-      screen?.notify(`aiops-tui: ${n.record}`, notificationLine(n));
+      notify(`aiops-tui: ${n.record}`, notificationLine(n));
       store.getState().setUi({ notice: `escalated: ${notificationLine(n)}` });
     },
     onProgress: (id, text) => {
@@ -230,28 +259,19 @@ async function runFullScreen(
     },
   });
   if (why) store.getState().setChat({ backend: `offline assistant (${why})` });
-  if (demo) store.getState().setUi({ notice: demoNotice(historyDir, demo.speed) });
-  const notYet = (what: string): void => store.getState().setUi({ notice: `${what}: not yet` });
   const inspector = createInspector(store, connection.kubeConfig);
   const logFollower = startLogFollower(store, connection.kubeConfig);
-  const actions: UiActions = {
+  const actions: SessionActions = {
     ...workflowActions(store, queue, readOnly),
+    ...objectActions(store, queue, { readOnly, suspend }),
     ask: (question) => void chat.ask(question),
     cancelAsk: () => chat.cancel(),
     inspect: inspector.inspect,
     openLogs: logFollower.open,
     closeLogs: logFollower.close,
-    // Stand-ins until the views' services land (issue 14): each says so on screen.
-    proposeDelete: () => notYet('delete'),
-    proposeKill: () => notYet('kill'),
-    proposeScale: () => notYet('scale'),
-    proposeRestart: () => notYet('restart'),
-    edit: () => notYet('edit'),
-    switchContext: () => notYet(':ctx'),
-    listNamespaces: async () => [],
-    listContexts: () => [],
+    listNamespaces: namespaceLister(connection.kubeConfig, store),
   };
-  const reports = startReportScheduler(data.store, join(historyDir, 'reports'));
+  const reports = startReportScheduler(store, join(historyDir, 'reports'));
   // Without --kagent-url, kagent is reached through the API server when it is installed.
   const kagent = startKagent({
     kubeConfig: connection.kubeConfig,
@@ -279,11 +299,120 @@ async function runFullScreen(
           },
         }),
   });
+  return {
+    connection,
+    data,
+    queue,
+    actions,
+    switchNamespace: namespaceSwitcher(connection.kubeConfig, store, data.setNamespace),
+    stop() {
+      clearInterval(queueTimer);
+      crashLogs.stop();
+      logFollower.close();
+      chat.cancel();
+      findings.stop();
+      reports.stop();
+      void kagent.stop();
+      data.stop();
+    },
+  };
+}
+
+/**
+ * The cockpit's sessions, one context at a time: `actions` (what the App holds for its lifetime)
+ * calls the session of the moment, and `switchContext` replaces it once the new context answers.
+ */
+export async function startSessions(
+  connection: Connection,
+  store: CockpitStore,
+  sessionOptions: SessionOptions,
+): Promise<{ actions: UiActions; current(): ClusterSession; stop(): void }> {
+  let session = await startClusterSession(connection, store, sessionOptions);
+  // Queues of earlier contexts: their running validations finish; they are stopped at quit.
+  const retired: Queue[] = [];
+  let switching = false;
+  const notice = (text: string): void => store.getState().setUi({ notice: text });
+  /** `:ctx NAME`: the new context is reached first; only then are the old one's services replaced. */
+  const switchContext = async (name: string): Promise<void> => {
+    const current = session.connection.context;
+    if (switching) return notice('a context switch is under way');
+    const next = connectionTo(
+      connection.kubeConfig,
+      name,
+      store.getState().connection.namespace === undefined,
+    );
+    if ('error' in next) return notice(next.error);
+    if (name === current) return notice(`already on context ${name}`);
+    switching = true;
+    try {
+      await preflight(next);
+    } catch (error) {
+      switching = false;
+      return notice(`${describeError(error)} (still on context ${current})`);
+    }
+    const previous = session.connection;
+    session.stop();
+    retired.push(session.queue);
+    try {
+      resetForConnection(store, next);
+      session = await startClusterSession(next, store, sessionOptions);
+      notice(`context: ${name} (${next.server})`);
+    } catch (error) {
+      resetForConnection(store, previous);
+      session = await startClusterSession(previous, store, sessionOptions);
+      notice(`${describeError(error)} (back on context ${current})`);
+    } finally {
+      switching = false;
+    }
+  };
+  // The App holds one actions object: each call goes to the session of the moment.
+  const sessionKeys = Object.keys(session.actions) as (keyof SessionActions)[];
+  const actions = {
+    ...Object.fromEntries(
+      sessionKeys.map((key) => [
+        key,
+        (...args: unknown[]) => (session.actions[key] as (...a: unknown[]) => unknown)(...args),
+      ]),
+    ),
+    switchContext: (name: string) => void switchContext(name),
+    listContexts: () => contextNames(connection.kubeConfig),
+  } as UiActions;
+  return {
+    actions,
+    current: () => session,
+    stop() {
+      session.stop();
+      for (const queue of [...retired, session.queue]) queue.stop();
+    },
+  };
+}
+
+async function runFullScreen(
+  connection: Connection,
+  options: CockpitOptions,
+  [{ render, useWindowSize, useApp }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
+    ReturnType<typeof loadUi>
+  >,
+): Promise<number> {
+  const store = createCockpitStore(initialState(connection));
+  const { historyDir } = options;
+  // Set once the app renders: the editor of `e` needs Ink's hand-over and our alternate screen.
+  let inkSuspend: Suspendable['suspendTerminal'] | undefined;
+  let screen: ReturnType<typeof enterFullScreen> | undefined;
+  const suspend = <T,>(run: () => Promise<T>): Promise<T> =>
+    inkSuspend && screen ? suspendScreen({ suspendTerminal: inkSuspend }, screen, run) : run();
+  const sessions = await startSessions(connection, store, {
+    ...options,
+    suspend,
+    notify: (title, body) => screen?.notify(title, body),
+  });
+  if (options.demo) store.getState().setUi({ notice: demoNotice(historyDir, options.demo.speed) });
+  const { actions } = sessions;
   const readFigures = (): void => {
     // Read only a trail that exists: launching the cockpit creates no directories.
     if (!existsSync(join(historyDir, 'prompts'))) return;
     try {
-      data.store.setState({ auditFigures: computeFigures(readTrail(historyDir).records) });
+      store.setState({ auditFigures: computeFigures(readTrail(historyDir).records) });
     } catch {
       // An unreadable record is `phr verify`'s to report; the overlay keeps the last figures.
     }
@@ -304,21 +433,23 @@ async function runFullScreen(
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  const switchNamespace = namespaceSwitcher(connection.kubeConfig, store, data.setNamespace);
+  const switchNamespace = (namespace: string | undefined): Promise<void> =>
+    sessions.current().switchNamespace(namespace);
   function Sized() {
     const { columns, rows } = useWindowSize();
+    inkSuspend = useApp().suspendTerminal;
     return (
       <App
         width={columns}
         height={rows}
         onNamespaceChange={switchNamespace}
         actions={actions}
-        readOnly={readOnly}
+        readOnly={options.readOnly}
       />
     );
   }
   const app = render(
-    <StoreProvider store={data.store}>
+    <StoreProvider store={store}>
       <Sized />
     </StoreProvider>,
     { exitOnCtrlC: false, maxFps: 60, patchConsole: false },
@@ -327,17 +458,9 @@ async function runFullScreen(
     await app.waitUntilExit();
   } finally {
     clearInterval(figuresTimer);
-    clearInterval(queueTimer);
-    crashLogs.stop();
-    logFollower.close();
-    chat.cancel();
-    queue.stop();
-    findings.stop();
-    reports.stop();
-    void kagent.stop();
-    data.stop();
+    sessions.stop();
     screen.leave();
-    if (demo) process.stderr.write(`aiops-tui: ${demoNotice(historyDir, demo.speed)}\n`);
+    if (options.demo) process.stderr.write(`aiops-tui: ${demoNotice(historyDir, options.demo.speed)}\n`);
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
   }

@@ -33,3 +33,30 @@ export function namespaceSwitcher(
     setNamespace(namespace);
   };
 }
+
+/**
+ * The `:ns` pick list: the namespaces the API server lists, sorted. A refusal (403 for a user who
+ * may only read their own namespace) or any other failure is a one-line notice and an empty list.
+ */
+export function namespaceLister(kubeConfig: KubeConfig, store: CockpitStore): () => Promise<string[]> {
+  return async () => {
+    try {
+      const list = (await getJson(kubeConfig, '/api/v1/namespaces', CHECK_TIMEOUT_MS)) as {
+        items?: { metadata?: { name?: string } }[];
+      };
+      return (list.items ?? [])
+        .map((n) => n.metadata?.name)
+        .filter((n): n is string => Boolean(n))
+        .sort();
+    } catch (error) {
+      const line = (error as Error).message.split('\n')[0];
+      store.getState().setUi({
+        notice:
+          error instanceof ApiError && error.code === 403
+            ? `Error from server (Forbidden): ${line} (type :ns NAME)`
+            : `cannot list namespaces: ${line}`,
+      });
+      return [];
+    }
+  };
+}

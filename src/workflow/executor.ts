@@ -11,6 +11,8 @@ import type {
 import type { ResourceRef } from '../analysis/types.js';
 import { splitWords } from '../assistants/shell-words.js';
 import { childKubeconfig, childEnvironment, withFlagsBeforeDashDash } from './child-process.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import {
   apiMessage,
@@ -151,7 +153,11 @@ export class Executor {
     switch (op.kind) {
       case 'create-hpa':
         return [{ ...must({ ...op.target, kind: 'HorizontalPodAutoscaler' }) }];
-      case 'apply':
+      case 'apply': {
+        // An edit's file holds its target alone (checkedEdit): that object is what it changes.
+        const ref = op.sha256 === undefined ? undefined : objectRef(op.target);
+        return ref ? [ref] : [];
+      }
       case 'helm-rollback':
       case 'helm-upgrade':
         return [];
@@ -163,6 +169,7 @@ export class Executor {
   }
 
   async capture(op: Operation): Promise<Snapshot> {
+    if (op.kind === 'apply') checkedEdit(op);
     const objects = await Promise.all(
       this.touches(op).map(async (ref) => ({ ref, object: await this.objects.read(ref) })),
     );
@@ -180,7 +187,7 @@ export class Executor {
       if (!revision) throw new ExecutionError(`helm status ${op.release} gave no revision`);
       return { objects, helm: { release: op.release, namespace, revision } };
     }
-    if (op.kind === 'apply')
+    if (op.kind === 'apply' && objects.length === 0)
       return { objects, unrestorable: 'the objects an apply changes are not known before it runs' };
     if (op.kind === 'generic' && objects.length === 0)
       return { objects, unrestorable: `nothing was captured for \`${op.kubectl}\`` };
@@ -265,6 +272,9 @@ export class Executor {
       case 'delete':
         await o.delete(must(op.target), dryRun);
         return [];
+      case 'kill-pod':
+        await o.delete(must(op.target), dryRun, 0);
+        return [];
       case 'patch':
         return [await o.patch(must(op.target), op.patch, op.patchType, dryRun)];
       case 'label':
@@ -289,12 +299,16 @@ export class Executor {
       case 'generic': {
         // The approved argv, verbatim (commandLine); a dry run only adds the tool's own flag.
         if (dryRun && op.kind === 'generic') return [];
+        if (op.kind === 'apply') checkedEdit(op);
         if (!dryRun && (op.kind === 'helm-rollback' || op.kind === 'helm-upgrade'))
           await this.releaseFieldsOf(op.release, op.target.namespace ?? 'default');
         const child = this.child(op.argv);
-        const flag = op.kind === 'apply' ? '--dry-run=server' : '--dry-run';
-        await this.run(dryRun ? { ...child, args: withFlagsBeforeDashDash(child.args, [flag]) } : child);
-        return [];
+        // An apply's dry run prints what the server would store, for the approval's diff.
+        const flags = op.kind === 'apply' ? ['--dry-run=server', '-o', 'json'] : ['--dry-run'];
+        const { stdout } = await this.run(
+          dryRun ? { ...child, args: withFlagsBeforeDashDash(child.args, flags) } : child,
+        );
+        return dryRun && op.kind === 'apply' ? printedObjects(stdout) : [];
       }
     }
   }
@@ -545,6 +559,45 @@ export class Executor {
       throw new ExecutionError(`${child.program.split('/').pop()} ${child.args[0]} failed: ${why}`);
     }
     return { stdout: result.stdout };
+  }
+}
+
+/**
+ * An edit's apply runs only as approved: the file still has the digest the approvals signed, and
+ * holds one object, the target. Anything else is refused before kubectl sees the file.
+ */
+function checkedEdit(op: Extract<Operation, { kind: 'apply' }>): void {
+  if (op.sha256 === undefined) return;
+  const file = op.files[0];
+  let text: string;
+  try {
+    if (op.files.length !== 1 || !file) throw new Error('an edit applies exactly one file');
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ExecutionError(`the edited file cannot be read: ${(error as Error).message}`);
+  }
+  if (createHash('sha256').update(text).digest('hex') !== op.sha256)
+    throw new ExecutionError(`${file} changed since it was proposed (its sha256 differs); not applying it`);
+  const docs = parseAllDocuments(text);
+  const object = docs.length === 1 ? (docs[0]!.toJS() as KubernetesObject | null) : null;
+  const { kind, namespace, name } = op.target;
+  if (
+    object?.kind !== kind ||
+    object.metadata?.name !== name ||
+    (object.metadata?.namespace ?? undefined) !== (namespace ?? undefined)
+  )
+    throw new ExecutionError(
+      `${file} does not hold ${kind} ${namespace ? `${namespace}/` : ''}${name} alone`,
+    );
+}
+
+/** What `kubectl … -o json` printed: one object, or a List's items. */
+function printedObjects(stdout: string): KubernetesObject[] {
+  try {
+    const printed = JSON.parse(stdout) as KubernetesObject & { items?: KubernetesObject[] };
+    return printed.kind === 'List' ? (printed.items ?? []) : [printed];
+  } catch {
+    return [];
   }
 }
 

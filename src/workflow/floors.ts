@@ -9,6 +9,9 @@ export const FLOORS: Readonly<Record<OperationKind, Tier>> = {
   'delete-pod': 'trivial',
   'rollout-restart': 'trivial',
   scale: 'low',
+  // Never trivial: a force delete skips the pod's shutdown, and a StatefulSet's replacement may
+  // start while the old one still runs.
+  'kill-pod': 'low',
   'rollout-pause': 'low',
   'rollout-resume': 'low',
   label: 'low',
@@ -64,6 +67,8 @@ export function floorOf(operation: unknown): Tier {
   const base = kind && kind in FLOORS ? FLOORS[kind] : 'critical';
   if (op?.target && CRITICAL_TARGETS.has(op.target.kind)) return 'critical';
   if (kind === 'generic' || kind === 'delete') return 'critical';
+  // Deleting a pod is trivial only for a pod: the same kind aimed at a claim or a Service is a delete.
+  if ((kind === 'delete-pod' || kind === 'kill-pod') && op?.target?.kind !== 'Pod') return 'critical';
   return base;
 }
 

@@ -22,6 +22,8 @@ const API_VERSIONS: Record<string, string> = {
   StatefulSet: 'apps/v1',
   DaemonSet: 'apps/v1',
   Pod: 'v1',
+  PersistentVolumeClaim: 'v1',
+  Event: 'v1',
   Service: 'v1',
   ConfigMap: 'v1',
   Secret: 'v1',
@@ -194,7 +196,15 @@ export class ObjectClient {
     return this.api.create(object, undefined, dryRun ? 'All' : undefined, FIELD_MANAGER);
   }
 
-  async delete(ref: ObjectRef, dryRun?: boolean): Promise<void> {
-    await this.api.delete(this.header(ref), undefined, dryRun ? 'All' : undefined);
+  /** As kubectl deletes: dependents in the background; `gracePeriodSeconds` 0 is `--grace-period=0 --force`. */
+  async delete(ref: ObjectRef, dryRun?: boolean, gracePeriodSeconds?: number): Promise<void> {
+    await this.api.delete(
+      this.header(ref),
+      undefined,
+      dryRun ? 'All' : undefined,
+      gracePeriodSeconds,
+      undefined,
+      'Background',
+    );
   }
 }

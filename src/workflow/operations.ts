@@ -16,6 +16,9 @@ export type Operation =
   | (Base & { kind: 'rollout-pause' })
   | (Base & { kind: 'rollout-resume' })
   | (Base & { kind: 'delete' })
+  // k9s's kill: `kubectl delete pod --grace-period=0 --force`, the pod gone without waiting for
+  // its containers to stop (they may still run on the node for a while).
+  | (Base & { kind: 'kill-pod' })
   | (Base & {
       kind: 'label' | 'annotate';
       changes: Record<string, string | null>;
@@ -32,7 +35,17 @@ export type Operation =
     })
   // The kinds below run an external program: `argv` (program first) is the approved command,
   // run verbatim; the other fields describe it (for the snapshot, the tier and the screen).
-  | (Base & { kind: 'apply'; files: string[]; argv: string[] })
+  | (Base & {
+      kind: 'apply';
+      files: string[];
+      argv: string[];
+      /**
+       * The cockpit's `e` (an edit): the sha256 of the one file, which holds the target object
+       * only. The executor runs it only while the file still has that digest, and captures the
+       * target, so the edit can be rolled back.
+       */
+      sha256?: string;
+    })
   | (Base & { kind: 'helm-rollback'; release: string; revision?: number; argv: string[] })
   | (Base & { kind: 'helm-upgrade'; release: string; chart: string; install: boolean; argv: string[] })
   | (Base & { kind: 'generic'; argv: string[] })

@@ -134,6 +134,7 @@ export const DEFAULT_POLICY: Policy = {
   rules: [
     { kinds: ['delete-pod', 'rollout-restart'], tier: 'trivial' },
     { kinds: ['scale'], tier: 'low', max_replica_delta: 2 },
+    { kinds: ['kill-pod'], tier: 'low' },
     {
       kinds: [
         'scale',

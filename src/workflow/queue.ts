@@ -17,7 +17,7 @@ import type { Recommendation } from '../state/types.js';
 import type { Executor } from './executor.js';
 import { type Snapshot } from './executor.js';
 import { whoAmI } from '../cluster/whoami.js';
-import { apiMessage, objectRef, type ObjectRef } from './objects.js';
+import { apiMessage, objectRef, type ObjectClient, type ObjectRef } from './objects.js';
 import { sameOperation, type Operation } from './operations.js';
 import { isWaiting } from './waiting.js';
 import type { Quality } from '../analysis/confidence.js';
@@ -129,6 +129,11 @@ export class Queue {
     this.history = options.history;
     this.snapshots = join(this.history.dir, '..', 'snapshots');
     this.now = options.now ?? Date.now;
+  }
+
+  /** The cluster this queue's changes go to: where a proposal's object is read fresh. */
+  get objects(): ObjectClient {
+    return this.options.executor.objects;
   }
 
   /** Reads the trail: expires what has timed out, publishes the rest. */
@@ -342,7 +347,9 @@ export class Queue {
       diffLines(
         ref,
         before[i] ?? null,
-        op.kind === 'delete' || op.kind === 'delete-pod' ? null : (after[i] ?? null),
+        op.kind === 'delete' || op.kind === 'delete-pod' || op.kind === 'kill-pod'
+          ? null
+          : (after[i] ?? null),
       ),
     );
   }
@@ -745,7 +752,8 @@ export class Queue {
   /** The Deployment whose health decides: the target itself, or a deleted pod's owner. */
   private async workloadOf(op: Operation): Promise<WorkloadRef | undefined> {
     const { kind, namespace, name } = op.target;
-    if (!namespace) return undefined;
+    // A deleted workload has no health to watch.
+    if (!namespace || op.kind === 'delete') return undefined;
     if (kind === 'Deployment') return { namespace, name };
     if (kind === 'Pod') {
       const objects = this.options.executor.objects;

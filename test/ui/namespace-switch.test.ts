@@ -7,7 +7,8 @@ import { loadConnection } from '../../src/cluster/connect.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import type { CockpitState } from '../../src/state/types.js';
 import { handleKey, type InputContext } from '../../src/ui/input.js';
-import { namespaceSwitcher } from '../../src/ui/namespace-switch.js';
+import { namespaceLister, namespaceSwitcher } from '../../src/ui/namespace-switch.js';
+import { createCockpitStore, initialState } from '../../src/state/store.js';
 import { untilStore } from '../cluster/store-until.js';
 
 let sim: RunningSim | undefined;
@@ -47,5 +48,20 @@ describe(':ns in the cockpit', () => {
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.every((p) => p.metadata?.namespace === 'todo')).toBe(true);
     expect(d.store.getState().ui.notice).toBe('namespace: todo');
+  });
+
+  it("the :ns pick list is the server's namespaces; a 403 is one line and an empty list", async () => {
+    sim = await startSimulator({ scenario: 'todo' });
+    const connection = loadConnection({ kubeconfig: sim.kubeconfigPath, allNamespaces: true });
+    const store = createCockpitStore(initialState(connection));
+    const list = namespaceLister(connection.kubeConfig, store);
+    expect(await list()).toEqual(['default', 'kube-system', 'todo']);
+    expect(store.getState().ui.notice).toBeUndefined();
+
+    sim.setDenyRules([{ verb: 'list', resource: 'namespaces' }]);
+    expect(await list()).toEqual([]);
+    const notice = store.getState().ui.notice ?? '';
+    expect(notice).toMatch(/^Error from server \(Forbidden\): .*namespaces.* \(type :ns NAME\)$/);
+    expect(notice).not.toContain('\n');
   });
 });

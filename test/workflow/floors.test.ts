@@ -18,9 +18,49 @@ describe('built-in floors', () => {
     ['create-hpa', 'Deployment', 'medium'],
     ['scale', 'Deployment', 'low'],
     ['delete-pod', 'Pod', 'trivial'],
+    // The cockpit's keys: a kill is never trivial, wherever the pod runs; a pod's trivial delete
+    // aimed at anything but a pod is a delete.
+    ['kill-pod', 'Pod', 'low'],
+    ['kill-pod', 'PersistentVolumeClaim', 'critical'],
+    ['delete-pod', 'PersistentVolumeClaim', 'critical'],
+    ['delete-pod', 'Secret', 'critical'],
+    ['delete-pod', 'Node', 'critical'],
+    ['delete', 'PersistentVolumeClaim', 'critical'],
+    ['delete', 'Secret', 'critical'],
+    ['delete', 'Node', 'critical'],
+    ['delete', 'Event', 'critical'],
+    ['rollout-restart', 'StatefulSet', 'trivial'],
+    ['rollout-restart', 'Secret', 'critical'],
+    ['scale', 'StatefulSet', 'low'],
     ['no-such-kind', 'Deployment', 'critical'],
   ])('%s of a %s is at least %s', (kind, targetKind, tier) => {
     expect(floorOf({ kind, target: target(targetKind) })).toBe(tier);
+  });
+
+  it.each([
+    ['kill-pod', 'prod', 'low'],
+    ['kill-pod', 'todo', 'low'],
+    ['delete-pod', 'prod', 'trivial'],
+    ['apply', 'prod', 'critical'],
+    ['rollout-restart', 'prod', 'trivial'],
+  ])('the default policy puts %s of a pod in namespace %s at %s', (kind, namespace, tier) => {
+    const op = { kind, target: { kind: 'Pod', namespace, name: 'x' }, summary: '', kubectl: '' };
+    expect(effectiveTier(op as Parameters<typeof effectiveTier>[0], DEFAULT_POLICY)).toBe(tier);
+  });
+
+  it('a policy may raise kills in a production namespace, never lower them below low', () => {
+    const raised = parsePolicy(
+      'rules:\n  - {kinds: [kill-pod], namespace: prod, tier: medium}\n  - {kinds: [kill-pod], tier: low}\n',
+    );
+    const kill = (namespace: string) =>
+      effectiveTier(
+        { kind: 'kill-pod', target: { kind: 'Pod', namespace, name: 'x' }, summary: '', kubectl: '' },
+        raised,
+      );
+    expect([kill('prod'), kill('dev')]).toEqual(['medium', 'low']);
+    expect(() => parsePolicy('rules:\n  - {kinds: [kill-pod], tier: trivial}\n', 'p.yaml')).toThrow(
+      /puts kill-pod at trivial, below its built-in floor low/,
+    );
   });
 
   it('the default policy is not below any floor', () => {
