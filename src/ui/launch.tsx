@@ -398,7 +398,7 @@ async function runFullScreen(
   const { historyDir } = options;
   // Set once the app renders: the editor of `e` needs Ink's hand-over and our alternate screen.
   let inkSuspend: Suspendable['suspendTerminal'] | undefined;
-  let screen: ReturnType<typeof enterFullScreen> | undefined;
+  let screen: ReturnType<typeof enterFullScreen> | undefined = undefined;
   const suspend = <T,>(run: () => Promise<T>): Promise<T> =>
     inkSuspend && screen ? suspendScreen({ suspendTerminal: inkSuspend }, screen, run) : run();
   const sessions = await startSessions(connection, store, {
