@@ -160,6 +160,8 @@ export interface History {
   get(id: string): PhrRecord;
   /** The record replayed with its signatures checked: what the executor decides on. */
   replay(id: string): Replay;
+  /** A record's events as checked (its bytes against them): what a resumed validation reads. */
+  events(id: string): TrailEvent[];
   /** Every readable record; `unreadable` names the others. */
   list(): RecordMeta[];
   unreadable(): { file: string; reason: string }[];
@@ -504,6 +506,9 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     },
     replay(id) {
       return load(fileOf(id)).replay;
+    },
+    events(id) {
+      return load(fileOf(id)).events.map((s) => s.event);
     },
     list() {
       return files().flatMap((f) => {

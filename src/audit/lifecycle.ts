@@ -16,6 +16,7 @@ export type EventKind =
   | 'validated'
   | 'failed'
   | 'interrupted'
+  | 'validation-resumed'
   | 'rollback-requested'
   | 'rolled-back'
   | 'chat'
@@ -34,6 +35,8 @@ export const TRANSITIONS: Readonly<Partial<Record<RecordStatus, Partial<Record<E
       failed: 'failed',
       interrupted: 'interrupted',
       'rollback-requested': 'rolling-back',
+      // Another process takes over the window of one whose process is gone.
+      'validation-resumed': 'executed',
     },
     validated: { 'rollback-requested': 'rolling-back' },
     failed: { 'rollback-requested': 'rolling-back' },

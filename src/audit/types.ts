@@ -67,6 +67,23 @@ export interface RecordInit {
   recommendation?: { summary: string; evidence?: string[]; kubectl?: string };
 }
 
+/** Where a change's validation window opened and what it watches: what a later process resumes from. */
+export interface ValidationStart {
+  /** When the window opened, on the API server's clock (ISO). */
+  started: string;
+  window_seconds: number;
+  /** The Deployment whose pods decide, when there is one. */
+  workload?: { namespace: string; name: string };
+  /** Restarts per pod before the change: a restart above these fails the change. */
+  baseline?: Record<string, number>;
+  /** A drain's evicted pods, each with the controller that replaces it. */
+  evicted?: {
+    namespace: string;
+    name: string;
+    owner?: { apiVersion: string; kind: string; name: string; uid: string };
+  }[];
+}
+
 export type PhrEvent =
   | { kind: 'approved'; at?: string; approver?: string; reason?: string; opHash?: string }
   | { kind: 'rejected'; at?: string; approver?: string; reason: string }
@@ -85,6 +102,20 @@ export type PhrEvent =
       preState?: unknown;
       postState?: unknown;
       preMetrics?: Record<string, number | null>;
+      validation?: ValidationStart;
+      /** Who runs its validation (a rollback's own record): a live one is not reconciled. */
+      host?: string;
+      pid?: number;
+    }
+  | {
+      kind: 'validation-resumed';
+      at?: string;
+      by: string;
+      host: string;
+      pid: number;
+      /** The window as the executed event opened it: resumed, not restarted. */
+      started: string;
+      window_seconds: number;
     }
   | { kind: 'validated'; at?: string; detail?: string; postMetrics?: Record<string, number | null> }
   | { kind: 'failed'; at?: string; reason: string }

@@ -195,7 +195,8 @@ export function parsePolicy(text: string, file = 'policy.yaml', cosigners?: Poli
   }
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
   if (raw.validation_window_seconds !== undefined && raw.validation !== undefined) {
-    const node = doc.get('validation_window_seconds', true) as { range?: [number, number, number] } | undefined;
+    const node = doc.get('validation_window_seconds', true) as
+      { range?: [number, number, number] } | undefined;
     throw new PolicyError(
       `${file}:${node?.range ? lineCounter.linePos(node.range[0]).line : 1}: validation_window_seconds and validation cannot both be set (validation.default_seconds replaces it)`,
     );

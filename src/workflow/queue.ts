@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { History } from '../audit/history.js';
 import { principalKey } from '../audit/names.js';
-import type { RecordMeta, RecordType, Tier } from '../audit/types.js';
+import type { RecordMeta, RecordType, Tier, ValidationStart } from '../audit/types.js';
 import type { Recommendation } from '../state/types.js';
 import type { Executor } from './executor.js';
 import { type Snapshot } from './executor.js';
@@ -21,7 +21,7 @@ import { sameOperation, type Operation } from './operations.js';
 import { isWaiting } from './waiting.js';
 import { replyLine, type PauseRegistry } from '../analysis/kagent/approval.js';
 import { floorOf, TIER_RANK, toolsOf } from './floors.js';
-import { approvalRule, effectiveTier, type Policy } from './policy.js';
+import { approvalRule, effectiveTier, validationWindow, type Policy } from './policy.js';
 import type { WorkloadProbe } from './validate.js';
 import {
   validateDrain,
@@ -68,6 +68,8 @@ export interface QueueOptions {
   anchor?: { settled(): Promise<void> };
   /** Answers a kagent task this cockpit holds paused (a `kagent-approval` runs nothing else). */
   answerKagent?: PauseRegistry['answer'];
+  /** Which process this is, as records name their owner (default: this host and pid). */
+  process?: { host: string; pid: number };
 }
 
 export type Outcome = { ok: boolean; message: string };
@@ -103,9 +105,11 @@ export class Queue {
   private published = '';
   private shown: Recommendation[] = [];
   private seenMtime = -1;
+  private readonly self: { host: string; pid: number };
 
   constructor(private readonly options: QueueOptions) {
     this.history = options.history;
+    this.self = options.process ?? { host: hostname(), pid: process.pid };
     this.snapshots = join(this.history.dir, '..', 'snapshots');
     this.now = options.now ?? Date.now;
   }
@@ -182,14 +186,22 @@ export class Queue {
   }
 
   /**
-   * Records a dead process left executing, validating or rolling back: the live state compared
-   * with the snapshot, written as an `interrupted` event, after which a rollback is possible.
+   * What a dead process left open. A validation window it opened is resumed here, from the start
+   * the trail recorded (one process claims it under the history lock: the `validation-resumed`
+   * event makes this process the owner, so a second queue sees a live owner and leaves it). An
+   * execution or rollback it left half done is recorded as `interrupted`: the live state compared
+   * with the snapshot, after which a rollback is possible.
    */
   async reconcile(): Promise<string[]> {
     const found: string[] = [];
     for (const meta of this.history.list()) {
       if (!['executing', 'executed', 'rolling-back'].includes(meta.status)) continue;
-      if (this.validations.has(meta.id) || !ownerGone(meta.owner)) continue;
+      if (this.validations.has(meta.id) || !ownerGone(meta.owner, this.self.host)) continue;
+      const opened = meta.status === 'executed' && meta.operation ? this.openedWindow(meta.id) : undefined;
+      if (opened) {
+        if (await this.resume(meta, opened)) found.push(meta.id);
+        continue;
+      }
       const detail = await this.compareWithSnapshot(meta).catch(
         (error: unknown) => `the live state could not be read: ${apiMessage(error)}`,
       );
@@ -209,6 +221,42 @@ export class Queue {
     }
     if (found.length) await this.refresh();
     return found;
+  }
+
+  /** Ids whose validation this process is running (its own, or resumed). */
+  validating(): string[] {
+    return [...this.validations.keys()];
+  }
+
+  /** The window the record's executed event opened, unless it ran before windows were recorded. */
+  private openedWindow(id: string): ValidationStart | undefined {
+    const executed = this.history.events(id).findLast((e) => e.kind === 'executed');
+    const v = executed?.data.validation as ValidationStart | undefined;
+    return v && typeof v.started === 'string' && typeof v.window_seconds === 'number' ? v : undefined;
+  }
+
+  /** Claims a dead process's open window and watches it to its recorded end. */
+  private async resume(meta: RecordMeta, opened: ValidationStart): Promise<boolean> {
+    try {
+      await this.history.append(
+        meta.id,
+        {
+          kind: 'validation-resumed',
+          by: this.options.approver,
+          ...this.self,
+          started: opened.started,
+          window_seconds: opened.window_seconds,
+        },
+        (m) =>
+          m.status === 'executed' && ownerGone(m.owner, this.self.host)
+            ? undefined
+            : 'another process validates it',
+      );
+    } catch {
+      return false; // another queue claimed it first, or it moved on
+    }
+    this.track(this.validate(meta.id, meta.operation as Operation, opened));
+    return true;
   }
 
   private async compareWithSnapshot(meta: RecordMeta): Promise<string> {
@@ -300,10 +348,8 @@ export class Queue {
     const { executor, approver } = this.options;
     try {
       const replicas = await this.currentReplicas(this.operationOf(id));
-      await this.history.append(
-        id,
-        { kind: 'executing', by: approver, host: hostname(), pid: process.pid },
-        (m) => this.executionRefusal(m, replicas),
+      await this.history.append(id, { kind: 'executing', by: approver, ...this.self }, (m) =>
+        this.executionRefusal(m, replicas),
       );
     } catch (error) {
       return { ok: false, message: (error as Error).message };
@@ -339,6 +385,15 @@ export class Queue {
     }
     const line = executor.commandLine(op);
     const who = await whoAmI(this.options.executor.kubeConfig);
+    // The window opens now on the server's clock, and the trail says so: whoever resumes it
+    // after this process is gone ends it at this start plus the window.
+    const opened: ValidationStart = {
+      started: new Date(await this.options.probe.serverTime().catch(() => this.now())).toISOString(),
+      window_seconds:
+        validationWindow(op, this.history.get(id).meta.tier ?? 'critical', this.options.policy) / 1000,
+      ...(workload ? { workload, baseline: Object.fromEntries(baseline) } : {}),
+      ...(evicted.length ? { evicted } : {}),
+    };
     await this.history.append(id, {
       kind: 'executed',
       operation: op.summary,
@@ -352,9 +407,10 @@ export class Queue {
       preState: pre.helm ?? pre.objects.map((o) => strip(o.object)),
       postState: post.helm ?? post.objects.map((o) => strip(o.object)),
       ...(preMetrics ? { preMetrics } : {}),
+      validation: opened,
     });
     await this.refresh();
-    this.track(this.validate(id, op, workload, baseline, evicted));
+    this.track(this.validate(id, op, opened));
     return { ok: true, message: `executed: ${op.summary}; validating` };
   }
 
@@ -430,16 +486,14 @@ export class Queue {
   }
 
   /** The stability window, then validated or failed (and the policy's automatic rollback). */
-  private async validate(
-    id: string,
-    op: Operation,
-    workload: WorkloadRef | undefined,
-    baseline: Map<string, number>,
-    evicted: EvictedPod[] = [],
-  ) {
+  private async validate(id: string, op: Operation, opened: ValidationStart) {
     const abort = new AbortController();
     this.validations.set(id, abort);
-    const windowMs = this.options.policy.validation_window_seconds * 1000;
+    const windowMs = opened.window_seconds * 1000;
+    const startedAt = Date.parse(opened.started);
+    const { workload } = opened;
+    const baseline = new Map(Object.entries(opened.baseline ?? {}));
+    const evicted: EvictedPod[] = opened.evicted ?? [];
     try {
       const result =
         op.kind === 'drain'
@@ -447,6 +501,7 @@ export class Queue {
             {
               ...(await validateDrain(this.options.executor.objects, op.target.name, evicted, {
                 windowMs,
+                startedAt,
                 signal: abort.signal,
                 pollMs: this.options.validationPollMs ?? 500,
                 onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
@@ -456,6 +511,7 @@ export class Queue {
           : workload
             ? await validateWorkload(this.options.probe, workload, baseline, {
                 windowMs,
+                startedAt,
                 signal: abort.signal,
                 pollMs: this.options.validationPollMs ?? 500,
                 onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
@@ -504,8 +560,7 @@ export class Queue {
         {
           kind: 'rollback-requested',
           ...(automatic ? { by: automatic } : {}),
-          host: hostname(),
-          pid: process.pid,
+          ...this.self,
         },
         (m) => (ROLLBACKABLE.has(m.status) ? undefined : `cannot roll back: it is ${m.status}`),
       );
@@ -547,6 +602,8 @@ export class Queue {
     await this.history.append(meta.id, {
       kind: 'executed',
       at: new Date(started).toISOString(),
+      // This process validates it: a second queue opening meanwhile leaves it alone.
+      ...this.self,
       operation: `restore the pre-state of ${id}: ${detail}`,
       kubectl:
         op.kind === 'helm-rollback' || op.kind === 'helm-upgrade'
@@ -560,7 +617,7 @@ export class Queue {
           workload,
           (await this.options.probe.health(workload)).restartsByPod,
           {
-            windowMs: this.options.policy.validation_window_seconds * 1000,
+            windowMs: validationWindow(op, this.history.get(id).meta.tier ?? 'critical', this.options.policy),
             pollMs: this.options.validationPollMs ?? 500,
             // What the rollback restored is the state before the change, paused or not.
             pausedIsExpected: true,
@@ -706,9 +763,9 @@ export function kagentOutcome(state: string | undefined): { ok: boolean; detail:
 const FINISHED = new Set(['validated', 'rolled-back', 'rejected', 'expired', 'failed']);
 
 /** Whether the process that owns a record's execution is gone (this host: its pid; another host: never judged). */
-function ownerGone(owner: RecordMeta['owner']): boolean {
+function ownerGone(owner: RecordMeta['owner'], host: string): boolean {
   if (!owner) return true;
-  if (owner.host !== hostname()) return false;
+  if (owner.host !== host) return false;
   try {
     process.kill(owner.pid, 0);
     return false;

