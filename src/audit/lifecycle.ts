@@ -192,7 +192,7 @@ function fromCreation(
     meta.status =
       type === 'chat'
         ? 'answered'
-        : type === 'report'
+        : type === 'report' || type === 'archive'
           ? 'recorded'
           : type === 'trust'
             ? 'pinned'

@@ -2,7 +2,8 @@
 // event, each closed by the event's canonical line (its hash chained to the event before it,
 // across records, and for the events a person causes, their SSH signature); its front matter is
 // derived from those events alone, so a record is a pure function of its events.
-export type RecordType = 'diagnosis' | 'scaling' | 'optimization' | 'rollback' | 'report' | 'chat' | 'trust';
+export type RecordType =
+  'diagnosis' | 'scaling' | 'optimization' | 'rollback' | 'report' | 'chat' | 'trust' | 'archive';
 export type Tier = 'trivial' | 'low' | 'medium' | 'critical';
 
 export type RecordStatus =
