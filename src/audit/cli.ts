@@ -27,7 +27,7 @@ import { computeFigures, figuresTable } from './metrics.js';
 import { RUNBOOK_PATTERNS, generatedSection, updateRunbook } from './runbooks.js';
 
 export const PHR = command({
-  forms: ['phr list', 'phr show ID', 'phr verify', 'phr archive [--older-than 365d]'],
+  forms: ['phr list', 'phr show ID', 'phr verify', 'phr archive'],
   summary:
     "aiops-tui phr — the audit trail. verify checks hashes, chain, signatures and transitions (archived records included), prints one `broken: RECORD: why` line per problem (exit 1), `anchored:` per checkpoint it matched and `not checked:` per anchor it could not read. archive moves finished records older than the policy's retention_days (default 365) into history/archive/, signed and chained.",
   options: {

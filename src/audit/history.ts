@@ -63,6 +63,8 @@ import { stripControls } from './sanitize.js';
 import type { PhrEvent, PhrRecord, RecordInit, RecordMeta, Tier } from './types.js';
 
 const HEAD_FILE = '.head';
+/** The file name archive() gives its records. */
+const ARCHIVE_RECORD = /^\d{5,}-archive-\d+-records\.md$/;
 /** Beside prompts/: the checkpoint each git commit records. */
 export const CHECKPOINT_FILE = 'checkpoint.json';
 
@@ -523,7 +525,9 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
    * before the removal) are removed when their bytes equal the archived ones.
    */
   function finishInterruptedArchives(archiveDir: string): void {
+    // Archive records by their file name (then checked): loading every record would check them all.
     const manifests = files()
+      .filter((f) => ARCHIVE_RECORD.test(f))
       .map((f) => {
         try {
           const first = load(f).events[0]?.event;
@@ -559,6 +563,13 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     const result = await underLock(async () => {
       finishInterruptedArchives(archiveDir);
       const chosen = files().flatMap((f) => {
+        // Only an old record is worth checking (signatures and all): its last event line says.
+        try {
+          const at = Date.parse(lastEvent(f)?.at ?? '');
+          if (!(at < cutoffMs)) return [];
+        } catch {
+          return [];
+        }
         let loaded: Loaded;
         try {
           loaded = load(f);
@@ -591,7 +602,7 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
       };
       const ids = chosen.map((c) => idOf(c.file));
       const seq = seqOf(files().at(-1)!) + 1;
-      const file = `${String(seq).padStart(5, '0')}-archive-${chosen.length}-records.md`;
+      const file = `${String(seq).padStart(5, '0')}-archive-${chosen.length}-records.md`; // ARCHIVE_RECORD
       const title = `Archived ${chosen.length} record${chosen.length === 1 ? '' : 's'}`;
       const record = await write(
         file,
