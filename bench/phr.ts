@@ -247,6 +247,27 @@ await bench('phr', 30 * 60_000, async () => {
     if (!after.ok)
       throw new Error(`verify after the appends failed: ${JSON.stringify(after.problems.slice(0, 3))}`);
 
+    // Retention: the older half of the trail archived (one run), then verify across the boundary.
+    const archiveStart = performance.now();
+    const archived = await step('phr archive of the older half', 5 * 60_000, () =>
+      a.archive(Date.parse('2026-11-01T00:00:00Z') + Math.floor(RECORDS / 2) * 60_000),
+    );
+    const archiveMs = performance.now() - archiveStart;
+    const acrossMs: number[] = [];
+    for (let run = 0; run < 3; run++) {
+      const start = performance.now();
+      const across = await step(`phr verify across the archive, run ${run + 1}`, 5 * 60_000, () =>
+        verifyTrail(a.dir),
+      );
+      acrossMs.push(performance.now() - start);
+      if (!across.ok)
+        throw new Error(`verify across the archive: ${JSON.stringify(across.problems.slice(0, 3))}`);
+    }
+    rows.push(
+      `| \`phr archive\`: ${archived!.archived.length.toLocaleString('en')} records into one archive (1 run) | ${(archiveMs / 1000).toFixed(2)} s | |`,
+      `| \`phr verify\` with them archived, ${after.records.toLocaleString('en')} records in all; 3 runs | ${(percentile(acrossMs, 50) / 1000).toFixed(2)} s | ${(Math.max(...acrossMs) / 1000).toFixed(2)} s (max) |`,
+    );
+
     console.log(`| figure | p50 | p95 |
 |---|---|---|
 ${rows.join('\n')}`);

@@ -6,6 +6,8 @@ import { CliError, describeError } from '../cli-errors.js';
 import {
   CLUSTER_HELP,
   CLUSTER_OPTIONS,
+  IDENTITY_HELP,
+  IDENTITY_OPTIONS,
   OUTPUT_HELP,
   OUTPUT_OPTIONS,
   command,
@@ -26,9 +28,9 @@ import { readTrail } from './read-trail.js';
 import { RUNBOOK_PATTERNS, generatedSection, updateRunbook } from './runbooks.js';
 
 export const PHR = command({
-  forms: ['phr list', 'phr show ID', 'phr verify'],
+  forms: ['phr list', 'phr show ID', 'phr verify', 'phr archive'],
   summary:
-    'aiops-tui phr — the audit trail. verify checks hashes, chain, signatures and transitions, prints one `broken: RECORD: why` line per problem (exit 1), `anchored:` per checkpoint it matched and `not checked:` per anchor it could not read.',
+    "aiops-tui phr — the audit trail. verify checks hashes, chain, signatures and transitions (archived records included), prints one `broken: RECORD: why` line per problem (exit 1), `anchored:` per checkpoint it matched and `not checked:` per anchor it could not read. archive moves finished records older than the policy's retention_days (default 365) into history/archive/, signed and chained.",
   options: {
     'history-dir': { type: 'string', default: 'history' },
     ...OUTPUT_OPTIONS,
@@ -36,6 +38,10 @@ export const PHR = command({
     context: CLUSTER_OPTIONS.context,
     'anchor-namespace': { type: 'string', default: 'default' },
     'no-cluster': { type: 'boolean' },
+    'older-than': { type: 'string' },
+    policy: { type: 'string' },
+    'no-git-commit': { type: 'boolean' },
+    ...IDENTITY_OPTIONS,
   },
   help: {
     'history-dir': ['DIR', 'the Prompt History Records'],
@@ -44,6 +50,13 @@ export const PHR = command({
     context: CLUSTER_HELP.context,
     'anchor-namespace': ['NS', "verify: the namespace of the cluster's checkpoint ConfigMap"],
     'no-cluster': "verify: do not read the cluster's checkpoint",
+    'older-than': [
+      'DURATION',
+      "archive: records whose last event is older than this: 365d, 12h, 90m (default and least: the policy's retention_days)",
+    ],
+    policy: ['FILE', 'archive: the policy whose retention_days holds'],
+    'no-git-commit': 'archive: do not commit the move (default: commit when DIR is in a git work tree)',
+    ...IDENTITY_HELP,
   },
   allowPositionals: true,
 });
@@ -112,6 +125,11 @@ export async function phrMain(
         const report = await verifyTrail(join(values['history-dir'], 'prompts'), { floorOf, anchors });
         out(format === 'text' ? verifyText(report) : formatData(format, report));
         return report.ok ? 0 : 1;
+      }
+      case 'archive': {
+        if (rest.length) throw new CliError(`phr archive takes no arguments (${usage})`);
+        const { archiveMain } = await import('./archive-cli.js');
+        return await archiveMain(values, out);
       }
       default:
         throw new CliError(`${verb ? `unknown phr command "${verb}"` : 'which phr command?'} (${usage})`);

@@ -8,12 +8,13 @@ import { processAlive } from './lock.js';
 const TEMP = /^\..+\.(\d+)\.tmp$/;
 
 /** Writes a temp file (created with `mode`), fsyncs it, renames it over `file` and fsyncs the directory. */
-export function writeDurably(dir: string, file: string, text: string, mode = 0o644): void {
+export function writeDurably(dir: string, file: string, text: string | Uint8Array, mode = 0o644): void {
   const tmp = join(dir, `.${file}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w', mode);
   try {
     try {
-      writeSync(fd, text);
+      if (typeof text === 'string') writeSync(fd, text);
+      else writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -5,8 +5,30 @@
 // fsync and rename: a kill -9 at any instant leaves the old or the new file. Before appending,
 // the writer replays the record through the table of legal transitions: an event the table
 // refuses is never written, and a record whose bytes were changed is never written over.
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+} from 'node:fs';
 import { join } from 'node:path';
+import {
+  ARCHIVE_DIR,
+  ARCHIVE_FILE,
+  archiveDecision,
+  archiveSection,
+  manifestOf,
+  packArchive,
+  sha256Of,
+  toRanges,
+  unpackArchive,
+  type ArchiveManifest,
+} from './archive.js';
 import { signCheckpoint, type Head } from './checkpoint.js';
 import { removeStrayTemps, writeDurably } from './durable.js';
 import { dearmorAll, sshVerify } from './sshsig.js';
@@ -41,6 +63,8 @@ import { stripControls } from './sanitize.js';
 import type { PhrEvent, PhrRecord, RecordInit, RecordMeta, Tier } from './types.js';
 
 const HEAD_FILE = '.head';
+/** The file name archive() gives its records. */
+const ARCHIVE_RECORD = /^\d{5,}-archive-\d+-records\.md$/;
 /** Beside prompts/: the checkpoint each git commit records. */
 export const CHECKPOINT_FILE = 'checkpoint.json';
 
@@ -78,6 +102,53 @@ export async function gitCommit(dir: string, files: string[], message: string): 
     throw new HistoryError(
       `recorded, but git commit failed: ${((error as { stderr?: string }).stderr || (error as Error).message).split('\n')[0]}`,
     );
+  }
+}
+
+/**
+ * Commits an archive: the files it added, and the records it moved out (removed from the index
+ * where git tracks them), nothing else that happens to be staged. Paths relative to `dir`.
+ */
+async function gitCommitMove(
+  dir: string,
+  added: string[],
+  removed: string[],
+  message: string,
+): Promise<void> {
+  const { execa } = await import('execa');
+  try {
+    // From the top of the work tree: git 2.39 refuses --pathspec-from-file in a subdirectory.
+    const top = (await execa('git', ['-C', dir, 'rev-parse', '--show-toplevel'])).stdout.trim();
+    const prefix = (await execa('git', ['-C', dir, 'rev-parse', '--show-prefix'])).stdout.trim();
+    const git = (args: string[], paths: string[]) =>
+      // Many paths: through stdin, not argv.
+      execa('git', ['-C', top, ...args, '--pathspec-from-file=-'], {
+        input: paths.map((p) => `${prefix}${p}`).join('\n'),
+      });
+    await git(['add'], added);
+    await git(['rm', '--cached', '--quiet', '--ignore-unmatch'], removed);
+    const inHead = new Set(
+      (
+        await execa('git', ['-C', top, 'ls-tree', '-r', '--name-only', 'HEAD'], { reject: false })
+      ).stdout.split('\n'),
+    );
+    await git(
+      ['commit', '--quiet', '-m', message],
+      [...added, ...removed.filter((p) => inHead.has(`${prefix}${p}`))],
+    );
+  } catch (error) {
+    throw new HistoryError(
+      `archived, but git commit failed: ${((error as { stderr?: string }).stderr || (error as Error).message).split('\n')[0]}`,
+    );
+  }
+}
+
+function syncDir(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -160,10 +231,25 @@ export interface History {
   get(id: string): PhrRecord;
   /** The record replayed with its signatures checked: what the executor decides on. */
   replay(id: string): Replay;
+  /** A record's events as checked (its bytes against them): what a resumed validation reads. */
+  events(id: string): TrailEvent[];
   /** Every readable record; `unreadable` names the others. */
   list(): RecordMeta[];
   unreadable(): { file: string; reason: string }[];
   head(): Head;
+  /**
+   * Moves finished records whose last event is before `cutoffMs` into a compressed archive under
+   * the history directory, recorded as a signed `archive` record (the boundary checkpoint), all
+   * under the lock; with gitCommit, the move is committed. Undefined when nothing is that old.
+   */
+  archive(cutoffMs: number): Promise<ArchiveResult | undefined>;
+}
+
+export interface ArchiveResult {
+  manifest: ArchiveManifest;
+  /** The record that holds the manifest. */
+  record: RecordMeta;
+  archived: string[];
 }
 
 export interface HistoryOptions {
@@ -438,8 +524,128 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
       return work();
     });
 
+  /**
+   * Finishes what a `phr archive` killed half-way left: an archive file no record names (killed
+   * before the record) is removed, and live copies of records an archive record holds (killed
+   * before the removal) are removed when their bytes equal the archived ones.
+   */
+  function finishInterruptedArchives(archiveDir: string): void {
+    // Archive records by their file name (then checked): loading every record would check them all.
+    const manifests = files()
+      .filter((f) => ARCHIVE_RECORD.test(f))
+      .map((f) => {
+        try {
+          const first = load(f).events[0]?.event;
+          return first ? manifestOf(first.data) : undefined;
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((m): m is ArchiveManifest => m !== undefined);
+    const named = new Set(manifests.map((m) => m.file));
+    if (existsSync(archiveDir))
+      for (const name of readdirSync(archiveDir))
+        if (ARCHIVE_FILE.test(name) && !named.has(`${ARCHIVE_DIR}/${name}`))
+          unlinkSync(join(archiveDir, name));
+    for (const m of manifests) {
+      const inRange = (seq: number) => m.seqs.some(([a, b]) => seq >= a && seq <= b);
+      const stale = files().filter((f) => inRange(seqOf(f)));
+      if (!stale.length) continue;
+      let archived: Map<string, string>;
+      try {
+        archived = new Map(
+          unpackArchive(readFileSync(join(historyDir, m.file))).map((r) => [r.file, r.text]),
+        );
+      } catch {
+        continue; // verify says what is wrong with it
+      }
+      for (const f of stale) if (archived.get(f) === readText(f)) unlinkSync(join(dir, f));
+    }
+  }
+
+  async function archive(cutoffMs: number): Promise<ArchiveResult | undefined> {
+    const archiveDir = join(historyDir, ARCHIVE_DIR);
+    const result = await underLock(async () => {
+      finishInterruptedArchives(archiveDir);
+      const chosen = files().flatMap((f) => {
+        // Only an old record is worth checking (signatures and all): its last event line says.
+        try {
+          const at = Date.parse(lastEvent(f)?.at ?? '');
+          if (!(at < cutoffMs)) return [];
+        } catch {
+          return [];
+        }
+        let loaded: Loaded;
+        try {
+          loaded = load(f);
+        } catch {
+          return []; // a changed record is never moved: verify names it where it is
+        }
+        const last = loaded.events.at(-1)?.event;
+        return last && archiveDecision(loaded.replay.meta, last.at, cutoffMs) === 'archive'
+          ? [{ file: f, loaded }]
+          : [];
+      });
+      if (!chosen.length) return undefined;
+      mkdirSync(archiveDir, { recursive: true });
+      const at = now().toISOString();
+      const day = at.slice(0, 10);
+      let name = `${day}.jsonl.gz`;
+      for (let i = 2; existsSync(join(archiveDir, name)); i++) name = `${day}-${i}.jsonl.gz`;
+      const bytes = packArchive(chosen.map((c) => ({ file: c.file, text: c.loaded.text })));
+      writeDurably(archiveDir, name, bytes);
+      const events = chosen.flatMap((c) => c.loaded.events.map((e) => e.event));
+      const last = events.reduce((a, b) => (b.n > a.n ? b : a));
+      const manifest: ArchiveManifest = {
+        file: `${ARCHIVE_DIR}/${name}`,
+        sha256: sha256Of(bytes),
+        records: chosen.length,
+        seqs: toRanges(chosen.map((c) => seqOf(c.file))),
+        events: toRanges(events.map((e) => e.n)),
+        boundary: { events: last.n, hash: last.hash },
+        older_than: new Date(cutoffMs).toISOString(),
+      };
+      const ids = chosen.map((c) => idOf(c.file));
+      const seq = seqOf(files().at(-1)!) + 1;
+      const file = `${String(seq).padStart(5, '0')}-archive-${chosen.length}-records.md`; // ARCHIVE_RECORD
+      const title = `Archived ${chosen.length} record${chosen.length === 1 ? '' : 's'}`;
+      const record = await write(
+        file,
+        [],
+        'created',
+        { type: 'archive', title, source: 'aiops-tui', archive: manifest },
+        at,
+        archiveSection(manifest, at, opts.signer?.principal ?? 'nobody', ids[0]!, ids.at(-1)!),
+        true,
+      );
+      // The archive and its record are durable: only now do the records leave prompts/.
+      for (const c of chosen) unlinkSync(join(dir, c.file));
+      syncDir(dir);
+      return { manifest, record, archived: ids };
+    });
+    if (result && opts.gitCommit) {
+      const checkpoint = opts.signer
+        ? await withLock(lock, async () => signCheckpoint(head(), opts.signer!, now().toISOString()))
+        : undefined;
+      if (checkpoint) writeDurably(historyDir, CHECKPOINT_FILE, `${JSON.stringify(checkpoint, null, 2)}\n`);
+      try {
+        await gitCommitMove(
+          historyDir,
+          [result.manifest.file, `prompts/${result.record.id}.md`, ...(checkpoint ? [CHECKPOINT_FILE] : [])],
+          result.archived.map((id) => `prompts/${id}.md`),
+          `PHR archive: ${result.archived.length} records into ${result.manifest.file}`,
+        );
+      } catch (error) {
+        if (!opts.onCommitError) throw error;
+        opts.onCommitError((error as Error).message);
+      }
+    }
+    return result;
+  }
+
   return {
     dir,
+    archive,
     async create(init) {
       const meta = await underLock(async () => {
         const existing = files();
@@ -516,6 +722,9 @@ export function openHistory(historyDir: string, options: HistoryOptions | (() =>
     },
     replay(id) {
       return load(fileOf(id)).replay;
+    },
+    events(id) {
+      return load(fileOf(id)).events.map((s) => s.event);
     },
     list() {
       return files().flatMap((f) => {

@@ -17,6 +17,7 @@ export type EventKind =
   | 'validated'
   | 'failed'
   | 'interrupted'
+  | 'validation-resumed'
   | 'rollback-requested'
   | 'rolled-back'
   | 'chat'
@@ -37,6 +38,8 @@ export const TRANSITIONS: Readonly<Partial<Record<RecordStatus, Partial<Record<E
       failed: 'failed',
       interrupted: 'interrupted',
       'rollback-requested': 'rolling-back',
+      // Another process takes over the window of one whose process is gone.
+      'validation-resumed': 'executed',
     },
     validated: { 'rollback-requested': 'rolling-back' },
     failed: { 'rollback-requested': 'rolling-back' },
@@ -223,7 +226,7 @@ function fromCreation(
     meta.status =
       type === 'chat'
         ? 'answered'
-        : type === 'report' || type === 'resolution'
+        : type === 'report' || type === 'resolution' || type === 'archive'
           ? 'recorded'
           : type === 'trust'
             ? 'pinned'

@@ -85,6 +85,17 @@ export function renderSection(event: PhrEvent, at: string): string {
       if (event.preState !== undefined) lines.push(...yamlBlock('Pre-state', event.preState));
       if (event.postState !== undefined) lines.push(...yamlBlock('Post-state', event.postState));
       if (event.preMetrics) lines.push(...yamlBlock('Pre-metrics', metricsShown(event.preMetrics)));
+      if (event.validation)
+        lines.push(
+          `Validation: watched for ${event.validation.window_seconds} s from ${event.validation.started} (the API server's clock).`,
+          '',
+        );
+      break;
+    case 'validation-resumed':
+      lines.push(
+        `Validation resumed by **${event.by}** (${event.host} pid ${event.pid}): the window opened at ${event.started} and lasts ${event.window_seconds} s.`,
+        '',
+      );
       break;
     case 'validated':
       lines.push(event.detail ?? 'Stable for the validation window.', '');

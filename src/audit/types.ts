@@ -11,7 +11,9 @@ export type RecordType =
   | 'chat'
   | 'trust'
   /** A finding that went away (the toil estimate: by the queue or by hand). */
-  | 'resolution';
+  | 'resolution'
+  /** Finished records moved into a compressed archive (phr archive). */
+  | 'archive';
 export type Tier = 'trivial' | 'low' | 'medium' | 'critical';
 
 export type RecordStatus =
@@ -102,6 +104,23 @@ export interface Emergency {
   by: 'proposer' | 'policy';
 }
 
+/** Where a change's validation window opened and what it watches: what a later process resumes from. */
+export interface ValidationStart {
+  /** When the window opened, on the API server's clock (ISO). */
+  started: string;
+  window_seconds: number;
+  /** The Deployment whose pods decide, when there is one. */
+  workload?: { namespace: string; name: string };
+  /** Restarts per pod before the change: a restart above these fails the change. */
+  baseline?: Record<string, number>;
+  /** A drain's evicted pods, each with the controller that replaces it. */
+  evicted?: {
+    namespace: string;
+    name: string;
+    owner?: { apiVersion: string; kind: string; name: string; uid: string };
+  }[];
+}
+
 /** An event as appended; `cluster_at` is the history's to add (the cluster's clock beside `at`). */
 export type PhrEvent = { cluster_at?: string } & (
   | { kind: 'approved'; at?: string; approver?: string; reason?: string; opHash?: string }
@@ -122,6 +141,20 @@ export type PhrEvent = { cluster_at?: string } & (
       preState?: unknown;
       postState?: unknown;
       preMetrics?: Record<string, number | null>;
+      validation?: ValidationStart;
+      /** Who runs its validation (a rollback's own record): a live one is not reconciled. */
+      host?: string;
+      pid?: number;
+    }
+  | {
+      kind: 'validation-resumed';
+      at?: string;
+      by: string;
+      host: string;
+      pid: number;
+      /** The window as the executed event opened it: resumed, not restarted. */
+      started: string;
+      window_seconds: number;
     }
   | { kind: 'validated'; at?: string; detail?: string; postMetrics?: Record<string, number | null> }
   | { kind: 'failed'; at?: string; reason: string }

@@ -4,8 +4,17 @@
 // record replayed through the table of legal transitions and its front matter compared byte for
 // byte, and the head compared with the checkpoints kept outside the directory.
 import { availableParallelism } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import {
+  ARCHIVE_DIR,
+  ARCHIVE_FILE,
+  fromRanges,
+  manifestOf,
+  sha256Of,
+  unpackArchive,
+  type ArchiveManifest,
+} from './archive.js';
 import { Worker } from 'node:worker_threads';
 import { checkpointMessage, type AnchorReading, type Head } from './checkpoint.js';
 import { checkSignature, trustEpochs, type TrustEpoch } from './history.js';
@@ -142,10 +151,28 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
     .filter((f) => RECORD_FILE.test(f))
     .sort();
   const records: { id: string; seq: number; frontMatter: string; events: StoredEvent[] }[] = [];
-  let expectedSeq = 1;
-  for (const file of files) {
+  const read = (file: string, text: () => string): void => {
     const id = file.replace(/\.md$/, '');
     const seq = seqOf(file);
+    try {
+      const parsed = parseRecordText(text());
+      if (parsed.trailing !== '') problems.push({ record: id, reason: 'text after its last event' });
+      records.push({ id, seq, frontMatter: parsed.frontMatter, events: parsed.events });
+      for (const { event } of parsed.events) if (event.sig) signatures.add(event, signatureInput(event));
+    } catch (error) {
+      problems.push({ record: id, reason: `unreadable: ${(error as Error).message.split('\n')[0]}` });
+    }
+  };
+  for (const file of files) read(file, () => readFileSync(join(promptsDir, file), 'utf8'));
+  // Archived records are part of the trail: read back from the archives the live archive records
+  // name, or, where one does not match its record, stood in for by the numbers that record holds.
+  const stand = readArchives(dirname(promptsDir), records, problems, read);
+  const seqs = [
+    ...records.map((r) => ({ id: r.id, seq: r.seq })),
+    ...stand.seqs.map((seq) => ({ id: String(seq).padStart(5, '0'), seq })),
+  ].sort((a, b) => a.seq - b.seq);
+  let expectedSeq = 1;
+  for (const { id, seq } of seqs) {
     if (seq !== expectedSeq)
       problems.push({
         record: id,
@@ -155,15 +182,8 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
             : `sequence ${seq} appears twice`,
       });
     expectedSeq = seq + 1;
-    try {
-      const parsed = parseRecordText(readFileSync(join(promptsDir, file), 'utf8'));
-      if (parsed.trailing !== '') problems.push({ record: id, reason: 'text after its last event' });
-      records.push({ id, seq, frontMatter: parsed.frontMatter, events: parsed.events });
-      for (const { event } of parsed.events) if (event.sig) signatures.add(event, signatureInput(event));
-    } catch (error) {
-      problems.push({ record: id, reason: `unreadable: ${(error as Error).message.split('\n')[0]}` });
-    }
   }
+  records.sort((a, b) => a.seq - b.seq);
 
   // Each event against its own bytes.
   const all: { event: TrailEvent; record: string; intact: boolean }[] = [];
@@ -180,10 +200,17 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
       all.push({ event, record: r.id, intact });
     }
 
-  // The chain, in the order the events were written.
-  const ordered = [...all].sort((a, b) => a.event.n - b.event.n);
-  let prev = GENESIS;
-  for (const [i, { event, record }] of ordered.entries()) {
+  // The chain, in the order the events were written; an unreadable archive's events stand in by number.
+  const standIns = stand.events.map((n) => ({
+    event: { n, hash: stand.hashes.get(n) ?? '', prev: '' } as TrailEvent,
+    record: stand.record.get(n) ?? '-',
+    standIn: true,
+  }));
+  const ordered: { event: TrailEvent; record: string; standIn?: boolean }[] = [...all, ...standIns].sort(
+    (a, b) => a.event.n - b.event.n,
+  );
+  let prev: string | undefined = GENESIS;
+  for (const [i, { event, record, standIn }] of ordered.entries()) {
     if (event.n !== i + 1) {
       problems.push({
         record,
@@ -193,12 +220,13 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
             : `event #${event.n} appears twice (inserted)`,
       });
     }
-    if (event.prev !== prev)
+    // Where the event before is a stand-in without its hash, the link is not known: not judged.
+    if (!standIn && prev !== undefined && event.prev !== prev)
       problems.push({
         record,
         reason: `event #${event.n} does not chain to the event before it (removed, reordered or inserted)`,
       });
-    prev = event.hash;
+    prev = event.hash || undefined;
   }
   for (const r of records) {
     const ns = r.events.map((e) => e.event.n);
@@ -244,7 +272,7 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
       problems.push({ record: r.id, reason: 'its front matter does not match its events (edited)' });
   }
 
-  const last = ordered.at(-1)?.event;
+  const last = ordered.filter((o) => !o.standIn).at(-1)?.event;
   const head: Head = last
     ? { events: last.n, hash: last.hash, record: last.record }
     : { events: 0, hash: GENESIS };
@@ -290,11 +318,98 @@ export async function verifyTrail(promptsDir: string, options: VerifyOptions = {
   }
   return {
     ok: problems.length === 0,
-    records: files.length,
+    records: records.length + stand.seqs.length,
     events: all.length,
     head,
     problems,
     unchecked,
     anchored,
   };
+}
+
+interface StandIns {
+  /** Sequence and event numbers of archives that could not be read as their records say. */
+  seqs: number[];
+  events: number[];
+  /** The boundary's hash, where known: the live chain's link to it is still checked. */
+  hashes: Map<number, string>;
+  record: Map<number, string>;
+}
+
+/**
+ * Reads each archive an archive record names: its bytes must hash to the record's sha256 and
+ * hold exactly the records and events the record lists, its last event the boundary. One that
+ * does not is one problem, and its numbers stand in, so the records after it are not reported
+ * again. An archive file that no record names is a problem too.
+ */
+function readArchives(
+  historyDir: string,
+  live: readonly { id: string; events: StoredEvent[] }[],
+  problems: Problem[],
+  read: (file: string, text: () => string) => void,
+): StandIns {
+  const stand: StandIns = { seqs: [], events: [], hashes: new Map(), record: new Map() };
+  const manifests = live.flatMap((r) => {
+    const m = r.events[0] ? manifestOf(r.events[0].event.data) : undefined;
+    return m ? [{ id: r.id, m }] : [];
+  });
+  const named = new Set(manifests.map(({ m }) => m.file));
+  const dir = join(historyDir, ARCHIVE_DIR);
+  if (existsSync(dir))
+    for (const name of readdirSync(dir).filter((f) => ARCHIVE_FILE.test(f)))
+      if (!named.has(`${ARCHIVE_DIR}/${name}`))
+        problems.push({
+          record: `${ARCHIVE_DIR}/${name}`,
+          reason: 'an archive no archive record names (an interrupted phr archive: run it again)',
+        });
+  for (const { id, m } of manifests) {
+    const why = checkArchive(historyDir, m, read);
+    if (!why) continue;
+    problems.push({ record: id, reason: `${m.file}: ${why}` });
+    stand.seqs.push(...fromRanges(m.seqs));
+    for (const n of fromRanges(m.events)) {
+      stand.events.push(n);
+      stand.record.set(n, id);
+    }
+    stand.hashes.set(m.boundary.events, m.boundary.hash);
+  }
+  return stand;
+}
+
+/** Why an archive is not what its record says, or undefined (then its records were read into the trail). */
+function checkArchive(
+  historyDir: string,
+  m: ArchiveManifest,
+  read: (file: string, text: () => string) => void,
+): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(join(historyDir, m.file));
+  } catch {
+    return 'the archive is missing (removed)';
+  }
+  if (sha256Of(bytes) !== m.sha256)
+    return `the archive's sha256 is ${sha256Of(bytes).slice(0, 12)}…, its record says ${m.sha256.slice(0, 12)}… (altered, or records removed from it)`;
+  let archived;
+  try {
+    archived = unpackArchive(bytes);
+  } catch (error) {
+    return `unreadable: ${(error as Error).message.split('\n')[0]}`;
+  }
+  const seqs = archived.map((r) => (RECORD_FILE.test(r.file) ? seqOf(r.file) : NaN));
+  const want = fromRanges(m.seqs);
+  if (seqs.length !== want.length || seqs.some((s, i) => s !== want[i]))
+    return 'it does not hold the records its record lists';
+  const events = archived.flatMap((r) => {
+    try {
+      return parseRecordText(r.text).events.map((e) => e.event);
+    } catch {
+      return [];
+    }
+  });
+  const boundary = events.find((e) => e.n === m.boundary.events);
+  if (!boundary || boundary.hash !== m.boundary.hash || events.some((e) => e.n > m.boundary.events))
+    return `its last event is not the boundary its record names (event #${m.boundary.events})`;
+  for (const r of archived) read(r.file, () => r.text);
+  return undefined;
 }

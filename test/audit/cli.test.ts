@@ -61,7 +61,7 @@ describe('aiops-tui phr', () => {
   it('bad usage is one line', async () => {
     await expect(run(['frobnicate'])).rejects.toThrow(
       new CliError(
-        'unknown phr command "frobnicate" (usage: aiops-tui phr list | phr show ID | phr verify [--history-dir DIR] [-o|--output json|yaml] [--json] [--kubeconfig FILE] [--context NAME] [--anchor-namespace NS] [--no-cluster])',
+        'unknown phr command "frobnicate" (usage: aiops-tui phr list | phr show ID | phr verify | phr archive [--history-dir DIR] [-o|--output json|yaml] [--json] [--kubeconfig FILE] [--context NAME] [--anchor-namespace NS] [--no-cluster] [--older-than DURATION] [--policy FILE] [--no-git-commit] [--signing-key FILE] [--allowed-signers FILE] [--approver PRINCIPAL])',
       ),
     );
     await expect(

@@ -59,6 +59,7 @@ describe('the lifecycle table', () => {
     ['validated', 'executed'],
     ['rollback-requested', 'validated'],
     ['rolled-back', 'rolling-back'],
+    ['validation-resumed', 'executed'],
   ])('%s is legal from %s', (kind, from) => {
     expect(TRANSITIONS[from as keyof typeof TRANSITIONS]?.[kind as 'approved']).toBeDefined();
   });
@@ -70,6 +71,11 @@ describe('the lifecycle table', () => {
     ['validated', 'rolled-back'],
     ['rollback-requested', 'awaiting-approval'],
     ['approved', 'expired'],
+    // Only an open window is resumed: not one that ended, nor an execution half done.
+    ['validation-resumed', 'validated'],
+    ['validation-resumed', 'failed'],
+    ['validation-resumed', 'executing'],
+    ['validation-resumed', 'interrupted'],
   ])('%s is refused from %s', (kind, from) => {
     expect(TRANSITIONS[from as keyof typeof TRANSITIONS]?.[kind as 'approved']).toBeUndefined();
   });
@@ -92,6 +98,19 @@ describe('the lifecycle table', () => {
     ['an unsigned approval', [ev('approved', { op_hash: opHash })], /not signed/],
   ])('refused: %s', (_, events, reason) => {
     expect(run(created(2), ...(events as TrailEvent[])).problem).toMatch(reason);
+  });
+
+  it('a resumed validation makes its process the owner, and the record stays executed', () => {
+    const resumed = run(
+      created(1),
+      approve('bob'),
+      ev('executing', { by: 'bob', host: 'h', pid: 1 }),
+      ev('executed', { operation: 'scale', kubectl: 'kubectl scale' }),
+      ev('validation-resumed', { by: 'carol', host: 'h', pid: 2, started: 'x', window_seconds: 60 }),
+    );
+    expect(resumed.problem).toBeUndefined();
+    expect(resumed.meta.status).toBe('executed');
+    expect(resumed.meta.owner).toEqual({ host: 'h', pid: 2 });
   });
 
   it('a person who proposed never approves their own proposal', () => {

@@ -1,5 +1,5 @@
-// A process killed with SIGKILL in the middle of a change: the next queue to open reconciles the
-// record (live state against the snapshot, an `interrupted` event), and the change rolls back.
+// A process killed with SIGKILL while it validates a change: the next queue to open resumes the
+// window it recorded (its length, not the resuming process's policy), and the change rolls back.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,9 +23,9 @@ beforeAll(async () => {
   kc.loadFromFile(sim.kubeconfigPath);
   team = makeTeam(['alice', 'bob']);
   const dir = mkdtempSync(join(tmpdir(), 'policy-'));
-  // An hour of validation: the approving process is still validating when it is killed.
+  // 100 simulated seconds (5 s at speed 20): the approving process is still validating when it is killed.
   slowPolicy = join(dir, 'slow.yaml');
-  writeFileSync(slowPolicy, 'validation_window_seconds: 3600\n');
+  writeFileSync(slowPolicy, 'validation_window_seconds: 100\n');
   quickPolicy = join(dir, 'quick.yaml');
   writeFileSync(quickPolicy, 'validation_window_seconds: 1\n');
 });
@@ -73,8 +73,8 @@ async function statusReaches(dir: string, id: string, status: string, timeoutMs 
   }
 }
 
-describe('a change interrupted by kill -9', () => {
-  it('is reconciled as interrupted when the queue next opens, and rolls back from its snapshot', async () => {
+describe('a change whose validating process is killed with -9', () => {
+  it('is resumed by the next queue to its recorded window, and rolls back from its snapshot', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crash-'));
     const before = await replicas();
     const proposed = await run(
@@ -99,9 +99,11 @@ describe('a change interrupted by kill -9', () => {
     await approver;
     expect(await replicas()).toBe(3);
 
+    // The next queue claims the window and watches it to the end the trail recorded.
     const queue = await run(['queue', '--history-dir', dir], 'alice');
     expect(queue.exitCode, queue.stderr).toBe(0);
-    expect(queue.stdout).toMatch(new RegExp(`^${id}  low  interrupted  1/1 `, 'm'));
+    expect(queue.stdout).toMatch(new RegExp(`^${id}  low  executed  1/1 `, 'm'));
+    expect(queue.stdout).toContain(`validating ${id}: resumed from a process that is gone`);
     const show = await execa(process.execPath, [
       '--import',
       'tsx',
@@ -113,8 +115,9 @@ describe('a change interrupted by kill -9', () => {
       dir,
     ]);
     expect(show.stdout).toMatch(
-      /Interrupted: the validation by \S+ pid \d+ stopped; the live state is what the change left: it was applied/,
+      /Validation resumed by \*\*alice\*\* \(\S+ pid \d+\): the window opened at \S+ and lasts 100 s/,
     );
+    expect(show.stdout).toMatch(/— validated\n\n3\/3 ready, no new restarts for 100 s/);
 
     const rolledBack = await run(['rollback', id, '--history-dir', dir], 'alice');
     expect(rolledBack.exitCode, rolledBack.stderr).toBe(0);
