@@ -25,7 +25,7 @@ import type {
 import { performance } from 'node:perf_hooks';
 import { ANALYZERS, analyze } from '../src/analysis/analyze.js';
 import { percentile } from '../src/analysis/stats.js';
-import type { ClusterSnapshot, UsageSample } from '../src/analysis/types.js';
+import type { ClusterSnapshot, UsageSample } from '../src/model/analysis.js';
 import { bench, step } from './harness.js';
 
 const PODS = Number(process.env.PODS ?? 10_000);

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { scaleOp } from '../src/analysis/operations.js';
+import { scaleOp } from '../src/workflow/proposed-operations.js';
 import { armor } from '../src/audit/sshsig.js';
 import { startSimulator } from '../src/sim/index.js';
 import { createWorkflow } from '../src/workflow/setup.js';

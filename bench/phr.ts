@@ -19,7 +19,7 @@ import { parsePrivateKey } from '../src/audit/sshsig.js';
 import type { PhrEvent, RecordInit } from '../src/audit/types.js';
 import { verifyTrail } from '../src/audit/verify.js';
 import { bench, step } from './harness.js';
-import { reportMetricsMain } from '../src/audit/cli.js';
+import { reportMetricsMain } from '../src/app/phr-cli.js';
 import { generateKey } from '../src/workflow/trust.js';
 
 const RECORDS = Number(process.env.RECORDS ?? 10_000);

@@ -15,7 +15,7 @@ import { KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { bench, clusterClock, percentile, run, startSim, step, until as poll } from './harness.js';
 import { analyze } from '../src/analysis/analyze.js';
 import { fetchSnapshot } from '../src/analysis/fetch-snapshot.js';
-import { scaleOp } from '../src/analysis/operations.js';
+import { scaleOp } from '../src/workflow/proposed-operations.js';
 import { computeFigures } from '../src/audit/metrics.js';
 import { ObjectClient } from '../src/workflow/objects.js';
 import { createWorkflow } from '../src/workflow/setup.js';

@@ -4,8 +4,8 @@
 // A namespace import: Node 20 has no enableCompileCache, and a named import would fail to link
 // before the version check below could say so.
 import * as nodeModule from 'node:module';
-import { CliError, describeError } from './cli-errors.js';
-import { commands, topLevelHelp, version } from './cli-commands.js';
+import { CliError, describeError } from './cli/errors.js';
+import { commands, topLevelHelp, version } from './app/commands.js';
 
 // Cached bytecode of client-node and Ink cuts about a third off every start after the first.
 nodeModule.enableCompileCache?.();
@@ -30,8 +30,8 @@ async function run(argv: string[]): Promise<number> {
   }
   // No subcommand (or only flags): the cockpit. --help and --version go anywhere among its flags.
   if (first === undefined || first.startsWith('-')) {
-    const { parseCommandLine } = await import('./cli-usage.js');
-    const { COCKPIT } = await import('./ui/cockpit-flags.js');
+    const { parseCommandLine } = await import('./cli/usage.js');
+    const { COCKPIT } = await import('./app/cockpit-flags.js');
     const { values, help } = parseCommandLine(COCKPIT, argv);
     if (help) {
       process.stdout.write(await topLevelHelp());
@@ -43,7 +43,7 @@ async function run(argv: string[]): Promise<number> {
     }
     // Once it has restored the terminal it exits at once; idle keep-alive sockets and timers
     // must not hold a quit user at a dead screen.
-    process.exit(await (await import('./ui/launch.js')).cockpitMain(argv));
+    process.exit(await (await import('./app/launch.js')).cockpitMain(argv));
   }
   const found = commands[first];
   if (!found) throw new CliError(`unknown command "${first}" (see aiops-tui --help)`);

@@ -26,9 +26,9 @@ describe('the packed package', () => {
     expect(files).toEqual(
       expect.arrayContaining([
         pkg.bin['aiops-tui']!,
-        'dist/cli-commands.js',
+        'dist/app/commands.js',
         'dist/sim/cli.js',
-        'dist/analysis/cli.js',
+        'dist/app/analyze-cli.js',
         'runbooks/crashloopbackoff.md',
         'README.md',
         'LICENSE',

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { phrMain, reportMetricsMain } from '../src/audit/cli.js';
-import { commands } from '../src/cli-commands.js';
-import { COCKPIT } from '../src/ui/cockpit-flags.js';
+import { phrMain, reportMetricsMain } from '../src/app/phr-cli.js';
+import { commands } from '../src/app/commands.js';
+import { COCKPIT } from '../src/app/cockpit-flags.js';
 import { makeTeam } from './audit/identities.js';
 
 const cli = join(import.meta.dirname, '..', 'src', 'cli.tsx');

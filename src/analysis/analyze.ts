@@ -16,7 +16,7 @@ import { storage } from './analyzers/storage.js';
 import { workloads } from './analyzers/workloads.js';
 import { sortFindings } from './finding.js';
 import { resolveOptions } from './options.js';
-import type { AnalyzeOptions, Analyzer, ClusterSnapshot, Finding } from './types.js';
+import type { AnalyzeOptions, Analyzer, ClusterSnapshot, Finding } from '../model/analysis.js';
 
 export const ANALYZERS: Readonly<Record<string, Analyzer>> = {
   'pod-failures': podFailures,

@@ -5,17 +5,8 @@
 // object, a condition) is high; what is inferred from it is medium; heuristics are low. For
 // kagent and kubectl-ai it is the agent's own, when it gives one, else medium "from the agent's
 // answer". `report metrics` counts the share acted upon per confidence.
-import type { Finding } from './types.js';
-
-export const CONFIDENCES = ['high', 'medium', 'low'] as const;
-export type Confidence = (typeof CONFIDENCES)[number];
-
-export interface Quality {
-  confidence: Confidence;
-  rationale: string;
-  /** The rule that rated it: `pod-failures/image-pull`, `kagent`, `offline-assistant/asked` … */
-  rule: string;
-}
+import type { Finding } from '../model/analysis.js';
+import type { Confidence, Quality } from '../model/quality.js';
 
 type Rated = [Confidence, string];
 

@@ -9,14 +9,14 @@ import {
   CoreV1Api,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import { describeError } from '../cli-errors.js';
+import { describeError } from '../cli/errors.js';
 import { crashedContainers, eachLimited, readPreviousLog } from '../cluster/crash-logs.js';
 import { ApiError, getJson, getRaw } from '../cluster/http.js';
 import { listPath, OPTIONAL_KINDS, trimObject, type KubeItem } from '../cluster/kinds.js';
 import { metricsProblem, readPodMetrics, usageOfScrape } from '../cluster/metrics.js';
 import { createRecentLogReader, podLogRequest, type LogRequest } from '../cluster/recent-logs.js';
 import { KIND_FIELD } from '../state/store.js';
-import type { ClusterSnapshot, UsageSample } from './types.js';
+import type { ClusterSnapshot, UsageSample } from '../model/analysis.js';
 
 export interface FetchOptions {
   /** The analysis time; default the API server's clock (its Date header), as the cockpit uses. */

@@ -1,5 +1,5 @@
 // Building and ordering findings, shared by every analyzer and the kagent provider.
-import type { ClusterSnapshot, Finding, ResourceRef, Severity } from './types.js';
+import type { ClusterSnapshot, Finding, ResourceRef, Severity } from '../model/analysis.js';
 
 export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 

@@ -6,7 +6,7 @@ import type { CockpitState } from '../state/types.js';
 import { analyze } from './analyze.js';
 import { snapshotFromState } from './snapshot.js';
 import { FindingsTracker } from './tracker.js';
-import type { Finding, FindingSource } from './types.js';
+import type { Finding, FindingSource } from '../model/analysis.js';
 
 /**
  * At most one analysis per interval: a change after a quiet spell is analysed at once (the

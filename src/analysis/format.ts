@@ -1,5 +1,5 @@
 // Findings as a plain-text table for terminals and CI logs.
-import type { Finding, ResourceRef, Severity } from './types.js';
+import type { Finding, ResourceRef, Severity } from '../model/analysis.js';
 
 export function resourceLabel(ref: ResourceRef): string {
   return `${ref.kind.toLowerCase()}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;

@@ -1,4 +1,4 @@
-import type { AnalyzeOptions } from './types.js';
+import type { AnalyzeOptions } from '../model/analysis.js';
 
 const MI = 2 ** 20;
 

@@ -8,7 +8,7 @@ import { summarizePod } from '../kube/format.js';
 import { bytes, cpuMillis, formatBytes, formatCpu } from '../kube/quantity.js';
 import { analyze } from './analyze.js';
 import { resourceLabel } from './format.js';
-import type { ClusterSnapshot, Finding, Severity } from './types.js';
+import type { ClusterSnapshot, Finding, Severity } from '../model/analysis.js';
 
 export const REPORT_KINDS = ['health', 'utilization', 'security'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];

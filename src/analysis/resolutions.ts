@@ -2,7 +2,7 @@
 // each as a `resolution` PHR (one signed creation, nothing after it); `report metrics` then
 // counts it resolved through the queue when a recommendation for the same finding or target
 // executed between its detection and its going away, else by hand (src/audit/quality.ts).
-import type { Finding } from './types.js';
+import type { Finding } from '../model/analysis.js';
 import type { RecordInit } from '../audit/types.js';
 
 /**

@@ -4,7 +4,7 @@
 import type { V1LabelSelector, V1Pod } from '@kubernetes/client-node';
 import { matchesLabelSelector } from '../kube/labels.js';
 import { matchesLabels } from './labels.js';
-import type { ClusterSnapshot } from './types.js';
+import type { ClusterSnapshot } from '../model/analysis.js';
 
 /** A pod that misses a map selector by one pair: another value for `key`, or no such label. */
 export interface NearMiss {

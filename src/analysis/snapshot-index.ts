@@ -17,7 +17,7 @@ import type {
 } from '@kubernetes/client-node';
 import { refKey } from './finding.js';
 import { epoch } from './time.js';
-import type { ClusterSnapshot, ResourceRef, UsageSample } from './types.js';
+import type { ClusterSnapshot, ResourceRef, UsageSample } from '../model/analysis.js';
 
 /** What owns pods: a Deployment (through its ReplicaSet), another controller, or a bare pod. */
 export interface Workload {

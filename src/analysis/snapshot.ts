@@ -5,7 +5,7 @@
 import { OPTIONAL_KINDS } from '../cluster/kinds.js';
 import { KIND_FIELD } from '../state/store.js';
 import type { CockpitState, WatchedKind } from '../state/types.js';
-import type { ClusterSnapshot } from './types.js';
+import type { ClusterSnapshot } from '../model/analysis.js';
 
 type OptionalField = (typeof KIND_FIELD)[(typeof OPTIONAL_KINDS)[number]];
 

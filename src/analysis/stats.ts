@@ -1,6 +1,6 @@
 // Order statistics over usage histories.
 import { formatDuration } from './time.js';
-import type { UsageSample } from './types.js';
+import type { UsageSample } from '../model/analysis.js';
 
 /** Nearest-rank percentile (0 < p ≤ 1) of values; NaN for none. Reorders a copy. */
 export function percentile(values: readonly number[], p: number): number {

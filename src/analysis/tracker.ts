@@ -2,7 +2,7 @@
 // higher count and a later lastSeen; a problem no longer seen is resolved and leaves the list.
 // Runs are per source, so a built-in run does not resolve kagent's findings and vice versa.
 import { sortFindings } from './finding.js';
-import type { Finding, FindingSource } from './types.js';
+import type { Finding, FindingSource } from '../model/analysis.js';
 
 export class FindingsTracker {
   private readonly current = new Map<string, Finding>();

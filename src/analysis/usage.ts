@@ -2,7 +2,7 @@
 import type { V1Container } from '@kubernetes/client-node';
 import { indexSnapshot, type Workload } from './snapshot-index.js';
 import { summarizePooled, type HistorySummary } from './stats.js';
-import type { ClusterSnapshot } from './types.js';
+import type { ClusterSnapshot } from '../model/analysis.js';
 
 export interface ContainerHistory {
   workload: Workload;

@@ -1,8 +1,8 @@
 // Which assistant answers: kubectl-ai when it is installed and its LLM has a key, else the
 // offline assistant, saying why. The cockpit's chat pane and `aiops-tui ask` choose alike.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterSnapshot } from '../analysis/types.js';
-import { CliError } from '../cli-errors.js';
+import type { ClusterSnapshot } from '../model/analysis.js';
+import { CliError } from '../cli/errors.js';
 import { offlineBackend, type ChatBackend } from './chat-service.js';
 
 export interface AiOptions {

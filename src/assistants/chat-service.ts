@@ -3,13 +3,14 @@
 // run), and each exchange written to the PHR trail as a chat record.
 import type { History } from '../audit/history.js';
 import { snapshotFromState } from '../analysis/snapshot.js';
-import type { ClusterSnapshot } from '../analysis/types.js';
+import type { ClusterSnapshot } from '../model/analysis.js';
 import type { CockpitStore } from '../state/store.js';
 import type { ChatMessage } from '../state/types.js';
-import type { Operation } from '../workflow/operations.js';
+import type { Operation } from '../model/operation.js';
 import type { Proposal } from '../workflow/queue.js';
-import { agentQuality, type Quality } from '../analysis/confidence.js';
-import { extractCommands, parseCommand } from './command-parser.js';
+import { agentQuality } from '../analysis/confidence.js';
+import type { Quality } from '../model/quality.js';
+import { extractCommands, parseCommand } from '../workflow/command-parser.js';
 import { askOffline } from './offline.js';
 
 export interface BackendAnswer {

@@ -1,6 +1,6 @@
 // kubectl-ai as a chat backend: its run (see kubectl-ai.ts) adapted to the chat's answer shape.
 // Its permission block is the proposal channel: those commands go to the queue, never run.
-import { privateFile, privateSubdir } from '../cluster/private-dir.js';
+import { privateFile, privateSubdir } from '../audit/private-dir.js';
 import type { ChatBackend } from './chat-service.js';
 import { askKubectlAi, type KubectlAiOptions } from './kubectl-ai.js';
 

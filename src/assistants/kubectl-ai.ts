@@ -12,7 +12,7 @@ import { delimiter, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { stripControls, unterminatedSequenceAt } from '../audit/sanitize.js';
-import { privateFile } from '../cluster/private-dir.js';
+import { privateFile } from '../audit/private-dir.js';
 import { TOOL_ENV } from '../cluster/tool-env.js';
 
 export interface KubectlAiOptions {

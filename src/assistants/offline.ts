@@ -5,15 +5,16 @@ import type { IntOrString, V1DeploymentStrategy, V1PodTemplateSpec } from '@kube
 import { summarizePod } from '../kube/format.js';
 import { formatBytes, formatCpu } from '../kube/quantity.js';
 import { analyze } from '../analysis/analyze.js';
-import { ASKED, findingQuality, type Quality } from '../analysis/confidence.js';
+import { ASKED, findingQuality } from '../analysis/confidence.js';
+import type { Quality } from '../model/quality.js';
 import { resourceLabel } from '../analysis/format.js';
 import { isErrorLine } from '../analysis/analyzers/log-errors.js';
-import { createHpaOp, rolloutRestartOp, rolloutUndoOp, scaleOp } from '../analysis/operations.js';
+import { createHpaOp, rolloutRestartOp, rolloutUndoOp, scaleOp } from '../workflow/proposed-operations.js';
 import { resolveOptions } from '../analysis/options.js';
 import { epoch, formatDuration } from '../analysis/time.js';
-import type { ClusterSnapshot, Finding, ResourceRef } from '../analysis/types.js';
-import type { Operation } from '../workflow/operations.js';
-import { parseCommand } from './command-parser.js';
+import type { ClusterSnapshot, Finding, ResourceRef } from '../model/analysis.js';
+import type { Operation } from '../model/operation.js';
+import { parseCommand } from '../workflow/command-parser.js';
 import { parseQuestion, scaledReplicas, type Intent, type ScaleChange } from './offline-intents.js';
 
 export interface OfflineAnswer {

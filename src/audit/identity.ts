@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { normalizePrincipal } from './names.js';
-import { privateFile } from '../cluster/private-dir.js';
+import { privateFile } from './private-dir.js';
 import {
   KeyError,
   parsePrivateKey,

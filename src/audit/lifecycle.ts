@@ -5,7 +5,7 @@
 import { principalKey } from './names.js';
 import { canonical, sha256, type TrailEvent } from './record-format.js';
 import type { RecordMeta, RecordStatus, RecordType, Tier } from './types.js';
-import { REJECTION_REASONS } from '../workflow/rejection.js';
+import { REJECTION_REASONS } from '../model/rejection.js';
 
 export type EventKind =
   | 'created'

@@ -2,7 +2,7 @@
 // written (its hash covers these bytes); the event's data was redacted and stripped before.
 import { stringify } from 'yaml';
 import type { PhrEvent, RecordInit } from './types.js';
-import { REJECTION_REASON_LABEL, type RejectionReason } from '../workflow/rejection.js';
+import { REJECTION_REASON_LABEL, type RejectionReason } from '../model/rejection.js';
 
 /** Metrics as a person reads them: a figure the cluster could not give is unknown, not zero. */
 const metricsShown = (m: Record<string, number | null>): Record<string, number | string> =>

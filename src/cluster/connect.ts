@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { CliError, describeError } from '../cli-errors.js';
+import { CliError, describeError } from '../cli/errors.js';
 import { ApiError, getJson } from './http.js';
 
 export interface ConnectOptions {

@@ -3,7 +3,7 @@
 // be read (RBAC on pods/log, a kubelet the API server cannot reach: kwok's fake nodes answer "no
 // preferred addresses found") is kept as its one-line reason, which the finding shows instead.
 import { ApiException, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { describeError } from '../cli-errors.js';
+import { describeError } from '../cli/errors.js';
 import type { CockpitStore } from '../state/store.js';
 
 /** Lines kept per crashed container. */

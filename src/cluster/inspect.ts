@@ -14,7 +14,7 @@ import type {
   V1Service,
 } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
-import { describeError } from '../cli-errors.js';
+import { describeError } from '../cli/errors.js';
 import { describeObject, selectorString, type DescribeInput } from '../kube/describe.js';
 import { redactText, redactValue } from '../audit/redact.js';
 import { stripControls } from '../audit/sanitize.js';

@@ -9,7 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
-import { describeError } from '../cli-errors.js';
+import { describeError } from '../cli/errors.js';
 import { redactText } from '../audit/redact.js';
 import { stripControls } from '../audit/sanitize.js';
 import type { CockpitStore } from '../state/store.js';

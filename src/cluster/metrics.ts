@@ -2,7 +2,7 @@
 // metrics pane draws and right-sizing takes its p95 from.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { CockpitStore } from '../state/store.js';
-import type { UsageSample } from '../state/types.js';
+import type { UsageSample } from '../model/analysis.js';
 import { ApiError, getJson, trackClockSkew, type ServerTimeListener } from './http.js';
 import { bytes, cpuMillis } from '../kube/quantity.js';
 

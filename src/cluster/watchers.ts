@@ -11,7 +11,7 @@
 // live API server shows only there). client-node's Watch is used directly rather than
 // makeInformer, whose error and stop handling cannot express these cases.
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
-import { describeError } from '../cli-errors.js';
+import { describeError } from '../cli/errors.js';
 import type { Batcher } from '../state/batcher.js';
 import type { CockpitStore } from '../state/store.js';
 import type { WatchedKind } from '../state/types.js';

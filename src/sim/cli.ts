@@ -1,7 +1,7 @@
 // `aiops-tui sim`: the simulator as a standalone server for kubectl, helm and the cockpit.
 import { resolve } from 'node:path';
-import { CliError } from '../cli-errors.js';
-import { command, parseCommandLine } from '../cli-usage.js';
+import { CliError } from '../cli/errors.js';
+import { command, parseCommandLine } from '../cli/usage.js';
 import { startSimulator } from './index.js';
 
 export const SIM = command({

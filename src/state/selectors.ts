@@ -3,7 +3,8 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { formatRestarts, humanDuration, summarizePod, type PodSummary } from '../kube/format.js';
 import { bytes, cpuMillis } from '../kube/quantity.js';
-import type { CockpitState, SortKey, UsageSample } from './types.js';
+import type { CockpitState, SortKey } from './types.js';
+import type { UsageSample } from '../model/analysis.js';
 
 export type Health = 'ok' | 'warn' | 'error' | 'pending' | 'terminating';
 

@@ -22,10 +22,10 @@ import type {
   V1StorageClass,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import type { Finding } from '../analysis/types.js';
+import type { Finding, UsageSample } from '../model/analysis.js';
 import type { Figures } from '../audit/metrics.js';
 import type { RecordStatus, Tier } from '../audit/types.js';
-import type { Operation } from '../workflow/operations.js';
+import type { Operation } from '../model/operation.js';
 
 /** Objects of one kind keyed by `namespace/name` (cluster-scoped: `name`). */
 export type ObjectMap<T> = ReadonlyMap<string, T>;
@@ -52,13 +52,6 @@ export type OptionalKind =
   | 'ingressclasses'
   | 'poddisruptionbudgets';
 export type WatchedKind = CoreKind | 'horizontalpodautoscalers' | OptionalKind;
-
-export interface UsageSample {
-  /** Epoch milliseconds of the metrics timestamp. */
-  at: number;
-  cpuMillis: number;
-  memoryBytes: number;
-}
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'failed';
 

@@ -1,6 +1,6 @@
 // The findings pane: the analyzers' (and kagent's) findings, most severe first, one line each.
 import { Text } from 'ink';
-import type { Finding, Severity } from '../analysis/types.js';
+import type { Finding, Severity } from '../model/analysis.js';
 import { humanDuration } from '../kube/format.js';
 import { useCockpit } from './context.js';
 import { clipWords } from './format.js';

@@ -18,7 +18,7 @@ import {
   viewKindInfo,
   viewPods,
 } from '../state/views.js';
-import { REJECTION_REASON_LABEL, REJECTION_REASONS, type RejectionReason } from '../workflow/rejection.js';
+import { REJECTION_REASON_LABEL, REJECTION_REASONS, type RejectionReason } from '../model/rejection.js';
 import { activeContexts, bindingFor, type Binding, type KeyContext } from './keymap.js';
 import { clampScroll, overlayLines, transcriptLines } from './overlay-lines.js';
 

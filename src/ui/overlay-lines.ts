@@ -2,7 +2,7 @@
 // same content the overlay draws, and the chat pages by what its pane holds.
 import { findingQuality } from '../analysis/confidence.js';
 import { resourceLabel } from '../analysis/format.js';
-import type { Finding } from '../analysis/types.js';
+import type { Finding } from '../model/analysis.js';
 import type { ChatMessage, CockpitState, Confirmation, Inspection } from '../state/types.js';
 import { refLabel, shortName } from '../state/views.js';
 import { bindings, CONTEXT_TITLE, keysLabel, type KeyContext } from './keymap.js';

@@ -2,11 +2,11 @@
 // R rollout restart on a row of a view. Pure: each checks what kubectl would refuse and says so in
 // one line; the object, read fresh, decides only what a pod's delete is.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ResourceRef } from '../analysis/types.js';
-import { rolloutRestartOp, scaleOp } from '../analysis/operations.js';
+import type { ResourceRef } from '../model/analysis.js';
+import { rolloutRestartOp, scaleOp } from './proposed-operations.js';
 import type { ObjectRef as ViewRef, ViewKind } from '../state/types.js';
 import { objectRef, type ObjectRef } from './objects.js';
-import type { Operation } from './operations.js';
+import type { Operation } from '../model/operation.js';
 
 /** The API kind of each view's rows. */
 export const API_KIND: Readonly<Record<ViewKind, string>> = {

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { createTwoFilesPatch } from 'diff';
 import { isMap, LineCounter, parseAllDocuments, stringify } from 'yaml';
-import { splitWords } from '../assistants/shell-words.js';
+import { splitWords } from './shell-words.js';
 import { writeDurably } from '../audit/durable.js';
 import { canonical } from '../audit/record-format.js';
-import type { ResourceRef } from '../analysis/types.js';
-import type { Operation } from './operations.js';
+import type { ResourceRef } from '../model/analysis.js';
+import type { Operation } from '../model/operation.js';
 
 const HEADER = [
   '# Edit the object below. Lines beginning with a "#" are ignored; an empty or unchanged file',

@@ -4,7 +4,7 @@
 import type { Emergency } from '../audit/types.js';
 import { stripControls } from '../audit/sanitize.js';
 import type { EmergencyRule, Policy } from './policy.js';
-import type { Operation } from './operations.js';
+import type { Operation } from '../model/operation.js';
 
 export interface EmergencyInput {
   operation: Pick<Operation, 'kind' | 'target'>;

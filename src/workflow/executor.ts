@@ -8,8 +8,8 @@ import type {
   V1Pod,
   V1ReplicaSet,
 } from '@kubernetes/client-node';
-import type { ResourceRef } from '../analysis/types.js';
-import { splitWords } from '../assistants/shell-words.js';
+import type { ResourceRef } from '../model/analysis.js';
+import { splitWords } from './shell-words.js';
 import { childKubeconfig, childEnvironment, withFlagsBeforeDashDash } from './child-process.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -23,7 +23,7 @@ import {
   refLabel,
   type ObjectRef,
 } from './objects.js';
-import type { Operation } from './operations.js';
+import type { Operation } from '../model/operation.js';
 
 export interface ExternalTools {
   kubectl: string;

@@ -2,8 +2,8 @@
 // says. A policy can raise a tier; lowering one below its floor needs the signatures of two
 // allowed signers on the policy file.
 import type { Tier } from '../audit/types.js';
-import { toolEquivalent } from '../analysis/kagent/tools.js';
-import type { Operation, OperationKind } from './operations.js';
+import { toolEquivalent } from './kagent-tools.js';
+import type { Operation, OperationKind } from '../model/operation.js';
 
 export const FLOORS: Readonly<Record<OperationKind, Tier>> = {
   'delete-pod': 'trivial',

@@ -13,7 +13,7 @@ import {
   type KubernetesObject,
   type V1ManagedFieldsEntry,
 } from '@kubernetes/client-node';
-import type { ResourceRef } from '../analysis/types.js';
+import type { ResourceRef } from '../model/analysis.js';
 
 /** API versions of the kinds the executor writes (what `kubectl` would resolve them to). */
 const API_VERSIONS: Record<string, string> = {

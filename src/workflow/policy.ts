@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { TIER_MIN_APPROVERS } from '../audit/lifecycle.js';
 import type { Tier } from '../audit/types.js';
 import { EMERGENCY_WINDOW_FLOOR_MINUTES, FLOORS, floorOf, higherTier, TIER_RANK, toolsOf } from './floors.js';
-import type { Operation, OperationKind } from './operations.js';
+import type { Operation, OperationKind } from '../model/operation.js';
 
 export const TIERS: readonly Tier[] = ['trivial', 'low', 'medium', 'critical'];
 

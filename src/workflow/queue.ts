@@ -18,12 +18,12 @@ import type { Executor } from './executor.js';
 import { type Snapshot } from './executor.js';
 import { whoAmI } from '../cluster/whoami.js';
 import { apiMessage, objectRef, type ObjectClient, type ObjectRef } from './objects.js';
-import { sameOperation, type Operation } from './operations.js';
+import { sameOperation } from './operations.js';
+import type { KagentToolCall, Operation } from '../model/operation.js';
 import { isWaiting } from './waiting.js';
-import type { Quality } from '../analysis/confidence.js';
-import { REJECTION_REASON_LABEL, type RejectionReason } from './rejection.js';
+import type { Quality } from '../model/quality.js';
+import { REJECTION_REASON_LABEL, type RejectionReason } from '../model/rejection.js';
 import { templateRequests } from './requests.js';
-import { replyLine, type PauseRegistry } from '../analysis/kagent/approval.js';
 import { floorOf, TIER_RANK, toolsOf } from './floors.js';
 import { approvalRule, effectiveTier, validationWindow, type Policy } from './policy.js';
 import { approvalWindowMs, emergencyOf } from './emergency.js';
@@ -37,6 +37,23 @@ import {
   type WorkloadMetrics,
   type WorkloadRef,
 } from './validate.js';
+
+/** What kagent did with an answer: its task state, and the reply in one line for the record. */
+export interface KagentAnswer {
+  state: string | undefined;
+  line: string;
+}
+
+/**
+ * Answers the paused kagent task `taskId` when it waits on exactly `tools` (what the record holds);
+ * throws, sending nothing, otherwise.
+ */
+export type AnswerKagent = (
+  taskId: string,
+  tools: readonly KagentToolCall[],
+  decision: 'approve' | 'reject',
+  reason?: string,
+) => Promise<KagentAnswer>;
 
 export interface Proposal {
   operation: Operation;
@@ -84,7 +101,7 @@ export interface QueueOptions {
   /** The cluster checkpoint: written after appends, awaited by idle(). */
   anchor?: { settled(): Promise<void> };
   /** Answers a kagent task this cockpit holds paused (a `kagent-approval` runs nothing else). */
-  answerKagent?: PauseRegistry['answer'];
+  answerKagent?: AnswerKagent;
   /** Where escalations go (terminal, webhooks); without one, this process escalates nothing. */
   notifier?: Notifier;
   /** Which process this is, as records name their owner (default: this host and pid). */
@@ -530,7 +547,7 @@ export class Queue {
     reason?: string,
   ): Promise<Outcome> {
     const sent = `sent to kagent ${op.agent}, task ${op.taskId}: ${decision}${reason ? ` (${reason})` : ''} of ${op.tools.map((t) => `${t.name} (id ${t.id || '?'})`).join(', ')}`;
-    let reply: Awaited<ReturnType<PauseRegistry['answer']>>;
+    let reply: KagentAnswer;
     try {
       if (!this.options.answerKagent) throw new Error('this process does not reach kagent; nothing was sent');
       reply = await this.options.answerKagent(op.taskId, op.tools, decision, reason);
@@ -543,7 +560,7 @@ export class Queue {
       await this.refresh();
       return { ok: false, message };
     }
-    const replied = `kagent replied: ${replyLine(reply)}`;
+    const replied = `kagent replied: ${reply.line}`;
     await this.history.append(id, { kind: 'note', text: sent });
     await this.history.append(id, { kind: 'note', text: replied });
     if (decision === 'reject') {
@@ -559,8 +576,8 @@ export class Queue {
     await this.history.append(
       id,
       outcome.ok
-        ? { kind: 'validated', detail: `${outcome.detail}: ${replyLine(reply)}` }
-        : { kind: 'failed', reason: `${outcome.detail}: ${replyLine(reply)}` },
+        ? { kind: 'validated', detail: `${outcome.detail}: ${reply.line}` }
+        : { kind: 'failed', reason: `${outcome.detail}: ${reply.line}` },
     );
     await this.refresh();
     return { ok: outcome.ok, message: `approved; ${replied}` };

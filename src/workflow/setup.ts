@@ -7,7 +7,7 @@ import { ClusterAnchor } from '../audit/anchors.js';
 import type { ClusterClock } from '../audit/clock.js';
 import { openHistory } from '../audit/history.js';
 import type { AllowedSigners, Signer } from '../audit/identity.js';
-import { privateFile } from '../cluster/private-dir.js';
+import { privateFile } from '../audit/private-dir.js';
 import type { Recommendation } from '../state/types.js';
 import { Executor } from './executor.js';
 import { floorOf } from './floors.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { autoscalers, missingRequests } from '../../src/analysis/analyzers/autoscalers.js';
 import { resolveOptions } from '../../src/analysis/options.js';
 import { indexSnapshot } from '../../src/analysis/snapshot-index.js';
-import type { ClusterSnapshot, UsageSample } from '../../src/analysis/types.js';
+import type { ClusterSnapshot, UsageSample } from '../../src/model/analysis.js';
 import { container, history, hpa, MI, MINUTE, NOW, snapshot, workload } from './fixtures.js';
 
 const options = resolveOptions();

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { ANALYZERS } from '../../src/analysis/analyze.js';
 import { agentQuality, findingQuality, RULE_CONFIDENCE } from '../../src/analysis/confidence.js';
 import { parseReply } from '../../src/analysis/kagent/schema.js';
-import { deletePodOp, rolloutUndoOp } from '../../src/analysis/operations.js';
+import { deletePodOp, rolloutUndoOp } from '../../src/workflow/proposed-operations.js';
 import { worthRecording } from '../../src/analysis/resolutions.js';
-import type { Finding } from '../../src/analysis/types.js';
+import type { Finding } from '../../src/model/analysis.js';
 
 const ANALYZER_DIR = join(import.meta.dirname, '..', '..', 'src', 'analysis', 'analyzers');
 

@@ -10,7 +10,7 @@ import {
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/analyze.js';
-import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
+import type { ClusterSnapshot, Finding } from '../../src/model/analysis.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 
 const NS = 'shop';

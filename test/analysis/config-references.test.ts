@@ -6,7 +6,7 @@ import {
   podSpecReferences,
 } from '../../src/analysis/analyzers/config-references.js';
 import { analyze } from '../../src/analysis/analyze.js';
-import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
+import type { ClusterSnapshot, Finding } from '../../src/model/analysis.js';
 import { container, event, MINUTE, NOW, pod, podSpec, snapshot, workload } from './fixtures.js';
 import { configMap, cronJob, secret, statefulSet } from './fixtures-workloads.js';
 

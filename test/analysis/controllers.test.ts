@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { controllers, nodeMismatch } from '../../src/analysis/analyzers/controllers.js';
 import { resolveOptions } from '../../src/analysis/options.js';
 import { indexSnapshot } from '../../src/analysis/snapshot-index.js';
-import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
+import type { ClusterSnapshot, Finding } from '../../src/model/analysis.js';
 import { MINUTE, NOW, podSpec, runningStatus, snapshot } from './fixtures.js';
 import {
   completeCondition,

@@ -1,7 +1,7 @@
 import type { V1PodDisruptionBudgetSpec } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { computeBudget, disruptionBudgets } from '../../src/analysis/analyzers/disruption-budgets.js';
-import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import type { ClusterSnapshot } from '../../src/model/analysis.js';
 import { labelledPod, pdb } from './fixtures-network.js';
 import { snapshot } from './fixtures.js';
 

@@ -10,7 +10,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/analyze.js';
 import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
-import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
+import type { ClusterSnapshot, Finding } from '../../src/model/analysis.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import type { Queue } from '../../src/workflow/queue.js';
 import { createWorkflow } from '../../src/workflow/setup.js';

@@ -9,7 +9,7 @@ import type {
   V1ReplicaSet,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import type { ClusterSnapshot, UsageSample } from '../../src/analysis/types.js';
+import type { ClusterSnapshot, UsageSample } from '../../src/model/analysis.js';
 
 export const NOW = Date.parse('2026-03-01T12:00:00Z');
 export const MI = 2 ** 20;

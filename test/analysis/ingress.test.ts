@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ingress as analyzeIngress } from '../../src/analysis/analyzers/ingress.js';
-import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import type { ClusterSnapshot } from '../../src/model/analysis.js';
 import { ingress, ingressClass, secret, service } from './fixtures-network.js';
 import { snapshot } from './fixtures.js';
 

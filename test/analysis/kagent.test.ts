@@ -13,7 +13,7 @@ import {
 } from '../../src/analysis/kagent/provider.js';
 import { scheduleKagent } from '../../src/analysis/kagent/scheduler.js';
 import { startKagent } from '../../src/analysis/kagent/start.js';
-import type { Finding } from '../../src/analysis/types.js';
+import type { Finding } from '../../src/model/analysis.js';
 import { AGENT_PATH, data, startAgent, text, type AgentOptions, type ScriptedAgent } from './a2a-agents.js';
 
 const ANSWER = {

@@ -6,7 +6,7 @@ import {
   normalizeLine,
 } from '../../src/analysis/analyzers/log-errors.js';
 import { resolveOptions } from '../../src/analysis/options.js';
-import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import type { ClusterSnapshot } from '../../src/model/analysis.js';
 import { pod, runningStatus, snapshot, workload } from './fixtures.js';
 
 const options = resolveOptions();

@@ -15,7 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/analyze.js';
 import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
-import type { ClusterSnapshot, Finding } from '../../src/analysis/types.js';
+import type { ClusterSnapshot, Finding } from '../../src/model/analysis.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { ObjectClient, objectRef } from '../../src/workflow/objects.js';
 import { kubeconfigFor } from './kubeconfig.js';

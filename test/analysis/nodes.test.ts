@@ -1,7 +1,7 @@
 import type { V1Taint, V1Toleration } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { nodes } from '../../src/analysis/analyzers/nodes.js';
-import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import type { ClusterSnapshot } from '../../src/model/analysis.js';
 import { node } from './fixtures-network.js';
 import { event, MINUTE, NOW, pod, snapshot } from './fixtures.js';
 

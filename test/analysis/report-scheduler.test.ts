@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { startFindingsService } from '../../src/analysis/findings-service.js';
 import { startReportScheduler } from '../../src/analysis/report-scheduler.js';
 import { createCockpitStore, initialState } from '../../src/state/store.js';
-import type { Finding } from '../../src/analysis/types.js';
+import type { Finding } from '../../src/model/analysis.js';
 
 const syncedStore = () => {
   const store = createCockpitStore(initialState({ context: 'ctx', server: 's', namespace: 'todo' }));

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import matter from 'gray-matter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CliError } from '../../src/cli-errors.js';
-import { reportMain } from '../../src/analysis/report-cli.js';
+import { CliError } from '../../src/cli/errors.js';
+import { reportMain } from '../../src/app/report-cli.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { longCrashLoopBackOff } from '../sim/fixtures/crash-loop.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rightSizing } from '../../src/analysis/analyzers/right-sizing.js';
 import { DEFAULT_OPTIONS } from '../../src/analysis/options.js';
-import type { UsageSample } from '../../src/analysis/types.js';
+import type { UsageSample } from '../../src/model/analysis.js';
 import { container, hpa, history, MI, snapshot, workload } from './fixtures.js';
 
 /** Deployment `api` with 3 pods; every pod's `app` container gets the same history. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scaling } from '../../src/analysis/analyzers/scaling.js';
 import { DEFAULT_OPTIONS } from '../../src/analysis/options.js';
-import type { UsageSample } from '../../src/analysis/types.js';
+import type { UsageSample } from '../../src/model/analysis.js';
 import { hpa, history, MI, snapshot, workload } from './fixtures.js';
 
 /** Deployment `web` (500m CPU request) with `replicas` pods sharing one history. */

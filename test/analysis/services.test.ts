@@ -6,7 +6,7 @@ import {
   type SelectorCandidate,
 } from '../../src/analysis/analyzers/services.js';
 import { DEFAULT_OPTIONS } from '../../src/analysis/options.js';
-import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import type { ClusterSnapshot } from '../../src/model/analysis.js';
 import { endpointSlice, labelledPod, service } from './fixtures-network.js';
 import { container, deployment, MINUTE, NOW, podSpec, replicaSet, snapshot } from './fixtures.js';
 

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/analyze.js';
 import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
 import { snapshotFromState } from '../../src/analysis/snapshot.js';
-import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import type { ClusterSnapshot } from '../../src/model/analysis.js';
 import { podLogRequest, type LogRequest } from '../../src/cluster/recent-logs.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { initialState } from '../../src/state/store.js';

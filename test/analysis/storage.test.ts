@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classVerdict, RELEASED_LONG_MS, storage } from '../../src/analysis/analyzers/storage.js';
 import { DEFAULT_OPTIONS } from '../../src/analysis/options.js';
-import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import type { ClusterSnapshot } from '../../src/model/analysis.js';
 import { claim, podWithClaim, storageClass, volume } from './fixtures-network.js';
 import { event, MINUTE, NOW, snapshot } from './fixtures.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/analyze.js';
 import { makeFinding } from '../../src/analysis/finding.js';
 import { FindingsTracker } from '../../src/analysis/tracker.js';
-import type { Finding, Severity } from '../../src/analysis/types.js';
+import type { Finding, Severity } from '../../src/model/analysis.js';
 import { container, MINUTE, NOW, pod, runningStatus, snapshot } from './fixtures.js';
 
 function finding(name: string, severity: Severity = 'warning', since = NOW): Finding {

@@ -3,7 +3,7 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchSnapshot } from '../../src/analysis/fetch-snapshot.js';
-import type { ClusterSnapshot } from '../../src/analysis/types.js';
+import type { ClusterSnapshot } from '../../src/model/analysis.js';
 import { askOffline } from '../../src/assistants/offline.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { longCrashLoopBackOff } from '../sim/fixtures/crash-loop.js';

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_CONFIGMAP } from '../../src/audit/checkpoint.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { scaleOp } from '../../src/analysis/operations.js';
+import { scaleOp } from '../../src/workflow/proposed-operations.js';
 import { DEFAULT_POLICY } from '../../src/workflow/policy.js';
 import { createWorkflow } from '../../src/workflow/setup.js';
 import { makeTeam, type Team } from './identities.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openHistory } from '../../src/audit/history.js';
 import { computeFigures } from '../../src/audit/metrics.js';
-import { reportMain } from '../../src/analysis/report-cli.js';
+import { reportMain } from '../../src/app/report-cli.js';
 import { makeTeam } from './identities.js';
 
 const T0 = Date.parse('2026-11-20T10:00:00Z');

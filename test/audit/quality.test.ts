@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { phrMain } from '../../src/audit/cli.js';
+import { phrMain } from '../../src/app/phr-cli.js';
 import { openHistory, type History } from '../../src/audit/history.js';
 import { computeQuality, decisionOf, sourceOf } from '../../src/audit/quality.js';
 import { readTrail } from '../../src/audit/read-trail.js';

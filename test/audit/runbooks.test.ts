@@ -2,10 +2,10 @@ import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runbookMain } from '../../src/audit/cli.js';
+import { runbookMain } from '../../src/app/phr-cli.js';
 import { openHistory } from '../../src/audit/history.js';
 import { RUNBOOK_PATTERNS } from '../../src/audit/runbooks.js';
-import { CliError } from '../../src/cli-errors.js';
+import { CliError } from '../../src/cli/errors.js';
 import { makeTeam } from './identities.js';
 
 const shipped = join(import.meta.dirname, '..', '..', 'runbooks');

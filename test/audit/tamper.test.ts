@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint, type AnchorReading } from '../../src/audit/checkpoint.js';
-import { phrMain } from '../../src/audit/cli.js';
+import { phrMain } from '../../src/app/phr-cli.js';
 import { openHistory, type History } from '../../src/audit/history.js';
 import type { Signer } from '../../src/audit/identity.js';
 import { replay } from '../../src/audit/lifecycle.js';

@@ -5,9 +5,9 @@
 // shows why in its finding; a quiet watch stays open past the old 30 s threshold; a paused etcd
 // behind a live apiserver turns the connection status away from `connected`, and back. The
 // simulator's halves of these pairs are in test/cluster/cockpit-data.test.ts,
-// test/cluster/crash-logs.test.ts and test/analysis/cli.test.ts.
+// test/cluster/crash-logs.test.ts and test/app/analyze-cli.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeMain } from '../../src/analysis/cli.js';
+import { analyzeMain } from '../../src/app/analyze-cli.js';
 import { analyze } from '../../src/analysis/analyze.js';
 import { snapshotFromState } from '../../src/analysis/snapshot.js';
 import { startCockpitData, type CockpitData } from '../../src/cluster/cockpit-service.js';

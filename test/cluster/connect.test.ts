@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { CliError } from '../../src/cli-errors.js';
+import { CliError } from '../../src/cli/errors.js';
 import { loadConnection, preflight, type ConnectEnvironment } from '../../src/cluster/connect.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'connect-'));

@@ -6,7 +6,7 @@ import {
   appendUsage,
   type PodMetricsList,
 } from '../../src/cluster/metrics.js';
-import type { UsageSample } from '../../src/state/types.js';
+import type { UsageSample } from '../../src/model/analysis.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 

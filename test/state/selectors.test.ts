@@ -11,7 +11,8 @@ import {
   visibleWindow,
 } from '../../src/state/selectors.js';
 import { initialState } from '../../src/state/store.js';
-import type { CockpitState, UsageSample } from '../../src/state/types.js';
+import type { CockpitState } from '../../src/state/types.js';
+import type { UsageSample } from '../../src/model/analysis.js';
 
 const NOW = Date.parse('2026-01-02T00:00:00Z');
 const MI = 2 ** 20;

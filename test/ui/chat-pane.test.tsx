@@ -1,7 +1,7 @@
 // The chat pane with the real chat service: typing, input history, an answer streaming in as
 // Markdown, esc cancelling a running answer, and proposals reaching the queue, not the cluster.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { scaleOp } from '../../src/analysis/operations.js';
+import { scaleOp } from '../../src/workflow/proposed-operations.js';
 import { startChatService, type ChatBackend } from '../../src/assistants/chat-service.js';
 import type { Proposal } from '../../src/workflow/queue.js';
 import { frameContaining, makePod, plain, renderCockpit, storeWith, type Rendered } from './harness.js';

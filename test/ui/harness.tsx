@@ -4,7 +4,7 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { render } from 'ink-testing-library';
 import { expect, vi } from 'vitest';
 import { createCockpitStore, initialState, type CockpitStore } from '../../src/state/store.js';
-import type { UsageSample } from '../../src/state/types.js';
+import type { UsageSample } from '../../src/model/analysis.js';
 import type { UiActions } from '../../src/ui/input.js';
 import { App } from '../../src/ui/App.js';
 import { StoreProvider } from '../../src/ui/context.js';

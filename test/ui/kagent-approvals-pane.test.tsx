@@ -11,7 +11,7 @@ import { createPauseRegistry, holdAndPropose } from '../../src/analysis/kagent/a
 import { createKagentProvider } from '../../src/analysis/kagent/provider.js';
 import { openHistory } from '../../src/audit/history.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
-import { workflowActions } from '../../src/workflow/cockpit-actions.js';
+import { workflowActions } from '../../src/app/cockpit-actions.js';
 import { DEFAULT_POLICY } from '../../src/workflow/policy.js';
 import { createWorkflow } from '../../src/workflow/setup.js';
 import { makeTeam } from '../audit/identities.js';

@@ -2,8 +2,8 @@
 // recommendations) for the views' tests; and actions that record what the keys asked for.
 import type { V1Deployment, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import { vi } from 'vitest';
-import type { Finding } from '../../src/analysis/types.js';
-import { scaleOp } from '../../src/analysis/operations.js';
+import type { Finding } from '../../src/model/analysis.js';
+import { scaleOp } from '../../src/workflow/proposed-operations.js';
 import type { CockpitStore } from '../../src/state/store.js';
 import type { Recommendation, WatchedKind } from '../../src/state/types.js';
 import type { UiActions } from '../../src/ui/input.js';

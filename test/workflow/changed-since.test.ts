@@ -4,10 +4,10 @@
 // then a cordon rolled back after a heartbeat on the simulator through the queue's executor.
 import { KubeConfig, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/assistants/command-parser.js';
+import { parseCommand } from '../../src/workflow/command-parser.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { changedSince, Executor, RollbackConflict } from '../../src/workflow/executor.js';
-import type { Operation } from '../../src/workflow/operations.js';
+import type { Operation } from '../../src/model/operation.js';
 
 const node = (over: Record<string, unknown> = {}): KubernetesObject =>
   ({

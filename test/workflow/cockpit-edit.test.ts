@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHistory } from '../../src/audit/history.js';
-import { objectActions } from '../../src/workflow/cockpit-actions.js';
+import { objectActions } from '../../src/app/cockpit-actions.js';
 import { ObjectClient } from '../../src/workflow/objects.js';
-import type { Operation } from '../../src/workflow/operations.js';
+import type { Operation } from '../../src/model/operation.js';
 import { historyDir, idOf, noticeOf, rowOf, startCockpitFixture, type Cockpit } from './cockpit-fixtures.js';
 
 const script = join(import.meta.dirname, '..', 'fixtures', 'editor', 'edit.mjs');

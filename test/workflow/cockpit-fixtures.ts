@@ -26,9 +26,10 @@ export async function startCockpitFixture(): Promise<Cockpit> {
   const kc = new KubeConfig();
   kc.loadFromFile(sim.kubeconfigPath);
   const team = makeTeam();
-  // The built-in tiers and floors; only the validation window is short (half a second at speed 20).
+  // The built-in tiers and floors; only the validation window is short: 30 s is 1.5 s at speed 20,
+  // and a rollout of three replicas must settle within twice that, on a loaded machine too.
   const policyPath = join(mkdtempSync(join(tmpdir(), 'policy-')), 'policy.yaml');
-  writeFileSync(policyPath, 'validation_window_seconds: 10\n');
+  writeFileSync(policyPath, 'validation_window_seconds: 30\n');
   return {
     sim,
     kc,

@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import { KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/assistants/command-parser.js';
+import { parseCommand } from '../../src/workflow/command-parser.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { Executor } from '../../src/workflow/executor.js';
-import type { Operation } from '../../src/workflow/operations.js';
+import type { Operation } from '../../src/model/operation.js';
 
 const TOOLS = resolve('.tools/bin');
 let cockpit: RunningSim; // the cluster the executor is given

@@ -14,11 +14,11 @@ import {
   setResourcesOp,
   createHpaOp,
   patchOp,
-} from '../../src/analysis/operations.js';
-import { parseCommand } from '../../src/assistants/command-parser.js';
+} from '../../src/workflow/proposed-operations.js';
+import { parseCommand } from '../../src/workflow/command-parser.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { Executor, RollbackConflict, type Snapshot } from '../../src/workflow/executor.js';
-import type { Operation } from '../../src/workflow/operations.js';
+import type { Operation } from '../../src/model/operation.js';
 
 const TOOLS = resolve('.tools/bin');
 let sim: RunningSim;

@@ -4,11 +4,11 @@
 // cannot read is critical.
 import { describe, expect, it } from 'vitest';
 import { approvalOperation, waitsInQueue } from '../../src/analysis/kagent/approval.js';
-import { toolCallWords } from '../../src/analysis/kagent/tools.js';
-import type { ToolCall } from '../../src/analysis/kagent/pause.js';
-import { parseCommand, quoteCommand } from '../../src/assistants/command-parser.js';
+import { toolCallWords } from '../../src/workflow/kagent-tools.js';
+import type { ToolCall } from '../../src/model/operation.js';
+import { parseCommand, quoteCommand } from '../../src/workflow/command-parser.js';
 import { floorOf } from '../../src/workflow/floors.js';
-import type { Operation } from '../../src/workflow/operations.js';
+import type { Operation } from '../../src/model/operation.js';
 import { DEFAULT_POLICY, effectiveTier, parsePolicy } from '../../src/workflow/policy.js';
 import { kagentOutcome } from '../../src/workflow/queue.js';
 import type { RecordStatus, Tier } from '../../src/audit/types.js';

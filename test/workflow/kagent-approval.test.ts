@@ -151,7 +151,10 @@ describe.each(['1.0', '0.3'] as const)('a kagent tool approval from an A2A %s ag
 
     const outcome = await queue.reject(meta.id, 'not-now', 'not during business hours');
     expect(outcome.ok).toBe(true);
-    expect(decisionOf(agent.turns[1]!)).toEqual({ approved: false, reason: 'not now: not during business hours' });
+    expect(decisionOf(agent.turns[1]!)).toEqual({
+      approved: false,
+      reason: 'not now: not during business hours',
+    });
     const record = openHistory(dir).get(meta.id);
     expect(record.meta.status).toBe('rejected');
     expect(record.body).toContain('Rejected by **alice**: not now — not during business hours.');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/assistants/command-parser.js';
+import { parseCommand } from '../../src/workflow/command-parser.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { Executor } from '../../src/workflow/executor.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/assistants/command-parser.js';
+import { parseCommand } from '../../src/workflow/command-parser.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { ObjectClient } from '../../src/workflow/objects.js';
 import { parsePolicy } from '../../src/workflow/policy.js';

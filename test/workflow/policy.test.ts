@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/assistants/command-parser.js';
+import { parseCommand } from '../../src/workflow/command-parser.js';
 import {
   DEFAULT_POLICY,
   PolicyError,

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { KubeConfig, type V1ConfigMap, type V1Deployment } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/assistants/command-parser.js';
+import { parseCommand } from '../../src/workflow/command-parser.js';
 import { openHistory } from '../../src/audit/history.js';
 import { armor } from '../../src/audit/sshsig.js';
 import { verifyTrail } from '../../src/audit/verify.js';
@@ -14,7 +14,7 @@ import { loadTrust } from '../../src/workflow/trust.js';
 import { makeTeam, type Team } from '../audit/identities.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { ObjectClient } from '../../src/workflow/objects.js';
-import type { Operation } from '../../src/workflow/operations.js';
+import type { Operation } from '../../src/model/operation.js';
 import type { Queue } from '../../src/workflow/queue.js';
 import { createWorkflow } from '../../src/workflow/setup.js';
 

@@ -9,7 +9,7 @@ import {
   validationWindow,
   weakenings,
 } from '../../src/workflow/policy.js';
-import type { OperationKind } from '../../src/workflow/operations.js';
+import type { OperationKind } from '../../src/model/operation.js';
 
 const perTierAndKind = parsePolicy(
   [

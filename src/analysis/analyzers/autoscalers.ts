@@ -6,13 +6,19 @@
 import type { V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { formatCpu, formatBytes } from '../../kube/quantity.js';
 import { makeFinding, refKey, type FindingInput } from '../finding.js';
-import { setResourcesOp } from '../operations.js';
+import { setResourcesOp } from '../../workflow/proposed-operations.js';
 import { containerResources, cpuQuantity, memoryQuantity, TEMPLATED_KINDS } from '../resources.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { historyShortfall } from '../stats.js';
 import { epoch, formatDuration } from '../time.js';
 import { containerHistories, type ContainerHistory } from '../usage.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceAmounts, ResourceRef } from '../types.js';
+import type {
+  AnalyzeOptions,
+  ClusterSnapshot,
+  Finding,
+  ResourceAmounts,
+  ResourceRef,
+} from '../../model/analysis.js';
 
 const ANALYZER = 'autoscalers';
 /** Capped at maxReplicas (ScalingLimited TooManyReplicas) longer than this is a capacity problem. */

@@ -8,7 +8,7 @@ import type { CoreV1Event, V1ConfigMap, V1Pod, V1PodSpec, V1Secret } from '@kube
 import { makeFinding } from '../finding.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { epoch } from '../time.js';
-import type { ClusterSnapshot, Finding, ResourceRef } from '../types.js';
+import type { ClusterSnapshot, Finding, ResourceRef } from '../../model/analysis.js';
 
 const ANALYZER = 'config-references';
 export type ConfigKind = 'ConfigMap' | 'Secret';

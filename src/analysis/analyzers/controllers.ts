@@ -16,7 +16,7 @@ import { isValidTimeZone, nextScheduleAfter, parseCron, type Schedule } from '..
 import { makeFinding, type FindingInput } from '../finding.js';
 import { indexSnapshot, type SnapshotIndex, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../../model/analysis.js';
 
 const ANALYZER = 'controllers';
 const EXIT_CODE_HINTS: Record<number, string> = {

@@ -14,7 +14,7 @@ import { describeSelector } from '../labels.js';
 import { addTo, selectorIndex } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { epoch } from '../time.js';
-import type { ClusterSnapshot, Finding, ResourceRef } from '../types.js';
+import type { ClusterSnapshot, Finding, ResourceRef } from '../../model/analysis.js';
 
 const ANALYZER = 'disruption-budgets';
 

@@ -9,11 +9,11 @@ import type {
   V1Service,
 } from '@kubernetes/client-node';
 import { makeFinding, type FindingInput } from '../finding.js';
-import { patchIngressBackendPortOp, setIngressClassOp } from '../operations.js';
+import { patchIngressBackendPortOp, setIngressClassOp } from '../../workflow/proposed-operations.js';
 import { isTypoOf } from '../labels.js';
 import { addTo } from '../selector-index.js';
 import { epoch } from '../time.js';
-import type { ClusterSnapshot, Finding, ResourceRef } from '../types.js';
+import type { ClusterSnapshot, Finding, ResourceRef } from '../../model/analysis.js';
 
 const ANALYZER = 'ingress';
 const CLASS_ANNOTATION = 'kubernetes.io/ingress.class';

@@ -3,7 +3,7 @@
 // finding per container name; the distinct error lines (numbers and ids normalized) are quoted.
 import { makeFinding } from '../finding.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding } from '../../model/analysis.js';
 
 const ANALYZER = 'log-errors';
 const QUOTE_CHARS = 240;

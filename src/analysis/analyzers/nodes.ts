@@ -8,7 +8,7 @@ import { makeFinding, type FindingInput } from '../finding.js';
 import { addTo } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { epoch } from '../time.js';
-import type { ClusterSnapshot, Finding, ResourceRef, Severity } from '../types.js';
+import type { ClusterSnapshot, Finding, ResourceRef, Severity } from '../../model/analysis.js';
 
 const ANALYZER = 'nodes';
 

@@ -7,7 +7,13 @@ import type { CoreV1Event, V1Container, V1ContainerStatus, V1Pod, V1Probe } from
 import { formatBytes } from '../../kube/quantity.js';
 import { makeFinding, type FindingInput } from '../finding.js';
 import { fixFor, type FaultFacts } from '../fixes.js';
-import { deletePodOp, patchOp, rolloutUndoOp, setImageOp, setResourcesOp } from '../operations.js';
+import {
+  deletePodOp,
+  patchOp,
+  rolloutUndoOp,
+  setImageOp,
+  setResourcesOp,
+} from '../../workflow/proposed-operations.js';
 import {
   describeLastGood,
   imagesToRestore,
@@ -21,7 +27,13 @@ import { containerResources, memoryQuantity, TEMPLATED_KINDS } from '../resource
 import { addTo } from '../selector-index.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, ProposedOperation, ResourceRef } from '../types.js';
+import type {
+  AnalyzeOptions,
+  ClusterSnapshot,
+  Finding,
+  ProposedOperation,
+  ResourceRef,
+} from '../../model/analysis.js';
 
 const ANALYZER = 'pod-failures';
 const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);

@@ -3,7 +3,7 @@
 // raised only for material changes over a long-enough history; HPA-scaled workloads skipped.
 import { formatBytes, formatCpu } from '../../kube/quantity.js';
 import { makeFinding } from '../finding.js';
-import { setResourcesOp } from '../operations.js';
+import { setResourcesOp } from '../../workflow/proposed-operations.js';
 import {
   containerResources,
   cpuQuantity,
@@ -16,7 +16,7 @@ import { historyShortfall } from '../stats.js';
 import { formatDuration } from '../time.js';
 import { containerHistories, replicasOf, type ContainerHistory } from '../usage.js';
 import type { Workload } from '../snapshot-index.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceAmounts } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceAmounts } from '../../model/analysis.js';
 
 const ANALYZER = 'right-sizing';
 const GI = 2 ** 30;

@@ -3,12 +3,12 @@
 // capped by the policy's maxReplicas. Workloads an HPA already scales are left to it.
 import { formatCpu } from '../../kube/quantity.js';
 import { makeFinding } from '../finding.js';
-import { createHpaOp, scaleOp } from '../operations.js';
+import { createHpaOp, scaleOp } from '../../workflow/proposed-operations.js';
 import { containerResources } from '../resources.js';
 import { historyShortfall } from '../stats.js';
 import { containerHistories, replicasOf, type ContainerHistory } from '../usage.js';
 import type { Workload } from '../snapshot-index.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding } from '../../model/analysis.js';
 
 const ANALYZER = 'scaling';
 /** p95 at least this multiple of the median counts as bursty. */

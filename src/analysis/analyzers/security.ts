@@ -4,7 +4,7 @@
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { makeFinding } from '../finding.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, Severity } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding, Severity } from '../../model/analysis.js';
 
 const ANALYZER = 'security';
 const SECRET_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE_?KEY|CREDENTIAL/i;

@@ -5,12 +5,18 @@
 import type { V1Container, V1EndpointSlice, V1Pod, V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { describeCondition, describeEvent, latestEvent } from '../event-evidence.js';
 import { makeFinding, refKey, type FindingInput } from '../finding.js';
-import { patchServiceSelectorOp, patchServiceTargetPortOp } from '../operations.js';
+import { patchServiceSelectorOp, patchServiceTargetPortOp } from '../../workflow/proposed-operations.js';
 import { describeLabels, describeSelector, isTypoOf, matchesLabels } from '../labels.js';
 import { addTo, selectorIndex, type NearMiss } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, ProposedOperation, ResourceRef } from '../types.js';
+import type {
+  AnalyzeOptions,
+  ClusterSnapshot,
+  Finding,
+  ProposedOperation,
+  ResourceRef,
+} from '../../model/analysis.js';
 
 const ANALYZER = 'services';
 /** A cloud gives an address within a minute or two; after this, nothing is going to. */

@@ -8,7 +8,7 @@ import { makeFinding, refKey, type FindingInput } from '../finding.js';
 import { addTo } from '../selector-index.js';
 import { indexSnapshot } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding, ResourceRef } from '../../model/analysis.js';
 
 const ANALYZER = 'storage';
 /** A Released volume older than this is left over, not being recycled. */

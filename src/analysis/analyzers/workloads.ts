@@ -3,11 +3,11 @@
 import type { CoreV1Event, V1Deployment, V1Pod, V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import { makeFinding } from '../finding.js';
 import { fixFor } from '../fixes.js';
-import { rolloutUndoOp, setImageOp } from '../operations.js';
+import { rolloutUndoOp, setImageOp } from '../../workflow/proposed-operations.js';
 import { describeLastGood, imagesToRestore, lastRevisionThatRan } from '../revisions.js';
 import { indexSnapshot, type Workload } from '../snapshot-index.js';
 import { epoch, formatDuration } from '../time.js';
-import type { AnalyzeOptions, ClusterSnapshot, Finding } from '../types.js';
+import type { AnalyzeOptions, ClusterSnapshot, Finding } from '../../model/analysis.js';
 
 const ANALYZER = 'workloads';
 /** Rescales of one HPA within this window, in both directions, count as thrashing. */

@@ -2,15 +2,14 @@
 // operation whose tools carry the kubectl operation each amounts to (so the policy tiers it as
 // that command, floors included); the live pauses are kept here by task, for the queue to answer:
 // a cockpit that restarted holds none, and then the answer fails rather than anything else running.
-import type { KagentToolCall, Operation } from '../../workflow/operations.js';
-import type { Proposal } from '../../workflow/queue.js';
+import type { Operation, ToolCall } from '../../model/operation.js';
+import type { AnswerKagent, Proposal } from '../../workflow/queue.js';
 import { isWaiting } from '../../workflow/waiting.js';
 import type { Recommendation } from '../../state/types.js';
 import { canonical } from '../../audit/record-format.js';
 import type { A2AReply } from './a2a.js';
-import type { Decision, ToolCall } from './pause.js';
 import type { KagentPause } from './provider.js';
-import { toolEquivalent } from './tools.js';
+import { toolEquivalent } from '../../workflow/kagent-tools.js';
 
 const callLine = (call: ToolCall): string => `${call.name}(${JSON.stringify(call.args)})`;
 
@@ -72,12 +71,7 @@ export interface PauseRegistry {
    * Answers the held pause of `taskId` (and lets it go) when it waits on exactly `tools` (what the
    * record holds, so what was approved); throws, sending nothing, otherwise or when none is held.
    */
-  answer(
-    taskId: string,
-    tools: readonly KagentToolCall[],
-    decision: Decision,
-    reason?: string,
-  ): Promise<A2AReply>;
+  answer: AnswerKagent;
 }
 
 export function createPauseRegistry(): PauseRegistry {
@@ -98,7 +92,8 @@ export function createPauseRegistry(): PauseRegistry {
           `kagent task ${taskId} waits on other tool calls than the record holds; nothing was sent`,
         );
       pauses.delete(taskId);
-      return pause.answer(decision, reason);
+      const reply = await pause.answer(decision, reason);
+      return { state: reply.state, line: replyLine(reply) };
     },
   };
 }

@@ -5,15 +5,10 @@
 // `tool_approval_response` back, with the extension named in the A2A-Extensions header.
 // The SDK types data parts as `any`: these schemas check them.
 import * as z from 'zod';
+import type { ToolCall } from '../../model/operation.js';
 import type { A2AReply, Outgoing } from './a2a.js';
 
 export const HITL_EXTENSION = 'https://kagent.dev/extensions/hitl/v1';
-
-export interface ToolCall {
-  id: string;
-  name: string;
-  args: Record<string, unknown>;
-}
 
 export type Decision = 'approve' | 'reject';
 

@@ -5,7 +5,7 @@
 // approval is also handed to onPause, answerable; the next run of that analysis, or close(),
 // cancels a pause left unanswered (but for one waiting in our queue: held), so paused tasks do not pile up in kagent.
 import { findingId } from '../finding.js';
-import type { Finding, ResourceRef } from '../types.js';
+import type { Finding, ResourceRef } from '../../model/analysis.js';
 import {
   A2AError,
   connect,
@@ -14,7 +14,8 @@ import {
   type A2AEndpoint,
   type A2AReply,
 } from './a2a.js';
-import { answerMessage, readPause, type Decision, type ToolCall } from './pause.js';
+import { answerMessage, readPause, type Decision } from './pause.js';
+import type { ToolCall } from '../../model/operation.js';
 import { parseReply, SCHEMA_INSTRUCTIONS, type ParsedFinding } from './schema.js';
 
 export type KagentAnalysis = 'health' | 'utilization' | 'security';

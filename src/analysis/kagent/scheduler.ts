@@ -1,7 +1,7 @@
 // Runs the kagent analyses on an interval. Runs never overlap (the next one is timed from the end
 // of the last, since an agent run can outlast the interval). stop() aborts the run in flight (its
 // tasks are cancelled on the agent) and cancels the tasks still paused, so none is left behind.
-import type { Finding } from '../types.js';
+import type { Finding } from '../../model/analysis.js';
 import { KAGENT_ANALYSES, type KagentAnalysis, type KagentProvider } from './provider.js';
 
 export interface KagentSchedule {

@@ -10,9 +10,9 @@ import {
   scaleOp,
   setImageOp,
   setResourcesOp,
-} from '../operations.js';
-import { CONFIDENCES, type Confidence } from '../confidence.js';
-import type { ProposedOperation, ResourceRef, RunbookPattern, Severity } from '../types.js';
+} from '../../workflow/proposed-operations.js';
+import { CONFIDENCES, type Confidence } from '../../model/quality.js';
+import type { ProposedOperation, ResourceRef, RunbookPattern, Severity } from '../../model/analysis.js';
 
 const Ref = z.object({ kind: z.string().min(1), namespace: z.string().optional(), name: z.string().min(1) });
 const Amounts = z.object({ cpu: z.string().optional(), memory: z.string().optional() });

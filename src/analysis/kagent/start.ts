@@ -1,7 +1,7 @@
 // How the cockpit starts kagent: at --kagent-url when given; otherwise through the API server's
 // service proxy when kagent's controller Service is in the cluster; otherwise not at all.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Finding } from '../types.js';
+import type { Finding } from '../../model/analysis.js';
 import { findKagent } from './cluster.js';
 import { createKagentProvider, type KagentOptions } from './provider.js';
 import { scheduleKagent, type KagentSchedule } from './scheduler.js';

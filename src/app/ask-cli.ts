@@ -2,9 +2,9 @@
 // `kubectl-ai --quiet`). Same assistants, same snapshot as `analyze`, same proposal parsing.
 // Without --propose nothing is written anywhere; with it, each proposal goes to the approval
 // queue as the chat's do (held for a decision, signed by the asker's key) and its id is printed.
-import { processIo, snapshotForCli, type AnalyzeIo } from '../analysis/cli.js';
+import { processIo, snapshotForCli, type AnalyzeIo } from './analyze-cli.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
-import { CliError, describeError } from '../cli-errors.js';
+import { CliError, describeError } from '../cli/errors.js';
 import {
   AI_HELP,
   AI_OPTIONS,
@@ -22,16 +22,16 @@ import {
   outputFormat,
   parseCommandLine,
   usageLine,
-} from '../cli-usage.js';
-import { trustFrom } from '../workflow/cli.js';
-import { aiOptionsFrom, chooseBackend } from './backends.js';
+} from '../cli/usage.js';
+import { trustFrom } from './queue-cli.js';
+import { aiOptionsFrom, chooseBackend } from '../assistants/backends.js';
 import {
   chatEvidence,
   proposalQuality,
   proposalsOf,
   recordChat,
   type BackendAnswer,
-} from './chat-service.js';
+} from '../assistants/chat-service.js';
 
 export const ASK = command({
   forms: ['ask QUESTION'],

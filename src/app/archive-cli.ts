@@ -1,10 +1,10 @@
 // `aiops-tui phr archive [--older-than 365d]`: finished records older than the policy's retention
 // period move into history/archive/, as a signed record of the trail, committed where the history
 // directory is in git. Never sooner than the policy allows, never an open record.
-import { CliError } from '../cli-errors.js';
-import { parseWindow } from '../cli-usage.js';
-import { checkHistoryDir } from './history-dir.js';
-import { openHistory } from './history.js';
+import { CliError } from '../cli/errors.js';
+import { parseWindow } from '../cli/usage.js';
+import { checkHistoryDir } from '../audit/history-dir.js';
+import { openHistory } from '../audit/history.js';
 
 const DAY_MS = 86_400_000;
 
@@ -35,7 +35,7 @@ export function archiveAge(olderThan: string | undefined, retentionDays: number)
 export async function archiveMain(values: ArchiveFlags, out: (text: string) => void): Promise<number> {
   // The duration first: a bad value is one line before any key or policy is read.
   if (values['older-than'] !== undefined) archiveAge(values['older-than'], 0);
-  const { trustFrom } = await import('../workflow/cli.js');
+  const { trustFrom } = await import('../app/queue-cli.js');
   const { floorOf } = await import('../workflow/floors.js');
   const { insideGitWorkTree } = await import('../workflow/setup.js');
   const trust = await trustFrom(values);

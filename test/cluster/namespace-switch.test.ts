@@ -7,7 +7,7 @@ import { loadConnection } from '../../src/cluster/connect.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import type { CockpitState } from '../../src/state/types.js';
 import { handleKey, type InputContext } from '../../src/ui/input.js';
-import { namespaceLister, namespaceSwitcher } from '../../src/ui/namespace-switch.js';
+import { namespaceLister, namespaceSwitcher } from '../../src/cluster/namespace-switch.js';
 import { createCockpitStore, initialState } from '../../src/state/store.js';
 import { untilStore } from '../cluster/store-until.js';
 

@@ -4,12 +4,12 @@
 // event is signed with the caller's key, so a second architect gives the second approval from a
 // shell with their own key.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { loadKubeConfig } from '../analysis/cli.js';
-import { parseCommand } from '../assistants/command-parser.js';
+import { loadKubeConfig } from './analyze-cli.js';
+import { parseCommand } from '../workflow/command-parser.js';
 import { HistoryError } from '../audit/history.js';
 import { IdentityError } from '../audit/identity.js';
 import { armor } from '../audit/sshsig.js';
-import { CliError, describeError } from '../cli-errors.js';
+import { CliError, describeError } from '../cli/errors.js';
 import {
   CLUSTER_HELP,
   CLUSTER_OPTIONS,
@@ -20,13 +20,13 @@ import {
   command,
   parseCommandLine,
   usageLine,
-} from '../cli-usage.js';
-import { PolicyError } from './policy.js';
-import { REJECTION_REASONS, type RejectionReason } from './rejection.js';
-import type { Queue } from './queue.js';
-import { createWorkflow } from './setup.js';
+} from '../cli/usage.js';
+import { PolicyError } from '../workflow/policy.js';
+import { REJECTION_REASONS, type RejectionReason } from '../model/rejection.js';
+import type { Queue } from '../workflow/queue.js';
+import { createWorkflow } from '../workflow/setup.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
-import { loadTrust, type Trust } from './trust.js';
+import { loadTrust, type Trust } from '../workflow/trust.js';
 
 const WORKFLOW_OPTIONS = {
   kubeconfig: CLUSTER_OPTIONS.kubeconfig,

@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isStalePrivateDir, removeStalePrivateDirs } from '../../src/cluster/private-dir.js';
+import { isStalePrivateDir, removeStalePrivateDirs } from '../../src/audit/private-dir.js';
 
-const module = resolve(import.meta.dirname, '..', '..', 'src', 'cluster', 'private-dir.ts');
+const module = resolve(import.meta.dirname, '..', '..', 'src', 'audit', 'private-dir.ts');
 
 const scratchDirs: string[] = [];
 function scratch(): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractCommands, parseCommand } from '../../src/assistants/command-parser.js';
-import { splitWords } from '../../src/assistants/shell-words.js';
+import { extractCommands, parseCommand } from '../../src/workflow/command-parser.js';
+import { splitWords } from '../../src/workflow/shell-words.js';
 
 const mutating = (text: string) => {
   const parsed = parseCommand(text);

@@ -1,7 +1,7 @@
 // `aiops-tui report health|utilization|security`: one report now, written under
 // <history-dir>/reports/ and printed (or its metadata and findings as JSON or YAML).
 import { join } from 'node:path';
-import { CliError, describeError } from '../cli-errors.js';
+import { CliError, describeError } from '../cli/errors.js';
 import {
   CLUSTER_HELP,
   CLUSTER_OPTIONS,
@@ -12,9 +12,15 @@ import {
   outputFormat,
   parseCommandLine,
   usageLine,
-} from '../cli-usage.js';
-import { processIo, snapshotForCli, type AnalyzeIo } from './cli.js';
-import { REPORT_KINDS, buildReport, latestReport, writeReport, type ReportKind } from './reports.js';
+} from '../cli/usage.js';
+import { processIo, snapshotForCli, type AnalyzeIo } from './analyze-cli.js';
+import {
+  REPORT_KINDS,
+  buildReport,
+  latestReport,
+  writeReport,
+  type ReportKind,
+} from '../analysis/reports.js';
 
 export const REPORT = command({
   forms: [`report ${REPORT_KINDS.join('|')}`, 'report metrics'],
@@ -36,7 +42,7 @@ export const REPORT = command({
 export async function reportMain(argv: string[], io: AnalyzeIo = processIo): Promise<number> {
   // Figures from the audit trail are the audit module's report, with its own flags.
   if (argv[0] === 'metrics')
-    return (await import('../audit/cli.js')).reportMetricsMain(argv.slice(1), io.stdout);
+    return (await import('./phr-cli.js')).reportMetricsMain(argv.slice(1), io.stdout);
   const { values, positionals, help } = parseCommandLine(REPORT, argv);
   if (help) {
     io.stdout(help);

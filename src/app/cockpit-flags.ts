@@ -10,7 +10,7 @@ import {
   TRAIL_HELP,
   TRAIL_OPTIONS,
   command,
-} from '../cli-usage.js';
+} from '../cli/usage.js';
 
 export const COCKPIT = command({
   forms: [''],

@@ -2,8 +2,8 @@
 // Read-only commands are never recommendations; a mutating command we cannot map becomes a
 // `generic` operation (critical); anything unclear is never read-only. Stricter than
 // kubectl-ai's own filter: `config use-context` and `auth reconcile` mutate.
-import type { ResourceRef } from '../analysis/types.js';
-import type { Operation } from '../workflow/operations.js';
+import type { ResourceRef } from '../model/analysis.js';
+import type { Operation } from '../model/operation.js';
 import { connectionFlag } from './credential-flags.js';
 import { splitWords } from './shell-words.js';
 

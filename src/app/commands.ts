@@ -16,7 +16,7 @@ const workflowVerb = (verb: string, summary: string): [string, Command] => [
   {
     summary,
     load: async () => {
-      const { workflowMain } = await import('./workflow/cli.js');
+      const { workflowMain } = await import('./queue-cli.js');
       return (argv: string[]) => workflowMain(verb, argv);
     },
   },
@@ -25,24 +25,24 @@ const workflowVerb = (verb: string, summary: string): [string, Command] => [
 export const commands: Record<string, Command> = {
   analyze: {
     summary: 'findings of the built-in analyzers, for scripts and CI (exit 1 when one is critical)',
-    load: async () => (await import('./analysis/cli.js')).analyzeMain,
+    load: async () => (await import('./analyze-cli.js')).analyzeMain,
   },
   ask: {
     summary: "the chat's answer to QUESTION without the screen; --propose queues its changes",
-    load: async () => (await import('./assistants/ask-cli.js')).askMain,
+    load: async () => (await import('./ask-cli.js')).askMain,
   },
   report: {
     summary:
       'a health, utilization or security report now; `report metrics`: MTTD, MTTR and more from the PHRs',
-    load: async () => (await import('./analysis/report-cli.js')).reportMain,
+    load: async () => (await import('./report-cli.js')).reportMain,
   },
   phr: {
     summary: 'the audit trail: list, show ID, verify',
-    load: async () => (await import('./audit/cli.js')).phrMain,
+    load: async () => (await import('./phr-cli.js')).phrMain,
   },
   runbook: {
     summary: "a runbook's generated section from resolved PHRs",
-    load: async () => (await import('./audit/cli.js')).runbookMain,
+    load: async () => (await import('./phr-cli.js')).runbookMain,
   },
   ...Object.fromEntries([
     workflowVerb('queue', 'the approval queue'),
@@ -54,13 +54,13 @@ export const commands: Record<string, Command> = {
   ]),
   sim: {
     summary: 'the embedded Kubernetes API simulator, for kubectl, helm and the cockpit',
-    load: async () => (await import('./sim/cli.js')).main,
+    load: async () => (await import('../sim/cli.js')).main,
   },
 };
 
 export async function topLevelHelp(): Promise<string> {
-  const { COCKPIT } = await import('./ui/cockpit-flags.js');
-  const { helpText } = await import('./cli-usage.js');
+  const { COCKPIT } = await import('./cockpit-flags.js');
+  const { helpText } = await import('../cli/usage.js');
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const cockpit = helpText(COCKPIT).split('\n');
   return [
@@ -83,7 +83,7 @@ export async function topLevelHelp(): Promise<string> {
 }
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
     version: string;
   };
   return `aiops-tui ${pkg.version}\n`;

@@ -1,8 +1,8 @@
 // `aiops-tui phr list|show ID|verify`: the audit trail from the command line. verify exits 1 and
 // names the first broken record when the chain does not hold.
 import { join } from 'node:path';
-import { loadKubeConfig } from '../analysis/cli.js';
-import { CliError, describeError } from '../cli-errors.js';
+import { loadKubeConfig } from './analyze-cli.js';
+import { CliError, describeError } from '../cli/errors.js';
 import {
   CLUSTER_HELP,
   CLUSTER_OPTIONS,
@@ -16,16 +16,16 @@ import {
   parseCommandLine,
   parseWindow,
   usageLine,
-} from '../cli-usage.js';
+} from '../cli/usage.js';
 import { floorOf } from '../workflow/floors.js';
-import { ClusterAnchor, readGitAnchor } from './anchors.js';
-import type { AnchorReading } from './checkpoint.js';
-import { HistoryError, openHistory } from './history.js';
-import { stripControls } from './sanitize.js';
-import { verifyTrail, type VerifyReport } from './verify.js';
-import { computeFigures, figuresTable } from './metrics.js';
-import { readTrail } from './read-trail.js';
-import { RUNBOOK_PATTERNS, generatedSection, updateRunbook } from './runbooks.js';
+import { ClusterAnchor, readGitAnchor } from '../audit/anchors.js';
+import type { AnchorReading } from '../audit/checkpoint.js';
+import { HistoryError, openHistory } from '../audit/history.js';
+import { stripControls } from '../audit/sanitize.js';
+import { verifyTrail, type VerifyReport } from '../audit/verify.js';
+import { computeFigures, figuresTable } from '../audit/metrics.js';
+import { readTrail } from '../audit/read-trail.js';
+import { RUNBOOK_PATTERNS, generatedSection, updateRunbook } from '../audit/runbooks.js';
 
 export const PHR = command({
   forms: ['phr list', 'phr show ID', 'phr verify', 'phr archive'],

@@ -1,6 +1,6 @@
 // Builders for ProposedOperation: each computes the summary and the equivalent kubectl command
 // from the same parameters, so the two never disagree.
-import type { ProposedOperation, ResourceAmounts, ResourceRef } from './types.js';
+import type { ProposedOperation, ResourceAmounts, ResourceRef } from '../model/analysis.js';
 
 function kubectlTarget(target: ResourceRef): string {
   return `${target.kind.toLowerCase()}/${target.name}`;

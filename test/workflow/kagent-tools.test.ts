@@ -1,8 +1,8 @@
 // A paused kagent tool call read as the kubectl command kagent runs for it, and tiered by the
 // policy as that command would be.
 import { describe, expect, it } from 'vitest';
-import { toolCallOperation } from '../../src/analysis/kagent/tools.js';
-import { parseCommand } from '../../src/assistants/command-parser.js';
+import { toolCallOperation } from '../../src/workflow/kagent-tools.js';
+import { parseCommand } from '../../src/workflow/command-parser.js';
 import { DEFAULT_POLICY, effectiveTier } from '../../src/workflow/policy.js';
 
 describe('kagent tool calls as kubectl operations', () => {

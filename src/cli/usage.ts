@@ -3,8 +3,8 @@
 // usage an error quotes, the `--help` page, and the output format (`--json`, `-o json|yaml`).
 import { parseArgs } from 'node:util';
 import { stringify as toYaml } from 'yaml';
-import { CliError, describeError } from './cli-errors.js';
-import { parseDuration } from './kube/duration.js';
+import { CliError, describeError } from './errors.js';
+import { parseDuration } from '../kube/duration.js';
 
 export interface FlagOption {
   type: 'string' | 'boolean';

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHistory } from '../../src/audit/history.js';
-import { askMain } from '../../src/assistants/ask-cli.js';
-import { CliError } from '../../src/cli-errors.js';
+import { askMain } from '../../src/app/ask-cli.js';
+import { CliError } from '../../src/cli/errors.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { makeTeam } from '../audit/identities.js';
 

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { phrMain } from '../../src/audit/cli.js';
+import { phrMain } from '../../src/app/phr-cli.js';
 import { openHistory } from '../../src/audit/history.js';
-import { CliError } from '../../src/cli-errors.js';
-import { makeTeam } from './identities.js';
+import { CliError } from '../../src/cli/errors.js';
+import { makeTeam } from '../audit/identities.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
   let out = '';

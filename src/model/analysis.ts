@@ -23,10 +23,15 @@ import type {
   V1StorageClass,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
-import type { UsageSample } from '../state/types.js';
-import type { Quality } from './confidence.js';
+import type { Quality } from './quality.js';
 
-export type { UsageSample };
+/** One metrics reading of a container. */
+export interface UsageSample {
+  /** Epoch milliseconds of the metrics timestamp. */
+  at: number;
+  cpuMillis: number;
+  memoryBytes: number;
+}
 
 /**
  * Everything the analyzers look at, as plain data.

@@ -1,7 +1,7 @@
 // The command-line conventions every command shares: look-back windows, output formats, and a
 // help page and usage line made from the flag table alone.
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../src/cli-errors.js';
+import { CliError } from '../../src/cli/errors.js';
 import {
   command,
   helpText,
@@ -9,7 +9,7 @@ import {
   parseCommandLine,
   parseWindow,
   usageLine,
-} from '../src/cli-usage.js';
+} from '../../src/cli/usage.js';
 
 describe('parseWindow', () => {
   it.each([

@@ -2,9 +2,9 @@
 // (kagent-dev/tools, pkg/k8s: each handler builds these words, with these defaults). Read through
 // our command parser, a paused tool call becomes the same Operation a kubectl proposal would —
 // so a tool approval in our queue can be tiered by the policy exactly as that command.
-import { parseCommand, quoteCommand, type ParsedCommand } from '../../assistants/command-parser.js';
-import type { Operation } from '../../workflow/operations.js';
-import type { ToolCall } from './pause.js';
+import { parseCommand, quoteCommand, type ParsedCommand } from './command-parser.js';
+import type { Operation } from '../model/operation.js';
+import type { ToolCall } from '../model/operation.js';
 
 const text = (value: unknown): string => (value === undefined || value === null ? '' : String(value));
 

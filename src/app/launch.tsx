@@ -1,27 +1,27 @@
 // `aiops-tui` (the cockpit): flags, connection and preflight, then the full-screen app. Every
 // error before the first frame is one line on stderr and exit code 2.
 import { constants } from 'node:os';
-import { CliError, describeError } from '../cli-errors.js';
-import { durationFlag, parseCommandLine } from '../cli-usage.js';
+import { CliError, describeError } from '../cli/errors.js';
+import { durationFlag, parseCommandLine } from '../cli/usage.js';
 import { COCKPIT } from './cockpit-flags.js';
-import { namespaceLister, namespaceSwitcher } from './namespace-switch.js';
+import { namespaceLister, namespaceSwitcher } from '../cluster/namespace-switch.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aiOptionsFrom, chooseBackend, type AiOptions } from '../assistants/backends.js';
 import { cockpitSnapshot, startChatService } from '../assistants/chat-service.js';
-import { objectActions, workflowActions } from '../workflow/cockpit-actions.js';
+import { objectActions, workflowActions } from './cockpit-actions.js';
 import type { Queue } from '../workflow/queue.js';
 import { contextNames, connectionTo, resetForConnection } from '../cluster/context-switch.js';
 import { createCockpitStore, initialState, type CockpitStore } from '../state/store.js';
-import { suspendScreen, type Suspendable } from './suspend-screen.js';
+import { suspendScreen, type Suspendable } from '../ui/suspend-screen.js';
 import { checkHistoryDir, demoHistoryDir } from '../audit/history-dir.js';
 import { skewedClock, type ClusterClock } from '../audit/clock.js';
 import { parseArgs } from 'node:util';
-import { trustFrom } from '../workflow/cli.js';
+import { trustFrom } from './queue-cli.js';
 import type { Trust } from '../workflow/trust.js';
 import { createWorkflow } from '../workflow/setup.js';
 import { notificationLine } from '../workflow/notify.js';
-import type { UiActions } from './input.js';
+import type { UiActions } from '../ui/input.js';
 import { startFindingsService } from '../analysis/findings-service.js';
 import { resolutionRecord, worthRecording } from '../analysis/resolutions.js';
 import { startKagent } from '../analysis/kagent/start.js';
@@ -124,7 +124,12 @@ function flagGiven(argv: string[], name: string): string | undefined {
 }
 
 function loadUi() {
-  return Promise.all([import('ink'), import('./App.js'), import('./context.js'), import('./fullscreen.js')]);
+  return Promise.all([
+    import('ink'),
+    import('../ui/App.js'),
+    import('../ui/context.js'),
+    import('../ui/fullscreen.js'),
+  ]);
 }
 
 /** Where the demo's records went, and which clock they keep. */

@@ -1,11 +1,11 @@
 // `aiops-tui analyze` against the simulator's API server, through kubeconfig and client-node.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeMain } from '../../src/analysis/cli.js';
-import { CliError } from '../../src/cli-errors.js';
+import { analyzeMain } from '../../src/app/analyze-cli.js';
+import { CliError } from '../../src/cli/errors.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { K } from '../../src/sim/resources.js';
-import { kubeconfigFor } from './kubeconfig.js';
+import { kubeconfigFor } from '../analysis/kubeconfig.js';
 
 type KubeObject = Parameters<RunningSim['ctx']['store']['create']>[1];
 

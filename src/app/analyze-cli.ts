@@ -1,7 +1,7 @@
 // `aiops-tui analyze`: the built-in findings once, for scripts and CI. Exit code 1 when a
 // critical finding exists (as popeye and k8sgpt in pipelines), 2 when the cluster is unreachable.
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
-import { CliError, describeError } from '../cli-errors.js';
+import { CliError, describeError } from '../cli/errors.js';
 import {
   CLUSTER_HELP,
   CLUSTER_OPTIONS,
@@ -14,11 +14,11 @@ import {
   usageLine,
   type CommandSpec,
   type Options,
-} from '../cli-usage.js';
+} from '../cli/usage.js';
 import { loadConnection } from '../cluster/connect.js';
-import { analyze } from './analyze.js';
-import { fetchSnapshot, type FetchOptions } from './fetch-snapshot.js';
-import { findingsTable } from './format.js';
+import { analyze } from '../analysis/analyze.js';
+import { fetchSnapshot, type FetchOptions } from '../analysis/fetch-snapshot.js';
+import { findingsTable } from '../analysis/format.js';
 
 export const ANALYZE = command({
   forms: ['analyze'],

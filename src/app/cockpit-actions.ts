@@ -5,13 +5,13 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { execa } from 'execa';
-import type { Finding } from '../analysis/types.js';
-import { privateFile } from '../cluster/private-dir.js';
+import type { Finding } from '../model/analysis.js';
+import { privateFile } from '../audit/private-dir.js';
 import type { ObjectRef } from '../state/types.js';
 import type { CockpitStore } from '../state/store.js';
 import type { UiActions } from '../ui/input.js';
-import type { Queue } from './queue.js';
-import type { RejectionReason } from './rejection.js';
+import type { Queue } from '../workflow/queue.js';
+import type { RejectionReason } from '../model/rejection.js';
 import {
   apiRef,
   deleteOperation,
@@ -20,10 +20,17 @@ import {
   restartOperation,
   scaleOperation,
   targetOf,
-} from './cockpit-operations.js';
-import { editableYaml, editDiff, editOperation, editorCommand, readEdit, storeEdit } from './edit.js';
-import { apiMessage } from './objects.js';
-import type { Operation } from './operations.js';
+} from '../workflow/cockpit-operations.js';
+import {
+  editableYaml,
+  editDiff,
+  editOperation,
+  editorCommand,
+  readEdit,
+  storeEdit,
+} from '../workflow/edit.js';
+import { apiMessage } from '../workflow/objects.js';
+import type { Operation } from '../model/operation.js';
 
 type WorkflowActions = Pick<
   UiActions,
