@@ -162,3 +162,29 @@ export const mirrorAsInput = (mirror: InputMirror): AnalysisInput => ({
   // Only the usage history is read of the metrics (the node figures are the panes').
   metrics: { available: undefined, containers: mirror.usage, nodes: new Map() },
 });
+
+/** Objects per message: a first sync of 10,000 pods is not one 40 MB clone on each side. */
+export const OBJECTS_PER_PART = 500;
+
+/**
+ * A delta cut into parts of at most `max` upserted objects each, in order (deletes, usage, logs
+ * and the rest ride with the first part): applied one after another, they are the whole delta.
+ */
+export function splitDelta(delta: InputDelta, max = OBJECTS_PER_PART): InputDelta[] {
+  const parts: InputDelta[] = [{ ...delta, objects: {} }];
+  let room = max;
+  for (const [field, d] of Object.entries(delta.objects) as [ObjectField, MapDelta<unknown>][]) {
+    let current = parts[parts.length - 1]!;
+    current.objects[field] = { set: [], delete: d.delete };
+    for (const entry of d.set) {
+      if (room === 0) {
+        current = { objects: { [field]: { set: [], delete: [] } } };
+        parts.push(current);
+        room = max;
+      }
+      current.objects[field]!.set.push(entry);
+      room--;
+    }
+  }
+  return parts;
+}

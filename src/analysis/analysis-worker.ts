@@ -13,6 +13,8 @@ export interface AnalyzeMessage {
   delta: InputDelta;
   /** Start over from an empty mirror (the service's record of what we hold was reset). */
   reset?: boolean;
+  /** More parts of this delta follow (splitDelta): apply, do not analyse yet, do not answer. */
+  partial?: boolean;
 }
 export type AnalyzeReply =
   | { id: number; findings: ReturnType<typeof analyze>; ms: number }
@@ -26,6 +28,7 @@ parentPort?.on('message', (message: AnalyzeMessage) => {
   try {
     if (message.reset) mirror = createMirror();
     applyInputDelta(mirror, message.delta);
+    if (message.partial) return;
     const findings = analyze(snapshotFromState(mirrorAsInput(mirror), message.at));
     const text = JSON.stringify(findings);
     const ms = performance.now() - started;

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { KIND_FIELD, type CockpitStore } from '../state/store.js';
 import type { CockpitState } from '../state/types.js';
 import { analyze } from './analyze.js';
-import { emptyInput, inputDelta, type AnalysisInput } from './analysis-input.js';
+import { emptyInput, inputDelta, splitDelta, type AnalysisInput } from './analysis-input.js';
 import type { AnalyzeMessage, AnalyzeReply } from './analysis-worker.js';
 import { snapshotFromState } from './snapshot.js';
 import { FindingsTracker } from './tracker.js';
@@ -182,17 +182,22 @@ export function startFindingsService(
       }
       lastRun = Date.now();
       const next = inputOf(state);
-      const message: AnalyzeMessage = { id: ++runs, at, delta: inputDelta(sent, next) };
-      if (sent === emptyInput()) message.reset = true;
+      const parts = splitDelta(inputDelta(sent, next));
+      const id = ++runs;
       try {
-        worker.postMessage(message);
+        parts.forEach((delta, i) => {
+          const message: AnalyzeMessage = { id, at, delta };
+          if (i === 0 && sent === emptyInput()) message.reset = true;
+          if (i < parts.length - 1) message.partial = true;
+          worker!.postMessage(message);
+        });
       } catch {
         // Something in the store cannot be cloned: analyse here from now on.
         fallBack();
         return;
       }
       sent = next;
-      inFlight = { id: message.id, at };
+      inFlight = { id, at };
       lastRunIn = 'worker';
       return;
     }

@@ -10,6 +10,8 @@ import {
   historyDelta,
   inputDelta,
   mirrorAsInput,
+  splitDelta,
+  type InputDelta,
 } from '../../src/analysis/analysis-input.js';
 import { snapshotFromState } from '../../src/analysis/snapshot.js';
 import { appendUsage, HISTORY_SAMPLES, type PodMetricsList } from '../../src/cluster/metrics.js';
@@ -120,5 +122,37 @@ describe('the mirror', () => {
     apply([{ kind: 'pods', type: 'replace', objects: new Map([['n/d', pod('d')]]) }], 0);
     sync();
     expect(mirror.objects.pods.size).toBe(1);
+  });
+});
+
+describe('splitDelta', () => {
+  const entries = (n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i): [string, unknown] => [`${prefix}${i}`, { i }]);
+  it.each([
+    ['an empty delta', {}, [0]],
+    ['under the bound', { pods: 3 }, [3]],
+    ['exactly the bound', { pods: 4 }, [4]],
+    ['over it, across kinds', { pods: 5, events: 6 }, [4, 4, 3]],
+  ])('%s', (_name, counts: Record<string, number>, sizes) => {
+    const delta = {
+      objects: Object.fromEntries(
+        Object.entries(counts).map(([field, n]) => [
+          field,
+          { set: entries(n, field), delete: [`${field}-gone`] },
+        ]),
+      ),
+      synced: { pods: true },
+    } as InputDelta;
+    const parts = splitDelta(delta, 4);
+    expect(parts.map((p) => Object.values(p.objects).reduce((sum, d) => sum + d!.set.length, 0))).toEqual(
+      sizes,
+    );
+    expect(parts[0]!.synced).toEqual({ pods: true });
+    // Applied in order, the parts are the whole delta.
+    const whole = createMirror();
+    const pieces = createMirror();
+    applyInputDelta(whole, delta);
+    for (const part of parts) applyInputDelta(pieces, part);
+    expect(pieces).toEqual(whole);
   });
 });

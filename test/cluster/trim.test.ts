@@ -3,7 +3,7 @@
 // trimmed objects as on the objects the API server served, over the simulator's scenarios with
 // their faults (the todo platform's crash loop, the fault model's pods, a large cluster) and one
 // object of every kind. Describe and YAML read the object fresh from the API (not the store).
-import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObjectApi, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/analysis/analyze.js';
 import type { ClusterSnapshot } from '../../src/analysis/types.js';
@@ -54,11 +54,10 @@ beforeAll(async () => {
   await until(
     async () => sim.ctx.store.list(K.pods),
     (pods) =>
-      pods.some((p) =>
-        p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff'),
-      ) &&
-      pods.some((p) =>
-        p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === 'ImagePullBackOff'),
+      ['CrashLoopBackOff', 'ImagePullBackOff'].every((reason) =>
+        pods.some((p) =>
+          (p as unknown as V1Pod).status?.containerStatuses?.some((c) => c.state?.waiting?.reason === reason),
+        ),
       ),
     30_000,
   );
