@@ -205,10 +205,12 @@ export async function startClusterSession(
   }: SessionOptions,
 ): Promise<ClusterSession> {
   const data = startCockpitData(connection, metricsIntervalMs, {}, store);
-  const findings = startFindingsService(store, Date.now, (gone, at) => {
-    // The toil estimate's record of a finding that went away (src/analysis/resolutions.ts).
-    if (!readOnly && worthRecording(gone, store.getState().connection.namespace))
-      void queue.history.create(resolutionRecord(gone, at)).catch(() => {});
+  const findings = startFindingsService(store, Date.now, {
+    onResolved: (gone, at) => {
+      // The toil estimate's record of a finding that went away (src/analysis/resolutions.ts).
+      if (!readOnly && worthRecording(gone, store.getState().connection.namespace))
+        void queue.history.create(resolutionRecord(gone, at)).catch(() => {});
+    },
   });
   const crashLogs = startCrashLogs(store, connection.kubeConfig);
   // kagent's tasks paused for a tool approval, answered from the queue.

@@ -131,10 +131,65 @@ export function configMapKeysOnly<T extends KubeItem>(configMap: T): T {
   } as T;
 }
 
-/** What the store (or the snapshot) keeps of an object: never managedFields (often half its size). */
+type Json = Record<string, unknown>;
+
+/** Deletes `keys` of `obj` where it is an object. */
+const drop = (obj: unknown, keys: readonly string[]): void => {
+  if (!obj || typeof obj !== 'object') return;
+  for (const key of keys) delete (obj as Json)[key];
+};
+const each = (list: unknown, keys: readonly string[]): void => {
+  if (Array.isArray(list)) for (const item of list) drop(item, keys);
+};
+
+/**
+ * What no reader of the store uses of a pod (the views and printers, the analyzers, the offline
+ * assistant; describe and YAML read the object fresh from the API server), and every pod carries:
+ * kubelet and scheduler bookkeeping, and the service-account token's volume mounts. A test runs
+ * every reader on trimmed and untrimmed objects of the simulator's scenarios
+ * (test/cluster/trim.test.ts): add a field here only with a reader's proof that it is unread.
+ */
+const POD_UNREAD = {
+  metadata: ['generateName'],
+  spec: [
+    'dnsPolicy',
+    'schedulerName',
+    'enableServiceLinks',
+    'preemptionPolicy',
+    'terminationGracePeriodSeconds',
+  ],
+  container: ['terminationMessagePath', 'terminationMessagePolicy', 'volumeMounts'],
+  status: ['hostIPs', 'podIPs', 'qosClass'],
+  containerStatus: ['imageID', 'containerID'],
+  condition: ['lastProbeTime'],
+} as const;
+
+function trimPod(pod: Json): void {
+  drop(pod.metadata, POD_UNREAD.metadata);
+  const spec = pod.spec as Json | undefined;
+  drop(spec, POD_UNREAD.spec);
+  for (const list of ['containers', 'initContainers', 'ephemeralContainers'])
+    each(spec?.[list], POD_UNREAD.container);
+  const status = pod.status as Json | undefined;
+  drop(status, POD_UNREAD.status);
+  for (const list of ['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'])
+    each(status?.[list], POD_UNREAD.containerStatus);
+  each(status?.conditions, POD_UNREAD.condition);
+}
+
+/**
+ * What the store (or the snapshot) keeps of an object: never managedFields (often half its size)
+ * nor kubectl's last-applied copy of the whole object; of a pod, not what no reader reads.
+ */
 export function trimObject<T extends KubeItem>(kind: WatchedKind, obj: T): T {
   if (kind === 'secrets') return secretKeysOnly(obj);
   if (kind === 'configmaps') return configMapKeysOnly(obj);
   delete obj.metadata.managedFields;
+  const annotations = obj.metadata.annotations;
+  if (annotations && LAST_APPLIED in annotations) {
+    delete annotations[LAST_APPLIED];
+    if (Object.keys(annotations).length === 0) delete obj.metadata.annotations;
+  }
+  if (kind === 'pods') trimPod(obj as unknown as Json);
   return obj;
 }

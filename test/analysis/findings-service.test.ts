@@ -1,11 +1,20 @@
 // Findings follow the store: a pod turning to CrashLoopBackOff in a watch batch is a finding
 // within the analysis delay, and a recovered pod's finding leaves the list.
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFindingsService } from '../../src/analysis/findings-service.js';
 import { createCockpitStore, initialState } from '../../src/state/store.js';
 
 let stop: (() => void) | undefined;
 afterEach(() => stop?.());
+
+const newStore = () => createCockpitStore(initialState({ context: 'c', server: 's', namespace: undefined }));
+const findingsWhere = (store: ReturnType<typeof newStore>, predicate: (ids: string[]) => boolean) =>
+  new Promise<string[]>((resolve) => {
+    const check = (ids: string[]) => predicate(ids) && (unsubscribe(), resolve(ids));
+    const unsubscribe = store.subscribe((s) => check(s.findings.map((f) => f.id)));
+    check(store.getState().findings.map((f) => f.id));
+  });
 
 const pod = (waiting?: string) => ({
   metadata: {
@@ -78,5 +87,57 @@ describe('the findings service', () => {
         }
       });
     });
+  });
+});
+
+describe('the findings service off the input thread', () => {
+  it('runs the analyzers in its worker once it is up, finding what this thread finds, through deltas', async () => {
+    const inWorker = newStore();
+    const here = newStore();
+    const service = startFindingsService(inWorker);
+    const local = startFindingsService(here, Date.now, { worker: false });
+    stop = () => (service.stop(), local.stop());
+    expect(await service.workerReady()).toBe(true);
+    const crash = [
+      {
+        kind: 'pods' as const,
+        type: 'upsert' as const,
+        key: 'todo/backend-abc12-x1',
+        object: pod('CrashLoopBackOff'),
+      },
+    ];
+    for (const store of [inWorker, here]) store.getState().applyChanges(crash, Date.now());
+    const [found, expected] = await Promise.all(
+      [inWorker, here].map((store) =>
+        findingsWhere(store, (ids) => ids.some((id) => id.includes('backend-abc12-x1:crashloop'))),
+      ),
+    );
+    expect(service.lastRunIn).toBe('worker');
+    expect(local.lastRunIn).toBe('this thread');
+    expect(found).toEqual(expected);
+    // The next run gets only the changed pod; the mirror must still hold it and drop the finding.
+    const healthy = [
+      { kind: 'pods' as const, type: 'upsert' as const, key: 'todo/backend-abc12-x1', object: pod() },
+    ];
+    inWorker.getState().applyChanges(healthy, Date.now());
+    await findingsWhere(inWorker, (ids) => !ids.some((id) => id.includes('backend-abc12-x1:crashloop')));
+    expect(service.lastRunIn).toBe('worker');
+  });
+
+  it('analyses on this thread when the worker cannot start', async () => {
+    const store = newStore();
+    const service = startFindingsService(store, Date.now, {
+      startWorker: () => new Worker('throw new Error("no analyzers here")', { eval: true }),
+    });
+    stop = service.stop;
+    expect(await service.workerReady()).toBe(false);
+    store
+      .getState()
+      .applyChanges(
+        [{ kind: 'pods', type: 'upsert', key: 'todo/backend-abc12-x1', object: pod('CrashLoopBackOff') }],
+        Date.now(),
+      );
+    await findingsWhere(store, (ids) => ids.some((id) => id.includes('backend-abc12-x1:crashloop')));
+    expect(service.lastRunIn).toBe('this thread');
   });
 });

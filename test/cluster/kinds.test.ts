@@ -100,7 +100,51 @@ describe('trimObject', () => {
         metadata: { name: 's', managedFields: [{}], annotations: { [LAST_APPLIED]: '{}' } },
         spec: { ports: [] },
       },
-      { metadata: { name: 's', annotations: { [LAST_APPLIED]: '{}' } }, spec: { ports: [] } },
+      // kubectl's last-applied copy is the whole object again: no reader of the store reads it.
+      { metadata: { name: 's' }, spec: { ports: [] } },
+    ],
+    [
+      'deployments',
+      {
+        metadata: {
+          name: 'd',
+          annotations: { [LAST_APPLIED]: '{}', 'deployment.kubernetes.io/revision': '3' },
+        },
+      },
+      { metadata: { name: 'd', annotations: { 'deployment.kubernetes.io/revision': '3' } } },
+    ],
+    [
+      'pods',
+      {
+        metadata: { name: 'p', generateName: 'p-', managedFields: [{}] },
+        spec: {
+          dnsPolicy: 'ClusterFirst',
+          schedulerName: 'default-scheduler',
+          containers: [
+            { name: 'c', image: 'i', terminationMessagePath: '/dev/termination-log', volumeMounts: [{}] },
+          ],
+          volumes: [{ name: 'kube-api-access', projected: { sources: [] } }],
+        },
+        status: {
+          qosClass: 'Burstable',
+          podIPs: [{ ip: '10.0.0.1' }],
+          podIP: '10.0.0.1',
+          conditions: [{ type: 'Ready', status: 'True', lastProbeTime: null, lastTransitionTime: 't' }],
+          containerStatuses: [{ name: 'c', imageID: 'sha', containerID: 'cri://1', restartCount: 2 }],
+        },
+      },
+      {
+        metadata: { name: 'p' },
+        spec: {
+          containers: [{ name: 'c', image: 'i' }],
+          volumes: [{ name: 'kube-api-access', projected: { sources: [] } }],
+        },
+        status: {
+          podIP: '10.0.0.1',
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 't' }],
+          containerStatuses: [{ name: 'c', restartCount: 2 }],
+        },
+      },
     ],
   ] as const)('trims %s', (kind, obj, expected) => {
     expect(trimObject(kind, structuredClone(obj) as never)).toEqual(expected);
