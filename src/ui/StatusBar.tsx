@@ -36,9 +36,14 @@ export function StatusBar({ width, readOnly = false }: { width: number; readOnly
   ];
   // Said second, after the context: it decides what the keys can do.
   if (readOnly) segments.splice(2, 0, { text: 'read-only', color: 'yellow' });
+  // Whole segments only, in order of importance: one that does not fit is left out, never cut
+  // mid-word ("ch…"); the chat's backend and the event age go first on a narrow terminal.
+  const shown = segments.filter(
+    (_, i) => segments.slice(0, i + 1).reduce((n, s) => n + s.text.length, 0) + i * SEPARATOR.length <= width,
+  );
   // The name goes first when there is room for it; what the cockpit is connected to matters more.
-  const length = segments.reduce((n, s) => n + s.text.length + SEPARATOR.length, 0) - SEPARATOR.length;
-  const brand = length + BRAND.length + SEPARATOR.length <= width;
+  const length = shown.reduce((n, s) => n + s.text.length + SEPARATOR.length, 0) - SEPARATOR.length;
+  const brand = shown.length === segments.length && length + BRAND.length + SEPARATOR.length <= width;
   return (
     <Text wrap="truncate">
       {brand && (
@@ -47,7 +52,7 @@ export function StatusBar({ width, readOnly = false }: { width: number; readOnly
           {SEPARATOR}
         </Text>
       )}
-      {segments.map((s, i) => (
+      {shown.map((s, i) => (
         <Fragment key={i}>
           {i > 0 && SEPARATOR}
           <Text color={s.color}>{s.text}</Text>
