@@ -1,6 +1,7 @@
 // The frame every overlay shares: a double cyan border over the panes and a bold title line.
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
+import { clipWords } from './format.js';
 
 export function Overlay({
   title,
@@ -23,7 +24,8 @@ export function Overlay({
       paddingX={1}
     >
       <Text bold wrap="truncate">
-        {title}
+        {/* Inside the border and padding; a title is cut between words, not inside one. */}
+        {typeof title === 'string' ? clipWords(title, width - 4) : title}
       </Text>
       {children}
     </Box>

@@ -149,6 +149,26 @@ describe('the logs view', () => {
     await frameContaining(rendered, 'pods (1)');
   });
 
+  it('at 80×24 a long title is cut between words, not inside one', async () => {
+    const store = storeWith([makePod('todo', 'backend-1')], 'todo');
+    const message = 'the previous terminated container "app" in pod "backend-1" ran to its end';
+    const { actions } = recordingActions({
+      openLogs: () =>
+        store.getState().setLogView({ ...logView(3), previous: true, status: 'ended', message }),
+    });
+    rendered = renderCockpit(store, { width: 80, height: 24 }, { actions });
+    await frameContaining(rendered, 'backend-1');
+    rendered.stdin.write('l');
+    const title = (await frameContaining(rendered, 'previous run')).split('\n')[2]!;
+    const text = title.replace(/^║ /, '').replace(/ *║$/, '');
+    expect(text).toMatch(/…$/);
+    // What is shown before the ellipsis is whole words of the full title.
+    const full = `logs todo/backend-1 · app · previous run · ended: ${message}`;
+    const head = text.slice(0, -1).trimEnd();
+    expect(full.startsWith(head)).toBe(true);
+    expect(full[head.length]).toMatch(/[\s"]/);
+  });
+
   it('w wraps a long line onto rows instead of cutting it', async () => {
     const store = storeWith([makePod('todo', 'backend-1')], 'todo');
     const long = `start ${'x'.repeat(150)} finish`;
