@@ -150,7 +150,7 @@ export function App({ width, height, onNamespaceChange, onQuit, actions, readOnl
   const overlays = {
     help: () => <HelpOverlay {...frame} />,
     detail: () => <FindingDetail {...frame} />,
-    report: () => <FiguresOverlay width={width} height={at.body} />,
+    report: () => <FiguresOverlay {...frame} />,
     recommendation: () => <RecommendationDetail {...frame} />,
     confirm: () => <ConfirmOverlay {...frame} />,
     inspect: () => <InspectOverlay {...frame} />,

@@ -1,6 +1,7 @@
 // What each scrolling overlay shows, as lines: pure, so the input handler clamps a scroll to the
 // same content the overlay draws, and the chat pages by what its pane holds.
 import { findingQuality } from '../analysis/confidence.js';
+import { figuresTable, type Figures } from '../audit/metrics.js';
 import { resourceLabel } from '../analysis/format.js';
 import type { Finding } from '../model/analysis.js';
 import type { ChatMessage, CockpitState, Confirmation, Inspection } from '../state/types.js';
@@ -115,6 +116,26 @@ export function inspectionLines(inspection: Inspection | undefined): Line[] {
 }
 
 /** The lines the open overlay scrolls over. */
+/**
+ * The `m` overlay: the operations plan's figures as the trail computes them, each row's value
+ * wrapped under its column rather than cut (`≥ 80 % of decided recommendati…`).
+ */
+export function figuresLines(figures: Figures | undefined, width: number): Line[] {
+  if (!figures || figures.records === 0) return plain(['no Prompt History Records yet (history/prompts/)']);
+  return plain(
+    figuresTable(figures)
+      .trimEnd()
+      .split('\n')
+      .flatMap((row) => {
+        const column = /^(.*?\S)( {2,})\S/.exec(row);
+        if (row.length <= width || !column) return [row];
+        const at = column[1]!.length + column[2]!.length;
+        const [first = '', ...rest] = wrapWords(row.slice(at), Math.max(10, width - at));
+        return [row.slice(0, at) + first, ...rest.map((more) => ' '.repeat(at) + more)];
+      }),
+  );
+}
+
 export function overlayLines(state: CockpitState, width: number, readOnly: boolean): Line[] {
   switch (state.ui.confirm ? 'confirm' : state.ui.overlay) {
     case 'help':
@@ -127,6 +148,8 @@ export function overlayLines(state: CockpitState, width: number, readOnly: boole
       return confirmLines(state.ui.confirm);
     case 'inspect':
       return inspectionLines(state.inspection);
+    case 'report':
+      return figuresLines(state.auditFigures, width - 4);
     default:
       return [];
   }

@@ -273,6 +273,22 @@ describe('the audit figures overlay', () => {
     rendered.stdin.write('\x1b');
     await frameContaining(rendered, 'frontend-1');
   });
+
+  it('at 70×16 scrolls to its last figure with G, each value wrapped under its column, none cut', async () => {
+    const store = storeWith([makePod('todo', 'frontend-1')]);
+    store.setState({ auditFigures: computeFigures([]) });
+    store.setState({ auditFigures: { ...store.getState().auditFigures!, records: 1 } });
+    rendered = renderCockpit(store, { width: 70, height: 16 });
+    await frameContaining(rendered, 'frontend-1');
+    rendered.stdin.write('m');
+    const first = await frameContaining(rendered, /lines 1–\d+ of \d+ ↓/);
+    const total = Number(/of (\d+) ↓/.exec(first)![1]);
+    rendered.stdin.write('G');
+    const last = await frameContaining(rendered, new RegExp(`lines \\d+–${total} of ${total} ·`));
+    expect(last).not.toBe(first);
+    expect(last).toContain('toil: findings resolved');
+    for (const frame of [first, last]) expect(frame).not.toMatch(/\w… *║/);
+  });
 });
 
 describe('the findings pane', () => {
