@@ -73,9 +73,11 @@ function startAnalysisWorker(): Worker {
   const here = import.meta.url;
   const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
   if (/\.[cm]?tsx?$/.test(new URL(here).pathname)) {
-    const source = new URL('./analysis-worker.ts', here).href;
-    const boot = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(source)}, ${JSON.stringify(here)}))`;
-    return new Worker(boot, { eval: true, resourceLimits });
+    // tsx's loader in the worker too (a flag, not an import: the built package never needs tsx).
+    return new Worker(new URL('./analysis-worker.ts', here), {
+      execArgv: [...process.execArgv, '--import', 'tsx'],
+      resourceLimits,
+    });
   }
   return new Worker(new URL('./analysis-worker.js', here), { resourceLimits });
 }
