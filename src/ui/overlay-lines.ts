@@ -91,7 +91,7 @@ export function recommendationLines(view: RecordView, width: number): Line[] {
   return [
     ...plain([
       `${rec.tier}${rec.emergency ? ` · EMERGENCY: ${rec.emergency}` : ''} · ${rec.status}${progress ? ` (${progress})` : ''} · ${rec.source} · ${rec.target}${rec.confidence ? ` · confidence ${rec.confidence}` : ''}`,
-      `approvers: ${rec.approvers.join(', ') || 'none'} (${rec.requiredApprovers} needed) · record history/prompts/${rec.id}.md`,
+      `approvers: ${rec.approvers.join(', ') || 'none'} (${rec.requiredApprovers} needed) · record ${rec.id} (aiops-tui phr show ${rec.id})`,
     ]),
     ...plain([`$ ${rec.operation.kubectl}`], 'green'),
     ...renderMarkdown(view.body ?? '', Math.max(10, width)),
