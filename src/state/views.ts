@@ -166,6 +166,15 @@ export interface ObjectTable {
 
 const rowCache = new WeakMap<object, { now: number; all: boolean; row: ObjectRow }>();
 
+/** The latest time any of the objects carries (created, last seen), epoch ms; 0 for none. */
+function newestTimestamp(objects: ObjectMap<KubeObject>): number {
+  let newest = 0;
+  for (const o of objects.values())
+    for (const t of [o.metadata.creationTimestamp, o.lastTimestamp, o.eventTime])
+      if (typeof t === 'string') newest = Math.max(newest, Date.parse(t) || 0);
+  return newest;
+}
+
 /** kubectl's table of one kind (default columns; NAMESPACE first for all namespaces), by name. */
 export function objectTable(
   objects: ObjectMap<KubeObject>,
@@ -184,6 +193,9 @@ export function objectTable(
   ];
   const needle = filter.toLowerCase();
   const rows: ObjectRow[] = [];
+  // `now` is the server's clock as last measured; between measures an object can be newer than
+  // it (the demo's clock runs fast), which kubectl would print `<invalid>`: it is at most now.
+  now = Math.max(now, newestTimestamp(objects));
   for (const [key, obj] of objects) {
     let hit = rowCache.get(obj);
     if (!hit || hit.now !== now || hit.all !== withNamespace) {
