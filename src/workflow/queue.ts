@@ -934,6 +934,11 @@ function toRecommendation(m: RecordMeta): Recommendation {
   };
 }
 
+const BOOKKEEPING_ANNOTATIONS = [
+  'kubectl.kubernetes.io/last-applied-configuration',
+  'deployment.kubernetes.io/revision',
+];
+
 function diffLines(
   ref: ObjectRef,
   before: KubernetesObject | null,
@@ -945,7 +950,12 @@ function diffLines(
     delete copy.status;
     const meta = copy.metadata as Record<string, unknown> | undefined;
     for (const k of ['resourceVersion', 'generation', 'uid', 'creationTimestamp']) delete meta?.[k];
-    return stringify(copy);
+    // Bookkeeping kubectl and the controllers write beside any change: not what is decided.
+    const annotations = meta?.annotations as Record<string, string> | undefined;
+    for (const k of BOOKKEEPING_ANNOTATIONS) delete annotations?.[k];
+    if (annotations && Object.keys(annotations).length === 0) delete meta!.annotations;
+    // Keys in one order on both sides: a map the server returns reordered is not a change.
+    return stringify(copy, { sortMapEntries: true });
   };
   const name = `${ref.kind.toLowerCase()}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
   const patch = createTwoFilesPatch(name, name, text(before), text(after), 'now', 'after', { context: 2 });

@@ -72,6 +72,10 @@ describe('e: edit as an apply proposal', () => {
     // The approval's dry run shows the change the server would make.
     const preview = await bob.preview(id);
     expect(preview).toContain('+  replicas: 4');
+    // Only what the edit changed: no reordered maps, no last-applied or revision bookkeeping.
+    const changed = preview.filter((line) => /^[+-](?![+-])/.test(line));
+    expect(changed.length).toBeGreaterThan(1);
+    for (const line of changed) expect(line).toMatch(/replicas: \d|example\.com\/edited|annotations:/);
     expect((await bob.approve(id)).message).toMatch(/needs 1 more approver/);
     expect((await carol.approve(id)).ok).toBe(true);
     const after = await deployment('frontend');
