@@ -16,8 +16,9 @@ import type { Operation } from '../model/operation.js';
 
 const HEADER = [
   '# Edit the object below. Lines beginning with a "#" are ignored; an empty or unchanged file',
-  '# cancels. The result is proposed to the approval queue as kubectl apply: nothing changes',
-  '# until it is approved. Changing its kind, name or namespace is refused.',
+  '# cancels. What you change is proposed to the approval queue as a patch (as kubectl edit',
+  '# sends one): nothing changes until it is approved. Changing its kind, name or namespace is',
+  '# refused.',
 ];
 
 /** Written by the server, not by whoever edits: left out of what the editor shows. */
@@ -113,7 +114,41 @@ export function readEdit(original: KubernetesObject, text: string): EditOutcome 
       kind: 'refused',
       why: `the edit changes what the object is (${identity(before)} → ${identity(edited)}); its kind, name and namespace must stay`,
     };
-  return { kind: 'changed', object: edited, json: `${JSON.stringify(edited, null, 2)}\n` };
+  // Stored as the change alone (a JSON merge patch from what the editor showed, with the object's
+  // identity): an approval hours later changes what was edited and keeps what others changed.
+  const patch = {
+    ...(mergePatch(before, edited) as object),
+    apiVersion: edited.apiVersion,
+    kind: edited.kind,
+    metadata: {
+      ...((mergePatch(before.metadata, edited.metadata) as object | undefined) ?? {}),
+      name: edited.metadata?.name,
+      ...(edited.metadata?.namespace ? { namespace: edited.metadata.namespace } : {}),
+    },
+  };
+  return { kind: 'changed', object: edited, json: `${JSON.stringify(patch, null, 2)}\n` };
+}
+
+/**
+ * RFC 7386's merge patch from `before` to `after`: what changed, `null` for what was removed,
+ * nothing for what is equal (undefined when all is). Lists are values: an edited list is sent
+ * whole, as the editor showed it.
+ */
+export function mergePatch(before: unknown, after: unknown): unknown {
+  const isMapValue = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isMapValue(before) || !isMapValue(after))
+    return canonical(before) === canonical(after) ? undefined : after;
+  const patch: Record<string, unknown> = {};
+  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    if (!(key in after)) patch[key] = null;
+    else if (!(key in before)) patch[key] = after[key];
+    else {
+      const inner = mergePatch(before[key], after[key]);
+      if (inner !== undefined) patch[key] = inner;
+    }
+  }
+  return Object.keys(patch).length ? patch : undefined;
 }
 
 /** The change an edit makes, as a unified diff of the shown YAML: the record's evidence. */
@@ -144,16 +179,30 @@ export function storeEdit(dir: string, json: string): { path: string; sha256: st
   return { path: join(dir, `${sha256}.json`), sha256 };
 }
 
-/** The apply an edit proposes. */
+/**
+ * What an edit proposes: its merge patch (`kubectl patch --type merge`), so a field the edit
+ * removed is removed (an apply keeps what no last-applied copy names) and a field someone else
+ * changed since is kept. An `apply`-kind operation: a kubectl run on a stored, digest-checked
+ * file holding its target alone, tiered as apply.
+ */
 export function editOperation(target: ResourceRef, path: string, sha256: string, changed: number): Operation {
   const what = `${target.kind.toLowerCase()} ${target.namespace ? `${target.namespace}/` : ''}${target.name}`;
   return {
     kind: 'apply',
     files: [path],
-    argv: ['kubectl', 'apply', '-f', path],
+    argv: [
+      'kubectl',
+      'patch',
+      `${target.kind.toLowerCase()}/${target.name}`,
+      ...(target.namespace ? ['-n', target.namespace] : []),
+      '--type',
+      'merge',
+      '--patch-file',
+      path,
+    ],
     sha256,
     target,
-    summary: `apply the edit of ${what} (${changed} line${changed === 1 ? '' : 's'} changed)`,
-    kubectl: `kubectl apply -f ${path}`,
+    summary: `patch ${what} with its edit (${changed} line${changed === 1 ? '' : 's'} changed)`,
+    kubectl: `kubectl patch ${target.kind.toLowerCase()}/${target.name}${target.namespace ? ` -n ${target.namespace}` : ''} --type merge --patch-file ${path}`,
   };
 }

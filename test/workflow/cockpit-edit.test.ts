@@ -39,11 +39,47 @@ async function editWith(mode: string, dir: string, name = 'frontend', env: NodeJ
 }
 
 describe('e: edit as an apply proposal', () => {
+  it('a key the edit removes is removed once approved, as kubectl edit does (not kept as an apply would)', async () => {
+    const dir = historyDir();
+    const id = idOf(await editWith('heal', dir, 'backend'));
+    const bob = await cockpit.queueAs('bob', dir);
+    const carol = await cockpit.queueAs('carol', dir);
+    expect((await bob.preview(id)).some((l) => /^-\s+sim\.aiops\.dev\/crash-one-after/.test(l))).toBe(true);
+    expect((await bob.approve(id)).ok).toBe(true);
+    const done = await carol.approve(id);
+    expect(done.ok, done.message).toBe(true);
+    const healed = await deployment('backend');
+    expect(healed.spec?.template?.metadata?.annotations?.['sim.aiops.dev/crash-one-after']).toBeUndefined();
+    expect(healed.spec?.template?.metadata?.annotations?.['sim.aiops.dev/usage']).toBe('leak');
+    await carol.idle();
+  });
+
+  it('a field someone changed between the edit and its approval keeps their change', async () => {
+    const dir = historyDir();
+    const id = idOf(await editWith('replicas', dir));
+    // Someone labels the deployment between the edit and its approval.
+    await new ObjectClient(cockpit.kc).patch(
+      { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'todo', name: 'frontend' },
+      { metadata: { labels: { 'example.com/owner': 'bob' } } },
+      'merge',
+    );
+    const bob = await cockpit.queueAs('bob', dir);
+    const carol = await cockpit.queueAs('carol', dir);
+    await bob.approve(id);
+    const done = await carol.approve(id);
+    expect(done.ok, done.message).toBe(true);
+    const after = await deployment('frontend');
+    expect(after.spec?.replicas).toBe(4);
+    expect(after.metadata?.labels?.['example.com/owner']).toBe('bob');
+    expect((await carol.rollback(id)).ok).toBe(true);
+    await carol.idle();
+  });
+
   it('a changed object is a critical apply of a stored, digest-checked file; two approvals apply it; r restores it', async () => {
     const dir = historyDir();
     const notice = await editWith('replicas', dir);
     expect(notice).toMatch(
-      /^queued \S+ \(critical\): apply the edit of deployment todo\/frontend \(\d+ lines changed\)$/,
+      /^queued \S+ \(critical\): patch deployment todo\/frontend with its edit \(\d+ lines changed\)$/,
     );
     const id = idOf(notice);
     const alice = await cockpit.queueAs('alice', dir);
@@ -55,11 +91,13 @@ describe('e: edit as an apply proposal', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const stored = JSON.parse(readFileSync(file, 'utf8')) as V1Deployment & { status?: unknown };
     expect(stored.metadata?.annotations?.['example.com/edited']).toBe('yes');
+    // The change alone, with the object's identity: what the edit did not touch is not sent.
     expect([stored.metadata?.managedFields, stored.metadata?.resourceVersion, stored.status]).toEqual([
       undefined,
       undefined,
       undefined,
     ]);
+    expect(stored.spec).toEqual({ replicas: 4 });
     // The record's evidence is the diff of the edit.
     expect(record.body).toContain('+    example.com/edited: yes');
     expect(record.body).toMatch(/-\s+replicas: \d+/);

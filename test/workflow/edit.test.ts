@@ -1,7 +1,7 @@
 // The pure parts of `e`: which editor argv an environment gives, and what an edited text amounts to.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { editable, editableYaml, editorCommand, readEdit } from '../../src/workflow/edit.js';
+import { editable, editableYaml, editorCommand, mergePatch, readEdit } from '../../src/workflow/edit.js';
 
 describe('editorCommand', () => {
   it.each([
@@ -72,5 +72,20 @@ describe('readEdit', () => {
 
   it('an invalid file names its line', () => {
     expect(readEdit(live, 'a: 1\nb: [\nc: 2\n')).toMatchObject({ kind: 'invalid', line: expect.any(Number) });
+  });
+});
+
+describe('mergePatch: what an edit sends', () => {
+  it.each([
+    ['equal', { a: 1, b: { c: 2 } }, { a: 1, b: { c: 2 } }, undefined],
+    ['a changed value', { a: 1 }, { a: 2 }, { a: 2 }],
+    ['a removed key is null', { a: 1, b: 2 }, { a: 1 }, { b: null }],
+    ['an added key', { a: 1 }, { a: 1, b: { c: 3 } }, { b: { c: 3 } }],
+    ['nested: only the changed leaf', { m: { x: 1, y: 2 } }, { m: { x: 1, y: 3 } }, { m: { y: 3 } }],
+    ['a list is sent whole', { l: [1, 2, 3] }, { l: [1, 3] }, { l: [1, 3] }],
+    ['an unchanged list is not sent', { l: [{ n: 1 }] }, { l: [{ n: 1 }] }, undefined],
+    ['a map that became a value', { m: { x: 1 } }, { m: 'x' }, { m: 'x' }],
+  ])('%s', (_, before, after, patch) => {
+    expect(mergePatch(before, after)).toEqual(patch);
   });
 });
