@@ -5,7 +5,8 @@
 // (the view keeps at most 10,000 lines). Prints a Markdown table.
 // The simulator runs in a child process and every step has a time-out (bench/harness.ts).
 // Sizes: PODS=1000 DEPLOYMENTS=100 SWITCHES=10 RATE=5000 PRESSES=40 SEARCH=20 LOG_SECONDS=30;
-// NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the cockpit's node.
+// NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the cockpit's node,
+// COCKPIT_ENV ("NAME=VALUE …") to its environment; ONLY=deploy|logs runs one half.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-history-'));
 const operator = makeTeam(['bench']);
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const nodeArgs = (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean);
+const cockpitEnv = (process.env.COCKPIT_ENV ?? '').split(' ').filter(Boolean);
 
 let launches = 0;
 let socket = '';
@@ -75,8 +77,8 @@ async function launchCockpit(kubeconfig: string, args: string[], ready: RegExp):
     '48',
     '-e',
     'CI=false',
-    // NODE_ENV=production (React without its development checks) when the bench is run with it.
-    ...(process.env.NODE_ENV ? ['-e', `NODE_ENV=${process.env.NODE_ENV}`] : []),
+    // COCKPIT_ENV="NODE_ENV=production MALLOC_ARENA_MAX=1": the cockpit's environment, to compare.
+    ...cockpitEnv.flatMap((pair) => ['-e', pair]),
     process.execPath,
     ...nodeArgs,
     cli,
