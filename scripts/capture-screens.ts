@@ -98,16 +98,16 @@ const VIEWS: { view: string; title: string; visit(c: TmuxCockpit): Promise<strin
       await c.waitFor((s) => s.includes('edit in $EDITOR and propose'), 'the question');
       await c.keys('y');
       await c.waitFor((s) => /queued \S+ \(critical\)/.test(s), 'the edit queued');
-      return focus(c, 'approvals', (s) => s.includes('apply the edit of deployment todo/frontend'));
+      return focus(c, 'approvals', (s) => s.includes('patch deployment todo/frontend with its edit'));
     },
   },
   {
     view: 'approval-diff',
     title: "a on it: the server's dry run as a diff, to be scrolled to its end before y",
     async visit(c) {
-      await focus(c, 'approvals', (s) => s.includes('apply the edit'));
+      await focus(c, 'approvals', (s) => s.includes('with its edit'));
       await c.keys('a');
-      return c.waitFor((s) => s.includes('approve: apply the edit') && s.includes('@@'), 'the diff');
+      return c.waitFor((s) => s.includes('approve: patch deployment') && s.includes('@@'), 'the diff');
     },
   },
 ];

@@ -365,3 +365,24 @@ export function specialKey(input: string, key: Key): string | undefined {
   if (key.ctrl && input) return `ctrl-${input.toLowerCase()}`;
   return undefined;
 }
+
+/** The README's key section (`npm run docs:keys`): one Markdown table per context, in `?`'s order. */
+export function renderKeyTable(table: readonly Binding[] = KEYMAP): string {
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  const code = (b: Binding) => b.keys.map((k) => (k === CHAR ? 'letters' : `\`${k}\``)).join(', ');
+  const sections: string[] = [];
+  for (const context of Object.keys(CONTEXT_TITLE) as KeyContext[]) {
+    const rows = table.filter((b) => b.context === context);
+    if (rows.length === 0) continue;
+    sections.push(
+      [
+        `**${cell(CONTEXT_TITLE[context])}**`,
+        '',
+        '| keys | does |',
+        '|---|---|',
+        ...rows.map((b) => `| ${code(b)} | ${cell(b.help)}${b.dangerous ? ' ⚠' : ''} |`),
+      ].join('\n'),
+    );
+  }
+  return `${sections.join('\n\n')}\n\n⚠ proposes, approves, rejects or rolls back: not bound in a \`--read-only\` cockpit.\n`;
+}
