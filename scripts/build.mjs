@@ -4,7 +4,7 @@
 // `node scripts/build.mjs --metafile` also writes meta.json beside, for measuring what a chunk holds;
 // --external keeps the dependencies out of the bundle (to compare).
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -50,7 +50,6 @@ const withoutInkDevtools = {
   },
 };
 
-rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
   entryPoints: {
@@ -81,5 +80,12 @@ const result = await build({
   metafile: true,
   plugins: [narrowClientNodeBarrel, withoutInkDevtools],
 });
+// What an earlier build left (chunks are named by their content) goes after the new files are
+// written, never before: a test or a cockpit running dist/cli.js meanwhile finds it whole.
+const written = new Set(Object.keys(result.metafile.outputs).map((file) => join(root, file)));
+for (const file of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
+  const path = join(outdir, file);
+  if (!written.has(path) && /\.(js|map|json)$/.test(file)) rmSync(path, { force: true });
+}
 if (process.argv.includes('--metafile'))
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
