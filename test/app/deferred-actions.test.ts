@@ -22,7 +22,7 @@ describe('deferredActions', () => {
     const ready = new Promise<UiActions>((resolve) => (start = resolve));
     const actions = deferredActions(ready, () => ['ctx-a']);
     actions.approve('r1');
-    actions.proposeScale({ kind: 'Deployment', namespace: 'todo', name: 'web' }, 3);
+    actions.proposeScale({ kind: 'deployments', namespace: 'todo', name: 'web' }, 3);
     expect(calls).toEqual([]);
     start(recordingActions(calls));
     await ready;
