@@ -75,7 +75,7 @@ export async function cockpitMain(argv: string[]): Promise<number> {
     // slow to answer gets the frame, `connecting…`, and the watches that wait for it.
     const reached = preflight(connection);
     reached.catch(() => {});
-    await Promise.race([reached, ui]);
+    await Promise.race([reached, Promise.all([ui, graceFor(reached)])]);
     return await runFullScreen(
       connection,
       {
@@ -95,6 +95,20 @@ export async function cockpitMain(argv: string[]): Promise<number> {
   } finally {
     await sim?.close();
   }
+}
+
+/**
+ * How long the preflight's answer may hold the first frame: a refusal or a 401 over a distant
+ * link still ends before the screen, and a server slower than this gets the screen.
+ */
+const PREFLIGHT_GRACE_MS = 1_000;
+
+/** Resolves after PREFLIGHT_GRACE_MS, or as soon as `answer` settles (its timer then cleared). */
+function graceFor(answer: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, PREFLIGHT_GRACE_MS);
+    void answer.finally(() => (clearTimeout(timer), resolve())).catch(() => {});
+  });
 }
 
 /** The value of a flag the command line itself gave (not its default). */

@@ -12,7 +12,7 @@ import { makeTeam } from '../audit/identities.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
-const recorder = join(import.meta.dirname, 'fixtures', 'record-exit.mjs');
+const recorder = join(import.meta.dirname, 'fixtures', 'record-exit-and-stderr.mjs');
 const hasTmux = await execa('tmux', ['-V']).then(
   () => true,
   () => false,
@@ -69,21 +69,29 @@ function kubeconfigFor(kubeconfigPath: string, server: string): string {
   return file;
 }
 
-async function startCockpit(kubeconfig: string): Promise<string> {
+async function startCockpit(kubeconfig: string): Promise<{ statusFile: string; stderrFile: string }> {
   socket = `aiops-connecting-${process.pid}-${Date.now()}`;
   const dir = mkdtempSync(join(tmpdir(), 'aiops-connecting-'));
   const statusFile = join(dir, 'status');
-  // The pane stays after the cockpit exits, so what it last printed can be read.
-  const config = join(dir, 'tmux.conf');
-  writeFileSync(config, 'set-option -g remain-on-exit on\n');
+  const stderrFile = join(dir, 'stderr');
   await execa('tmux', [
-    ...['-L', socket, '-f', config, 'new-session', '-d', '-s', 'cockpit', '-x', '120', '-y', '30'],
+    ...['-L', socket, '-f', '/dev/null', 'new-session', '-d', '-s', 'cockpit', '-x', '120', '-y', '30'],
     ...['-e', 'CI=false'],
-    ...[process.execPath, recorder, statusFile, process.execPath, cli, '--kubeconfig', kubeconfig, '-A'],
+    ...[
+      process.execPath,
+      recorder,
+      statusFile,
+      stderrFile,
+      process.execPath,
+      cli,
+      '--kubeconfig',
+      kubeconfig,
+      '-A',
+    ],
     ...['--no-ai', '--history-dir', mkdtempSync(join(tmpdir(), 'aiops-connecting-history-'))],
     ...operator.flags('e2e'),
   ]);
-  return statusFile;
+  return { statusFile, stderrFile };
 }
 
 const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', 'cockpit')).stdout;
@@ -118,16 +126,16 @@ describe.skipIf(!hasTmux || !existsSync(cli))('the built cockpit while connectin
     expect(answered).not.toContain('connecting…');
   });
 
-  it('a refused connection is one line and exit 2, before any frame', async () => {
+  it('a refused connection is still one line on stderr and exit 2', async () => {
     sim = await startSimulator({ scenario: 'empty' });
-    const statusFile = await startCockpit(kubeconfigFor(sim.kubeconfigPath, 'http://127.0.0.1:1'));
+    const { statusFile, stderrFile } = await startCockpit(
+      kubeconfigFor(sim.kubeconfigPath, 'http://127.0.0.1:1'),
+    );
     const exit = await waitFor('the exit', async () =>
       existsSync(statusFile) ? readFileSync(statusFile, 'utf8') : undefined,
     );
     expect(exit).toBe('exit 2');
-    const lines = (await screen())
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !l.startsWith('Pane is dead'));
+    const lines = readFileSync(stderrFile, 'utf8').split('\n').filter(Boolean);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
       /^aiops-tui: cannot reach the API server http:\/\/127\.0\.0\.1:1 \(context \S+\): connect ECONNREFUSED/,
