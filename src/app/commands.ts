@@ -2,6 +2,8 @@
 // this table and the cockpit's flag table. Only light modules are imported here: a command's
 // own module loads when it runs.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../cli/package-root.js';
 
 export type Main = (argv: string[]) => Promise<number>;
 
@@ -83,7 +85,7 @@ export async function topLevelHelp(): Promise<string> {
 }
 
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
     version: string;
   };
   return `aiops-tui ${pkg.version}\n`;

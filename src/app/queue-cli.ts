@@ -7,7 +7,6 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { loadKubeConfig } from './analyze-cli.js';
 import { parseCommand } from '../workflow/command-parser.js';
 import { HistoryError } from '../audit/history.js';
-import { IdentityError } from '../audit/identity.js';
 import { armor } from '../audit/sshsig.js';
 import { CliError, describeError } from '../cli/errors.js';
 import {
@@ -21,12 +20,12 @@ import {
   parseCommandLine,
   usageLine,
 } from '../cli/usage.js';
-import { PolicyError } from '../workflow/policy.js';
 import { REJECTION_REASONS, type RejectionReason } from '../model/rejection.js';
 import type { Queue } from '../workflow/queue.js';
 import { createWorkflow } from '../workflow/setup.js';
 import { checkHistoryDir } from '../audit/history-dir.js';
-import { loadTrust, type Trust } from '../workflow/trust.js';
+import { trustFrom } from './trust-flags.js';
+import type { Trust } from '../workflow/trust.js';
 
 const WORKFLOW_OPTIONS = {
   kubeconfig: CLUSTER_OPTIONS.kubeconfig,
@@ -98,31 +97,7 @@ export function workflowCommand(verb: WorkflowVerb) {
   });
 }
 
-/** Keys, allowed signers and policy, each failure one line (exit 2). */
-export async function trustFrom(
-  values: {
-    policy?: string | undefined;
-    'signing-key'?: string | undefined;
-    'allowed-signers'?: string | undefined;
-    approver?: string | undefined;
-    demo?: boolean | undefined;
-  },
-  withoutPolicy = false,
-): Promise<Trust> {
-  try {
-    return await loadTrust({
-      ...(values.policy ? { policyPath: values.policy } : {}),
-      ...(values['signing-key'] ? { signingKey: values['signing-key'] } : {}),
-      ...(values['allowed-signers'] ? { allowedSignersPath: values['allowed-signers'] } : {}),
-      ...(values.approver !== undefined ? { approver: values.approver } : {}),
-      ...(values.demo ? { demo: true } : {}),
-      withoutPolicy,
-    });
-  } catch (error) {
-    if (error instanceof PolicyError || error instanceof IdentityError) throw new CliError(error.message);
-    throw error;
-  }
-}
+export { trustFrom };
 
 export async function workflowMain(
   verb: string,

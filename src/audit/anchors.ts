@@ -39,7 +39,7 @@ export class ClusterAnchor {
 
   /** One API client for the anchor's life: it is written after every append. */
   private core(): Promise<CoreV1Api> {
-    this.client ??= import('@kubernetes/client-node').then(({ CoreV1Api }) =>
+    this.client ??= import('../model/generated-api.js').then(({ CoreV1Api }) =>
       this.kubeConfig.makeApiClient(CoreV1Api),
     );
     return this.client;

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from './client-core.js';
 import { CliError, describeError } from '../cli/errors.js';
 import { ApiError, getJson } from './http.js';
 

@@ -1,6 +1,6 @@
 // `:ctx NAME`: another context of the same kubeconfig, as kubectl config use-context reads it
 // (without writing the file), and the store emptied of what the old cluster told it.
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from './client-core.js';
 import { initialState, type CockpitStore } from '../state/store.js';
 import type { Connection } from './connect.js';
 

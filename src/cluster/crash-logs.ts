@@ -2,7 +2,8 @@
 // quotes them, so "why is it failing" names the cause, not only the exit code. A log that cannot
 // be read (RBAC on pods/log, a kubelet the API server cannot reach: kwok's fake nodes answer "no
 // preferred addresses found") is kept as its one-line reason, which the finding shows instead.
-import { ApiException, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { ApiException } from './client-core.js';
 import { describeError } from '../cli/errors.js';
 import type { CockpitStore } from '../state/store.js';
 
@@ -104,7 +105,12 @@ export async function eachLimited<T>(
 
 /** Keeps the store's crash logs current: each crash of each container is read once. */
 export function startCrashLogs(store: CockpitStore, kubeConfig: KubeConfig): { stop(): void } {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
+  // The generated API is most of client-node: loaded at the first crash, not at start-up.
+  let core: Promise<CoreV1Api> | undefined;
+  const coreApi = (): Promise<CoreV1Api> =>
+    (core ??= import('../model/generated-api.js').then(({ CoreV1Api }) =>
+      kubeConfig.makeApiClient(CoreV1Api),
+    ));
   const fetched = new Map<string, number>();
   let running = false;
   let again = false;
@@ -120,7 +126,7 @@ export function startCrashLogs(store: CockpitStore, kubeConfig: KubeConfig): { s
     const lines: Record<string, string[]> = {};
     const errors: Record<string, string> = {};
     await eachLimited(due, CONCURRENCY, async (c) => {
-      const log = await readPreviousLog(core, c);
+      const log = await readPreviousLog(await coreApi(), c);
       if ('lines' in log) lines[c.key] = log.lines;
       else errors[c.key] = log.error;
     });

@@ -10,7 +10,8 @@
 // goes through ConnectionHealth, which also hears the API server's /readyz (a hung etcd behind a
 // live API server shows only there). client-node's Watch is used directly rather than
 // makeInformer, whose error and stop handling cannot express these cases.
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Watch } from './client-core.js';
 import { describeError } from '../cli/errors.js';
 import type { Batcher } from '../state/batcher.js';
 import type { CockpitStore } from '../state/store.js';

@@ -12,6 +12,14 @@ const STATUS_COLOR = {
   failed: 'red',
 } as const;
 
+/** What the status says; `connecting…` until the first answer (the frame is up before it). */
+const STATUS_TEXT = {
+  connecting: 'connecting…',
+  connected: 'connected',
+  reconnecting: 'reconnecting',
+  failed: 'failed',
+} as const;
+
 const BRAND = 'aiops-tui';
 const SEPARATOR = ' · ';
 
@@ -25,7 +33,7 @@ export function StatusBar({ width, readOnly = false }: { width: number; readOnly
   const segments: { text: string; color?: string }[] = [
     { text: `ctx ${context}` },
     { text: namespace === undefined ? 'all namespaces' : `ns ${namespace}` },
-    { text: status, color: STATUS_COLOR[status] },
+    { text: STATUS_TEXT[status], color: STATUS_COLOR[status] },
     {
       text:
         lastEventAt === undefined

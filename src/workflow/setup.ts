@@ -15,6 +15,7 @@ import type { Policy } from './policy.js';
 import { Queue, type QueueOptions } from './queue.js';
 import { createNotifier, type Notification } from './notify.js';
 import { WorkloadProbe } from './validate.js';
+import { packageRoot } from '../cli/package-root.js';
 
 export interface WorkflowOptions {
   kubeConfig: KubeConfig;
@@ -43,7 +44,7 @@ export interface WorkflowOptions {
 
 /** kubectl and helm: the copies the package unpacked into .tools/bin, else those on PATH. */
 function tool(name: string): string {
-  const bundled = join(import.meta.dirname, '..', '..', '.tools', 'bin', name);
+  const bundled = join(packageRoot(), '.tools', 'bin', name);
   return existsSync(bundled) ? bundled : name;
 }
 

@@ -376,7 +376,7 @@ const repoRoot = join(import.meta.dirname, '..', '..');
 export const builtCli = join(repoRoot, 'dist', 'cli.js');
 
 /**
- * Builds dist when it is missing or older than the sources. tsc emits even when a file elsewhere
+ * Builds dist when it is missing or older than the sources. the bundler emits even when a file elsewhere
  * in the tree does not typecheck: go on with what it built (the typecheck has its own step), and
  * say so under `label`.
  */

@@ -11,7 +11,7 @@ import { loadConnection } from '../../src/cluster/connect.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { createCockpitStore, initialState, type CockpitStore } from '../../src/state/store.js';
 import type { CockpitState } from '../../src/state/types.js';
-import { startSessions } from '../../src/app/launch.js';
+import { startSessions } from '../../src/app/session.js';
 import { loadTrust } from '../../src/workflow/trust.js';
 import { makeTeam } from '../audit/identities.js';
 import { until } from '../sim/until.js';

@@ -1,0 +1,123 @@
+// What `npm run build` (scripts/build.mjs) must give: a bundle whose cockpit start-up path holds
+// none of client-node's generated API, whose analysis worker is found where the bundled findings
+// service looks for it and answers it, and whose paths to the package (version) still resolve.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { execa } from 'execa';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFindingsService } from '../src/analysis/findings-service.js';
+import { createCockpitStore, initialState } from '../src/state/store.js';
+
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+const cli = join(dist, 'cli.js');
+/** How esbuild writes the generated API's largest class: the marker of its chunk. */
+const GENERATED_API = 'var ObservableCoreV1Api = class';
+
+beforeAll(async () => {
+  // Build when dist is missing or older than the sources (as the e2e tests do).
+  const built = existsSync(cli) ? statSync(cli).mtimeMs : 0;
+  const { stdout } = await execa('find', [
+    join(root, 'src'),
+    join(root, 'scripts', 'build.mjs'),
+    '-newermt',
+    `@${Math.floor(built / 1000)}`,
+    '-type',
+    'f',
+  ]);
+  if (!built || stdout.trim()) await execa('npm', ['run', 'build', '--silent'], { cwd: root });
+}, 120_000);
+
+let stop: (() => void) | undefined;
+afterEach(() => stop?.());
+
+/** The files a module loads before its first await: its static imports, transitively. */
+function staticClosure(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const [, spec] of text.matchAll(/^import\s[^;]*?from\s*"(\.\/[^"]+)";?$/gm))
+    staticClosure(join(dirname(file), spec!), seen);
+  for (const [, spec] of text.matchAll(/^import\s*"(\.\/[^"]+)";?$/gm))
+    staticClosure(join(dirname(file), spec!), seen);
+  return seen;
+}
+
+describe('the bundle', () => {
+  it("starts the cockpit without client-node's generated API, which stays in a lazy chunk", () => {
+    const launch = /import\("\.\/(launch-[\w-]+\.js)"\)/.exec(readFileSync(cli, 'utf8'))?.[1];
+    expect(launch).toBeDefined();
+    const startUp = [...staticClosure(join(dist, launch!)), ...staticClosure(cli)];
+    const bytes = startUp.reduce((sum, file) => sum + statSync(file).size, 0);
+    const withApi = startUp.filter((file) => readFileSync(file, 'utf8').includes(GENERATED_API));
+    expect(withApi).toEqual([]);
+    // ~3 MB today (undici, zod, yaml); the generated API alone is ~15 MB.
+    expect(bytes).toBeLessThan(6_000_000);
+    const all = readdirSync(dist).filter((f) => f.endsWith('.js'));
+    expect(all.some((f) => readFileSync(join(dist, f), 'utf8').includes(GENERATED_API))).toBe(true);
+  });
+
+  it('has the analysis worker where the bundled findings service resolves it, beside its chunk', () => {
+    const services = readdirSync(dist).filter(
+      (f) =>
+        f.endsWith('.js') && readFileSync(join(dist, f), 'utf8').includes('new URL("./analysis-worker.js"'),
+    );
+    expect(services.length).toBeGreaterThan(0);
+    for (const file of services)
+      expect(existsSync(join(dist, dirname(file), 'analysis-worker.js'))).toBe(true);
+  });
+
+  it("answers the findings service from the bundle's worker thread", async () => {
+    const store = createCockpitStore(initialState({ context: 'c', server: 's', namespace: undefined }));
+    const service = startFindingsService(store, Date.now, {
+      startWorker: () => new Worker(join(dist, 'analysis-worker.js')),
+    });
+    stop = () => service.stop();
+    expect(await service.workerReady()).toBe(true);
+    const crashing = {
+      metadata: {
+        namespace: 'todo',
+        name: 'backend-abc12-x1',
+        creationTimestamp: new Date(Date.now() - 600_000).toISOString(),
+      },
+      spec: { containers: [{ name: 'backend', image: 'backend:1' }] },
+      status: {
+        phase: 'Running',
+        containerStatuses: [
+          {
+            name: 'backend',
+            ready: false,
+            restartCount: 5,
+            image: 'backend:1',
+            imageID: '',
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+          },
+        ],
+      },
+    };
+    store
+      .getState()
+      .applyChanges(
+        [{ kind: 'pods', type: 'upsert', key: 'todo/backend-abc12-x1', object: crashing }],
+        Date.now(),
+      );
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (store.getState().findings.some((f) => f.id.includes('backend-abc12-x1:crashloop'))) {
+          unsubscribe();
+          resolve();
+        }
+      };
+      const unsubscribe = store.subscribe(check);
+      check();
+    });
+    expect(service.lastRunIn).toBe('worker');
+  });
+
+  it('prints the version from the package.json above dist', async () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const { stdout } = await execa(process.execPath, [cli, '--version'], { cwd: '/' });
+    expect(stdout).toBe(`aiops-tui ${pkg.version}`);
+  });
+});
