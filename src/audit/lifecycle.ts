@@ -57,7 +57,8 @@ export const TRANSITIONS: Readonly<Partial<Record<RecordStatus, Partial<Record<E
  * change is unresolved, and as it expires; a failed delivery is reported whenever the retries
  * end, by which time the record may have moved on to any state.
  */
-const OPEN_CHANGE: readonly RecordStatus[] = [
+/** The states in which a recommendation's change is not resolved yet (its finding still open). */
+export const OPEN_CHANGE: readonly RecordStatus[] = [
   'awaiting-approval',
   'approved',
   'auto',

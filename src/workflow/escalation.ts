@@ -2,6 +2,7 @@
 // approvals, a critical finding's change still unresolved N minutes after detection, or its
 // expiry. One pure decision over the record as its events make it: what it already escalated is
 // in its trail (`escalated` events), so two cockpits or a restart never escalate a threshold twice.
+import { OPEN_CHANGE } from '../audit/lifecycle.js';
 import type { RecordMeta, RecordStatus } from '../audit/types.js';
 import type { Policy } from './policy.js';
 
@@ -20,17 +21,7 @@ export const EXPIRY_GRACE_MS = 60 * 60_000;
 export const OPEN_FINDING_HORIZON_MS = 24 * 60 * 60_000;
 
 /** The change it proposes is not resolved yet: the finding is still open. */
-const UNRESOLVED: ReadonlySet<RecordStatus> = new Set([
-  'awaiting-approval',
-  'approved',
-  'auto',
-  'executing',
-  'executed',
-  'failed',
-  'interrupted',
-  'rolling-back',
-  'rollback-failed',
-]);
+const UNRESOLVED: ReadonlySet<RecordStatus> = new Set(OPEN_CHANGE);
 
 const minutes = (ms: number): string => `${Math.round((ms / 60_000) * 100) / 100} min`;
 
