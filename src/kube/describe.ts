@@ -43,7 +43,8 @@ import { humanDuration } from './format.js';
 import { cpuMillis, parseQuantity } from './quantity.js';
 import { tabwrite } from './tabwriter.js';
 
-export type DescribeKind =
+/** The kinds kubectl's vocabulary here covers: each has its printer and its describer. */
+export type ResourceKind =
   | 'pods'
   | 'deployments'
   | 'replicasets'
@@ -62,7 +63,7 @@ export type DescribeKind =
 
 /** What a description reads besides the object; each list is only needed by some kinds. */
 export interface DescribeInput {
-  kind: DescribeKind;
+  kind: ResourceKind;
   /** The object as the API server serves it (JSON: timestamps are strings). */
   object: unknown;
   /** Events whose involvedObject is the object; undefined: not read (no Events section). */
@@ -1479,7 +1480,7 @@ const describeEvent: Describer<CoreV1Event & Record<string, unknown>> = (w, even
   describeEvents(w, input);
 };
 
-const DESCRIBERS: { [K in DescribeKind]: Describer<never> } = {
+const DESCRIBERS: { [K in ResourceKind]: Describer<never> } = {
   pods: describePod,
   deployments: describeDeployment,
   replicasets: describeReplicaSet,

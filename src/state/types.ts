@@ -22,6 +22,7 @@ import type {
   V1StorageClass,
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
+import type { ResourceKind } from '../kube/describe.js';
 import type { Finding, UsageSample } from '../model/analysis.js';
 import type { Figures } from '../audit/metrics.js';
 import type { RecordStatus, Tier } from '../audit/types.js';
@@ -86,22 +87,7 @@ export type PaneId = 'pods' | 'metrics' | 'chat' | 'findings' | 'approvals';
  * The kinds the cockpit lists (`:deploy`, `:svc` …), each as its store field's watched kind.
  * The main pane shows one at a time (pods at start).
  */
-export type ViewKind =
-  | 'pods'
-  | 'deployments'
-  | 'replicasets'
-  | 'statefulsets'
-  | 'daemonsets'
-  | 'jobs'
-  | 'cronjobs'
-  | 'services'
-  | 'ingresses'
-  | 'configmaps'
-  | 'secrets'
-  | 'persistentvolumeclaims'
-  | 'nodes'
-  | 'events'
-  | 'horizontalpodautoscalers';
+export type ViewKind = ResourceKind;
 
 /** One object the cockpit can describe, show as YAML, log, or act on. */
 export interface ObjectRef {

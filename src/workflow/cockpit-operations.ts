@@ -5,27 +5,9 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ResourceRef } from '../model/analysis.js';
 import { rolloutRestartOp, scaleOp } from './proposed-operations.js';
 import type { ObjectRef as ViewRef, ViewKind } from '../state/types.js';
+import { viewKindInfo } from '../state/views.js';
 import { objectRef, type ObjectRef } from './objects.js';
 import type { Operation } from '../model/operation.js';
-
-/** The API kind of each view's rows. */
-export const API_KIND: Readonly<Record<ViewKind, string>> = {
-  pods: 'Pod',
-  deployments: 'Deployment',
-  replicasets: 'ReplicaSet',
-  statefulsets: 'StatefulSet',
-  daemonsets: 'DaemonSet',
-  jobs: 'Job',
-  cronjobs: 'CronJob',
-  services: 'Service',
-  ingresses: 'Ingress',
-  configmaps: 'ConfigMap',
-  secrets: 'Secret',
-  persistentvolumeclaims: 'PersistentVolumeClaim',
-  nodes: 'Node',
-  events: 'Event',
-  horizontalpodautoscalers: 'HorizontalPodAutoscaler',
-};
 
 const SCALABLE: readonly ViewKind[] = ['deployments', 'statefulsets', 'replicasets'];
 const RESTARTABLE: readonly ViewKind[] = ['deployments', 'statefulsets', 'daemonsets'];
@@ -33,7 +15,7 @@ const RESTARTABLE: readonly ViewKind[] = ['deployments', 'statefulsets', 'daemon
 /** The operation's target (nodes have no namespace). */
 export function targetOf(ref: ViewRef): ResourceRef {
   return {
-    kind: API_KIND[ref.kind],
+    kind: viewKindInfo(ref.kind).apiKind,
     ...(ref.kind === 'nodes' || ref.namespace === undefined ? {} : { namespace: ref.namespace }),
     name: ref.name,
   } as ResourceRef;
