@@ -2,6 +2,7 @@
 // key table, so a hint never names a key that does nothing here (or, read-only, a dangerous one).
 import { Text } from 'ink';
 import { useCockpit } from './context.js';
+import { clipWords } from './format.js';
 import { activeContexts, hintLine } from './keymap.js';
 
 export function Footer({ width, readOnly }: { width: number; readOnly: boolean }) {
@@ -34,8 +35,9 @@ export function Footer({ width, readOnly }: { width: number; readOnly: boolean }
     color = 'gray';
   }
   return (
+    // Cut between words like every other value on screen (a long notice ends `… :sort …`, not `K…`).
     <Text wrap="truncate" color={color}>
-      {text.trimEnd()}
+      {clipWords(text.trimEnd(), width)}
     </Text>
   );
 }

@@ -30,3 +30,20 @@ describe('the status bar', () => {
     },
   );
 });
+
+describe('the footer', () => {
+  it('at 80 columns cuts a long notice between words, not inside one', async () => {
+    const store = storeWith([makePod('todo', 'frontend-1')], 'todo');
+    rendered = renderCockpit(store, { width: 80, height: 24 });
+    await frameContaining(rendered, 'frontend-1');
+    rendered.stdin.write(':xyz\r');
+    const bottom = (await frameContaining(rendered, 'unknown command ":xyz"')).split('\n').at(-1)!;
+    expect(bottom.length).toBeLessThanOrEqual(80);
+    expect(bottom).toMatch(/…$/);
+    // What is shown before the ellipsis is whole words of the notice.
+    const notice = store.getState().ui.notice!;
+    const head = bottom.slice(0, -1);
+    expect(notice.startsWith(head)).toBe(true);
+    expect(notice[head.length]).toMatch(/[\s(]/);
+  });
+});
