@@ -4,8 +4,8 @@
 // `node scripts/build.mjs --metafile` also writes meta.json beside, for measuring what a chunk holds;
 // --external keeps the dependencies out of the bundle (to compare).
 import { build } from 'esbuild';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 // --outdir=DIR: another place (a build to compare with), else dist/.
@@ -15,23 +15,68 @@ const external = process.argv.includes('--external');
 
 /**
  * client-node's config.js (KubeConfig, on the start-up path) imports two names from the generated
- * API's barrel, which reaches every API class (~15 MB): it gets them from their own files, so the
- * API goes only into the lazy chunks that use it (src/cluster/client-core.ts).
+ * API's barrel, which reaches every API class (~15 MB) and undici: they are used only by
+ * makeApiClient, which is given an API class, and every API class comes with the generated API's
+ * configuration.js and servers.js. So config.js gets stand-ins that take the real ones from where
+ * those two modules put them when they were evaluated, and the API goes only into the lazy chunks
+ * that use it (src/cluster/client-core.ts).
  */
+const GEN_KEY = "Symbol.for('aiops-tui.client-node-gen')";
 const narrowClientNodeBarrel = {
   name: 'narrow-client-node-barrel',
   setup(b) {
     b.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
       /[/\\]@kubernetes[/\\]client-node[/\\]dist[/\\]config\.js$/.test(args.importer)
-        ? { path: join(args.resolveDir, 'gen', 'index.js'), namespace: 'client-node-gen-core' }
+        ? { path: 'gen-for-config', namespace: 'client-node-gen-deferred' }
         : undefined,
     );
-    b.onLoad({ filter: /.*/, namespace: 'client-node-gen-core' }, (args) => ({
+    b.onLoad({ filter: /.*/, namespace: 'client-node-gen-deferred' }, () => ({
       contents: [
-        "export { createConfiguration } from './configuration.js';",
-        "export { ServerConfiguration } from './servers.js';",
+        `const gen = () => globalThis[${GEN_KEY}] ?? (() => { throw new Error('the generated API is not loaded'); })();`,
+        'export function createConfiguration(conf) { return gen().createConfiguration(conf); }',
+        'export class ServerConfiguration { constructor(url, variables) { return new (gen().ServerConfiguration)(url, variables); } }',
       ].join('\n'),
-      resolveDir: join(args.path, '..'),
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[/\\]client-node[/\\]dist[/\\]gen[/\\](configuration|servers)\.js$/ }, (args) => {
+      const name = args.path.endsWith('configuration.js') ? 'createConfiguration' : 'ServerConfiguration';
+      return {
+        contents: `${readFileSync(args.path, 'utf8')}\n(globalThis[${GEN_KEY}] ??= {}).${name} = ${name};\n`,
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * client-node's config.js (KubeConfig, on the start-up path) imports undici (~1.4 MB of modules) only
+ * to build the dispatchers of its fetch-based clients (the generated API, Log, Metrics), never for
+ * applyToHTTPSOptions, which is all the start-up path calls (the lists and watches use node:http,
+ * src/cluster/http.ts and watch-stream.ts). It gets constructors that take undici from where undici
+ * put itself when it was evaluated: every fetch-based client imports undici on its own, so undici is
+ * loaded before any of them asks config.js for a dispatcher.
+ */
+const UNDICI_KEY = "Symbol.for('aiops-tui.undici')";
+const undiciOffStartUp = {
+  name: 'undici-off-start-up',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (args) =>
+      /[/\\]@kubernetes[/\\]client-node[/\\]dist[/\\]config\.js$/.test(args.importer)
+        ? { path: 'undici-for-config', namespace: 'undici-deferred' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'undici-deferred' }, () => ({
+      contents: [
+        `const undici = () => globalThis[${UNDICI_KEY}] ?? (() => { throw new Error('undici is not loaded'); })();`,
+        'export class Agent { constructor(options) { return new (undici().Agent)(options); } }',
+        'export class ProxyAgent { constructor(options) { return new (undici().ProxyAgent)(options); } }',
+      ].join('\n'),
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /[/\\]node_modules[/\\]undici[/\\]index\.js$/ }, (args) => ({
+      contents: `${readFileSync(args.path, 'utf8')}\nglobalThis[${UNDICI_KEY}] = module.exports;\n`,
+      resolveDir: dirname(args.path),
       loader: 'js',
     }));
   },
@@ -78,7 +123,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [narrowClientNodeBarrel, withoutInkDevtools],
+  plugins: [narrowClientNodeBarrel, undiciOffStartUp, withoutInkDevtools],
 });
 // What an earlier build left (chunks are named by their content) goes after the new files are
 // written, never before: a test or a cockpit running dist/cli.js meanwhile finds it whole.

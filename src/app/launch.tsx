@@ -17,6 +17,7 @@ import { suspendScreen, type Suspendable } from '../ui/suspend-screen.js';
 import { checkHistoryDir, demoHistoryDir } from '../audit/history-dir.js';
 import { startCockpitData } from '../cluster/cockpit-service.js';
 import { loadConnection, preflight, type Connection } from '../cluster/connect.js';
+import { firstScreenSettles } from './first-screen.js';
 
 /** Simulated seconds per second in the demo: the backend's crash loop shows within seconds. */
 const DEMO_SPEED = 10;
@@ -137,6 +138,12 @@ function loadUi() {
 const demoNotice = (historyDir: string, speed: number): string =>
   `demo: records in ${historyDir} (wall clock; cluster at ${speed}x)`;
 
+/** How long the first frame waits for the first page of pods before it shows `connecting…`. */
+const CONNECTING_FRAME_MS = 250;
+
+/** How long the session waits for the first screen to settle before it loads anyway. */
+const SESSION_WAIT_MS = 1_500;
+
 /** How often the audit figures are re-read from the PHRs while the cockpit runs. */
 const FIGURES_REFRESH_MS = 30_000;
 
@@ -159,10 +166,14 @@ async function runFullScreen(
     inkSuspend && screen ? suspendScreen({ suspendTerminal: inkSuspend }, screen, run) : run();
   if (options.demo) store.getState().setUi({ notice: demoNotice(historyDir, options.demo.speed) });
   let exitCode = 0;
+  // Filled in once the app renders: a signal before the first frame ends the launch there.
+  const mounted: { unmount?: () => void } = {};
+  let signalled = false;
   screen = enterFullScreen(process.stdout, (signal) => {
     // As a shell reports a process killed by a signal: 128 + its number.
     exitCode = 128 + (constants.signals[signal] ?? 0);
-    app.unmount();
+    signalled = true;
+    mounted.unmount?.();
   });
   const crash = (error: unknown): void => {
     screen.leave();
@@ -171,14 +182,20 @@ async function runFullScreen(
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  const sessionsReady = import('./session.js').then(({ startSessions }) =>
-    startSessions(
-      connection,
-      store,
-      { ...options, suspend, notify: (title, body) => screen?.notify(title, body) },
-      data,
-    ),
-  );
+  let firstFrameDrawn!: () => void;
+  const sessionsReady = new Promise<void>((resolve) => (firstFrameDrawn = resolve))
+    .then(() => firstScreenSettles(store, SESSION_WAIT_MS))
+    // A turn later: the frame of the first pods is written before the session's modules load.
+    .then(() => new Promise((resolve) => setImmediate(resolve)))
+    .then(() => import('./session.js'))
+    .then(({ startSessions }) =>
+      startSessions(
+        connection,
+        store,
+        { ...options, suspend, notify: (title, body) => screen?.notify(title, body) },
+        data,
+      ),
+    );
   let sessions: Awaited<typeof sessionsReady> | undefined;
   sessionsReady.then((started) => (sessions = started), crash);
   const actions = deferredActions(
@@ -200,12 +217,21 @@ async function runFullScreen(
       />
     );
   }
+  // A server that answers at once has its pods in the first frame; a slow one gets `connecting…` soon.
+  await firstScreenSettles(store, CONNECTING_FRAME_MS);
+  if (signalled) {
+    data.stop();
+    screen.leave();
+    return exitCode;
+  }
   const app = render(
     <StoreProvider store={store}>
       <Sized />
     </StoreProvider>,
     { exitOnCtrlC: false, maxFps: 60, patchConsole: false },
   );
+  mounted.unmount = () => app.unmount();
+  firstFrameDrawn();
   const figures = await startFigures(store, historyDir);
   try {
     await app.waitUntilExit();

@@ -4,5 +4,4 @@
 // (scripts/build.mjs narrows config.js's import of that API's barrel to what it uses). The
 // modules are the same files as the root's, so ApiException and KubeConfig stay one class each.
 export { KubeConfig } from '@kubernetes/client-node/dist/config.js';
-export { Watch } from '@kubernetes/client-node/dist/watch.js';
 export { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js';

@@ -11,7 +11,7 @@
 // live API server shows only there). client-node's Watch is used directly rather than
 // makeInformer, whose error and stop handling cannot express these cases.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Watch } from './client-core.js';
+import { openWatch } from './watch-stream.js';
 import { describeError } from '../cli/errors.js';
 import type { Batcher } from '../state/batcher.js';
 import type { CockpitStore } from '../state/store.js';
@@ -151,56 +151,54 @@ export function startWatcher(kind: WatchedKind, options: WatcherOptions): Watche
         abort?.abort();
       };
       const limitMs = timeoutSeconds * 1000 + deadStreamGraceMs;
-      const watch = new Watch(kubeConfig);
-      // client-node 2.0.1 aborts a stream silent for 30 s (its private requestTimeoutMs, no option
-      // for it); a quiet stream is not a dead one, so that limit becomes ours.
-      (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = Math.min(limitMs, 2 ** 31 - 1);
-      watch
-        .watch(
-          path,
-          query,
-          (type, obj: KubeItem & { code?: number; reason?: string; message?: string }) => {
-            if (stopped || failed) return;
-            if (type === 'ERROR') {
-              fail(new ApiError(obj.code ?? 500, obj.reason ?? 'Error', obj.message ?? 'watch error'));
-              return;
-            }
-            const version = obj.metadata?.resourceVersion;
-            if (wentBackwards(version, since)) {
-              fail(new ApiError(410, 'Restarted', `resourceVersion went back from ${since} to ${version}`));
-              return;
-            }
-            resourceVersion = version ?? resourceVersion;
-            if (type === 'BOOKMARK') return;
-            if (type === 'DELETED') batcher.push({ kind, type: 'delete', key: objectKey(obj) });
-            else batcher.push({ kind, type: 'upsert', key: objectKey(obj), object: trim(obj) });
-          },
-          (error: unknown) => {
-            done = true;
-            clearTimeout(deadTimer);
-            const elapsed = performance.now() - openedAt;
-            // The server keeps its word: it ends the stream on timeoutSeconds (it started counting
-            // after we did, so never sooner by our clock, give or take a timer's slack).
-            if (dead || (answered && (error as Error | null)?.name === 'TimeoutError')) resolve('expired');
-            else if (!error) resolve(elapsed >= timeoutSeconds * 1000 - 250 ? 'expired' : 'ended');
-            else reject(error as Error);
-          },
-        )
-        .then((controller) => {
-          answered = true;
-          abort = controller;
-          if (stopped || failed) {
-            controller.abort();
+      // A quiet stream is not a dead one: the stream's own inactivity limit is ours.
+      openWatch(
+        kubeConfig,
+        path,
+        query,
+        (type, event) => {
+          const obj = event as KubeItem & { code?: number; reason?: string; message?: string };
+          if (stopped || failed) return;
+          if (type === 'ERROR') {
+            fail(new ApiError(obj.code ?? 500, obj.reason ?? 'Error', obj.message ?? 'watch error'));
             return;
           }
-          if (done) return; // refused (a non-200) or already over: run() hears it from the rejection
-          health.watchOk(id);
-          deadTimer = setTimeout(() => {
-            dead = true;
-            controller.abort();
-          }, limitMs);
-          deadTimer.unref();
-        }, reject);
+          const version = obj.metadata?.resourceVersion;
+          if (wentBackwards(version, since)) {
+            fail(new ApiError(410, 'Restarted', `resourceVersion went back from ${since} to ${version}`));
+            return;
+          }
+          resourceVersion = version ?? resourceVersion;
+          if (type === 'BOOKMARK') return;
+          if (type === 'DELETED') batcher.push({ kind, type: 'delete', key: objectKey(obj) });
+          else batcher.push({ kind, type: 'upsert', key: objectKey(obj), object: trim(obj) });
+        },
+        (error: unknown) => {
+          done = true;
+          clearTimeout(deadTimer);
+          const elapsed = performance.now() - openedAt;
+          // The server keeps its word: it ends the stream on timeoutSeconds (it started counting
+          // after we did, so never sooner by our clock, give or take a timer's slack).
+          if (dead || (answered && (error as Error | null)?.name === 'TimeoutError')) resolve('expired');
+          else if (!error) resolve(elapsed >= timeoutSeconds * 1000 - 250 ? 'expired' : 'ended');
+          else reject(error as Error);
+        },
+        { inactivityMs: Math.min(limitMs, 2 ** 31 - 1) },
+      ).then((controller) => {
+        answered = true;
+        abort = controller;
+        if (stopped || failed) {
+          controller.abort();
+          return;
+        }
+        if (done) return; // refused (a non-200) or already over: run() hears it from the rejection
+        health.watchOk(id);
+        deadTimer = setTimeout(() => {
+          dead = true;
+          controller.abort();
+        }, limitMs);
+        deadTimer.unref();
+      }, reject);
     });
   }
 
