@@ -50,6 +50,13 @@ async function run(argv: string[]): Promise<number> {
   return (await found.load())(rest);
 }
 
+// A reader that stops early (`aiops-tui analyze -o json | head`) closes the pipe: end quietly, as
+// kubectl does on SIGPIPE (128 + 13), instead of a stack trace of the failed write.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(141);
+});
+
 run(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -9,6 +9,7 @@ import { phrMain, reportMetricsMain } from '../src/app/phr-cli.js';
 import { commands } from '../src/app/commands.js';
 import { COCKPIT } from '../src/app/cockpit-flags.js';
 import { makeTeam } from './audit/identities.js';
+import { startSimulator } from '../src/sim/index.js';
 
 const cli = join(import.meta.dirname, '..', 'src', 'cli.tsx');
 const run = (args: string[], options: { stdin?: 'ignore' | 'pipe' } = {}) =>
@@ -62,6 +63,25 @@ describe('the command line', () => {
     expect(result.stderr.trim()).toBe(
       'aiops-tui: unknown scenario "huge" (expected todo, empty or large:N with 0 < N ≤ 100000)',
     );
+  });
+
+  it('a reader that stops early (| head) ends it quietly with 141, as SIGPIPE ends kubectl', async () => {
+    const sim = await startSimulator({ scenario: 'large:400' });
+    try {
+      const child = execa(
+        process.execPath,
+        ['--import', 'tsx', cli, 'analyze', '--kubeconfig', sim.kubeconfigPath, '-A', '--json'],
+        { reject: false, stdin: 'ignore', buffer: { stdout: false } },
+      );
+      // The first bytes arrived: the reader goes away, as head does after its lines.
+      await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      child.stdout!.destroy();
+      const result = await child;
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(141);
+    } finally {
+      await sim.close();
+    }
   });
 
   it('--version prints the version', async () => {
