@@ -17,7 +17,7 @@ import {
 } from '../audit/identity.js';
 import { normalizePrincipal } from '../audit/names.js';
 import { publicKeyFromRaw } from '../audit/sshsig.js';
-import { DEFAULT_POLICY, defaultPolicyPath, loadPolicy, type Policy } from './policy.js';
+import { DEFAULT_POLICY, defaultPolicyPath, type Policy } from './policy.js';
 
 export interface TrustOptions {
   policyPath?: string;
@@ -115,9 +115,13 @@ export async function loadTrust(options: TrustOptions): Promise<Trust> {
   if (!existsSync(allowedPath))
     throw new IdentityError(`no allowed signers at ${allowedPath}; ${NO_KEY_HINT}`);
   const allowed = loadAllowedSigners(allowedPath);
-  const policy = options.withoutPolicy
-    ? DEFAULT_POLICY
-    : loadPolicy(policyPath, (text, file) => coSigners(text, readSignatures(file), allowed, Date.now()));
+  // The built-in tiers need no file read and no schema (zod, loaded only for a file).
+  const policy =
+    options.withoutPolicy || (policyPath === undefined && !existsSync(defaultPolicyPath(env)))
+      ? DEFAULT_POLICY
+      : (await import('./policy-file.js')).loadPolicy(policyPath, (text, file) =>
+          coSigners(text, readSignatures(file), allowed, Date.now()),
+        );
   const signer = await loadSigner({
     allowed,
     ...((options.signingKey ?? demo?.key) ? { keyPath: options.signingKey ?? demo!.key } : {}),

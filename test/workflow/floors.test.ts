@@ -1,7 +1,8 @@
 // The built-in floors and what a policy may do to them.
 import { describe, expect, it } from 'vitest';
 import { floorOf } from '../../src/workflow/floors.js';
-import { DEFAULT_POLICY, parsePolicy, weakenings, effectiveTier } from '../../src/workflow/policy.js';
+import { DEFAULT_POLICY, weakenings, effectiveTier } from '../../src/workflow/policy.js';
+import { parsePolicy } from '../../src/workflow/policy-file.js';
 
 const target = (kind: string) => ({ kind, namespace: 'todo', name: 'x' });
 

@@ -9,7 +9,8 @@ import type { ToolCall } from '../../src/model/operation.js';
 import { parseCommand, quoteCommand } from '../../src/workflow/command-parser.js';
 import { floorOf } from '../../src/workflow/floors.js';
 import type { Operation } from '../../src/model/operation.js';
-import { DEFAULT_POLICY, effectiveTier, parsePolicy } from '../../src/workflow/policy.js';
+import { DEFAULT_POLICY, effectiveTier } from '../../src/workflow/policy.js';
+import { parsePolicy } from '../../src/workflow/policy-file.js';
 import { kagentOutcome } from '../../src/workflow/queue.js';
 import type { RecordStatus, Tier } from '../../src/audit/types.js';
 

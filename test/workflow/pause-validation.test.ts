@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/workflow/command-parser.js';
 import { startSimulator, type RunningSim } from '../../src/sim/index.js';
 import { ObjectClient } from '../../src/workflow/objects.js';
-import { parsePolicy } from '../../src/workflow/policy.js';
+import { parsePolicy } from '../../src/workflow/policy-file.js';
 import { createWorkflow } from '../../src/workflow/setup.js';
 import { makeTeam } from '../audit/identities.js';
 

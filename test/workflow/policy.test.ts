@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../src/workflow/command-parser.js';
-import {
-  DEFAULT_POLICY,
-  PolicyError,
-  approvalRule,
-  loadPolicy,
-  parsePolicy,
-  tierOf,
-} from '../../src/workflow/policy.js';
+import { DEFAULT_POLICY, PolicyError, approvalRule, tierOf } from '../../src/workflow/policy.js';
+import { loadPolicy, parsePolicy } from '../../src/workflow/policy-file.js';
 
 const op = (command: string) => {
   const parsed = parseCommand(command);

@@ -2,13 +2,8 @@
 // before `validation` keeps its one window. And the retention period's floor.
 import { describe, expect, it } from 'vitest';
 import type { Tier } from '../../src/audit/types.js';
-import {
-  DEFAULT_POLICY,
-  PolicyError,
-  parsePolicy,
-  validationWindow,
-  weakenings,
-} from '../../src/workflow/policy.js';
+import { DEFAULT_POLICY, PolicyError, validationWindow, weakenings } from '../../src/workflow/policy.js';
+import { parsePolicy } from '../../src/workflow/policy-file.js';
 import type { OperationKind } from '../../src/model/operation.js';
 
 const perTierAndKind = parsePolicy(
