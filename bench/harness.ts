@@ -3,9 +3,9 @@
 // server from answering; every step has a time-out that fails with one line naming the step; and
 // the whole bench has one too, enforced from a watchdog thread that fires even while the main
 // thread is stuck in synchronous work, killing the children it was told about.
-import { mkdtempSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { execa } from 'execa';
@@ -398,12 +398,12 @@ export function tmuxSession(name: string): TmuxSession {
   };
 }
 
-const WRAPPERS = new Set(['env', 'sh', 'bash', 'dash', 'timeout']);
+const WRAPPERS = new Set(['env', 'sh', 'bash', 'dash', 'busybox', 'timeout']);
 
 /** Below `pid` while it is a wrapper (env, a shell) with one child: the program's own pid. */
 export function programPid(pid: number): number {
   for (;;) {
-    if (!WRAPPERS.has(readProc(pid, 'comm').trim())) return pid;
+    if (!WRAPPERS.has(processName(pid))) return pid;
     const kids = childPids(pid);
     if (kids.length !== 1) return pid;
     pid = kids[0]!;
@@ -426,6 +426,9 @@ function childPids(parent: number): number[] {
 }
 
 const readProc = (pid: number, file: string): string => readFileSync(`/proc/${pid}/${file}`, 'utf8');
+
+/** The name of the process's executable (not its comm: Node names its main thread MainThread). */
+export const processName = (pid: number): string => basename(readlinkSync(`/proc/${pid}/exe`));
 
 /** VmRSS and VmHWM (its high-water mark) of a process, in MB. */
 export function memoryMb(pid: number): { rss: number; hwm: number } {

@@ -20,6 +20,7 @@ import {
   cpuSeconds,
   median,
   onCleanup,
+  processName,
   rssMb,
   run,
   startSim,
@@ -82,11 +83,14 @@ const FIRST_FRAME_MS = 180_000;
 
 interface Screen {
   name: string;
+  /** Its process's name, to be sure the figures are the program's and not a wrapper's. */
+  process: string;
   argv(kubeconfig: string): string[];
   env?: Record<string, string>;
 }
 const AIOPS: Screen = {
   name: 'aiops-tui',
+  process: 'node',
   argv: (kubeconfig) => [
     ...[process.execPath, cli, '--kubeconfig', kubeconfig, '-A'],
     ...['--history-dir', scratchHistory, ...operator.flags('bench'), '--no-ai'],
@@ -94,6 +98,7 @@ const AIOPS: Screen = {
 };
 const K9S: Screen = {
   name: 'k9s v0.50.16',
+  process: 'k9s',
   argv: (kubeconfig) => [
     k9s,
     '--kubeconfig',
@@ -139,6 +144,10 @@ async function idleFigures(terminal: TmuxSession, program: Screen, kubeconfig: s
   await firstFrameMs(terminal, program, kubeconfig);
   const shownAt = performance.now();
   const pid = await terminal.pid();
+  if (processName(pid) !== program.process)
+    throw new Error(
+      `${program.name}: the pane's program is ${processName(pid)} (pid ${pid}), not ${program.process}`,
+    );
   const rss: number[] = [];
   let cpuFrom = 0;
   let cpuAt = 0;
