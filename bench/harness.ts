@@ -58,11 +58,11 @@ export async function until(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function percentile(values: number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
-export const median = (values: number[]) => percentile(values, 50);
+export const median = (values: readonly number[]) => percentile(values, 50);
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const current = { name: 'start' };

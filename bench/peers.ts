@@ -18,7 +18,6 @@ import { controlPlaneMissing, startControlPlane, type ControlPlane } from '../te
 import {
   bench,
   cpuSeconds,
-  median,
   onCleanup,
   processName,
   rssMb,
@@ -30,6 +29,7 @@ import {
   type TmuxSession,
 } from './harness.js';
 import { createPods, type PodCreator } from './peers-pods.js';
+import { idleSchedule, peersTable, type IdleFigures, type Sample } from './peers-table.js';
 
 const root = join(import.meta.dirname, '..');
 const bin = join(root, '.tools', 'bin');
@@ -134,13 +134,8 @@ async function kubectlMs(kubeconfig: string): Promise<number> {
   return performance.now() - start;
 }
 
-interface Idle {
-  rss: number[];
-  cpuPercent: number;
-}
-
 /** RSS at each RSS_AT and CPU over CPU_SECONDS, from the first frame of a program left idle. */
-async function idleFigures(terminal: TmuxSession, program: Screen, kubeconfig: string): Promise<Idle> {
+async function idleFigures(terminal: TmuxSession, program: Screen, kubeconfig: string): Promise<IdleFigures> {
   await firstFrameMs(terminal, program, kubeconfig);
   const shownAt = performance.now();
   const pid = await terminal.pid();
@@ -152,25 +147,16 @@ async function idleFigures(terminal: TmuxSession, program: Screen, kubeconfig: s
   let cpuFrom = 0;
   let cpuAt = 0;
   let cpuPercent = NaN;
-  const samples = [
-    ...RSS_AT.map((s, i) => ({ at: s, take: () => void (rss[i] = rssMb(pid)) })),
-    {
-      at: RSS_AT[0]!,
-      take: () => {
-        cpuFrom = cpuSeconds(pid);
-        cpuAt = performance.now();
-      },
-    },
-    {
-      at: RSS_AT[0]! + CPU_SECONDS,
-      take: () =>
-        void (cpuPercent = ((cpuSeconds(pid) - cpuFrom) / ((performance.now() - cpuAt) / 1000)) * 100),
-    },
-  ].sort((a, b) => a.at - b.at);
+  const take = (sample: Sample) => {
+    if (sample.what === 'rss') rss[sample.index] = rssMb(pid);
+    else if (sample.what === 'cpu-from') [cpuFrom, cpuAt] = [cpuSeconds(pid), performance.now()];
+    else cpuPercent = ((cpuSeconds(pid) - cpuFrom) / ((performance.now() - cpuAt) / 1000)) * 100;
+  };
+  const samples = idleSchedule(RSS_AT, CPU_SECONDS);
   await step(`${program.name}: ${IDLE_SECONDS} s idle`, (IDLE_SECONDS + 30) * 1000, async (signal) => {
     for (const sample of samples) {
       await until(() => performance.now() - shownAt >= sample.at * 1000, signal, 100);
-      sample.take();
+      take(sample);
     }
   });
   await terminal.kill();
@@ -181,7 +167,7 @@ interface Result {
   target: string;
   pods: number;
   frames: Map<string, number[]>;
-  idle: Map<string, Idle>;
+  idle: Map<string, IdleFigures>;
   load: string;
 }
 
@@ -234,32 +220,22 @@ async function measure(target: string, pods: number, kubeconfig: string): Promis
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
-const mb = (v: number | undefined) => (v === undefined ? '?' : `${Math.round(v)} MB`);
 
 function table({ target, pods, frames, idle, load }: Result): string {
-  const medians = new Map([...frames].map(([name, values]) => [name, median(values)]));
-  const kubectlMedian = medians.get(KUBECTL)!;
-  const k9sMedian = medians.get(K9S.name)!;
-  const title =
-    target === 'sim'
-      ? `simulator, ${count(pods)} pods`
-      : `real kube-apiserver, ${count(pods)} Running pods on kwok nodes`;
-  const lines = [
-    `### ${title}`,
-    '',
-    `median of ${RUNS} interleaved launches; load average at the start ${load}`,
-    '',
-    `| | first frame | × kubectl | × k9s | RSS after ${RSS_AT.map((s) => `${s} s`).join(' → ')} idle | idle CPU over ${CPU_SECONDS} s | first frames (ms) |`,
-    '|---|---|---|---|---|---|---|',
-  ];
-  for (const [name, values] of frames) {
-    const m = medians.get(name)!;
-    const figures = idle.get(name);
-    lines.push(
-      `| ${name === KUBECTL ? `\`${name}\`` : name} | ${count(Math.round(m))} ms | ${(m / kubectlMedian).toFixed(2)} | ${(m / k9sMedian).toFixed(2)} | ${figures ? figures.rss.map(mb).join(' → ') : '—'} | ${figures ? `${figures.cpuPercent.toFixed(1)} % of a core` : '—'} | ${values.map(Math.round).join(', ')} |`,
-    );
-  }
-  return lines.join('\n') + '\n';
+  return peersTable({
+    title:
+      target === 'sim'
+        ? `simulator, ${count(pods)} pods`
+        : `real kube-apiserver, ${count(pods)} Running pods on kwok nodes`,
+    runs: RUNS,
+    load,
+    rssAt: RSS_AT,
+    cpuSeconds: CPU_SECONDS,
+    frames,
+    idle,
+    kubectl: KUBECTL,
+    k9s: K9S.name,
+  });
 }
 
 async function simulatorRuns(): Promise<void> {
