@@ -119,6 +119,15 @@ export async function bench(name: string, overallMs: number, main: () => Promise
     () => void fail(`did not finish within ${seconds(overallMs)} (at step "${current.name}")`),
     overallMs,
   );
+  // Interrupted (Ctrl-C, a CI job's end): the tmux servers and simulators go too. `on`, not
+  // `once`: a runner may send the signal again (tsx relays it), which must not end the clean-up.
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      void fail(`interrupted by ${signal} (at step "${current.name}")`);
+    });
   let code = 0;
   try {
     await main();
