@@ -4,7 +4,7 @@
 // The simulator runs in a child process and every step has a time-out (bench/harness.ts); pods
 // are churned and created through the API. Sizes: PODS=1000,10000 PRESSES=40 CHURN=2000
 // FAILURES=10 IDLE_SECONDS=30.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubernetesObjectApi, Watch, type V1Pod } from '@kubernetes/client-node';
@@ -12,13 +12,15 @@ import { makeTeam } from '../test/audit/identities.js';
 import {
   bench,
   churnPods,
+  cpuSeconds,
   median,
-  onCleanup,
   percentile,
+  rssMb,
   run,
   sleep,
   startSim,
   step,
+  tmuxSession,
   until as poll,
   type SimChild,
 } from './harness.js';
@@ -29,14 +31,7 @@ const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-history-'));
 const operator = makeTeam(['bench']);
 const cli = join(root, 'dist', 'cli.js');
 const kubectl = join(root, '.tools', 'bin', 'kubectl');
-// A fresh tmux server per launch: killing one and starting another on the same socket races.
-let launches = 0;
-let socket = '';
-const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], 10_000);
-const killTmux = async (): Promise<void> => {
-  if (socket) await tmux('kill-server').catch(() => {});
-};
-onCleanup(killTmux);
+const terminal = tmuxSession('cockpit');
 
 async function kubectlWallMs(sim: SimChild, runs = 5): Promise<number> {
   return step(`${runs} × kubectl get pods -A`, 120_000, async () => {
@@ -50,70 +45,32 @@ async function kubectlWallMs(sim: SimChild, runs = 5): Promise<number> {
   });
 }
 
-async function screen(): Promise<string> {
-  return (await tmux('capture-pane', '-p', '-t', 'bench')).stdout;
-}
-
-/** Waits for the screen to show something, as a step named `name` with a time-out. */
-async function until(
-  name: string,
-  predicate: (text: string) => boolean,
-  timeoutMs = 60_000,
-): Promise<string> {
-  let text = '';
-  await step(name, timeoutMs, (signal) => poll(async () => predicate((text = await screen())), signal));
-  return text;
-}
-
 /** Starts the cockpit in tmux and returns the ms until a pod row is on screen. */
 async function launchCockpit(
   sim: SimChild,
   extra: string[] = [],
   size = { width: 160, height: 48 },
 ): Promise<{ firstFrameMs: number; pid: number }> {
-  await killTmux();
-  socket = `aiops-bench-${process.pid}-${++launches}`;
+  await terminal.kill();
   const start = performance.now();
-  await tmux(
-    '-f',
-    '/dev/null',
-    'new-session',
-    '-d',
-    '-s',
-    'bench',
-    '-x',
-    String(size.width),
-    '-y',
-    String(size.height),
-    '-e',
-    'CI=false',
-    process.execPath,
-    cli,
-    '--kubeconfig',
-    sim.kubeconfigPath,
-    '-A',
-    // Reports the cockpit writes while it runs go to a scratch directory, not the repository.
-    '--history-dir',
-    scratchHistory,
-    ...operator.flags('bench'),
-    ...extra,
+  await terminal.launch(
+    [
+      process.execPath,
+      cli,
+      '--kubeconfig',
+      sim.kubeconfigPath,
+      '-A',
+      // Reports the cockpit writes while it runs go to a scratch directory, not the repository.
+      '--history-dir',
+      scratchHistory,
+      ...operator.flags('bench'),
+      ...extra,
+    ],
+    size,
   );
-  await until('the cockpit shows pod rows', (s) => /pod-\d{5}/.test(s));
+  await terminal.waitFor('the cockpit shows pod rows', (s) => /pod-\d{5}/.test(s));
   const firstFrameMs = performance.now() - start;
-  const pid = Number((await tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}')).stdout);
-  return { firstFrameMs, pid };
-}
-
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { firstFrameMs, pid: await terminal.pid() };
 }
 
 async function firstFrame(
@@ -133,7 +90,7 @@ async function firstFrame(
     const cockpitMs = median(launches);
     return { ratio: cockpitMs / kubectlMs, cockpitMs, kubectlMs, rss };
   } finally {
-    await killTmux();
+    await terminal.kill();
     await sim.stop();
   }
 }
@@ -152,22 +109,22 @@ async function keypressUnderChurn(
   const churnStart = performance.now();
   try {
     await launchCockpit(sim);
-    await tmux('send-keys', '-t', 'bench', '/');
-    await until('the filter line open', (s) => s.includes('/█'));
+    await terminal.keys('/');
+    await terminal.waitFor('the filter line open', (s) => s.includes('/█'));
     const latencies: number[] = [];
     let typed = '';
     for (let k = 0; k < presses; k++) {
       const ch = k % 2 === 0 ? 'x' : 'y';
       typed += ch;
       const start = performance.now();
-      await tmux('send-keys', '-t', 'bench', '-l', ch);
-      await until(`keypress ${k + 1} on screen`, (s) => s.includes(`/${typed}█`), 5000);
+      await terminal.literal(ch);
+      await terminal.waitFor(`keypress ${k + 1} on screen`, (s) => s.includes(`/${typed}█`), 5000);
       latencies.push(performance.now() - start);
     }
     return { latencies, achieved: churn.sent() / ((performance.now() - churnStart) / 1000) };
   } finally {
     await churn.stop();
-    await killTmux();
+    await terminal.kill();
     await sim.stop();
   }
 }
@@ -183,7 +140,7 @@ async function idleCpu(seconds: number): Promise<number> {
       return ((cpuSeconds(pid) - before) / seconds) * 100;
     });
   } finally {
-    await killTmux();
+    await terminal.kill();
     await sim.stop();
   }
 }
@@ -229,7 +186,7 @@ async function failureToScreen(pods: number): Promise<number[]> {
       const name = `crash-${i}`;
       await create(name, { containers: [{ name: 'app', image: 'app:1', command: ['sh', '-c', 'exit 3'] }] });
       const shown = new RegExp(`✖.*pod ${name}\\b`);
-      await until(`the crash loop of ${name} on screen`, (s) => shown.test(s), 20_000);
+      await terminal.waitFor(`the crash loop of ${name} on screen`, (s) => shown.test(s), 20_000);
       await step(`the watch saw ${name} crash-looping`, 10_000, (signal) =>
         poll(() => failedAt.has(name), signal),
       );
@@ -238,7 +195,7 @@ async function failureToScreen(pods: number): Promise<number[]> {
     return latencies;
   } finally {
     watch.abort();
-    await killTmux();
+    await terminal.kill();
     await sim.stop();
   }
 }

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTeam } from '../test/audit/identities.js';
-import { bench, median, onCleanup, run, startSim, step, until, type SimChild } from './harness.js';
+import { bench, median, run, startSim, tmuxSession, type SimChild } from './harness.js';
 
 const root = join(import.meta.dirname, '..');
 const kubectl = join(root, '.tools', 'bin', 'kubectl');
@@ -25,32 +25,13 @@ const builds: [string, string][] = [
 const operator = makeTeam(['bench']);
 const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-first-frame-'));
 
-let launches = 0;
-let socket = '';
-const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], 10_000);
-const killTmux = async (): Promise<void> => {
-  if (socket) await tmux('kill-server').catch(() => {});
-};
-onCleanup(killTmux);
+const terminal = tmuxSession('first-frame');
 
 /** ms from spawning the cockpit in a fresh tmux server to a pod row on its screen. */
 async function cockpitMs(sim: SimChild, cli: string): Promise<number> {
-  await killTmux();
-  socket = `aiops-first-frame-${process.pid}-${++launches}`;
+  await terminal.kill();
   const start = performance.now();
-  await tmux(
-    '-f',
-    '/dev/null',
-    'new-session',
-    '-d',
-    '-s',
-    'bench',
-    '-x',
-    '160',
-    '-y',
-    '48',
-    '-e',
-    'CI=false',
+  await terminal.launch([
     process.execPath,
     cli,
     '--kubeconfig',
@@ -60,12 +41,10 @@ async function cockpitMs(sim: SimChild, cli: string): Promise<number> {
     scratchHistory,
     ...operator.flags('bench'),
     '--no-ai',
-  );
-  await step(`${cli}: a pod row on screen`, 60_000, (signal) =>
-    until(async () => /pod-\d{5}/.test((await tmux('capture-pane', '-p', '-t', 'bench')).stdout), signal),
-  );
+  ]);
+  await terminal.waitFor(`${cli}: a pod row on screen`, (s) => /pod-\d{5}/.test(s));
   const ms = performance.now() - start;
-  await killTmux();
+  await terminal.kill();
   return ms;
 }
 

@@ -3,10 +3,9 @@
 // server from answering; every step has a time-out that fails with one line naming the step; and
 // the whole bench has one too, enforced from a watchdog thread that fires even while the main
 // thread is stuck in synchronous work, killing the children it was told about.
-import { writeSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { execa } from 'execa';
@@ -59,11 +58,11 @@ export async function until(
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export function percentile(values: number[], p: number): number {
+export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
-export const median = (values: number[]) => percentile(values, 50);
+export const median = (values: readonly number[]) => percentile(values, 50);
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const current = { name: 'start' };
@@ -120,6 +119,15 @@ export async function bench(name: string, overallMs: number, main: () => Promise
     () => void fail(`did not finish within ${seconds(overallMs)} (at step "${current.name}")`),
     overallMs,
   );
+  // Interrupted (Ctrl-C, a CI job's end): the tmux servers and simulators go too. `on`, not
+  // `once`: a runner may send the signal again (tsx relays it), which must not end the clean-up.
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
+      void fail(`interrupted by ${signal} (at step "${current.name}")`);
+    });
   let code = 0;
   try {
     await main();
@@ -319,4 +327,129 @@ export function churnPods(
   };
   onCleanup(stop);
   return { sent: () => sent, stop };
+}
+
+// ---- a program in a real terminal ---------------------------------------------------------------
+
+export interface TmuxLaunchOptions {
+  width?: number;
+  height?: number;
+  /** The program's environment on top of the server's (tmux `-e`). */
+  env?: Record<string, string>;
+}
+
+/** One program in tmux, as a person runs it in a terminal: launch it, read its screen, type. */
+export interface TmuxSession {
+  /** Starts `argv` in a fresh tmux server (the previous one killed: reusing a socket races). */
+  launch(argv: string[], options?: TmuxLaunchOptions): Promise<void>;
+  screen(): Promise<string>;
+  /** tmux key names (`Enter`, `Escape`, `q`). */
+  keys(...keys: string[]): Promise<void>;
+  /** Text typed as is. */
+  literal(text: string): Promise<void>;
+  /** Polls the screen until `predicate` holds, as a step with a time-out; the screen then. */
+  waitFor(
+    name: string,
+    predicate: (text: string) => boolean,
+    timeoutMs?: number,
+    everyMs?: number,
+  ): Promise<string>;
+  /** The program's pid: the pane's process, or the program below an env or shell wrapper. */
+  pid(): Promise<number>;
+  /** Kills the tmux server and so the program; nothing when none runs. */
+  kill(): Promise<void>;
+}
+
+let tmuxServers = 0;
+
+/** A tmux session named after `name`, killed at the bench's clean-up however it ends. */
+export function tmuxSession(name: string): TmuxSession {
+  let socket = '';
+  const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], 10_000);
+  const kill = async (): Promise<void> => {
+    if (!socket) return;
+    await tmux('kill-server').catch(() => {});
+    socket = '';
+  };
+  onCleanup(kill);
+  const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', 'bench')).stdout;
+  return {
+    async launch(argv, options = {}) {
+      await kill();
+      socket = `aiops-${name}-${process.pid}-${++tmuxServers}`;
+      const env = { CI: 'false', ...options.env };
+      await tmux(
+        ...['-f', '/dev/null', 'new-session', '-d', '-s', 'bench'],
+        ...['-x', String(options.width ?? 160), '-y', String(options.height ?? 48)],
+        ...Object.entries(env).flatMap(([key, value]) => ['-e', `${key}=${value}`]),
+        ...argv,
+      );
+    },
+    screen,
+    keys: async (...keys) => void (await tmux('send-keys', '-t', 'bench', ...keys)),
+    literal: async (text) => void (await tmux('send-keys', '-t', 'bench', '-l', text)),
+    async waitFor(stepName, predicate, timeoutMs = 60_000, everyMs = 5) {
+      let text = '';
+      try {
+        await step(stepName, timeoutMs, (signal) =>
+          until(async () => predicate((text = await screen())), signal, everyMs),
+        );
+      } catch (error) {
+        process.stderr.write(`last screen of ${name}:\n${text}\n`);
+        throw error;
+      }
+      return text;
+    },
+    async pid() {
+      return programPid(Number((await tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}')).stdout));
+    },
+    kill,
+  };
+}
+
+const WRAPPERS = new Set(['env', 'sh', 'bash', 'dash', 'busybox', 'timeout']);
+
+/** Below `pid` while it is a wrapper (env, a shell) with one child: the program's own pid. */
+export function programPid(pid: number): number {
+  for (;;) {
+    if (!WRAPPERS.has(processName(pid))) return pid;
+    const kids = childPids(pid);
+    if (kids.length !== 1) return pid;
+    pid = kids[0]!;
+  }
+}
+
+function childPids(parent: number): number[] {
+  const kids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The fields after the command's closing parenthesis: state, then the parent's pid.
+      if (Number(readProc(Number(entry), 'stat').split(') ')[1]!.split(' ')[1]) === parent)
+        kids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kids;
+}
+
+const readProc = (pid: number, file: string): string => readFileSync(`/proc/${pid}/${file}`, 'utf8');
+
+/** The name of the process's executable (not its comm: Node names its main thread MainThread). */
+export const processName = (pid: number): string => basename(readlinkSync(`/proc/${pid}/exe`));
+
+/** VmRSS and VmHWM (its high-water mark) of a process, in MB. */
+export function memoryMb(pid: number): { rss: number; hwm: number } {
+  const status = readProc(pid, 'status');
+  const field = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)![1]) / 1024;
+  return { rss: field('VmRSS'), hwm: field('VmHWM') };
+}
+export const rssMb = (pid: number): number => memoryMb(pid).rss;
+
+/** CPU seconds a process has used, user and system, all its threads. */
+export function cpuSeconds(pid: number): number {
+  const fields = readProc(pid, 'stat').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat; after the ") " split, indexes 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -7,7 +7,7 @@
 // Sizes: PODS=1000 DEPLOYMENTS=100 SWITCHES=10 RATE=5000 PRESSES=40 SEARCH=20 LOG_SECONDS=30;
 // NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the cockpit's node,
 // COCKPIT_ENV ("NAME=VALUE …") to its environment; ONLY=deploy|logs runs one half.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
@@ -15,12 +15,12 @@ import { makeTeam } from '../test/audit/identities.js';
 import {
   bench,
   median,
-  onCleanup,
   percentile,
-  run,
+  rssMb,
   sleep,
   startSim,
   step,
+  tmuxSession,
   until as poll,
 } from './harness.js';
 
@@ -32,72 +32,34 @@ const env = (name: string, fallback: number): number => Number(process.env[name]
 const nodeArgs = (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean);
 const cockpitEnv = (process.env.COCKPIT_ENV ?? '').split(' ').filter(Boolean);
 
-let launches = 0;
-let socket = '';
-const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], 10_000);
-const killTmux = async (): Promise<void> => {
-  if (socket) await tmux('kill-server').catch(() => {});
-};
-onCleanup(killTmux);
-
-const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', 'bench')).stdout;
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'bench', ...k);
-const literal = (text: string) => tmux('send-keys', '-t', 'bench', '-l', text);
-
+const terminal = tmuxSession('views');
+const keys = terminal.keys;
+const literal = terminal.literal;
 /** Waits (polling the pane every few ms) for the screen to satisfy `predicate`; the screen then. */
-async function until(
-  name: string,
-  predicate: (text: string) => boolean,
-  timeoutMs = 30_000,
-): Promise<string> {
-  let text = '';
-  try {
-    await step(name, timeoutMs, (signal) => poll(async () => predicate((text = await screen())), signal, 3));
-  } catch (error) {
-    process.stderr.write(`last screen:\n${text}\n`);
-    throw error;
-  }
-  return text;
-}
+const until = (name: string, predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<string> =>
+  terminal.waitFor(name, predicate, timeoutMs, 3);
 
 /** Starts the cockpit in tmux at 160×48 and waits for `ready` on screen; its pid. */
 async function launchCockpit(kubeconfig: string, args: string[], ready: RegExp): Promise<number> {
-  await killTmux();
-  socket = `aiops-views-${process.pid}-${++launches}`;
-  await tmux(
-    '-f',
-    '/dev/null',
-    'new-session',
-    '-d',
-    '-s',
-    'bench',
-    '-x',
-    '160',
-    '-y',
-    '48',
-    '-e',
-    'CI=false',
+  await terminal.launch(
+    [
+      process.execPath,
+      ...nodeArgs,
+      cli,
+      '--kubeconfig',
+      kubeconfig,
+      '--history-dir',
+      scratchHistory,
+      ...operator.flags('bench'),
+      ...args,
+    ],
     // COCKPIT_ENV="NODE_ENV=production MALLOC_ARENA_MAX=1": the cockpit's environment, to compare.
-    ...cockpitEnv.flatMap((pair) => ['-e', pair]),
-    process.execPath,
-    ...nodeArgs,
-    cli,
-    '--kubeconfig',
-    kubeconfig,
-    '--history-dir',
-    scratchHistory,
-    ...operator.flags('bench'),
-    ...args,
+    {
+      env: Object.fromEntries(cockpitEnv.map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string])),
+    },
   );
   await until('the cockpit shows its first rows', (s) => ready.test(s), 60_000);
-  return Number((await tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}')).stdout);
-}
-
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
+  return terminal.pid();
 }
 
 /** Ends the cockpit with `q`, so a --cpu-prof run writes its profile. */
@@ -186,7 +148,7 @@ async function deployFrame(
     await quitCockpit(pid);
     return times;
   } finally {
-    await killTmux();
+    await terminal.kill();
     await sim.stop();
   }
 }
@@ -310,7 +272,7 @@ async function logsUnderLoad(
       clearInterval(sampler);
     }
   } finally {
-    await killTmux();
+    await terminal.kill();
     await sim.stop();
   }
 }

@@ -12,7 +12,16 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig, type V1Deployment } from '@kubernetes/client-node';
-import { bench, clusterClock, percentile, run, startSim, step, until as poll } from './harness.js';
+import {
+  bench,
+  clusterClock,
+  percentile,
+  run,
+  startSim,
+  step,
+  tmuxSession,
+  until as poll,
+} from './harness.js';
 import { analyze } from '../src/analysis/analyze.js';
 import { fetchSnapshot } from '../src/analysis/fetch-snapshot.js';
 import { scaleOp } from '../src/workflow/proposed-operations.js';
@@ -44,57 +53,47 @@ async function cockpitKeyRollbacks(
   if (!existsSync(cli)) return [];
   if (!(await run('tmux', ['-V'], 10_000).catch(() => ({ stdout: '' }))).stdout) return [];
   const historyDir = mkdtempSync(join(tmpdir(), 'bench-cockpit-'));
-  const socket = `bench-workflow-${process.pid}`;
-  const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], 10_000);
-  await tmux(
-    '-f',
-    '/dev/null',
-    'new-session',
-    '-d',
-    '-s',
-    'c',
-    '-x',
-    '120',
-    '-y',
-    '40',
-    '-e',
-    'CI=false',
-    process.execPath,
-    cli,
-    '--kubeconfig',
-    kubeconfig,
-    '-n',
-    'todo',
-    '--no-ai',
-    '--history-dir',
-    historyDir,
-    ...team.flags('alice'),
+  const terminal = tmuxSession('workflow');
+  await terminal.launch(
+    [
+      process.execPath,
+      cli,
+      '--kubeconfig',
+      kubeconfig,
+      '-n',
+      'todo',
+      '--no-ai',
+      '--history-dir',
+      historyDir,
+      ...team.flags('alice'),
+    ],
+    { width: 120, height: 40 },
   );
-  const screen = async () => (await tmux('capture-pane', '-p', '-t', 'c')).stdout;
+  const screen = terminal.screen;
   const times: number[] = [];
   try {
     await until('the cockpit shows the frontend pods', async () => (await screen()).includes('frontend-'));
-    await tmux('send-keys', '-t', 'c', 'Tab', 'Tab', 'Tab', 'Tab');
+    await terminal.keys('Tab', 'Tab', 'Tab', 'Tab');
     const queue = createWorkflow({ kubeConfig: kubeConfigFrom(kubeconfig), historyDir, ...as('bob') });
     for (let i = 0; i < 5; i++) {
       await queue.propose({ operation: scaleOp(frontend, 2), source: 'built-in', evidence: [] });
       await until('the proposal in the approvals pane', async () =>
         /awaiting-approval 0\/1/.test(await screen()),
       );
-      await tmux('send-keys', '-t', 'c', 'a');
+      await terminal.keys('a');
       await until('a: 2 replicas served', async () => (await replicas()) === 2);
       await until('a: validating on screen', async () => /validating|validated/.test(await screen()));
       // r asks first; the figure runs from the y that answers it.
-      await tmux('send-keys', '-t', 'c', 'r');
+      await terminal.keys('r');
       await until('r: its question on screen', async () => /from its snapshot\?/.test(await screen()));
       const start = performance.now();
-      await tmux('send-keys', '-t', 'c', 'y');
+      await terminal.keys('y');
       await until('r: 1 replica served', async () => (await replicas()) === 1);
       times.push(performance.now() - start);
       await until('r: rolled back on screen', async () => /rolled back in/.test(await screen()));
     }
   } finally {
-    await tmux('kill-server').catch(() => {});
+    await terminal.kill();
   }
   return times;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds k9s, a real peer, into .tools/bin from the Go module proxy, for the test that its pods
-# view opens against the simulator (test/cluster-real/k9s.cluster.test.ts). `go install` works
+# view opens against the simulator (test/cluster-real/k9s.cluster.test.ts) and for npm run
+# bench:peers, which runs this when the binary is missing. `go install` works
 # with -mod=mod (its go.mod needs no local replaces). ~20 minutes cold on two cores, a minute or
 # two with a warm Go cache, nothing when the binary is there. On failure: one line, exit 1.
 set -euo pipefail
