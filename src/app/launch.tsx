@@ -15,7 +15,7 @@ import { contextNames } from '../cluster/context-switch.js';
 import { createCockpitStore, initialState, type CockpitStore } from '../state/store.js';
 import { suspendScreen, type Suspendable } from '../ui/suspend-screen.js';
 import { checkHistoryDir, demoHistoryDir } from '../audit/history-dir.js';
-import { startCockpitData } from '../cluster/cockpit-service.js';
+import { startCockpitData, type CockpitData } from '../cluster/cockpit-service.js';
 import { loadConnection, preflight, type Connection } from '../cluster/connect.js';
 import { firstScreenSettles } from './first-screen.js';
 
@@ -76,9 +76,19 @@ export async function cockpitMain(argv: string[]): Promise<number> {
     // slow to answer gets the frame, `connecting…`, and the watches that wait for it.
     const reached = preflight(connection);
     reached.catch(() => {});
-    await Promise.race([reached, Promise.all([ui, graceFor(reached)])]);
+    // The first lists go out beside the preflight: their round trips overlap the UI's loading.
+    const store = createCockpitStore(initialState(connection));
+    const data = startCockpitData(connection, metricsIntervalMs, {}, store);
+    try {
+      await Promise.race([reached, Promise.all([ui, graceFor(reached)])]);
+    } catch (error) {
+      data.stop();
+      throw error;
+    }
     return await runFullScreen(
       connection,
+      store,
+      data,
       {
         metricsIntervalMs,
         historyDir,
@@ -149,16 +159,16 @@ const FIGURES_REFRESH_MS = 30_000;
 
 async function runFullScreen(
   connection: Connection,
+  store: CockpitStore,
+  data: CockpitData,
   options: CockpitOptions,
   [{ render, useWindowSize, useApp }, { App }, { StoreProvider }, { enterFullScreen }]: Awaited<
     ReturnType<typeof loadUi>
   >,
 ): Promise<number> {
-  const store = createCockpitStore(initialState(connection));
   const { historyDir } = options;
-  // The watches first, the frame next (connecting… until the first page), then the rest of the
-  // session (workflow, findings, chat, kagent), whose modules load behind the first frame.
-  const data = startCockpitData(connection, options.metricsIntervalMs, {}, store);
+  // The watches are running; the frame comes next (connecting… until the first page), then the rest
+  // of the session (workflow, findings, chat, kagent), whose modules load behind the first frame.
   // Set once the app renders: the editor of `e` needs Ink's hand-over and our alternate screen.
   let inkSuspend: Suspendable['suspendTerminal'] | undefined;
   let screen: ReturnType<typeof enterFullScreen> | undefined = undefined;
