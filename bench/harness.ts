@@ -203,7 +203,7 @@ const SIM_READY_MS = 120_000;
  * Starts `aiops-tui sim` in a child process and waits for its readiness lines (the URL and the
  * kubeconfig it wrote). Its output is read to the end, so it never blocks on a full pipe.
  */
-export async function startSim(scenario: string, speed = 1): Promise<SimChild> {
+export async function startSim(scenario: string, speed = 1, churn = 0): Promise<SimChild> {
   const kubeconfigPath = join(mkdtempSync(join(tmpdir(), 'bench-sim-')), 'kubeconfig');
   return step(`start simulator (${scenario}, speed ${speed})`, SIM_READY_MS, async (signal) => {
     const child = execa(
@@ -219,6 +219,7 @@ export async function startSim(scenario: string, speed = 1): Promise<SimChild> {
         String(speed),
         '--kubeconfig-out',
         kubeconfigPath,
+        ...(churn ? ['--churn', String(churn)] : []),
       ],
       { cwd: root, buffer: false, stdin: 'ignore', cancelSignal: signal, forceKillAfterDelay: 2_000 },
     );

@@ -1,7 +1,7 @@
 // Raw GETs against the API server with the kubeconfig's credentials. Lists are parsed once into
 // plain JSON (timestamps stay strings), the same shape watch events arrive in, so the store
 // holds one kind of object whether it came from a list or a watch.
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Agent } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { CockpitStore } from '../state/store.js';
@@ -39,6 +39,33 @@ export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
+/** Per kubeconfig, the keep-alive agent last made and the TLS options it was made with. */
+const agents = new WeakMap<KubeConfig, { key: string; agent: Agent }>();
+
+/**
+ * client-node's applyToHTTPSOptions makes a new agent without keep-alive on every call: a new TCP
+ * (and TLS) connection per request, which an idle cockpit reading recent logs ten times a second
+ * paid for most of its CPU. One keep-alive agent per kubeconfig and TLS options instead.
+ */
+function keepAlive(kc: KubeConfig, made: unknown): Agent | undefined {
+  if (!made || typeof made !== 'object' || !('options' in made)) return made as Agent | undefined;
+  const agent = made as Agent & { options: Record<string, unknown> };
+  const key = JSON.stringify([
+    agent.constructor.name,
+    ...TLS_OPTIONS.map((o) => String(agent.options[o] ?? '')),
+  ]);
+  const kept = agents.get(kc);
+  if (kept?.key === key) return kept.agent;
+  kept?.agent.destroy();
+  const fresh = new (agent.constructor as new (options: object) => Agent)({
+    ...agent.options,
+    keepAlive: true,
+  });
+  agents.set(kc, { key, agent: fresh });
+  return fresh;
+}
+const TLS_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'];
+
 /** One GET with the kubeconfig's credentials: status and body text, whatever the status. */
 export async function getRaw(
   kc: KubeConfig,
@@ -52,6 +79,7 @@ export async function getRaw(
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
   const options: RequestOptions = { method: 'GET', headers: { Accept: accept } };
   await kc.applyToHTTPSOptions(options);
+  options.agent = keepAlive(kc, options.agent);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<RawAnswer>((resolve, reject) => {
     const req = send(url, options, (res) => {

@@ -155,10 +155,14 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
       backlog = due.length - reads.length;
       await eachLimited(reads, CONCURRENCY, async (c) => {
         // A log that cannot be read has nothing to show: the check says nothing without lines.
-        const lines = await request(c, RECENT_LOG_LINES, RECENT_LOG_BYTES).then(
+        const read = await request(c, RECENT_LOG_LINES, RECENT_LOG_BYTES).then(
           cleanLogLines,
           () => undefined,
         );
+        // A log read again with the same lines keeps its array: the store's recent logs are then
+        // unchanged and no analysis runs for them (most containers of an idle cluster are quiet).
+        const before = cache.get(cacheKey(c))?.lines;
+        const lines = before && read && sameLines(before, read) ? before : read;
         const chars = lines?.reduce((sum, line) => sum + line.length, 0) ?? 0;
         put(cacheKey(c), { restarts: c.restarts, readAt: at, lines, chars });
       });
@@ -183,6 +187,9 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
     },
   };
 }
+
+const sameLines = (a: readonly string[], b: readonly string[]): boolean =>
+  a.length === b.length && a.every((line, i) => line === b[i]);
 
 const sameLogs = (
   a: Readonly<Record<string, readonly string[]>>,

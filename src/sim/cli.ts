@@ -13,12 +13,14 @@ export const SIM = command({
     scenario: { type: 'string', default: 'todo' },
     speed: { type: 'string', default: '1' },
     'kubeconfig-out': { type: 'string' },
+    churn: { type: 'string', default: '0' },
   },
   help: {
     port: ['N', 'the port to listen on (0: any free one)'],
     scenario: ['todo|empty|large:N', 'what the cluster holds at start'],
     speed: ['X', 'simulated seconds per second'],
     'kubeconfig-out': ['FILE', 'where to write the kubeconfig (default: a private temporary file)'],
+    churn: ['N', 'pod changes a second the simulator makes itself (a label rewrite; 0: none)'],
   },
 });
 
@@ -33,19 +35,23 @@ export async function main(argv: string[]): Promise<number> {
     throw new CliError(`--port must be a port number, got "${values.port}"`);
   const speed = Number(values.speed);
   if (!(speed > 0)) throw new CliError(`--speed must be a positive number, got "${values.speed}"`);
+  const churn = Number(values.churn);
+  if (!(churn >= 0) || !Number.isFinite(churn))
+    throw new CliError(`--churn must be a number of pod events a second, 0 or more, got "${values.churn}"`);
   let sim;
   try {
     sim = await startSimulator({
       port,
       scenario: values.scenario,
       speed,
+      churn,
       kubeconfigOut: values['kubeconfig-out'] && resolve(values['kubeconfig-out']),
     });
   } catch (error) {
     throw new CliError((error as Error).message.split('\n')[0]!);
   }
   process.stdout.write(
-    `simulator listening on ${sim.url} (scenario ${values.scenario}, speed ${speed}x)\n` +
+    `simulator listening on ${sim.url} (scenario ${values.scenario}, speed ${speed}x${churn ? `, churn ${churn} pod events/s` : ''})\n` +
       `kubeconfig: ${sim.kubeconfigPath}\n` +
       `try: kubectl --kubeconfig ${sim.kubeconfigPath} get pods -A\n`,
   );

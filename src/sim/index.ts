@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startChurn } from './churn.js';
 import { SimClock } from './clock.js';
 import type { SimContext } from './context.js';
 import { startControllers } from './controllers/index.js';
@@ -35,6 +36,8 @@ export interface SimOptions {
   metrics?: boolean;
   /** Changes kept for watch resumption (older resourceVersions get 410 Gone); default 100,000. */
   watchHistory?: number;
+  /** Pod changes a second the simulator makes itself (a label rewrite, see churn.ts); none by default. */
+  churn?: number;
 }
 
 export interface RunningSim {
@@ -46,6 +49,8 @@ export interface RunningSim {
   /** A hung etcd behind a live API server: /readyz says 500, storage requests wait (see ApiServer). */
   pauseBackend(): void;
   resumeBackend(): void;
+  /** Pod changes the churn has made (0 without `churn`). */
+  churnMade(): number;
   close(): Promise<void>;
 }
 
@@ -54,6 +59,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
   const ctx: SimContext = { store: new ObjectStore(clock, options.watchHistory), clock, logs: new LogBook() };
   loadScenario(ctx, options.scenario ?? 'todo');
   const controllers = startControllers(ctx);
+  const churn = options.churn ? startChurn(ctx, options.churn) : undefined;
   const api = createApiServer(ctx, options.deny, options.users, { metrics: options.metrics });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -77,9 +83,11 @@ export async function startSimulator(options: SimOptions = {}): Promise<RunningS
     setDenyRules: api.setDenyRules,
     pauseBackend: api.pauseBackend,
     resumeBackend: api.resumeBackend,
+    churnMade: () => churn?.made() ?? 0,
     async close() {
       if (closed) return;
       closed = true;
+      churn?.stop();
       api.resumeBackend();
       controllers.stop();
       clock.stop();

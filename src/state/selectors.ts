@@ -263,3 +263,19 @@ export function podSeries(state: Pick<CockpitState, 'pods' | 'metrics'>, key: st
     memoryLimit: sum((c) => bytes(c.resources?.limits?.memory)),
   };
 }
+
+const sameNumbers = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Whether two series draw the same (a pod rewritten without new samples or new resources). */
+export function sameSeries(a: PodSeries | undefined, b: PodSeries | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return (
+    sameNumbers(a.cpu, b.cpu) &&
+    sameNumbers(a.memory, b.memory) &&
+    a.cpuRequest === b.cpuRequest &&
+    a.cpuLimit === b.cpuLimit &&
+    a.memoryRequest === b.memoryRequest &&
+    a.memoryLimit === b.memoryLimit
+  );
+}

@@ -2,8 +2,15 @@
 // memory over the collected window against its request and limit.
 import { Text } from 'ink';
 import type { ReactNode } from 'react';
-import { clusterUsage, nodeUsage, podSeries, type PodSeries, type Usage } from '../state/selectors.js';
-import { useCockpit } from './context.js';
+import {
+  clusterUsage,
+  nodeUsage,
+  podSeries,
+  sameSeries,
+  type PodSeries,
+  type Usage,
+} from '../state/selectors.js';
+import { useCockpit, useCockpitDerived } from './context.js';
 import { bar, cpuText, fit, memText, sparkline } from './format.js';
 import { Pane, PANE_CHROME } from './Pane.js';
 
@@ -77,8 +84,13 @@ function PodLines({ podKey, series, width }: { podKey: string; series: PodSeries
 export function MetricsPane({ width, height, focused }: { width: number; height: number; focused: boolean }) {
   const metrics = useCockpit((s) => s.metrics);
   const nodes = useCockpit((s) => s.nodes);
-  const pods = useCockpit((s) => s.pods);
   const selected = useCockpit((s) => s.ui.selectedPodKey);
+  // The selected pod's series, not the pods: every watch batch makes a new pods map, and churn
+  // rewrites the selected pod twice a second without changing what this pane draws.
+  const selectedSeries = useCockpitDerived(
+    (s) => (selected ? podSeries(s, selected) : undefined),
+    sameSeries,
+  );
   const inner = width - PANE_CHROME;
   const room = height - 3;
   let body: ReactNode;
@@ -95,7 +107,7 @@ export function MetricsPane({ width, height, focused }: { width: number; height:
     const cluster = clusterUsage({ nodes, metrics });
     const perNode = nodeUsage({ nodes, metrics }).filter((n) => n.usage);
     const labelWidth = Math.min(14, Math.max(7, ...perNode.map((n) => n.name.length)));
-    const series = selected ? podSeries({ pods, metrics }, selected) : undefined;
+    const series = selectedSeries;
     // Lines are budgeted, not clipped: Ink squeezes overflowing lines on top of each other. The
     // selected pod comes first, then the cluster total, then nodes.
     const podLines = series ? POD_LINES : 0;

@@ -1,12 +1,12 @@
 // The pods pane: kubectl's columns plus live usage, coloured by health, filtered and sorted;
 // only the rows that fit are rendered, however many pods there are.
 import { Text } from 'ink';
-import { useEffect, useMemo, useRef } from 'react';
-import { podRows, visibleWindow, type Health } from '../state/selectors.js';
+import { useEffect, useRef, useState } from 'react';
+import type { Health } from '../state/selectors.js';
 import { breadcrumb, viewPods } from '../state/views.js';
-import { columnsFor, renderCells } from './columns.js';
-import { useCockpit, useCockpitStore } from './context.js';
+import { useCockpit, useCockpitDerived, useCockpitStore } from './context.js';
 import { Pane, PANE_CHROME } from './Pane.js';
+import { createPodsFramer, MARK, samePodsFrame } from './pods-frame.js';
 import { useNow } from './useNow.js';
 
 const HEALTH_COLOR: Record<Health, string> = {
@@ -17,17 +17,12 @@ const HEALTH_COLOR: Record<Health, string> = {
   terminating: 'gray',
 };
 
-/** The selected row's mark: the one cue that survives NO_COLOR, where inverse and bold vanish. */
-const MARK = '›';
-
 export function PodsPane({ width, height, focused }: { width: number; height: number; focused: boolean }) {
   const store = useCockpitStore();
-  const pods = useCockpit(viewPods);
   const view = useCockpit((s) => s.ui.view);
-  const metrics = useCockpit((s) => s.metrics);
   const filter = useCockpit((s) => s.ui.filter);
   const sortBy = useCockpit((s) => s.ui.sortBy);
-  const selectedKey = useCockpit((s) => s.ui.selectedPodKey);
+  const podCount = useCockpit((s) => viewPods(s).size);
   const synced = useCockpit((s) => s.synced.pods);
   const forbidden = useCockpit((s) => s.forbidden.pods);
   const reconnecting = useCockpit((s) => s.connection.status === 'reconnecting');
@@ -35,30 +30,42 @@ export function PodsPane({ width, height, focused }: { width: number; height: nu
   const allNamespaces = useCockpit((s) => s.connection.namespace === undefined);
   const skew = useCockpit((s) => s.connection.clockSkewMs ?? 0);
   const now = useNow(5_000) + skew;
-  const rows = useMemo(
-    () => podRows({ pods, metrics }, now, filter, sortBy),
-    [pods, metrics, now, filter, sortBy],
+  const bodyHeight = Math.max(0, height - 4 - (reconnecting ? 1 : 0));
+  const [framer] = useState(createPodsFramer);
+  // Re-rendered only when what it draws changes, not on every watch batch (see pods-frame.ts).
+  const frame = useCockpitDerived(
+    (s) =>
+      framer({
+        pods: viewPods(s),
+        metrics: s.metrics,
+        now,
+        filter: s.ui.filter,
+        sortBy: s.ui.sortBy,
+        selectedKey: s.ui.selectedPodKey,
+        width: width - PANE_CHROME - MARK.length,
+        showNamespace: allNamespaces && !s.ui.view.owner,
+        bodyHeight,
+      }),
+    samePodsFrame,
   );
-  const found = rows.findIndex((r) => r.key === selectedKey);
-  const selected = Math.max(0, found);
+  const { found, count: shownCount } = frame;
   // The store always names the row shown as selected (the metrics pane follows it). When that pod
   // goes away or is filtered out, the row now at its place is selected rather than the top one.
   const lastIndex = useRef(0);
   useEffect(() => {
     if (found >= 0) lastIndex.current = found;
-    else if (rows.length > 0)
-      store.getState().setUi({ selectedPodKey: rows[Math.min(lastIndex.current, rows.length - 1)]!.key });
-  }, [found, rows, store]);
+    else if (shownCount > 0) {
+      const key = framer.keyAt(Math.min(lastIndex.current, shownCount - 1));
+      if (key) store.getState().setUi({ selectedPodKey: key });
+    }
+  }, [found, shownCount, framer, store]);
 
-  const columns = columnsFor(width - PANE_CHROME - MARK.length, allNamespaces && !view.owner, rows);
-  const bodyHeight = Math.max(0, height - 4 - (reconnecting ? 1 : 0));
-  const { start, end } = visibleWindow(rows.length, selected, bodyHeight);
-  const count = filter ? `${rows.length} of ${pods.size}` : String(rows.length);
+  const count = filter ? `${shownCount} of ${podCount}` : String(shownCount);
   const title = `${breadcrumb(view)}${filter ? ` /${filter}` : ''} (${count}) sort:${sortBy}`;
   let message: string | undefined;
   if (forbidden) message = forbidden;
-  else if (!synced && pods.size === 0) message = 'loading…';
-  else if (rows.length === 0)
+  else if (!synced && podCount === 0) message = 'loading…';
+  else if (shownCount === 0)
     message = filter
       ? `no pods match "${filter}"`
       : view.owner
@@ -72,8 +79,7 @@ export function PodsPane({ width, height, focused }: { width: number; height: nu
         </Text>
       )}
       <Text dimColor wrap="truncate">
-        {' '}
-        {renderCells(columns, (c) => c.title)}
+        {frame.header}
       </Text>
       {message ? (
         <Text color={forbidden ? 'red' : 'gray'} wrap="truncate">
@@ -81,22 +87,18 @@ export function PodsPane({ width, height, focused }: { width: number; height: nu
           {message}
         </Text>
       ) : (
-        rows.slice(start, end).map((row, i) => {
-          const isSelected = start + i === selected;
-          return (
-            <Text
-              key={row.key}
-              wrap="truncate"
-              color={HEALTH_COLOR[row.health]}
-              inverse={isSelected && focused}
-              dimColor={reconnecting}
-              bold={isSelected}
-            >
-              {isSelected ? MARK : ' '}
-              {renderCells(columns, (c) => c.cell(row))}
-            </Text>
-          );
-        })
+        frame.lines.map((line) => (
+          <Text
+            key={line.key}
+            wrap="truncate"
+            color={HEALTH_COLOR[line.health]}
+            inverse={line.selected && focused}
+            dimColor={reconnecting}
+            bold={line.selected}
+          >
+            {line.text}
+          </Text>
+        ))
       )}
     </Pane>
   );

@@ -23,23 +23,28 @@ const STATUS_TEXT = {
 const BRAND = 'aiops-tui';
 const SEPARATOR = ' · ';
 
+/** "last event 12s ago" as of `now`; an event since that tick is "0s ago". */
+export function lastEventText(lastEventAt: number | undefined, now: number): string {
+  return lastEventAt === undefined
+    ? 'no events yet'
+    : `last event ${humanDuration(Math.max(0, now - lastEventAt))} ago`;
+}
+
 export function StatusBar({ width, readOnly = false }: { width: number; readOnly?: boolean }) {
   const chatBackend = useCockpit((s) => s.chat.backend);
   const context = useCockpit((s) => s.connection.context);
   const namespace = useCockpit((s) => s.connection.namespace);
   const status = useCockpit((s) => s.connection.status);
-  const lastEventAt = useCockpit((s) => s.connection.lastEventAt);
-  const now = useNow(1_000);
+  // Every 5 s, with the panes' ages (one frame for all, see useNow): a frame a second for this
+  // line alone was most of an idle cockpit's CPU. The text, not the time, is selected: each watch
+  // batch moves lastEventAt, and a batch that leaves "last event 0s ago" as it was draws nothing.
+  const now = useNow(5_000);
+  const lastEvent = useCockpit((s) => lastEventText(s.connection.lastEventAt, now));
   const segments: { text: string; color?: string }[] = [
     { text: `ctx ${context}` },
     { text: namespace === undefined ? 'all namespaces' : `ns ${namespace}` },
     { text: STATUS_TEXT[status], color: STATUS_COLOR[status] },
-    {
-      text:
-        lastEventAt === undefined
-          ? 'no events yet'
-          : `last event ${humanDuration(Math.max(0, now - lastEventAt))} ago`,
-    },
+    { text: lastEvent },
     { text: `chat: ${chatBackend}` },
   ];
   // Said second, after the context: it decides what the keys can do.

@@ -8,7 +8,9 @@ import {
   podRow,
   podRows,
   podSeries,
+  sameSeries,
   visibleWindow,
+  type PodSeries,
 } from '../../src/state/selectors.js';
 import { initialState } from '../../src/state/store.js';
 import type { CockpitState } from '../../src/state/types.js';
@@ -371,5 +373,28 @@ describe('podSeries', () => {
       memoryLimit: 128 * MI,
     });
     expect(podSeries(s, 'todo/gone')).toBeUndefined();
+  });
+});
+
+describe('sameSeries', () => {
+  const series = (over: Partial<PodSeries> = {}): PodSeries => ({
+    cpu: [10, 20],
+    memory: [100, 200],
+    cpuRequest: 100,
+    cpuLimit: 500,
+    memoryRequest: undefined,
+    memoryLimit: 512,
+    ...over,
+  });
+  it.each<[string, PodSeries | undefined, PodSeries | undefined, boolean]>([
+    ['equal values in new arrays', series(), series(), true],
+    ['both without a pod', undefined, undefined, true],
+    ['one without a pod', series(), undefined, false],
+    ['a new sample', series(), series({ cpu: [10, 20, 30], memory: [100, 200, 300] }), false],
+    ['a changed sample', series(), series({ memory: [100, 201] }), false],
+    ['a new limit', series(), series({ cpuLimit: 1000 }), false],
+    ['a request appears', series(), series({ memoryRequest: 128 }), false],
+  ])('%s', (_, a, b, same) => {
+    expect(sameSeries(a, b)).toBe(same);
   });
 });
