@@ -1,7 +1,8 @@
 // The recent lines of running containers, for the log-errors check: read on demand, never on
 // every watch event. Each container's log is read once per pod uid, container and restart count,
-// again only after a time to live, and no run reads more than a few (the oldest first), so a
-// cluster of 1,000 pods costs a trickle of requests rather than 1,000 at once. Lines are stripped
+// again only after a time to live (doubling while the log stays the same), and no run reads more
+// than a few (the oldest first), so a cluster of 1,000 pods costs a trickle of requests rather
+// than 1,000 at once, and an idle one less and less. Lines are stripped
 // of terminal controls and redacted before anything keeps them: they reach the screen and the
 // records.
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
@@ -18,6 +19,8 @@ export const RECENT_LOG_BYTES = 32 * 1024;
 /** A line longer than this is cut: the check quotes lines, it does not need whole payloads. */
 const MAX_LINE_CHARS = 400;
 export const RECENT_LOG_TTL_MS = 120_000;
+/** A log read again unchanged waits twice as long for its next read, up to this many TTLs. */
+export const MAX_QUIET_TTL_FACTOR = 16;
 export const MAX_READS_PER_RUN = 20;
 /**
  * Characters of log kept over all containers: 10,000 chatty containers would otherwise hold
@@ -27,6 +30,11 @@ export const MAX_CACHED_CHARS = 8 * 2 ** 20;
 const CONCURRENCY = 4;
 /** Between two runs in the cockpit, however often the pods change. */
 const MIN_RUN_INTERVAL_MS = 2_000;
+/**
+ * While a large cluster's logs are still being read (more due than one run reads), the store
+ * hears of them at most this often: each change of the store's logs is an analysis run.
+ */
+const SWEEP_PUBLISH_INTERVAL_MS = 10_000;
 const READ_TIMEOUT_MS = 10_000;
 
 export interface RunningContainer {
@@ -107,13 +115,15 @@ export interface RecentLogReader {
   collect(pods: Iterable<V1Pod>): Promise<Record<string, readonly string[]>>;
   /** Containers left due after the last collect (beyond its cap): worth another run soon. */
   readonly backlog: number;
-  /** Ms until the oldest cached log expires (Infinity with none). */
+  /** Ms until the first cached log is due again (Infinity with none). */
   nextExpiryIn(): number;
 }
 
 interface CacheEntry {
   restarts: number;
   readAt: number;
+  /** Until the next read: the TTL, doubled by each read that found the same lines. */
+  ttlMs: number;
   /** Undefined when the read failed: nothing to say, and not retried before the TTL. */
   lines: readonly string[] | undefined;
   chars: number;
@@ -150,7 +160,9 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
         const entry = cache.get(cacheKey(c));
         return entry && entry.restarts === c.restarts ? entry.readAt : -Infinity;
       };
-      const due = running.filter((c) => at - ageOf(c) >= ttlMs).sort((a, b) => ageOf(a) - ageOf(b));
+      const isDue = (c: RunningContainer): boolean =>
+        at - ageOf(c) >= (cache.get(cacheKey(c))?.ttlMs ?? ttlMs);
+      const due = running.filter(isDue).sort((a, b) => ageOf(a) - ageOf(b));
       const reads = due.slice(0, maxReadsPerRun);
       backlog = due.length - reads.length;
       await eachLimited(reads, CONCURRENCY, async (c) => {
@@ -161,10 +173,13 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
         );
         // A log read again with the same lines keeps its array: the store's recent logs are then
         // unchanged and no analysis runs for them (most containers of an idle cluster are quiet).
-        const before = cache.get(cacheKey(c))?.lines;
-        const lines = before && read && sameLines(before, read) ? before : read;
+        const previous = cache.get(cacheKey(c));
+        const before = previous?.restarts === c.restarts ? previous.lines : undefined;
+        const quiet = before !== undefined && read !== undefined && sameLines(before, read);
+        const lines = quiet ? before : read;
         const chars = lines?.reduce((sum, line) => sum + line.length, 0) ?? 0;
-        put(cacheKey(c), { restarts: c.restarts, readAt: at, lines, chars });
+        const next = quiet ? Math.min(previous!.ttlMs * 2, ttlMs * MAX_QUIET_TTL_FACTOR) : ttlMs;
+        put(cacheKey(c), { restarts: c.restarts, readAt: at, ttlMs: next, lines, chars });
       });
       if (cachedChars > maxCachedChars) {
         const oldestFirst = [...cache.entries()].sort(([, a], [, b]) => a.readAt - b.readAt);
@@ -181,9 +196,9 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
       return out;
     },
     nextExpiryIn() {
-      let oldest = Infinity;
-      for (const entry of cache.values()) oldest = Math.min(oldest, entry.readAt);
-      return Math.max(0, oldest + ttlMs - now());
+      let soonest = Infinity;
+      for (const entry of cache.values()) soonest = Math.min(soonest, entry.readAt + entry.ttlMs);
+      return Math.max(0, soonest - now());
     },
   };
 }
@@ -202,21 +217,23 @@ const sameLogs = (
 /**
  * Keeps the store's recent logs current in the cockpit: a run after pods change once they are
  * synced (at most one each MIN_RUN_INTERVAL_MS), another soon while reads are left over from the
- * cap, and one when the oldest cached log expires.
+ * cap, and one when the first cached log is due again.
  */
 export function startRecentLogs(
   store: CockpitStore,
   kubeConfig: KubeConfig,
-  options: RecentLogOptions & { request?: LogRequest; intervalMs?: number } = {},
+  options: RecentLogOptions & { request?: LogRequest; intervalMs?: number; sweepPublishMs?: number } = {},
 ): { stop(): void } {
   const reader = createRecentLogReader(options.request ?? podLogRequest(kubeConfig), options);
   const intervalMs = options.intervalMs ?? MIN_RUN_INTERVAL_MS;
+  const sweepPublishMs = options.sweepPublishMs ?? SWEEP_PUBLISH_INTERVAL_MS;
   let timer: NodeJS.Timeout | undefined;
   let timerAt = Infinity;
   let running = false;
   let podsChanged = false;
   let stopped = false;
   let lastRun = -Infinity;
+  let lastPublished = -Infinity;
   const schedule = (delayMs: number): void => {
     if (stopped || !Number.isFinite(delayMs)) return;
     const at = Math.max(Date.now() + delayMs, lastRun + intervalMs);
@@ -235,7 +252,13 @@ export function startRecentLogs(
     const recentLogs = await reader.collect(store.getState().pods.values());
     running = false;
     if (stopped) return;
-    if (!sameLogs(store.getState().recentLogs, recentLogs)) store.setState({ recentLogs });
+    // Mid-sweep (reads left over), the store hears of the logs read so far now and then; at the
+    // end of a sweep at once.
+    const publish = reader.backlog === 0 || Date.now() - lastPublished >= sweepPublishMs;
+    if (publish && !sameLogs(store.getState().recentLogs, recentLogs)) {
+      store.setState({ recentLogs });
+      lastPublished = Date.now();
+    }
     schedule(podsChanged || reader.backlog > 0 ? 0 : reader.nextExpiryIn());
   };
   const unsubscribe = store.subscribe((state, previous) => {
