@@ -31,6 +31,11 @@ const CONCURRENCY = 4;
 /** Between two runs in the cockpit, however often the pods change. */
 const MIN_RUN_INTERVAL_MS = 2_000;
 /**
+ * Between two runs that no pod change asked for (reads left over, logs due again): an idle
+ * cluster of 1,000 pods reads at most MAX_READS_PER_RUN logs in this time, not every 2 s.
+ */
+const IDLE_RUN_INTERVAL_MS = 5_000;
+/**
  * While a large cluster's logs are still being read (more due than one run reads), the store
  * hears of them at most this often: each change of the store's logs is an analysis run.
  */
@@ -216,16 +221,22 @@ const sameLogs = (
 
 /**
  * Keeps the store's recent logs current in the cockpit: a run after pods change once they are
- * synced (at most one each MIN_RUN_INTERVAL_MS), another soon while reads are left over from the
- * cap, and one when the first cached log is due again.
+ * synced (at most one each MIN_RUN_INTERVAL_MS), another while reads are left over from the cap,
+ * and one when the first cached log is due again (those two at most one each IDLE_RUN_INTERVAL_MS).
  */
 export function startRecentLogs(
   store: CockpitStore,
   kubeConfig: KubeConfig,
-  options: RecentLogOptions & { request?: LogRequest; intervalMs?: number; sweepPublishMs?: number } = {},
+  options: RecentLogOptions & {
+    request?: LogRequest;
+    intervalMs?: number;
+    idleIntervalMs?: number;
+    sweepPublishMs?: number;
+  } = {},
 ): { stop(): void } {
   const reader = createRecentLogReader(options.request ?? podLogRequest(kubeConfig), options);
   const intervalMs = options.intervalMs ?? MIN_RUN_INTERVAL_MS;
+  const idleIntervalMs = options.idleIntervalMs ?? IDLE_RUN_INTERVAL_MS;
   const sweepPublishMs = options.sweepPublishMs ?? SWEEP_PUBLISH_INTERVAL_MS;
   let timer: NodeJS.Timeout | undefined;
   let timerAt = Infinity;
@@ -234,9 +245,9 @@ export function startRecentLogs(
   let stopped = false;
   let lastRun = -Infinity;
   let lastPublished = -Infinity;
-  const schedule = (delayMs: number): void => {
+  const schedule = (delayMs: number, gapMs = intervalMs): void => {
     if (stopped || !Number.isFinite(delayMs)) return;
-    const at = Math.max(Date.now() + delayMs, lastRun + intervalMs);
+    const at = Math.max(Date.now() + delayMs, lastRun + gapMs);
     if (timer && timerAt <= at) return;
     clearTimeout(timer);
     timerAt = at;
@@ -259,7 +270,8 @@ export function startRecentLogs(
       store.setState({ recentLogs });
       lastPublished = Date.now();
     }
-    schedule(podsChanged || reader.backlog > 0 ? 0 : reader.nextExpiryIn());
+    if (podsChanged) schedule(0);
+    else schedule(reader.backlog > 0 ? 0 : reader.nextExpiryIn(), idleIntervalMs);
   };
   const unsubscribe = store.subscribe((state, previous) => {
     // Not while the pods' first list still loads: its pages come first.

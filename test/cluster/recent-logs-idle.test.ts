@@ -89,10 +89,44 @@ describe('the first sweep of a large cluster', () => {
       request: (c) => Promise.resolve(`hello from ${c.pod}\n`),
       maxReadsPerRun: 20,
       intervalMs: 1,
+      idleIntervalMs: 1,
       sweepPublishMs: 60_000,
     });
     await allRead;
     reader.stop();
     expect(published).toEqual([20, 60]);
+  });
+
+  it('reads what is left over at most once each idle interval when no pod changed', async () => {
+    const store = createCockpitStore(initialState({ context: 'c', server: 's', namespace: undefined }));
+    const pods = Array.from({ length: 60 }, (_, i) => pod(`p${i}`));
+    store.getState().applyChanges(
+      pods.map((p) => ({
+        kind: 'pods' as const,
+        type: 'upsert' as const,
+        key: `ns/${p.metadata!.name}`,
+        object: p,
+      })),
+      Date.now(),
+    );
+    store.setState((s) => ({ synced: { ...s.synced, pods: true } }));
+    const readAt: number[] = [];
+    let sweepDone!: () => void;
+    const done = new Promise<void>((resolve) => (sweepDone = resolve));
+    const reader = startRecentLogs(store, {} as KubeConfig, {
+      request: (c) => {
+        readAt.push(performance.now());
+        if (readAt.length === 60) sweepDone();
+        return Promise.resolve(`hello from ${c.pod}\n`);
+      },
+      maxReadsPerRun: 20,
+      intervalMs: 1,
+      idleIntervalMs: 300,
+    });
+    await done;
+    reader.stop();
+    // Three runs of 20: each starts an idle interval after the one before.
+    expect(readAt[20]! - readAt[0]!).toBeGreaterThanOrEqual(295);
+    expect(readAt[40]! - readAt[20]!).toBeGreaterThanOrEqual(295);
   });
 });
