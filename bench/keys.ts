@@ -7,18 +7,18 @@
 // utime+stime of the cockpit from /proc over CPU_SECONDS. Prints a Markdown table.
 // Env: PODS=1000 RATE=2000 PRESSES=40 CPU_SECONDS=60 CPU_WARMUP=5 ONLY=keys|cpu; CLI (another build to compare,
 // default dist/cli.js); NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") for the cockpit.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTeam } from '../test/audit/identities.js';
 import {
   bench,
-  onCleanup,
+  cpuSeconds,
   percentile,
-  run,
   sleep,
   startSim,
   step,
+  tmuxSession,
   until as poll,
   type SimChild,
 } from './harness.js';
@@ -37,47 +37,25 @@ const CPU_SECONDS = env('CPU_SECONDS', 60);
 /** Seconds from the first pod row to the idle sample (130: past the first read of every log). */
 const CPU_WARMUP = env('CPU_WARMUP', 5);
 
-let launches = 0;
-let socket = '';
-const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], 10_000);
-const killTmux = async (): Promise<void> => {
-  if (socket) await tmux('kill-server').catch(() => {});
-};
-onCleanup(killTmux);
-const screen = async (): Promise<string> => (await tmux('capture-pane', '-p', '-t', 'bench')).stdout;
+const terminal = tmuxSession('keys');
 
 /** Waits (polling the pane every 3 ms) for `predicate`; the screen then. */
-async function until(
-  name: string,
-  predicate: (text: string) => boolean,
-  timeoutMs = 30_000,
-): Promise<string> {
-  let text = '';
-  try {
-    await step(name, timeoutMs, (signal) => poll(async () => predicate((text = await screen())), signal, 3));
-  } catch (error) {
-    process.stderr.write(`last screen:\n${text}\n`);
-    throw error;
-  }
-  return text;
-}
+const until = (name: string, predicate: (text: string) => boolean, timeoutMs = 30_000): Promise<string> =>
+  terminal.waitFor(name, predicate, timeoutMs, 3);
 
 /** The cockpit in a fresh tmux server at 160×48, once a pod row shows; its pid. */
 async function launch(sim: SimChild, extra: string[] = []): Promise<number> {
-  await killTmux();
-  socket = `aiops-keys-${process.pid}-${++launches}`;
-  await tmux(
-    ...['-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '160', '-y', '48', '-e', 'CI=false'],
+  await terminal.launch([
     ...[process.execPath, ...nodeArgs, cli, '--kubeconfig', sim.kubeconfigPath, '-A'],
     ...['--history-dir', history, ...operator.flags('bench'), ...extra],
-  );
+  ]);
   await until('the cockpit shows pod rows', (s) => /pod-\d{5}/.test(s), 60_000);
-  return Number((await tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}')).stdout);
+  return terminal.pid();
 }
 
 /** Ends the cockpit with `q`, so a --cpu-prof run writes its profile. */
 async function quit(pid: number): Promise<void> {
-  await tmux('send-keys', '-t', 'bench', 'q');
+  await terminal.keys('q');
   await step('the cockpit quits', 15_000, (signal) =>
     poll(() => {
       try {
@@ -88,11 +66,6 @@ async function quit(pid: number): Promise<void> {
       }
     }, signal),
   ).catch(() => {});
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** The pod rows on screen top to bottom, and the index of the one marked selected (`›`). */
@@ -138,7 +111,7 @@ await bench('keys', 15 * 60_000, async () => {
       const rv0 = await step('read the resourceVersion', 10_000, () => resourceVersion(sim));
       const t0 = performance.now();
       const cpu0 = cpuSeconds(pid);
-      let text = await screen();
+      let text = await terminal.screen();
       for (let k = 0; k < PRESSES; k++) {
         const key = k < PRESSES / 2 ? 'j' : 'k';
         const before = podLines(text);
@@ -146,7 +119,7 @@ await bench('keys', 15 * 60_000, async () => {
         if (before.marked < 0 || !expected)
           throw new Error(`press ${k + 1}: no row for ${key} to move to; screen:\n${text}`);
         const start = performance.now();
-        await tmux('send-keys', '-t', 'bench', '-l', key);
+        await terminal.literal(key);
         text = await until(
           `the selection moves to ${expected} (press ${k + 1})`,
           (s) => {
@@ -169,7 +142,7 @@ await bench('keys', 15 * 60_000, async () => {
         'p95 ≤ 50 ms',
       );
     } finally {
-      await killTmux();
+      await terminal.kill();
       await sim.stop();
     }
   }
@@ -189,7 +162,7 @@ await bench('keys', 15 * 60_000, async () => {
         '≤ 1 %',
       );
     } finally {
-      await killTmux();
+      await terminal.kill();
       await sim.stop();
     }
   }
