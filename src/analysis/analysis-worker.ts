@@ -7,6 +7,7 @@ import { analyze } from './analyze.js';
 import { applyInputDelta, createMirror, mirrorAsInput, type InputDelta } from './analysis-input.js';
 import { FindingsSender, type FindingsDelta } from './findings-delta.js';
 import { snapshotFromState } from './snapshot.js';
+import { collectorOfGarbage } from './worker-gc.js';
 
 export interface AnalyzeMessage {
   id: number;
@@ -24,6 +25,7 @@ export type AnalyzeReply =
 
 let mirror = createMirror();
 const sender = new FindingsSender();
+const collect = collectorOfGarbage();
 parentPort?.on('message', (message: AnalyzeMessage) => {
   const started = performance.now();
   try {
@@ -45,5 +47,9 @@ parentPort?.on('message', (message: AnalyzeMessage) => {
       error: (error as Error).stack ?? String(error),
     } satisfies AnalyzeReply);
   }
+});
+parentPort?.on('message', (message: AnalyzeMessage) => {
+  // After the handler, when the run's snapshot and findings are no longer reachable.
+  if (!message.partial) setImmediate(collect);
 });
 parentPort?.postMessage({ ready: true });
