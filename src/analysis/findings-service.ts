@@ -46,11 +46,18 @@ const INPUTS = [
 
 /**
  * What the pane shows of the findings, digested: a run that changes none of it need not
- * re-render. A digest fed a finding at a time, not their text joined (megabytes at 10,000 pods).
+ * re-render. A digest, not the text joined and kept (megabytes at 10,000 pods).
  */
 const visible = (findings: readonly Finding[]): string => {
   const digest = createHash('sha1');
-  for (const f of findings) digest.update(`${f.id}|${f.severity}|${f.title}|${f.firstSeen}\n`);
+  // In slices of 1,000: one call per finding into the digest costs more than the join did.
+  for (let i = 0; i < findings.length; i += 1000)
+    digest.update(
+      findings
+        .slice(i, i + 1000)
+        .map((f) => `${f.id}|${f.severity}|${f.title}|${f.firstSeen}\n`)
+        .join(''),
+    );
   return digest.digest('base64');
 };
 
