@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubernetesObjectApi, Watch, type V1Pod } from '@kubernetes/client-node';
 import { makeTeam } from '../test/audit/identities.js';
 import {
+  binArgv,
   bench,
   churnPods,
   cpuSeconds,
@@ -55,8 +56,7 @@ async function launchCockpit(
   const start = performance.now();
   await terminal.launch(
     [
-      process.execPath,
-      cli,
+      ...binArgv(cli),
       '--kubeconfig',
       sim.kubeconfigPath,
       '-A',

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTeam } from '../test/audit/identities.js';
-import { bench, median, run, startSim, tmuxSession, type SimChild } from './harness.js';
+import { binArgv, bench, median, run, startSim, tmuxSession, type SimChild } from './harness.js';
 
 const root = join(import.meta.dirname, '..');
 const kubectl = join(root, '.tools', 'bin', 'kubectl');
@@ -32,8 +32,7 @@ async function cockpitMs(sim: SimChild, cli: string): Promise<number> {
   await terminal.kill();
   const start = performance.now();
   await terminal.launch([
-    process.execPath,
-    cli,
+    ...binArgv(cli),
     '--kubeconfig',
     sim.kubeconfigPath,
     '-A',

@@ -12,6 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTeam } from '../test/audit/identities.js';
 import {
+  binArgv,
   bench,
   cpuSeconds,
   percentile,
@@ -46,7 +47,7 @@ const until = (name: string, predicate: (text: string) => boolean, timeoutMs = 3
 /** The cockpit in a fresh tmux server at 160×48, once a pod row shows; its pid. */
 async function launch(sim: SimChild, extra: string[] = []): Promise<number> {
   await terminal.launch([
-    ...[process.execPath, ...nodeArgs, cli, '--kubeconfig', sim.kubeconfigPath, '-A'],
+    ...[...binArgv(cli, nodeArgs), '--kubeconfig', sim.kubeconfigPath, '-A'],
     ...['--history-dir', history, ...operator.flags('bench'), ...extra],
   ]);
   await until('the cockpit shows pod rows', (s) => /pod-\d{5}/.test(s), 60_000);

@@ -17,7 +17,17 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTeam } from '../test/audit/identities.js';
-import { bench, cpuSeconds, memoryMb, sleep, startSim, step, tmuxSession, type SimChild } from './harness.js';
+import {
+  binArgv,
+  bench,
+  cpuSeconds,
+  memoryMb,
+  sleep,
+  startSim,
+  step,
+  tmuxSession,
+  type SimChild,
+} from './harness.js';
 
 const root = join(import.meta.dirname, '..');
 const cli = process.env.CLI ?? join(root, 'dist', 'cli.js');
@@ -36,7 +46,7 @@ const terminal = tmuxSession('memory');
 /** The cockpit in a fresh tmux server; resolves with its pid once a pod row is on screen. */
 async function launch(sim: SimChild, extra: string[] = []): Promise<number> {
   await terminal.launch([
-    ...[process.execPath, ...nodeArgs, cli, '--kubeconfig', sim.kubeconfigPath, '-A'],
+    ...[...binArgv(cli, nodeArgs), '--kubeconfig', sim.kubeconfigPath, '-A'],
     ...['--history-dir', history, ...operator.flags('bench'), ...extra],
   ]);
   await terminal.waitFor('a pod row on screen', (s) => /pod-\d{5}/.test(s), STEP_TIMEOUT_MS);

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { makeTeam } from '../test/audit/identities.js';
 import { controlPlaneMissing, startControlPlane, type ControlPlane } from '../test/cluster/control-plane.js';
 import {
+  binArgv,
   bench,
   cpuSeconds,
   onCleanup,
@@ -92,7 +93,7 @@ const AIOPS: Screen = {
   name: 'aiops-tui',
   process: 'node',
   argv: (kubeconfig) => [
-    ...[process.execPath, cli, '--kubeconfig', kubeconfig, '-A'],
+    ...[...binArgv(cli), '--kubeconfig', kubeconfig, '-A'],
     ...['--history-dir', scratchHistory, ...operator.flags('bench'), '--no-ai'],
   ],
 };

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { makeTeam } from '../test/audit/identities.js';
 import {
+  binArgv,
   bench,
   median,
   percentile,
@@ -43,9 +44,7 @@ const until = (name: string, predicate: (text: string) => boolean, timeoutMs = 3
 async function launchCockpit(kubeconfig: string, args: string[], ready: RegExp): Promise<number> {
   await terminal.launch(
     [
-      process.execPath,
-      ...nodeArgs,
-      cli,
+      ...binArgv(cli, nodeArgs),
       '--kubeconfig',
       kubeconfig,
       '--history-dir',

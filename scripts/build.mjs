@@ -4,7 +4,7 @@
 // `node scripts/build.mjs --metafile` also writes meta.json beside, for measuring what a chunk holds;
 // --external keeps the dependencies out of the bundle (to compare).
 import { build } from 'esbuild';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -132,5 +132,7 @@ for (const file of readdirSync(outdir, { recursive: true, encoding: 'utf8' })) {
   const path = join(outdir, file);
   if (!written.has(path) && /\.(js|map|json)$/.test(file)) rmSync(path, { force: true });
 }
+// The bin runs as installed, through its shebang's node flags (src/cli.tsx).
+chmodSync(join(outdir, 'cli.js'), 0o755);
 if (process.argv.includes('--metafile'))
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
