@@ -74,6 +74,10 @@ export async function cockpitMain(argv: string[]): Promise<number> {
     });
     // What kubectl reports at once (refused, TLS, a 401) is one line before the screen; a server
     // slow to answer gets the frame, `connecting…`, and the watches that wait for it.
+    // One credential before the first requests: an exec plugin (aws, gke-gcloud-auth-plugin,
+    // kubelogin) runs once, not once per request at start (client-node caches only a token it
+    // has). Its failure is the preflight's to report.
+    await connection.kubeConfig.applyToHTTPSOptions({}).catch(() => {});
     const reached = preflight(connection);
     reached.catch(() => {});
     // The first lists go out beside the preflight: their round trips overlap the UI's loading.

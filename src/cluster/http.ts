@@ -1,8 +1,9 @@
 // Raw GETs against the API server with the kubeconfig's credentials. Lists are parsed once into
 // plain JSON (timestamps stay strings), the same shape watch events arrive in, so the store
 // holds one kind of object whether it came from a list or a watch.
-import { request as httpRequest, type Agent } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { createHash } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type Agent } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { CockpitStore } from '../state/store.js';
 
@@ -39,32 +40,66 @@ export class TimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
 
-/** Per kubeconfig, the keep-alive agent last made and the TLS options it was made with. */
+/** Per kubeconfig, the keep-alive agent last made and the key of the TLS options it was made with. */
 const agents = new WeakMap<KubeConfig, { key: string; agent: Agent }>();
 
-/**
- * client-node's applyToHTTPSOptions makes a new agent without keep-alive on every call: a new TCP
- * (and TLS) connection per request, which an idle cockpit reading recent logs ten times a second
- * paid for most of its CPU. One keep-alive agent per kubeconfig and TLS options instead.
- */
-function keepAlive(kc: KubeConfig, made: unknown): Agent | undefined {
-  if (!made || typeof made !== 'object' || !('options' in made)) return made as Agent | undefined;
-  const agent = made as Agent & { options: Record<string, unknown> };
-  const key = JSON.stringify([
-    agent.constructor.name,
-    ...TLS_OPTIONS.map((o) => String(agent.options[o] ?? '')),
-  ]);
-  const kept = agents.get(kc);
-  if (kept?.key === key) return kept.agent;
-  kept?.agent.destroy();
-  const fresh = new (agent.constructor as new (options: object) => Agent)({
-    ...agent.options,
-    keepAlive: true,
-  });
-  agents.set(kc, { key, agent: fresh });
-  return fresh;
+/** The TLS options client-node's applyToHTTPSOptions copies onto the agents it makes. */
+const TLS_OPTIONS = [
+  'ca',
+  'cert',
+  'key',
+  'pfx',
+  'passphrase',
+  'rejectUnauthorized',
+  'servername',
+  'ciphers',
+  'honorCipherOrder',
+  'ecdhCurve',
+  'clientCertEngine',
+  'crl',
+  'dhparam',
+  'secureOptions',
+  'secureProtocol',
+  'sessionIdContext',
+] as const;
+
+/** A digest of a request's TLS options: another certificate (an exec plugin's rotated one) is another key. */
+export function tlsOptionsKey(options: RequestOptions): string {
+  const hash = createHash('sha256');
+  for (const name of TLS_OPTIONS) {
+    const value = (options as Record<string, unknown>)[name];
+    const parts = Array.isArray(value) ? value : [value];
+    hash.update(`${name}:`);
+    for (const part of parts) hash.update(Buffer.isBuffer(part) ? part : String(part ?? ''));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }
-const TLS_OPTIONS = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername'];
+
+/**
+ * The request's credentials with a keep-alive agent. client-node caches one agent per cluster and
+ * user, without keep-alive and with the TLS options of its first call: a new TCP (and TLS)
+ * connection per request, and a rotated client certificate never presented. One keep-alive agent
+ * per kubeconfig and TLS options instead; a proxy's agent is left as client-node made it.
+ */
+export async function authorizedOptions(kc: KubeConfig, accept: string): Promise<RequestOptions> {
+  const options: RequestOptions = { method: 'GET', headers: { Accept: accept } };
+  await kc.applyToHTTPSOptions(options);
+  const made = options.agent as { constructor?: unknown } | undefined;
+  const kind =
+    made?.constructor === HttpsAgent ? HttpsAgent : made?.constructor === HttpAgent ? HttpAgent : undefined;
+  if (!kind) return options;
+  const key = `${kind.name}:${tlsOptionsKey(options)}`;
+  const kept = agents.get(kc);
+  if (kept?.key === key) return { ...options, agent: kept.agent };
+  kept?.agent.destroy();
+  const tls = Object.fromEntries(
+    TLS_OPTIONS.map((name) => [name, (options as Record<string, unknown>)[name]]),
+  );
+  const agent = new kind({ ...tls, keepAlive: true });
+  agents.set(kc, { key, agent });
+  return { ...options, agent };
+}
 
 /** One GET with the kubeconfig's credentials: status and body text, whatever the status. */
 export async function getRaw(
@@ -77,9 +112,7 @@ export async function getRaw(
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new ApiError(0, 'NoCluster', 'the kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
-  const options: RequestOptions = { method: 'GET', headers: { Accept: accept } };
-  await kc.applyToHTTPSOptions(options);
-  options.agent = keepAlive(kc, options.agent);
+  const options = await authorizedOptions(kc, accept);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<RawAnswer>((resolve, reject) => {
     const req = send(url, options, (res) => {

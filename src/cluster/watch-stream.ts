@@ -5,8 +5,9 @@
 // once, with null when the server ended the stream, an error naming a non-200 status
 // (`statusCode`), a broken connection, or a TimeoutError after `inactivityMs` without a byte.
 import { request as httpRequest, STATUS_CODES, type IncomingMessage } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import { request as httpsRequest } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { authorizedOptions } from './http.js';
 
 export type WatchEventHandler = (type: string, object: unknown) => void;
 
@@ -34,8 +35,8 @@ export async function openWatch(
   url.searchParams.set('watch', 'true');
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
   const controller = new AbortController();
-  const options: RequestOptions = { method: 'GET', headers: { Accept: 'application/json' } };
-  await kc.applyToHTTPSOptions(options);
+  // The lists' credentials and keep-alive agent (a rotated client certificate is a new agent).
+  const options = await authorizedOptions(kc, 'application/json');
 
   let finished = false;
   let timer: NodeJS.Timeout | undefined;
@@ -66,16 +67,23 @@ export async function openWatch(
         return;
       }
       idle();
-      let partial = '';
+      // The pieces of a line not yet ended: joined once it ends, so a large object that arrives
+      // in many chunks is scanned once, not once per chunk.
+      let pieces: string[] = [];
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
         idle();
-        const lines = (partial + chunk).split('\n');
-        partial = lines.pop()!;
-        for (const line of lines) deliver(line);
+        let from = 0;
+        for (let end = chunk.indexOf('\n'); end !== -1; end = chunk.indexOf('\n', from)) {
+          pieces.push(chunk.slice(from, end));
+          deliver(pieces.join(''));
+          pieces = [];
+          from = end + 1;
+        }
+        if (from < chunk.length) pieces.push(chunk.slice(from));
       });
       res.on('end', () => {
-        deliver(partial);
+        deliver(pieces.join(''));
         finish(null);
       });
       res.on('error', (error) => finish(controller.signal.aborted ? null : error));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getRaw } from '../../src/cluster/http.js';
+import { getRaw, tlsOptionsKey } from '../../src/cluster/http.js';
 import { writeKubeconfig } from '../../src/sim/kubeconfig.js';
 
 let connections = 0;
@@ -48,5 +48,30 @@ describe('getRaw', () => {
     await batch();
     await batch();
     expect(connections - before).toBe(4);
+  });
+});
+
+describe('tlsOptionsKey', () => {
+  const base = { ca: Buffer.from('CA'), cert: Buffer.from('CERT-1'), key: Buffer.from('KEY-1') };
+  const cases: [string, object, boolean][] = [
+    [
+      'the same certificate read again (equal bytes, another Buffer)',
+      { ...base, cert: Buffer.from('CERT-1') },
+      true,
+    ],
+    ['a rotated client certificate', { ...base, cert: Buffer.from('CERT-2') }, false],
+    ['a rotated key', { ...base, key: Buffer.from('KEY-2') }, false],
+    ['another CA', { ...base, ca: Buffer.from('CA-2') }, false],
+    ['TLS verification off', { ...base, rejectUnauthorized: false }, false],
+    ['another server name', { ...base, servername: 'api.internal' }, false],
+    ['the certificate as a string of the same bytes', { ...base, cert: 'CERT-1' }, true],
+    [
+      'the cert moved into the key field',
+      { ca: base.ca, cert: Buffer.from(''), key: Buffer.from('CERT-1KEY-1') },
+      false,
+    ],
+  ];
+  it.each(cases)('%s → same agent: %s', (_, options, same) => {
+    expect(tlsOptionsKey(options) === tlsOptionsKey(base)).toBe(same);
   });
 });

@@ -74,6 +74,33 @@ describe('openWatch', () => {
     expect(seen.doneCalls).toHaveLength(1);
   });
 
+  it('delivers an object of a megabyte that arrives in many chunks whole', async () => {
+    sim = await startSimulator({ scenario: 'todo' });
+    const kc = configOf(sim.kubeconfigPath);
+    const received: unknown[] = [];
+    let got!: () => void;
+    const arrived = new Promise<void>((resolve) => (got = resolve));
+    const controller = await openWatch(
+      kc,
+      '/api/v1/namespaces/todo/configmaps',
+      {},
+      (type, object) => {
+        const o = object as { metadata?: { name?: string } };
+        if (type === 'ADDED' && o.metadata?.name === 'big') (received.push(object), got());
+      },
+      () => {},
+      { inactivityMs: 30_000 },
+    );
+    const value = 'x'.repeat(1024 * 1024) + 'é';
+    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+      namespace: 'todo',
+      body: { metadata: { name: 'big' }, data: { value } },
+    });
+    await arrived;
+    controller.abort();
+    expect((received[0] as { data: { value: string } }).data.value).toBe(value);
+  });
+
   it('ends with the status of a refusal, as client-node does (statusCode 404)', async () => {
     sim = await startSimulator({ scenario: 'todo' });
     const seen = recorder();

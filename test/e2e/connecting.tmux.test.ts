@@ -126,6 +126,33 @@ describe.skipIf(!hasTmux || !existsSync(cli))('the built cockpit while connectin
     expect(answered).not.toContain('connecting…');
   });
 
+  it('runs a kubeconfig exec plugin once at start, not once per early request', async () => {
+    sim = await startSimulator({ scenario: 'todo' });
+    const dir = mkdtempSync(join(tmpdir(), 'aiops-exec-plugin-'));
+    const runs = join(dir, 'runs');
+    const plugin = join(dir, 'get-token');
+    // A plugin as slow as cloud ones are (aws eks get-token takes about a second): concurrent
+    // requests at start would each run it while the first has not answered.
+    writeFileSync(
+      plugin,
+      `#!/bin/sh\necho run >> '${runs}'\nsleep 0.3\necho '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"t"}}'\n`,
+      { mode: 0o755 },
+    );
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      readFileSync(sim.kubeconfigPath, 'utf8').replace(
+        /user: \{\}/,
+        `user:\n      exec:\n        apiVersion: client.authentication.k8s.io/v1beta1\n        command: ${plugin}\n        interactiveMode: Never`,
+      ),
+    );
+    await startCockpit(kubeconfig);
+    await waitFor('the pods on screen', async () =>
+      (await screen()).includes('frontend-') ? true : undefined,
+    );
+    expect(readFileSync(runs, 'utf8').trim().split('\n')).toEqual(['run']);
+  });
+
   it('a refused connection is still one line on stderr and exit 2', async () => {
     sim = await startSimulator({ scenario: 'empty' });
     const { statusFile, stderrFile } = await startCockpit(
