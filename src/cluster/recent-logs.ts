@@ -20,7 +20,7 @@ export const RECENT_LOG_BYTES = 32 * 1024;
 const MAX_LINE_CHARS = 400;
 export const RECENT_LOG_TTL_MS = 120_000;
 /** A log read again unchanged waits twice as long for its next read, up to this many TTLs. */
-export const MAX_QUIET_TTL_FACTOR = 16;
+export const MAX_QUIET_TTL_FACTOR = 4;
 export const MAX_READS_PER_RUN = 20;
 /**
  * Characters of log kept over all containers: 10,000 chatty containers would otherwise hold
@@ -31,8 +31,8 @@ const CONCURRENCY = 4;
 /** Between two runs in the cockpit, however often the pods change. */
 const MIN_RUN_INTERVAL_MS = 2_000;
 /**
- * Between two runs that no pod change asked for (reads left over, logs due again): an idle
- * cluster of 1,000 pods reads at most MAX_READS_PER_RUN logs in this time, not every 2 s.
+ * Between two runs for logs due again (no pod change, no reads left over): an idle cluster's
+ * re-reads come in runs this far apart, not every 2 s.
  */
 const IDLE_RUN_INTERVAL_MS = 5_000;
 /**
@@ -52,6 +52,8 @@ export interface RunningContainer {
   container: string;
   /** A restart is a new log: read again at once. */
   restarts: number;
+  /** A container that turned ready or unready may be saying why: read again at once. */
+  ready: boolean;
 }
 
 /** Containers running now in pods that are Running (init and ephemeral containers aside). */
@@ -69,6 +71,7 @@ export function runningContainers(pods: Iterable<V1Pod>): RunningContainer[] {
           uid,
           container: c.name,
           restarts: c.restartCount,
+          ready: c.ready,
         });
     }
   }
@@ -126,6 +129,7 @@ export interface RecentLogReader {
 
 interface CacheEntry {
   restarts: number;
+  ready: boolean;
   readAt: number;
   /** Until the next read: the TTL, doubled by each read that found the same lines. */
   ttlMs: number;
@@ -163,7 +167,7 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
       // Never read (or restarted) first, then the oldest read.
       const ageOf = (c: RunningContainer): number => {
         const entry = cache.get(cacheKey(c));
-        return entry && entry.restarts === c.restarts ? entry.readAt : -Infinity;
+        return entry && entry.restarts === c.restarts && entry.ready === c.ready ? entry.readAt : -Infinity;
       };
       const isDue = (c: RunningContainer): boolean =>
         at - ageOf(c) >= (cache.get(cacheKey(c))?.ttlMs ?? ttlMs);
@@ -184,7 +188,7 @@ export function createRecentLogReader(request: LogRequest, options: RecentLogOpt
         const lines = quiet ? before : read;
         const chars = lines?.reduce((sum, line) => sum + line.length, 0) ?? 0;
         const next = quiet ? Math.min(previous!.ttlMs * 2, ttlMs * MAX_QUIET_TTL_FACTOR) : ttlMs;
-        put(cacheKey(c), { restarts: c.restarts, readAt: at, ttlMs: next, lines, chars });
+        put(cacheKey(c), { restarts: c.restarts, ready: c.ready, readAt: at, ttlMs: next, lines, chars });
       });
       if (cachedChars > maxCachedChars) {
         const oldestFirst = [...cache.entries()].sort(([, a], [, b]) => a.readAt - b.readAt);
@@ -221,8 +225,8 @@ const sameLogs = (
 
 /**
  * Keeps the store's recent logs current in the cockpit: a run after pods change once they are
- * synced (at most one each MIN_RUN_INTERVAL_MS), another while reads are left over from the cap,
- * and one when the first cached log is due again (those two at most one each IDLE_RUN_INTERVAL_MS).
+ * synced (at most one each MIN_RUN_INTERVAL_MS), another soon while reads are left over from the
+ * cap, and one when the first cached log is due again (at most one each IDLE_RUN_INTERVAL_MS).
  */
 export function startRecentLogs(
   store: CockpitStore,
@@ -270,8 +274,8 @@ export function startRecentLogs(
       store.setState({ recentLogs });
       lastPublished = Date.now();
     }
-    if (podsChanged) schedule(0);
-    else schedule(reader.backlog > 0 ? 0 : reader.nextExpiryIn(), idleIntervalMs);
+    if (podsChanged || reader.backlog > 0) schedule(0);
+    else schedule(reader.nextExpiryIn(), idleIntervalMs);
   };
   const unsubscribe = store.subscribe((state, previous) => {
     // Not while the pods' first list still loads: its pages come first.

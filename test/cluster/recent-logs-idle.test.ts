@@ -1,5 +1,6 @@
 // An idle cluster costs less and less: a log read again unchanged waits twice as long for its
-// next read (up to 16 TTLs), a changed log or a restart is read at its TTL or at once again; and
+// next read (up to 4 TTLs), a changed log at its TTL again, a restart or a readiness change at
+// once; re-reads that are only due come in runs an idle interval apart; and
 // while a large cluster's logs are first read, the store (each change an analysis run) hears of
 // them after the first run and when the sweep ends rather than after every run of 20 reads.
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
@@ -30,7 +31,7 @@ const pod = (name: string, restarts = 0): V1Pod => ({
 });
 
 describe('a quiet log', () => {
-  it('is read at 1, 2, 4 … 16 TTLs while unchanged, and at the TTL again once it changed', async () => {
+  it('is read at 1, 2 and then every 4 TTLs while unchanged, and at the TTL again once it changed', async () => {
     const TTL = 1000;
     const text: Record<string, string> = { quiet: 'listening on :8080\n' };
     const reads: number[] = [];
@@ -40,7 +41,7 @@ describe('a quiet log', () => {
     // Every 100 ms for 80 TTLs: the reads land where the doubling puts them.
     for (clock = 0; clock <= 80 * TTL; clock += 100) await reader.collect([pod('quiet')]);
     const gaps = reads.slice(1).map((at, i) => at - reads[i]!);
-    expect(gaps.slice(0, 5)).toEqual([1, 2, 4, 8, 16].map((n) => n * TTL));
+    expect(gaps.slice(0, 5)).toEqual([1, 2, 4, 4, 4].map((n) => n * TTL));
     expect(Math.max(...gaps)).toBe(MAX_QUIET_TTL_FACTOR * TTL);
 
     // A new line: the next read finds it, and the one after comes one TTL later.
@@ -49,6 +50,19 @@ describe('a quiet log', () => {
     const start = clock;
     for (; clock <= start + 40 * TTL; clock += 100) await reader.collect([pod('quiet')]);
     expect(reads[1]! - reads[0]!).toBe(TTL);
+  });
+
+  it('is read at once when its container turns unready, however long its quiet wait', async () => {
+    const reads: number[] = [];
+    let clock = 0;
+    const request: LogRequest = () => (reads.push(clock), Promise.resolve('same\n'));
+    const reader = createRecentLogReader(request, { ttlMs: 1000, now: () => clock });
+    for (clock = 0; clock <= 10_000; clock += 100) await reader.collect([pod('p')]);
+    const before = reads.length;
+    const unready = pod('p');
+    unready.status!.containerStatuses![0]!.ready = false;
+    await reader.collect([unready]);
+    expect(reads.length).toBe(before + 1);
   });
 
   it('is read at once after a restart, however long its quiet wait', async () => {
@@ -97,9 +111,9 @@ describe('the first sweep of a large cluster', () => {
     expect(published).toEqual([20, 60]);
   });
 
-  it('reads what is left over at most once each idle interval when no pod changed', async () => {
+  it('reads logs only due again in runs an idle interval apart, however short their TTL', async () => {
     const store = createCockpitStore(initialState({ context: 'c', server: 's', namespace: undefined }));
-    const pods = Array.from({ length: 60 }, (_, i) => pod(`p${i}`));
+    const pods = Array.from({ length: 5 }, (_, i) => pod(`p${i}`));
     store.getState().applyChanges(
       pods.map((p) => ({
         kind: 'pods' as const,
@@ -110,23 +124,24 @@ describe('the first sweep of a large cluster', () => {
       Date.now(),
     );
     store.setState((s) => ({ synced: { ...s.synced, pods: true } }));
-    const readAt: number[] = [];
-    let sweepDone!: () => void;
-    const done = new Promise<void>((resolve) => (sweepDone = resolve));
+    const runsAt: number[] = [];
+    let third!: () => void;
+    const threeRuns = new Promise<void>((resolve) => (third = resolve));
+    let n = 0;
     const reader = startRecentLogs(store, {} as KubeConfig, {
+      // A new line at every read: never quiet, due again after 20 ms.
       request: (c) => {
-        readAt.push(performance.now());
-        if (readAt.length === 60) sweepDone();
-        return Promise.resolve(`hello from ${c.pod}\n`);
+        if (c.pod === 'p0') runsAt.push(performance.now());
+        if (runsAt.length === 3) third();
+        return Promise.resolve(`line ${++n}\n`);
       },
-      maxReadsPerRun: 20,
+      ttlMs: 20,
       intervalMs: 1,
       idleIntervalMs: 300,
     });
-    await done;
+    await threeRuns;
     reader.stop();
-    // Three runs of 20: each starts an idle interval after the one before.
-    expect(readAt[20]! - readAt[0]!).toBeGreaterThanOrEqual(295);
-    expect(readAt[40]! - readAt[20]!).toBeGreaterThanOrEqual(295);
+    expect(runsAt[1]! - runsAt[0]!).toBeGreaterThanOrEqual(295);
+    expect(runsAt[2]! - runsAt[1]!).toBeGreaterThanOrEqual(295);
   });
 });
