@@ -86,7 +86,9 @@ describe('openWatch', () => {
       {},
       (type, object) => {
         const o = object as { metadata?: { name?: string } };
-        if (type === 'ADDED' && o.metadata?.name === 'big') (received.push(object), got());
+        if (type !== 'ADDED' || o.metadata?.name !== 'big') return;
+        received.push(object);
+        got();
       },
       () => {},
       { inactivityMs: 30_000 },
