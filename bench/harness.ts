@@ -340,18 +340,14 @@ export interface TmuxLaunchOptions {
 }
 
 /**
- * How the installed bin runs `cli`: the environment and node flags of its shebang
- * (`#!/usr/bin/env -S VAR=… node --flag`, see scripts/build.mjs) with this bench's node, then
- * `nodeArgs` (a profile, say). Through `env`, which execs node: the pane's pid stays the program's.
+ * How the installed bin runs `cli`: the environment and node flags its sh header execs node with
+ * (`exec env VAR=… node --flag "$0"`, scripts/build.mjs), with this bench's node, then `nodeArgs`
+ * (a profile, say). Through `env`, which execs node: the pane's pid stays the program's.
  */
 export function binArgv(cli: string, nodeArgs: string[] = []): string[] {
-  const shebang = readFileSync(cli, 'utf8').split('\n', 1)[0]!;
-  const words = shebang
-    .replace(/^#!\S*env(\s+-S)?\s+/, '')
-    .split(/\s+/)
-    .filter(Boolean);
-  const nodeAt = words.indexOf('node');
-  return ['env', ...words.slice(0, nodeAt), process.execPath, ...words.slice(nodeAt + 1), ...nodeArgs, cli];
+  const header = /^":" \/\/; exec env (.*?)\bnode\b(.*?)"\$0"/m.exec(readFileSync(cli, 'utf8').slice(0, 400));
+  const words = (text = '') => text.split(/\s+/).filter(Boolean);
+  return ['env', ...words(header?.[1]), process.execPath, ...words(header?.[2]), ...nodeArgs, cli];
 }
 
 /** One program in tmux, as a person runs it in a terminal: launch it, read its screen, type. */

@@ -1,8 +1,8 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2
+#!/usr/bin/env node
 // Entry point: picks the subcommand and hands it the rest of argv. Each subcommand module parses
-// its own flags and returns an exit code; errors end in one line on stderr. The shebang's 2 MB
-// young generation and two malloc arenas hold the cockpit's RSS 60-110 MB lower (README,
-// Benchmarks); V8 takes heap flags only at start, so they cannot be set from here.
+// its own flags and returns an exit code; errors end in one line on stderr. The built bin starts
+// node with a 2 MB young generation and two malloc arenas (scripts/build.mjs): V8 takes heap
+// flags only at start, so they cannot be set from here.
 // A namespace import: Node 20 has no enableCompileCache, and a named import would fail to link
 // before the version check below could say so.
 import * as nodeModule from 'node:module';

@@ -1,7 +1,8 @@
 // What `npm run build` (scripts/build.mjs) must give: a bundle whose cockpit start-up path holds
 // none of client-node's generated API, whose analysis worker is found where the bundled findings
 // service looks for it and answers it, and whose paths to the package (version) still resolve.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { execa } from 'execa';
@@ -138,6 +139,33 @@ describe('the bundle', () => {
       expect([0, 1]).toContain(exitCode);
     } finally {
       await sim.close();
+    }
+  });
+
+  it('starts node with its heap flags through sh, also through a symlink as npm links bins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aiops-bin-'));
+    const link = join(dir, 'aiops-tui');
+    symlinkSync(cli, link);
+    expect((await execa(link, ['--version'], { cwd: dir })).stdout).toMatch(/^aiops-tui \d/);
+    // A long-running subcommand: its process is node itself (sh and env exec'd), with the flags.
+    const sim = execa(link, ['sim', '--scenario', 'empty', '--kubeconfig-out', join(dir, 'kc')], {
+      reject: false,
+      buffer: false,
+    });
+    try {
+      await new Promise<void>((resolve) => {
+        let out = '';
+        sim.stdout!.on(
+          'data',
+          (chunk: Buffer) => (out += chunk.toString()).includes('listening') && resolve(),
+        );
+      });
+      const argv = readFileSync(`/proc/${sim.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toContain('--max-semi-space-size=2');
+      expect(readFileSync(`/proc/${sim.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+    } finally {
+      sim.kill();
+      await sim;
     }
   });
 
