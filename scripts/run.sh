@@ -21,7 +21,7 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 case "${1:-}" in
-  demo) shift; npm run build --silent && exec node dist/cli.js --demo "$@" ;;
+  demo) shift; npm run build --silent && exec ./dist/cli.js --demo "$@" ;;
   test)
     npm run lint
     npm run typecheck
