@@ -27,6 +27,7 @@ describe('frames under churn', () => {
     // Away from the panes' 5 s clock (it draws a frame of its own on its multiples).
     while (Date.now() % 5000 > 3000) await new Promise((resolve) => setTimeout(resolve, 50));
     await turn();
+    const startedAt = Date.now();
     const before = rendered.frames.length;
     upsert(
       store,
@@ -37,6 +38,9 @@ describe('frames under churn', () => {
     const crashing = makePod('ns', 'pod-05', { status: 'CrashLoopBackOff' });
     upsert(store, [crashing]);
     await frameContaining(rendered, /pod-05\s.*CrashLoopBackOff/);
-    expect(rendered.frames.length - before).toBe(1);
+    // A loaded machine may take us past a multiple of 5 s: that tick's frame is the clock's.
+    const ticks = Math.floor(Date.now() / 5000) - Math.floor(startedAt / 5000);
+    expect(rendered.frames.length - before).toBeGreaterThanOrEqual(1);
+    expect(rendered.frames.length - before).toBeLessThanOrEqual(1 + ticks);
   });
 });
