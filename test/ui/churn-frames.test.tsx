@@ -20,14 +20,15 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('frames under churn', () => {
   it('a batch that only relabels every pod, the selected one too, draws no frame; a visible change draws one', async () => {
+    // Early in one window of the panes' 5 s clock (it draws a frame of its own on its multiples,
+    // and the status bar's "last event Ns ago" moves with it): the whole test fits in it.
+    while (Date.now() % 5000 > 1000) await new Promise((resolve) => setTimeout(resolve, 20));
+    const startedAt = Date.now();
     const pods = Array.from({ length: 30 }, (_, i) => makePod('ns', `pod-${String(i).padStart(2, '0')}`));
     const store = storeWith(pods);
     rendered = renderCockpit(store, { width: 160, height: 48 });
     await frameContaining(rendered, 'pod-29');
-    // Away from the panes' 5 s clock (it draws a frame of its own on its multiples).
-    while (Date.now() % 5000 > 3000) await new Promise((resolve) => setTimeout(resolve, 50));
     await turn();
-    const startedAt = Date.now();
     const before = rendered.frames.length;
     upsert(
       store,
@@ -38,9 +39,10 @@ describe('frames under churn', () => {
     const crashing = makePod('ns', 'pod-05', { status: 'CrashLoopBackOff' });
     upsert(store, [crashing]);
     await frameContaining(rendered, /pod-05\s.*CrashLoopBackOff/);
-    // A loaded machine may take us past a multiple of 5 s: that tick's frame is the clock's.
+    // A loaded machine may take us past a multiple of 5 s all the same: that tick's frame (and the
+    // status bar's age it moves) is the clock's.
     const ticks = Math.floor(Date.now() / 5000) - Math.floor(startedAt / 5000);
     expect(rendered.frames.length - before).toBeGreaterThanOrEqual(1);
-    expect(rendered.frames.length - before).toBeLessThanOrEqual(1 + ticks);
+    expect(rendered.frames.length - before).toBeLessThanOrEqual(1 + 2 * ticks);
   });
 });
