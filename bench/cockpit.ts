@@ -4,13 +4,10 @@
 // The simulator runs in a child process and every step has a time-out (bench/harness.ts); pods
 // are churned and created through the API. Sizes: PODS=1000,10000 PRESSES=40 CHURN=2000
 // FAILURES=10 IDLE_SECONDS=30.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubernetesObjectApi, Watch, type V1Pod } from '@kubernetes/client-node';
-import { makeTeam } from '../test/audit/identities.js';
 import {
-  binArgv,
+  cockpitArgv,
   bench,
   churnPods,
   cpuSeconds,
@@ -27,9 +24,6 @@ import {
 } from './harness.js';
 
 const root = join(import.meta.dirname, '..');
-const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-history-'));
-// The cockpit signs what it records: a throwaway key the scratch allowed signers list.
-const operator = makeTeam(['bench']);
 const cli = join(root, 'dist', 'cli.js');
 const kubectl = join(root, '.tools', 'bin', 'kubectl');
 const terminal = tmuxSession('cockpit');
@@ -56,15 +50,8 @@ async function launchCockpit(
   const start = performance.now();
   await terminal.launch(
     [
-      ...binArgv(cli),
-      '--kubeconfig',
-      sim.kubeconfigPath,
-      '-A',
       // Reports the cockpit writes while it runs go to a scratch directory, not the repository.
-      '--history-dir',
-      scratchHistory,
-      ...operator.flags('bench'),
-      ...extra,
+      ...cockpitArgv(cli, sim.kubeconfigPath, ['-A', ...extra]),
     ],
     size,
   );

@@ -3,11 +3,8 @@
 // simulator, so that a noisy machine shifts all three alike: compare the ratios. Prints the median
 // of RUNS (default 5) per program and its ratio to kubectl. PODS (default 1000).
 // One unmeasured launch of each program first fills Node's compile cache, as any second start has.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTeam } from '../test/audit/identities.js';
-import { binArgv, bench, median, run, startSim, tmuxSession, type SimChild } from './harness.js';
+import { cockpitArgv, bench, median, run, startSim, tmuxSession, type SimChild } from './harness.js';
 
 const root = join(import.meta.dirname, '..');
 const kubectl = join(root, '.tools', 'bin', 'kubectl');
@@ -21,26 +18,13 @@ const builds: [string, string][] = [
   ['dist/cli.js', join(root, 'dist', 'cli.js')],
 ];
 
-// The cockpit signs what it records: a throwaway key in a scratch allowed signers list.
-const operator = makeTeam(['bench']);
-const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-first-frame-'));
-
 const terminal = tmuxSession('first-frame');
 
 /** ms from spawning the cockpit in a fresh tmux server to a pod row on its screen. */
 async function cockpitMs(sim: SimChild, cli: string): Promise<number> {
   await terminal.kill();
   const start = performance.now();
-  await terminal.launch([
-    ...binArgv(cli),
-    '--kubeconfig',
-    sim.kubeconfigPath,
-    '-A',
-    '--history-dir',
-    scratchHistory,
-    ...operator.flags('bench'),
-    '--no-ai',
-  ]);
+  await terminal.launch([...cockpitArgv(cli, sim.kubeconfigPath, ['-A', '--no-ai'])]);
   await terminal.waitFor(`${cli}: a pod row on screen`, (s) => /pod-\d{5}/.test(s));
   const ms = performance.now() - start;
   await terminal.kill();

@@ -9,6 +9,8 @@ import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { processAlive } from '../src/audit/lock.js';
+import { makeTeam } from '../test/audit/identities.js';
 
 const root = join(import.meta.dirname, '..');
 
@@ -348,6 +350,36 @@ export function binArgv(cli: string, nodeArgs: string[] = []): string[] {
   const header = /^":" \/\/; exec env (.*?)\bnode\b(.*?)"\$0"/m.exec(readFileSync(cli, 'utf8').slice(0, 400));
   const words = (text = '') => text.split(/\s+/).filter(Boolean);
   return ['env', ...words(header?.[1]), process.execPath, ...words(header?.[2]), ...nodeArgs, cli];
+}
+
+let cockpitIdentity: { history: string; flags: string[] } | undefined;
+
+/**
+ * The built cockpit as every bench runs it: the bin as installed (binArgv, `nodeArgs` on its
+ * node), against `kubeconfig`, its records and reports in a scratch history directory, signed
+ * with a throwaway key in a scratch allowed-signers list; then `args`.
+ */
+export function cockpitArgv(
+  cli: string,
+  kubeconfig: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): string[] {
+  cockpitIdentity ??= {
+    history: mkdtempSync(join(tmpdir(), 'bench-history-')),
+    flags: makeTeam(['bench']).flags('bench'),
+  };
+  return [
+    ...binArgv(cli, nodeArgs),
+    ...['--kubeconfig', kubeconfig, '--history-dir', cockpitIdentity.history],
+    ...cockpitIdentity.flags,
+    ...args,
+  ];
+}
+
+/** Waits as a step until `pid` has exited (a cockpit told to quit, so its profile is written). */
+export function processExits(pid: number, what: string, ms = 15_000): Promise<void> {
+  return step(what, ms, (signal) => until(() => !processAlive(pid), signal));
 }
 
 /** One program in tmux, as a person runs it in a terminal: launch it, read its screen, type. */

@@ -7,12 +7,11 @@
 // utime+stime of the cockpit from /proc over CPU_SECONDS. Prints a Markdown table.
 // Env: PODS=1000 RATE=2000 PRESSES=40 CPU_SECONDS=60 CPU_WARMUP=5 ONLY=keys|cpu; CLI (another build to compare,
 // default dist/cli.js); NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") for the cockpit.
-import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { makeTeam } from '../test/audit/identities.js';
 import {
-  binArgv,
+  cockpitArgv,
+  processExits,
   bench,
   cpuSeconds,
   percentile,
@@ -20,14 +19,11 @@ import {
   startSim,
   step,
   tmuxSession,
-  until as poll,
   type SimChild,
 } from './harness.js';
 
 const root = join(import.meta.dirname, '..');
 const cli = process.env.CLI ?? join(root, 'dist', 'cli.js');
-const history = mkdtempSync(join(tmpdir(), 'bench-keys-history-'));
-const operator = makeTeam(['bench']);
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const nodeArgs = (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean);
 const only = new Set((process.env.ONLY ?? 'keys,cpu').split(','));
@@ -46,10 +42,7 @@ const until = (name: string, predicate: (text: string) => boolean, timeoutMs = 3
 
 /** The cockpit in a fresh tmux server at 160×48, once a pod row shows; its pid. */
 async function launch(sim: SimChild, extra: string[] = []): Promise<number> {
-  await terminal.launch([
-    ...[...binArgv(cli, nodeArgs), '--kubeconfig', sim.kubeconfigPath, '-A'],
-    ...['--history-dir', history, ...operator.flags('bench'), ...extra],
-  ]);
+  await terminal.launch([...cockpitArgv(cli, sim.kubeconfigPath, ['-A', ...extra], nodeArgs)]);
   await until('the cockpit shows pod rows', (s) => /pod-\d{5}/.test(s), 60_000);
   return terminal.pid();
 }
@@ -57,16 +50,7 @@ async function launch(sim: SimChild, extra: string[] = []): Promise<number> {
 /** Ends the cockpit with `q`, so a --cpu-prof run writes its profile. */
 async function quit(pid: number): Promise<void> {
   await terminal.keys('q');
-  await step('the cockpit quits', 15_000, (signal) =>
-    poll(() => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, signal),
-  ).catch(() => {});
+  await processExits(pid, 'the cockpit quits').catch(() => {});
 }
 
 /** The pod rows on screen top to bottom, and the index of the one marked selected (`›`). */

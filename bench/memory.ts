@@ -13,12 +13,9 @@
 // CPU_SECONDS (default 60), PODS (default 1000,10000), CLI (another build to compare, default
 // dist/cli.js), NODE_ARGS (node flags for the cockpit, e.g. --max-semi-space-size=8). A step that
 // cannot finish fails with what the screen showed.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTeam } from '../test/audit/identities.js';
 import {
-  binArgv,
+  cockpitArgv,
   bench,
   cpuSeconds,
   memoryMb,
@@ -32,8 +29,6 @@ import {
 const root = join(import.meta.dirname, '..');
 const cli = process.env.CLI ?? join(root, 'dist', 'cli.js');
 const nodeArgs = (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean);
-const history = mkdtempSync(join(tmpdir(), 'bench-memory-history-'));
-const operator = makeTeam(['bench']);
 const only = new Set((process.env.ONLY ?? 'rss,idle,cpu').split(','));
 const SPEED = Number(process.env.SPEED ?? 1);
 const IDLE_MINUTES = Number(process.env.IDLE_MINUTES ?? 10);
@@ -45,10 +40,7 @@ const terminal = tmuxSession('memory');
 
 /** The cockpit in a fresh tmux server; resolves with its pid once a pod row is on screen. */
 async function launch(sim: SimChild, extra: string[] = []): Promise<number> {
-  await terminal.launch([
-    ...[...binArgv(cli, nodeArgs), '--kubeconfig', sim.kubeconfigPath, '-A'],
-    ...['--history-dir', history, ...operator.flags('bench'), ...extra],
-  ]);
+  await terminal.launch([...cockpitArgv(cli, sim.kubeconfigPath, ['-A', ...extra], nodeArgs)]);
   await terminal.waitFor('a pod row on screen', (s) => /pod-\d{5}/.test(s), STEP_TIMEOUT_MS);
   return terminal.pid();
 }

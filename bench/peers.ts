@@ -13,10 +13,9 @@
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTeam } from '../test/audit/identities.js';
 import { controlPlaneMissing, startControlPlane, type ControlPlane } from '../test/cluster/control-plane.js';
 import {
-  binArgv,
+  cockpitArgv,
   bench,
   cpuSeconds,
   onCleanup,
@@ -62,10 +61,6 @@ if (!(RUNS >= 1) || POD_COUNTS.some((n) => !(n > 0)) || RSS_AT.some((s) => !(s >
 /** Seconds from a program's first frame to its last sample. */
 const IDLE_SECONDS = Math.max(...RSS_AT, RSS_AT[0]! + CPU_SECONDS);
 
-// The cockpit signs what it records: a throwaway key in a scratch allowed signers list.
-const operator = makeTeam(['bench']);
-const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-peers-history-'));
-
 // k9s's private home: no release check (it would call out), no splash, no image scans; its
 // config, data, state and cache under one scratch directory, not the user's.
 const k9sHome = mkdtempSync(join(tmpdir(), 'bench-peers-k9s-'));
@@ -92,10 +87,7 @@ interface Screen {
 const AIOPS: Screen = {
   name: 'aiops-tui',
   process: 'node',
-  argv: (kubeconfig) => [
-    ...[...binArgv(cli), '--kubeconfig', kubeconfig, '-A'],
-    ...['--history-dir', scratchHistory, ...operator.flags('bench'), '--no-ai'],
-  ],
+  argv: (kubeconfig) => [...cockpitArgv(cli, kubeconfig, ['-A', '--no-ai'])],
 };
 const K9S: Screen = {
   name: 'k9s v0.50.16',

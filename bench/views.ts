@@ -7,13 +7,12 @@
 // Sizes: PODS=1000 DEPLOYMENTS=100 SWITCHES=10 RATE=5000 PRESSES=40 SEARCH=20 LOG_SECONDS=30;
 // NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") is passed to the cockpit's node,
 // COCKPIT_ENV ("NAME=VALUE …") to its environment; ONLY=deploy|logs runs one half.
-import { mkdtempSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { makeTeam } from '../test/audit/identities.js';
 import {
-  binArgv,
+  cockpitArgv,
+  processExits,
   bench,
   median,
   percentile,
@@ -27,8 +26,6 @@ import {
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'dist', 'cli.js');
-const scratchHistory = mkdtempSync(join(tmpdir(), 'bench-history-'));
-const operator = makeTeam(['bench']);
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const nodeArgs = (process.env.NODE_ARGS ?? '').split(' ').filter(Boolean);
 const cockpitEnv = (process.env.COCKPIT_ENV ?? '').split(' ').filter(Boolean);
@@ -43,15 +40,7 @@ const until = (name: string, predicate: (text: string) => boolean, timeoutMs = 3
 /** Starts the cockpit in tmux at 160×48 and waits for `ready` on screen; its pid. */
 async function launchCockpit(kubeconfig: string, args: string[], ready: RegExp): Promise<number> {
   await terminal.launch(
-    [
-      ...binArgv(cli, nodeArgs),
-      '--kubeconfig',
-      kubeconfig,
-      '--history-dir',
-      scratchHistory,
-      ...operator.flags('bench'),
-      ...args,
-    ],
+    [...cockpitArgv(cli, kubeconfig, args, nodeArgs)],
     // COCKPIT_ENV="NODE_ENV=production MALLOC_ARENA_MAX=1": the cockpit's environment, to compare.
     {
       env: Object.fromEntries(cockpitEnv.map((pair) => pair.split(/=(.*)/s).slice(0, 2) as [string, string])),
@@ -65,16 +54,7 @@ async function launchCockpit(kubeconfig: string, args: string[], ready: RegExp):
 async function quitCockpit(pid: number): Promise<void> {
   await keys('Escape');
   await keys('q');
-  await step('the cockpit quits', 15_000, (signal) =>
-    poll(() => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }, signal),
-  );
+  await processExits(pid, 'the cockpit quits');
 }
 
 // A view's heading and one of its rows (a finding in the side column also names pods).
