@@ -11,7 +11,7 @@ import {
   MAX_QUIET_TTL_FACTOR,
   type LogRequest,
 } from '../../src/cluster/recent-logs.js';
-import { createCockpitStore, initialState } from '../../src/state/store.js';
+import { createCockpitStore, initialState, type CockpitStore } from '../../src/state/store.js';
 
 const pod = (name: string, restarts = 0): V1Pod => ({
   metadata: { namespace: 'ns', name, uid: `uid-${name}` },
@@ -29,6 +29,22 @@ const pod = (name: string, restarts = 0): V1Pod => ({
     ],
   },
 });
+
+/** A store whose pods' list is in: `count` running pods, one container each. */
+function syncedStoreOf(count: number): CockpitStore {
+  const store = createCockpitStore(initialState({ context: 'c', server: 's', namespace: undefined }));
+  store.getState().applyChanges(
+    Array.from({ length: count }, (_, i) => pod(`p${i}`)).map((p) => ({
+      kind: 'pods' as const,
+      type: 'upsert' as const,
+      key: `ns/${p.metadata!.name}`,
+      object: p,
+    })),
+    Date.now(),
+  );
+  store.setState((s) => ({ synced: { ...s.synced, pods: true } }));
+  return store;
+}
 
 describe('a quiet log', () => {
   it('is read at 1, 2 and then every 4 TTLs while unchanged, and at the TTL again once it changed', async () => {
@@ -79,18 +95,7 @@ describe('a quiet log', () => {
 
 describe('the first sweep of a large cluster', () => {
   it('gives the store the logs of its first run and then all of them when the sweep ends, not those of each run', async () => {
-    const store = createCockpitStore(initialState({ context: 'c', server: 's', namespace: undefined }));
-    const pods = Array.from({ length: 60 }, (_, i) => pod(`p${i}`));
-    store.getState().applyChanges(
-      pods.map((p) => ({
-        kind: 'pods' as const,
-        type: 'upsert' as const,
-        key: `ns/${p.metadata!.name}`,
-        object: p,
-      })),
-      Date.now(),
-    );
-    store.setState((s) => ({ synced: { ...s.synced, pods: true } }));
+    const store = syncedStoreOf(60);
     const published: number[] = [];
     const allRead = new Promise<void>((resolve) =>
       store.subscribe((s, prev) => {
@@ -112,18 +117,7 @@ describe('the first sweep of a large cluster', () => {
   });
 
   it('reads logs only due again in runs an idle interval apart, however short their TTL', async () => {
-    const store = createCockpitStore(initialState({ context: 'c', server: 's', namespace: undefined }));
-    const pods = Array.from({ length: 5 }, (_, i) => pod(`p${i}`));
-    store.getState().applyChanges(
-      pods.map((p) => ({
-        kind: 'pods' as const,
-        type: 'upsert' as const,
-        key: `ns/${p.metadata!.name}`,
-        object: p,
-      })),
-      Date.now(),
-    );
-    store.setState((s) => ({ synced: { ...s.synced, pods: true } }));
+    const store = syncedStoreOf(5);
     const runsAt: number[] = [];
     let third!: () => void;
     const threeRuns = new Promise<void>((resolve) => (third = resolve));
